@@ -1,0 +1,62 @@
+# careerpath: the single entry point. `make run` serves the app; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup migrate content admin lint format check-migrations pytest e2e clean npm serve-prod
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+content: migrate
+	$(BIN)/python manage.py import_roles content/roles/*.yaml
+
+## Serve on 127.0.0.1:$(PORT) with the shipped role guides loaded (safe to run again).
+run: content
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Create an administrator account (asks for a username and password; none exists by default).
+admin: migrate
+	$(BIN)/python manage.py createsuperuser
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-migrations: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+npm:
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: browser accessibility checks will say so"; fi
+
+pytest: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint, migration check and the whole test suite (PostgreSQL when DATABASE_URL points to one, SQLite otherwise).
+test: setup npm lint check-migrations
+	$(BIN)/python manage.py check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Production-style server (gunicorn); needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_DEBUG=0.
+serve-prod: content
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn careerpath.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --no-control-socket
+
+clean:
+	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache

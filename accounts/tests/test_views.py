@@ -1,0 +1,101 @@
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from accounts.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "username": "carol",
+    "email": "carol@example.com",
+    "password1": "a-long-safe-passphrase",
+    "password2": "a-long-safe-passphrase",
+}
+
+
+def test_signup_creates_a_user_and_logs_them_in(client):
+    response = client.post(reverse("accounts:signup"), GOOD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:dashboard")
+    user = User.objects.get(username="carol")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    dashboard = client.get(response["Location"])
+    assert "Signed in as" in dashboard.content.decode()
+    assert "carol" in dashboard.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"username": "alice"}, "username", "already exists"),
+        ({"password2": "something-else-entirely"}, "password2", "didn’t match"),
+        ({"password1": "password", "password2": "password"}, "password2", "too common"),
+        ({"password1": "12345678901", "password2": "12345678901"}, "password2", "entirely numeric"),
+        ({"email": "not-an-email"}, "email", "valid email"),
+    ],
+)
+def test_bad_signup_shows_the_error_by_the_field_keeps_input_and_creates_nothing(
+    client, alice, changes, field, message
+):
+    before = User.objects.count()
+    data = {**GOOD, **changes}
+    response = client.post(reverse("accounts:signup"), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors
+    assert message in " ".join(form.errors[field])
+    assert User.objects.count() == before
+    assert 'value="carol@example.com"' in response.content.decode() or field == "email"
+
+
+def test_login_lands_on_the_dashboard(client):
+    UserFactory(username="dave")
+    response = client.post(reverse("login"), {"username": "dave", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:dashboard")
+
+
+def test_login_with_a_wrong_password_shows_an_error(client):
+    UserFactory(username="dave")
+    response = client.post(reverse("login"), {"username": "dave", "password": "wrong"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+
+
+def test_dashboard_requires_login(client):
+    response = client.get(reverse("assessments:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_dashboard_empty_state_points_to_role_guides(alice_client):
+    response = alice_client.get(reverse("assessments:dashboard"))
+    body = response.content.decode()
+    assert "No assessments yet" in body
+    assert reverse("roles:list") in body
+
+
+def test_logout_is_a_post_and_ends_the_session(alice_client):
+    assert alice_client.get(reverse("logout")).status_code == 405
+    response = alice_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert alice_client.get(reverse("assessments:dashboard")).status_code == 302
+
+
+def test_password_pages_render(client, alice_client):
+    assert client.get(reverse("password_reset")).status_code == 200
+    assert alice_client.get(reverse("password_change")).status_code == 200
+
+
+def test_password_reset_sends_an_email(client, alice, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": alice.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert alice.email in mailoutbox[0].to
+
+
+def test_signed_in_user_visiting_signup_goes_to_dashboard(alice_client):
+    response = alice_client.get(reverse("accounts:signup"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:dashboard")

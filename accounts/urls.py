@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("settings/", views.account_settings, name="settings"),
+    path("export/", views.export_my_data, name="export"),
+    path("delete/", views.delete_account, name="delete"),
+]

@@ -1,0 +1,97 @@
+"""Sign up, log in (keeping a visitor's draft), and the account's own data: export and deletion."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET
+
+from assessments.services import claim_session_drafts
+
+from .forms import DeleteAccountForm, SignupForm
+from .services import delete_user_account, export_user_data
+
+
+def _claim_visitor_drafts(request, user, session_key):
+    claimed = claim_session_drafts(session_key=session_key, user=user)
+    if claimed:
+        messages.info(request, "Your assessment in progress is now saved to your account.")
+
+
+@sensitive_post_parameters("password1", "password2")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("assessments:dashboard")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        session_key = request.session.session_key
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.username}! Your account is ready.")
+        _claim_visitor_drafts(request, user, session_key)
+        return redirect(_safe_next(request) or "assessments:dashboard")
+    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+
+
+def _safe_next(request):
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return ""
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which also moves a visitor's draft assessments to the account."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        session_key = self.request.session.session_key
+        response = super().form_valid(form)
+        _claim_visitor_drafts(self.request, form.get_user(), session_key)
+        return response
+
+
+@never_cache
+@login_required
+def account_settings(request):
+    return render(request, "accounts/settings.html")
+
+
+@never_cache
+@login_required
+@require_GET
+def export_my_data(request):
+    data = export_user_data(user=request.user)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="careerpath-my-data-{stamp}.json"'
+    return response
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("password")
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        delete_user_account(user=user)
+        messages.success(request, "Your account and all your assessments have been deleted.")
+        return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})

@@ -1,0 +1,101 @@
+"""The frozen copy of a role that a submitted assessment is scored against.
+
+`build_snapshot(role, ratings)` reads the role as it is now and returns plain JSON-ready data.
+A submitted report reads only this, so later edits to the role never change it.
+"""
+
+from django.db.models import Prefetch
+
+from roles.models import Certification, Course, RoleSkill, TransitionPath
+
+SNAPSHOT_VERSION = 1
+
+
+def _offering_skill_slugs(offering):
+    return sorted(s.slug for s in offering.skills.all())
+
+
+def build_snapshot(*, role, ratings):
+    """`ratings` maps skill slug -> (level, evidence) for the role's skills."""
+    role_skills = list(RoleSkill.objects.filter(role=role).select_related("skill").order_by("order", "id"))
+    skill_ids = [rs.skill_id for rs in role_skills]
+    recommended_courses = set(role.role_courses.values_list("course_id", flat=True))
+    recommended_certs = set(role.role_certifications.values_list("certification_id", flat=True))
+    courses = Course.objects.filter(skills__in=skill_ids).distinct().prefetch_related("skills").order_by("title", "id")
+    certifications = (
+        Certification.objects.filter(skills__in=skill_ids).distinct().prefetch_related("skills").order_by("name", "id")
+    )
+    paths = (
+        TransitionPath.objects.filter(role=role)
+        .select_related("from_role")
+        .prefetch_related(Prefetch("artifacts"))
+        .order_by("order", "id")
+    )
+    role_skill_slugs = {rs.skill.slug for rs in role_skills}
+    return {
+        "version": SNAPSHOT_VERSION,
+        "role": {
+            "slug": role.slug,
+            "title": role.title,
+            "family": role.family.name,
+            "summary": role.summary,
+        },
+        "skills": [
+            {
+                "slug": rs.skill.slug,
+                "name": rs.skill.name,
+                "category": rs.skill.category,
+                "kind": rs.kind,
+                "target": rs.target,
+                "weight": str(rs.effective_weight),
+                "commonly_missing": rs.commonly_missing,
+                "note": rs.note,
+                "descriptors": {str(level): text for level, text in rs.skill.descriptors.items()},
+            }
+            for rs in role_skills
+        ],
+        "ratings": {
+            slug: {"level": level, "evidence": evidence}
+            for slug, (level, evidence) in ratings.items()
+            if slug in role_skill_slugs
+        },
+        "courses": [
+            {
+                "slug": c.slug,
+                "title": c.title,
+                "provider": c.provider,
+                "url": c.url,
+                "description": c.description,
+                "skills": _offering_skill_slugs(c),
+                "recommended": c.pk in recommended_courses,
+            }
+            for c in courses
+        ],
+        "certifications": [
+            {
+                "slug": c.slug,
+                "title": c.name,
+                "provider": c.issuer,
+                "url": c.url,
+                "description": c.description,
+                "skills": _offering_skill_slugs(c),
+                "recommended": c.pk in recommended_certs,
+            }
+            for c in certifications
+        ],
+        "suggestions": [
+            {"text": s.text, "skill": s.skill.slug if s.skill_id and s.skill.slug in role_skill_slugs else None}
+            for s in role.suggestions.select_related("skill").order_by("order", "id")
+        ],
+        "next_steps": list(role.next_steps.order_by("order", "id").values_list("text", flat=True)),
+        "transition_paths": [
+            {
+                "from_role": p.from_role.slug,
+                "from_title": p.from_role.title,
+                "typical_months": p.typical_months,
+                "gap": p.gap,
+                "artifacts": [a.text for a in p.artifacts.all()],
+            }
+            for p in paths
+        ],
+    }

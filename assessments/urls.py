@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("assessments/start/<slug:slug>/", views.start, name="start"),
+    path("assessments/fit/", views.role_fit, name="fit"),
+    path("assessments/<int:pk>/", views.resume, name="take"),
+    path("assessments/<int:pk>/step/<int:number>/", views.step, name="step"),
+    path("assessments/<int:pk>/rate/", views.rate, name="rate"),
+    path("assessments/<int:pk>/review/", views.review, name="review"),
+    path("assessments/<int:pk>/confirm-carried-over/", views.confirm_carried_over, name="confirm"),
+    path("assessments/<int:pk>/submit/", views.submit, name="submit"),
+    path("assessments/<int:pk>/delete/", views.delete, name="delete"),
+    path("assessments/<int:pk>/retake/", views.retake, name="retake"),
+    path("assessments/<int:pk>/report/", views.report, name="report"),
+    path("assessments/<int:pk>/report.json", views.report_json, name="report_json"),
+    path("assessments/<int:pk>/report.csv", views.report_csv, name="report_csv"),
+    path("assessments/<int:pk>/share/", views.shares, name="shares"),
+    path("assessments/<int:pk>/share/<int:link_id>/revoke/", views.revoke_share, name="revoke_share"),
+    path("r/<str:token>/", views.shared_report, name="shared"),
+]

@@ -1,0 +1,479 @@
+"""Taking an assessment, the dashboard, the report, its exports and share links.
+
+Each view loads what the requester may see through one scoped helper (someone else's
+assessment is a 404), calls one service or reader, and renders or redirects.
+"""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from roles.levels import scale as level_scale
+from roles.models import Role, RoleSkill
+
+from . import services
+from .fit import role_fit_for
+from .forms import RateForm, ShareLinkForm, StepForm, SubmitForm, evidence_field_name, level_field_name
+from .models import Assessment, Rating, ShareLink
+from .reports import build_report, report_data, report_rows
+from .steps import build_steps, first_unrated_step
+
+# --- scoping -----------------------------------------------------------------------------
+
+
+def _owner_filter(request):
+    if request.user.is_authenticated:
+        return Q(user=request.user)
+    key = request.session.session_key
+    if not key:
+        return None
+    return Q(user__isnull=True, session_key=key)
+
+
+def get_assessment_or_404(request, pk, *, defer_snapshot=True):
+    """The requester's own assessment (a visitor's: the one in their session), else 404."""
+    owner = _owner_filter(request)
+    if owner is None:
+        raise Http404("No such assessment.")
+    qs = Assessment.objects.select_related("role", "role__family")
+    if defer_snapshot:
+        qs = qs.defer("snapshot")
+    return get_object_or_404(qs.filter(owner), pk=pk)
+
+
+def get_submitted_or_404(request, pk):
+    if not request.user.is_authenticated:
+        raise Http404("No such report.")
+    return get_object_or_404(Assessment.objects.submitted().select_related("role"), pk=pk, user=request.user)
+
+
+# --- taking ------------------------------------------------------------------------------
+
+
+def _role_skills(assessment):
+    return list(RoleSkill.objects.filter(role_id=assessment.role_id).select_related("skill").order_by("order", "id"))
+
+
+def _ratings_by_skill(assessment):
+    return {r.skill_id: r for r in Rating.objects.filter(assessment=assessment)}
+
+
+@require_POST
+def start(request, slug):
+    role = get_object_or_404(Role.objects.visible_to(request.user), slug=slug)
+    if request.user.is_authenticated:
+        assessment, created = services.start_assessment(role=role, user=request.user)
+    else:
+        if not request.session.session_key:
+            request.session.save()
+        assessment, created = services.start_assessment(role=role, session_key=request.session.session_key)
+    if not created:
+        messages.info(request, "Welcome back: you are continuing your assessment where you left off.")
+    return redirect("assessments:take", pk=assessment.pk)
+
+
+@never_cache
+@require_GET
+def resume(request, pk):
+    """Open the first step that has an unrated skill (or the review page when all are rated)."""
+    assessment = get_assessment_or_404(request, pk)
+    if assessment.is_submitted:
+        return redirect("assessments:report", pk=assessment.pk)
+    steps = build_steps(_role_skills(assessment))
+    number = first_unrated_step(steps, set(_ratings_by_skill(assessment)))
+    if number is None:
+        return redirect("assessments:review", pk=assessment.pk)
+    return redirect("assessments:step", pk=assessment.pk, number=number)
+
+
+def _progress(role_skills, ratings):
+    rated = sum(1 for rs in role_skills if rs.skill_id in ratings)
+    total = len(role_skills)
+    return {"rated": rated, "total": total, "percent": round(100 * rated / total) if total else 0}
+
+
+def _plan_items_for(assessment, skill_ids):
+    """The plan items of the user's earlier plan for this role, so a retake is made with the plan in view."""
+    if assessment.user_id is None:
+        return {}
+    from .models import PlanItem
+
+    items = (
+        PlanItem.objects.filter(
+            plan__assessment__user_id=assessment.user_id,
+            plan__assessment__role_id=assessment.role_id,
+            skill_id__in=skill_ids,
+        )
+        .exclude(plan__assessment=assessment)
+        .order_by("plan__created_at", "id")
+    )
+    return {item.skill_id: item for item in items}  # the latest plan wins
+
+
+def _nudges(ratings):
+    levels = [r.level for r in ratings.values() if not r.is_prefilled]
+    if len(levels) < 4:
+        return []
+    if all(level == 5 for level in levels):
+        return [
+            "Every rating so far is 5 — Expert. Expert means others follow the standard you set; "
+            "check each skill's level descriptions to keep the report useful."
+        ]
+    if len(set(levels)) == 1:
+        return [
+            "Every rating so far is the same level. Skills usually differ: the level descriptions "
+            "beside each skill can help you tell them apart."
+        ]
+    return []
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request, pk, number):
+    assessment = get_assessment_or_404(request, pk)
+    if assessment.is_submitted:
+        messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
+        return redirect("assessments:report", pk=assessment.pk)
+    role_skills = _role_skills(assessment)
+    steps = build_steps(role_skills)
+    if not steps:
+        return redirect("assessments:review", pk=assessment.pk)
+    if not 1 <= number <= len(steps):
+        raise Http404("No such step.")
+    current = steps[number - 1]
+    ratings = _ratings_by_skill(assessment)
+    initial = {}
+    for rs in current.items:
+        rating = ratings.get(rs.skill_id)
+        if rating is not None:
+            initial[level_field_name(rs.skill)] = rating.level
+            initial[evidence_field_name(rs.skill)] = rating.evidence
+    form = StepForm(request.POST or None, role_skills=current.items, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_ratings(assessment=assessment, ratings=form.ratings())
+            except services.AssessmentError as exc:
+                messages.error(request, str(exc))
+                return redirect("assessments:take", pk=assessment.pk)
+            if "exit" in request.POST:
+                messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
+                if request.user.is_authenticated:
+                    return redirect("assessments:dashboard")
+                return redirect(assessment.role.get_absolute_url())
+            if "back" in request.POST and number > 1:
+                return redirect("assessments:step", pk=assessment.pk, number=number - 1)
+            if number < len(steps):
+                return redirect("assessments:step", pk=assessment.pk, number=number + 1)
+            return redirect("assessments:review", pk=assessment.pk)
+        messages.error(request, "Some answers need another look; nothing on this step was saved yet.")
+    plan_items = _plan_items_for(assessment, [rs.skill_id for rs in current.items])
+    rows = [
+        {
+            "role_skill": rs,
+            "skill": rs.skill,
+            "level_field": form[level_field_name(rs.skill)],
+            "evidence_field": form[evidence_field_name(rs.skill)],
+            "rating": ratings.get(rs.skill_id),
+            "plan_item": plan_items.get(rs.skill_id),
+        }
+        for rs in current.items
+    ]
+    return render(
+        request,
+        "assessments/step.html",
+        {
+            "assessment": assessment,
+            "role": assessment.role,
+            "steps": steps,
+            "step": current,
+            "rows": rows,
+            "form": form,
+            "progress": _progress(role_skills, ratings),
+            "scale": level_scale(),
+            "nudges": _nudges(ratings),
+            "is_last": number == len(steps),
+        },
+    )
+
+
+@never_cache
+@require_POST
+def rate(request, pk):
+    """Autosave one rating (sent by static/js/assessment.js). Answers JSON."""
+    assessment = get_assessment_or_404(request, pk)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return JsonResponse({"saved": False, "error": "Not saved: check this answer.", "errors": errors}, status=400)
+    role_skill = (
+        RoleSkill.objects.filter(role_id=assessment.role_id, skill__slug=form.cleaned_data["skill"])
+        .select_related("skill")
+        .first()
+    )
+    if role_skill is None:
+        return JsonResponse({"saved": False, "error": "That skill is not part of this role."}, status=400)
+    try:
+        services.save_rating(
+            assessment=assessment,
+            skill=role_skill.skill,
+            level=form.cleaned_data["level"],
+            evidence=form.cleaned_data["evidence"],
+        )
+    except services.AlreadySubmitted as exc:
+        return JsonResponse({"saved": False, "error": str(exc)}, status=409)
+    total = RoleSkill.objects.filter(role_id=assessment.role_id).count()
+    rated = Rating.objects.filter(assessment=assessment, skill__role_skills__role_id=assessment.role_id).count()
+    return JsonResponse({"saved": True, "rated": rated, "total": total, "saved_at": timezone.now().isoformat()})
+
+
+@never_cache
+@require_GET
+def review(request, pk):
+    assessment = get_assessment_or_404(request, pk)
+    if assessment.is_submitted:
+        return redirect("assessments:report", pk=assessment.pk)
+    role_skills = _role_skills(assessment)
+    ratings = _ratings_by_skill(assessment)
+    steps = build_steps(role_skills)
+    progress = _progress(role_skills, ratings)
+    return render(
+        request,
+        "assessments/review.html",
+        {
+            "assessment": assessment,
+            "role": assessment.role,
+            "steps": steps,
+            "ratings": ratings,
+            "progress": progress,
+            "carried_over": sum(
+                1 for rs in role_skills if rs.skill_id in ratings and ratings[rs.skill_id].is_prefilled
+            ),
+            "complete": progress["rated"] == progress["total"] and progress["total"] > 0,
+            "submit_form": SubmitForm(role=assessment.role),
+        },
+    )
+
+
+@require_POST
+def confirm_carried_over(request, pk):
+    assessment = get_assessment_or_404(request, pk)
+    try:
+        count = services.confirm_prefilled(assessment=assessment)
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:take", pk=assessment.pk)
+    messages.success(request, f"Confirmed {count} carried-over rating{'s' if count != 1 else ''}.")
+    return redirect("assessments:review", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    assessment = get_assessment_or_404(request, pk)
+    form = SubmitForm(request.POST, role=assessment.role)
+    if not form.is_valid():
+        messages.error(request, "Choose your current role from the list, or leave it blank.")
+        return redirect("assessments:review", pk=assessment.pk)
+    try:
+        assessment, submitted = services.submit_assessment(
+            assessment=assessment, current_role=form.cleaned_data["current_role"]
+        )
+    except services.NotComplete as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:take", pk=assessment.pk)
+    if submitted:
+        messages.success(request, "Submitted. Here is your gap report.")
+    return redirect("assessments:report", pk=assessment.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request, pk):
+    assessment = get_assessment_or_404(request, pk)
+    if request.method == "POST":
+        services.delete_assessment(assessment=assessment)
+        messages.success(
+            request, f"Deleted your {assessment.get_status_display().lower()} assessment of {assessment.role}."
+        )
+        return redirect("assessments:dashboard")
+    return render(request, "assessments/delete.html", {"assessment": assessment})
+
+
+@login_required
+@require_POST
+def retake(request, pk):
+    assessment = get_submitted_or_404(request, pk)
+    draft, created = services.retake_assessment(assessment=assessment)
+    if created:
+        messages.info(request, "Your earlier ratings are filled in. Confirm or change each one.")
+    else:
+        messages.info(request, "You already have a draft of this role: continuing it.")
+    return redirect("assessments:take", pk=draft.pk)
+
+
+# --- dashboard ---------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def dashboard(request):
+    skill_count = (
+        RoleSkill.objects.filter(role_id=OuterRef("role_id"))
+        .order_by()
+        .values("role_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    assessments = (
+        Assessment.objects.owned_by(request.user)
+        .select_related("role")
+        .defer("snapshot", "role__about", "role__ai_impact_outlook", "role__methodology", "role__salary_note")
+        .annotate(
+            total=Coalesce(Subquery(skill_count), 0),
+            rated=Count("ratings", filter=Q(ratings__skill__role_skills__role=F("role")), distinct=True),
+        )
+        .order_by("-updated_at", "-id")
+    )
+    drafts = [a for a in assessments if a.is_draft]
+    submitted = [a for a in assessments if a.is_submitted]
+    for a in drafts:
+        a.percent = round(100 * a.rated / a.total) if a.total else 0
+    return render(
+        request,
+        "assessments/dashboard.html",
+        {"drafts": drafts, "submitted": submitted, "plan_summary": None},
+    )
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def _report_context(assessment, *, shared=False):
+    report = build_report(assessment.snapshot)
+    context = {"assessment": assessment, "report": report, "shared": shared, "scale": level_scale()}
+    if assessment.current_role_id:
+        context["current_role"] = assessment.current_role
+        context["transition_path"] = report.transition_path_from(assessment.current_role.slug)
+    return context
+
+
+def _earlier_submitted(assessment):
+    return (
+        Assessment.objects.submitted()
+        .filter(user_id=assessment.user_id, role_id=assessment.role_id, submitted_at__lt=assessment.submitted_at)
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def report(request, pk):
+    assessment = get_object_or_404(
+        Assessment.objects.submitted().select_related("role", "current_role"), pk=pk, user=request.user
+    )
+    context = _report_context(assessment)
+    earlier = _earlier_submitted(assessment)
+    if earlier is not None:
+        from . import scoring
+        from .reports import score_snapshot
+
+        context["earlier"] = earlier
+        context["progress"] = scoring.progress(score_snapshot(earlier.snapshot), score_snapshot(assessment.snapshot))
+    context["fits"] = role_fit_for(request.user)[:5]
+    context["share_links"] = assessment.share_links.active()
+    return render(request, "assessments/report.html", context)
+
+
+@never_cache
+@login_required
+@require_GET
+def report_json(request, pk):
+    assessment = get_object_or_404(Assessment.objects.submitted(), pk=pk, user=request.user)
+    data = report_data(assessment, build_report(assessment.snapshot))
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="careerpath-report-{assessment.pk}.json"'
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def report_csv(request, pk):
+    assessment = get_object_or_404(Assessment.objects.submitted(), pk=pk, user=request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="careerpath-report-{assessment.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerows(report_rows(build_report(assessment.snapshot)))
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def role_fit(request):
+    return render(request, "assessments/fit.html", {"fits": role_fit_for(request.user)})
+
+
+# --- sharing -----------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def shares(request, pk):
+    assessment = get_submitted_or_404(request, pk)
+    form = ShareLinkForm(request.POST or None, initial={"display_name": request.user.get_short_name() or ""})
+    if request.method == "POST" and form.is_valid():
+        link = form.save(commit=False)
+        link.assessment = assessment
+        link.save()
+        messages.success(request, "Share link created. Anyone with the link can read this report until you revoke it.")
+        return redirect("assessments:shares", pk=assessment.pk)
+    links = assessment.share_links.all()
+    return render(
+        request,
+        "assessments/shares.html",
+        {"assessment": assessment, "form": form, "links": links, "base_url": request.build_absolute_uri("/")[:-1]},
+    )
+
+
+@login_required
+@require_POST
+def revoke_share(request, pk, link_id):
+    assessment = get_submitted_or_404(request, pk)
+    link = get_object_or_404(ShareLink.objects.active(), pk=link_id, assessment=assessment)
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    messages.success(request, "Link revoked: it no longer opens the report.")
+    return redirect("assessments:shares", pk=assessment.pk)
+
+
+@never_cache
+@require_GET
+def shared_report(request, token):
+    link = get_object_or_404(
+        ShareLink.objects.active().select_related("assessment", "assessment__role", "assessment__current_role"),
+        token=token,
+        assessment__status=Assessment.Status.SUBMITTED,
+    )
+    context = _report_context(link.assessment, shared=True)
+    context["share_link"] = link
+    response = render(request, "assessments/shared_report.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts.views import LoginView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("roles.urls")),
+    path("", include("assessments.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "careerpath.views.page_not_found"
+handler500 = "careerpath.views.server_error"
+
+admin.site.site_header = "careerpath editors"
+admin.site.site_title = "careerpath admin"
+admin.site.index_title = "Role guides and assessments"

@@ -1,0 +1,413 @@
+"""Role guides: everything the seed career documents say about a role, as data."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .levels import Level
+
+
+class Family(models.Model):
+    """A role family or track, e.g. "Applied AI · ML Engineering"."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "families"
+
+    def __str__(self):
+        return self.name
+
+
+class RoleQuerySet(models.QuerySet):
+    def published(self):
+        """What a visitor may see."""
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Staff preview unpublished roles; everyone else sees published ones."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+
+class Role(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="roles")
+    title = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=160, unique=True)
+    summary = models.CharField(max_length=300, help_text="One line shown in lists.")
+    about = models.TextField(blank=True)
+    median_salary = models.PositiveIntegerField(null=True, blank=True, help_text="Whole units of the currency.")
+    salary_currency = models.CharField(max_length=3, default="USD")
+    salary_note = models.TextField(blank=True, help_text="Caveats and anchors for the salary figures.")
+    growth_outlook = models.CharField(max_length=40, blank=True, help_text='For example "high".')
+    growth_trend = models.TextField(blank=True, help_text="Demand in words.")
+    is_entry_level = models.BooleanField("entry-level", default=False)
+    ai_impact_score = models.PositiveSmallIntegerField(
+        "AI impact score", null=True, blank=True, help_text="0 (none) to 100 (transformed)."
+    )
+    ai_impact_label = models.CharField("AI impact label", max_length=40, blank=True)
+    ai_impact_outlook = models.TextField("AI impact outlook", blank=True)
+    methodology = models.TextField(blank=True)
+    last_reviewed = models.DateField(null=True, blank=True)
+    is_published = models.BooleanField("published", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    skills = models.ManyToManyField("Skill", through="RoleSkill", related_name="roles")
+    courses = models.ManyToManyField("Course", through="RoleCourse", related_name="roles")
+    certifications = models.ManyToManyField("Certification", through="RoleCertification", related_name="roles")
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ai_impact_score__isnull=True) | Q(ai_impact_score__lte=100),
+                name="role_ai_impact_score_0_100",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("roles:detail", kwargs={"slug": self.slug})
+
+
+class Skill(models.Model):
+    """A skill shared across roles, with optional descriptors of what each level looks like."""
+
+    name = models.CharField(max_length=160, unique=True)
+    slug = models.SlugField(max_length=160, unique=True)
+    category = models.CharField(max_length=80, blank=True)
+    description = models.TextField(blank=True)
+    descriptor_1 = models.TextField("level 1 (Awareness) looks like", blank=True)
+    descriptor_2 = models.TextField("level 2 (Beginner) looks like", blank=True)
+    descriptor_3 = models.TextField("level 3 (Practitioner) looks like", blank=True)
+    descriptor_4 = models.TextField("level 4 (Advanced) looks like", blank=True)
+    descriptor_5 = models.TextField("level 5 (Expert) looks like", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("roles:skill", kwargs={"slug": self.slug})
+
+    def descriptor(self, level):
+        """This skill's own words for a level (1-5), or "" when it has none."""
+        if level is None or not 1 <= int(level) <= 5:
+            return ""
+        return getattr(self, f"descriptor_{int(level)}")
+
+    @property
+    def descriptors(self):
+        """{level: text} for the levels that have a descriptor."""
+        return {lvl: self.descriptor(lvl) for lvl in range(1, 6) if self.descriptor(lvl)}
+
+
+class SkillKind(models.TextChoices):
+    REQUIRED = "required", "Required"
+    DIFFERENTIATING = "differentiating", "Differentiating"
+
+
+DEFAULT_WEIGHTS = {SkillKind.REQUIRED: Decimal("1.0"), SkillKind.DIFFERENTIATING: Decimal("0.5")}
+
+
+class RoleSkill(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="role_skills")
+    kind = models.CharField(max_length=20, choices=SkillKind.choices, default=SkillKind.REQUIRED)
+    target = models.PositiveSmallIntegerField(
+        choices=[(lvl.value, f"{lvl.value} — {lvl.label}") for lvl in Level if lvl.value >= 1],
+        default=Level.PRACTITIONER,
+    )
+    weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Positive; blank means the default (1.0 required, 0.5 differentiating).",
+    )
+    commonly_missing = models.BooleanField(default=False, help_text='The guide lists it among "often missing skills".')
+    note = models.TextField(blank=True, help_text="What this role needs of the skill, in the guide's words.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "skill"], name="roleskill_skill_once_per_role"),
+            models.CheckConstraint(condition=Q(target__gte=1, target__lte=5), name="roleskill_target_1_5"),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gt=0), name="roleskill_weight_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.skill} ({self.get_kind_display()}, target {self.target})"
+
+    def save(self, *args, **kwargs):
+        if self.weight is None:
+            self.weight = DEFAULT_WEIGHTS[SkillKind(self.kind)]
+        super().save(*args, **kwargs)
+
+    @property
+    def effective_weight(self):
+        return self.weight if self.weight is not None else DEFAULT_WEIGHTS[SkillKind(self.kind)]
+
+
+class RoleItem(models.Model):
+    """Base for the ordered sections of a guide; `source` says where the item comes from."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE)
+    order = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["role", "order", "id"]
+
+
+class Responsibility(RoleItem):
+    class Section(models.TextChoices):
+        KEY = "key", "Key responsibilities"
+        DOES = "does", "What this role actually does"
+        WEEK = "week", "An average week"
+
+    section = models.CharField(max_length=10, choices=Section.choices, default=Section.KEY)
+    text = models.TextField()
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "responsibilities"
+        verbose_name_plural = "responsibilities"
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class DevelopmentSuggestion(RoleItem):
+    skill = models.ForeignKey(
+        Skill,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+        help_text="Leave blank for general advice.",
+    )
+    text = models.TextField()
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "suggestions"
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class NextStep(RoleItem):
+    text = models.TextField()
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "next_steps"
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class CareerMove(RoleItem):
+    class Kind(models.TextChoices):
+        LEADS_TO = "leads_to", "Can lead to"
+        TRANSITION = "transition", "Transition opportunity"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.LEADS_TO)
+    to_role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="incoming_moves")
+    note = models.TextField(blank=True)
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "career_moves"
+        constraints = [
+            models.UniqueConstraint(fields=["role", "kind", "to_role"], name="careermove_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.role} → {self.to_role} ({self.get_kind_display()})"
+
+
+class LadderLevel(RoleItem):
+    title = models.CharField(max_length=160)
+    years = models.CharField(max_length=40, blank=True, help_text='For example "5-8 yrs".')
+    description = models.TextField(blank=True)
+    rung_role = models.ForeignKey(
+        Role,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The role guide for this rung, if there is one.",
+    )
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "ladder_levels"
+
+    def __str__(self):
+        return self.title
+
+
+class TransitionPath(RoleItem):
+    """How people move into this role from another."""
+
+    from_role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="outgoing_paths")
+    typical_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    gap = models.TextField(help_text="What is usually missing, and how to build it.")
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "transition_paths"
+        constraints = [
+            models.UniqueConstraint(fields=["role", "from_role"], name="transitionpath_once_per_from_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_role} → {self.role}"
+
+
+class TransitionArtifact(models.Model):
+    path = models.ForeignKey(TransitionPath, on_delete=models.CASCADE, related_name="artifacts")
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["path", "order", "id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class SalaryBand(RoleItem):
+    level = models.CharField(max_length=160)
+    low = models.PositiveIntegerField()
+    high = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="USD")
+    notes = models.TextField(blank=True)
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "salary_bands"
+        constraints = [
+            models.CheckConstraint(condition=Q(low__lte=models.F("high")), name="salaryband_low_lte_high"),
+        ]
+
+    def __str__(self):
+        return f"{self.level}: {self.currency} {self.low:,}–{self.high:,}"
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    provider = models.CharField("provider / author", max_length=160, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="courses")
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Certification(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    issuer = models.CharField(max_length=160, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="certifications")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleCourse(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_courses")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="role_courses")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["role", "course"], name="rolecourse_once_per_role")]
+
+    def __str__(self):
+        return f"{self.course} for {self.role}"
+
+
+class RoleCertification(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_certifications")
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="role_certifications")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["role", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "certification"], name="rolecertification_once_per_role")
+        ]
+
+    def __str__(self):
+        return f"{self.certification} for {self.role}"
+
+
+class HiringCompany(RoleItem):
+    name = models.CharField(max_length=160)
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "hiring_companies"
+        verbose_name_plural = "hiring companies"
+
+    def __str__(self):
+        return self.name
+
+
+class IndustrySector(RoleItem):
+    name = models.CharField(max_length=160)
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "industry_sectors"
+
+    def __str__(self):
+        return self.name
+
+
+class FAQ(RoleItem):
+    question = models.CharField(max_length=300)
+    answer = models.TextField()
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "faqs"
+        verbose_name = "FAQ"
+        verbose_name_plural = "FAQs"
+
+    def __str__(self):
+        return self.question
+
+
+class Source(RoleItem):
+    """A reference the guide relies on (the `source` field is unused here: the item is the source)."""
+
+    title = models.CharField(max_length=300)
+    detail = models.TextField(blank=True)
+    url = models.URLField(max_length=500, blank=True)
+
+    class Meta(RoleItem.Meta):
+        default_related_name = "sources"
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "roles"
+
+urlpatterns = [
+    path("roles/", views.role_list, name="list"),
+    path("roles/<slug:slug>/", views.role_detail, name="detail"),
+    path("skills/<slug:slug>/", views.skill_detail, name="skill"),
+    path("scale/", views.scale, name="scale"),
+]
