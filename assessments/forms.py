@@ -3,7 +3,7 @@ from django import forms
 from roles.levels import Level
 from roles.models import Role
 
-from .models import EVIDENCE_MAX_LENGTH, ShareLink
+from .models import EVIDENCE_MAX_LENGTH, PLAN_ACTION_MAX_LENGTH, PlanItem, ShareLink
 from .services import RatingInput
 
 LEVEL_CHOICES = [(lvl.value, f"{lvl.value} — {lvl.label}") for lvl in Level]
@@ -94,3 +94,62 @@ class ShareLinkForm(forms.ModelForm):
         model = ShareLink
         fields = ["display_name", "include_plan"]
         labels = {"display_name": "Your name as the reader will see it", "include_plan": "Include my plan"}
+
+
+OWN_ACTION = "own"
+
+
+class PlanItemForm(forms.ModelForm):
+    """What the owner will do about one gap: a recommended course, certification or suggestion,
+    or their own action; a target date; notes; and a status."""
+
+    choice = forms.ChoiceField(label="What will you do?", required=False)
+    own_action = forms.CharField(
+        label="Your own action",
+        required=False,
+        max_length=PLAN_ACTION_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"maxlength": PLAN_ACTION_MAX_LENGTH}),
+        error_messages={
+            "max_length": f"Keep your action to {PLAN_ACTION_MAX_LENGTH} characters (it has %(show_value)d)."
+        },
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = ["target_date", "status", "notes"]
+        widgets = {
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"target_date": {"invalid": "Enter a real date, like 2027-03-31."}}
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = list(options)  # texts of the recommended actions for this gap
+        self.fields["choice"].choices = (
+            [("", "— Choose —")]
+            + [(f"opt-{i}", text) for i, text in enumerate(self.options)]
+            + [(OWN_ACTION, "My own action…")]
+        )
+        self.fields["status"].widget.attrs["class"] = "form-select"
+        self.fields["choice"].widget.attrs["class"] = "form-select"
+        current = self.instance.action
+        if current and not self.is_bound:
+            if current in self.options:
+                self.initial["choice"] = f"opt-{self.options.index(current)}"
+            else:
+                self.initial["choice"] = OWN_ACTION
+                self.initial["own_action"] = current
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("choice")
+        if choice == OWN_ACTION:
+            if not cleaned.get("own_action") and "own_action" not in self.errors:
+                self.add_error("own_action", "Describe your own action, or pick one of the recommendations.")
+            cleaned["action"] = cleaned.get("own_action", "")
+        elif choice:
+            cleaned["action"] = self.options[int(choice.removeprefix("opt-"))]
+        else:
+            cleaned["action"] = ""
+        return cleaned

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from roles.models import RoleSkill
+from roles.models import RoleSkill, Skill
 
 from .models import Assessment, Rating
 from .snapshots import build_snapshot
@@ -225,3 +225,49 @@ def claim_session_drafts(*, session_key, user):
         Assessment.objects.filter(pk=existing.pk).update(updated_at=timezone.now())
         draft.delete()
     return len(drafts)
+
+
+# --- development plans -------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_plan(*, assessment):
+    """One plan per submitted assessment, with one item per gap in priority order.
+
+    Calling it again returns the existing plan unchanged. Returns (plan, created).
+    """
+    from .models import Plan, PlanItem
+    from .reports import build_report
+
+    locked = _lock(assessment)
+    if not locked.is_submitted:
+        raise AssessmentError("Submit the assessment first: a plan is made from its gap report.")
+    existing = Plan.objects.filter(assessment=locked).first()
+    if existing:
+        return existing, False
+    plan = Plan.objects.create(assessment=locked)
+    report = build_report(locked.snapshot)
+    skill_ids = dict(Skill.objects.filter(slug__in=[g.slug for g in report.gaps]).values_list("slug", "id"))
+    PlanItem.objects.bulk_create(
+        PlanItem(
+            plan=plan,
+            skill_id=skill_ids[gap.slug],
+            skill_name=gap.name,
+            current_level=gap.rating,
+            target_level=gap.target,
+            order=position,
+        )
+        for position, gap in enumerate(report.gaps)
+        if gap.slug in skill_ids
+    )
+    return plan, True
+
+
+@transaction.atomic
+def update_plan_item(*, item, action, target_date, notes, status):
+    item.action = action
+    item.target_date = target_date
+    item.notes = notes
+    item.status = status
+    item.save(update_fields=["action", "target_date", "notes", "status", "updated_at"])
+    return item

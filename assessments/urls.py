@@ -21,5 +21,9 @@ urlpatterns = [
     path("assessments/<int:pk>/report.csv", views.report_csv, name="report_csv"),
     path("assessments/<int:pk>/share/", views.shares, name="shares"),
     path("assessments/<int:pk>/share/<int:link_id>/revoke/", views.revoke_share, name="revoke_share"),
+    path("assessments/<int:pk>/plan/", views.plan, name="plan"),
+    path("assessments/<int:pk>/plan/create/", views.plan_create, name="plan_create"),
+    path("assessments/<int:pk>/plan/items/<int:item_id>/", views.plan_item, name="plan_item"),
+    path("assessments/<int:pk>/plan.ics", views.plan_calendar, name="plan_ics"),
     path("r/<str:token>/", views.shared_report, name="shared"),
 ]

@@ -13,6 +13,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,8 +23,17 @@ from roles.models import Role, RoleSkill
 
 from . import services
 from .fit import role_fit_for
-from .forms import RateForm, ShareLinkForm, StepForm, SubmitForm, evidence_field_name, level_field_name
-from .models import Assessment, Rating, ShareLink
+from .forms import (
+    PlanItemForm,
+    RateForm,
+    ShareLinkForm,
+    StepForm,
+    SubmitForm,
+    evidence_field_name,
+    level_field_name,
+)
+from .models import Assessment, Plan, PlanItem, Rating, ShareLink
+from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
 from .reports import build_report, report_data, report_rows
 from .steps import build_steps, first_unrated_step
 
@@ -353,7 +363,7 @@ def dashboard(request):
     return render(
         request,
         "assessments/dashboard.html",
-        {"drafts": drafts, "submitted": submitted, "plan_summary": None},
+        {"drafts": drafts, "submitted": submitted, "plan_summary": dashboard_summary(request.user)},
     )
 
 
@@ -395,6 +405,8 @@ def report(request, pk):
         context["progress"] = scoring.progress(score_snapshot(earlier.snapshot), score_snapshot(assessment.snapshot))
     context["fits"] = role_fit_for(request.user)[:5]
     context["share_links"] = assessment.share_links.active()
+    context["plan"] = Plan.objects.filter(assessment=assessment).first()
+    context["outcomes"] = finished_item_outcomes(assessment, context["report"])
     return render(request, "assessments/report.html", context)
 
 
@@ -404,6 +416,8 @@ def report(request, pk):
 def report_json(request, pk):
     assessment = get_object_or_404(Assessment.objects.submitted(), pk=pk, user=request.user)
     data = report_data(assessment, build_report(assessment.snapshot))
+    plan = Plan.objects.filter(assessment=assessment).first()
+    data["plan"] = None if plan is None else _plan_data(plan)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
     )
@@ -474,6 +488,107 @@ def shared_report(request, token):
     )
     context = _report_context(link.assessment, shared=True)
     context["share_link"] = link
+    if link.include_plan:
+        context["plan"] = Plan.objects.filter(assessment=link.assessment).prefetch_related("items").first()
     response = render(request, "assessments/shared_report.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- development plan ----------------------------------------------------------------------
+
+
+def _plan_data(plan):
+    return [
+        {
+            "skill": item.skill.slug,
+            "skill_name": item.skill_name,
+            "current_level": item.current_level,
+            "target_level": item.target_level,
+            "action": item.action,
+            "target_date": item.target_date.isoformat() if item.target_date else None,
+            "notes": item.notes,
+            "status": item.status,
+        }
+        for item in plan.items.select_related("skill")
+    ]
+
+
+def _get_plan_or_404(request, pk):
+    assessment = get_submitted_or_404(request, pk)
+    plan = get_object_or_404(Plan.objects.select_related("assessment__role"), assessment=assessment)
+    return assessment, plan
+
+
+def _plan_page(request, assessment, plan, *, bound=None):
+    report_view = build_report(assessment.snapshot)
+    options = plan_options(report_view)
+    items = list(plan.items.select_related("skill"))
+    rows = []
+    for item in items:
+        if bound is not None and bound.instance.pk == item.pk:
+            form = bound
+        else:
+            form = PlanItemForm(instance=item, options=options.get(item.skill.slug, []), prefix=f"item-{item.pk}")
+        rows.append({"item": item, "form": form})
+    done = sum(1 for i in items if i.status == PlanItem.Status.DONE)
+    return render(
+        request,
+        "assessments/plan.html",
+        {"assessment": assessment, "plan": plan, "rows": rows, "done": done, "total": len(items)},
+    )
+
+
+@login_required
+@require_POST
+def plan_create(request, pk):
+    assessment = get_submitted_or_404(request, pk)
+    plan, created = services.create_plan(assessment=assessment)
+    if created:
+        messages.success(request, "Your plan is ready: choose what you will do about each gap and by when.")
+    return redirect("assessments:plan", pk=assessment.pk)
+
+
+@never_cache
+@login_required
+@require_GET
+def plan(request, pk):
+    assessment, plan = _get_plan_or_404(request, pk)
+    return _plan_page(request, assessment, plan)
+
+
+@never_cache
+@login_required
+@require_POST
+def plan_item(request, pk, item_id):
+    assessment, plan = _get_plan_or_404(request, pk)
+    item = get_object_or_404(PlanItem.objects.select_related("skill"), pk=item_id, plan=plan)
+    options = plan_options(build_report(assessment.snapshot)).get(item.skill.slug, [])
+    form = PlanItemForm(
+        request.POST, instance=PlanItem.objects.get(pk=item.pk), options=options, prefix=f"item-{item.pk}"
+    )
+    if not form.is_valid():
+        messages.error(request, f"Not saved: check the {item.skill_name} item below.")
+        return _plan_page(request, assessment, plan, bound=form)
+    services.update_plan_item(
+        item=item,
+        action=form.cleaned_data["action"],
+        target_date=form.cleaned_data["target_date"],
+        notes=form.cleaned_data["notes"],
+        status=form.cleaned_data["status"],
+    )
+    if item.target_date and item.target_date < timezone.localdate() and item.status != PlanItem.Status.DONE:
+        messages.warning(request, f"Saved. Note: the target date for {item.skill_name} is in the past.")
+    else:
+        messages.success(request, f"Saved your plan for {item.skill_name}.")
+    return redirect(f"{reverse('assessments:plan', args=[assessment.pk])}#item-{item.pk}")
+
+
+@never_cache
+@login_required
+@require_GET
+def plan_calendar(request, pk):
+    assessment, plan = _get_plan_or_404(request, pk)
+    response = HttpResponse(plan_ics(plan, host=request.get_host()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="careerpath-plan-{assessment.pk}.ics"'
     return response

@@ -1,0 +1,219 @@
+"""The gap report page, its JSON and CSV exports, share links, progress over time and role fit."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import ShareLink
+from assessments.tests.factories import draft_for, submitted_for
+from roles.models import RoleSkill, SkillKind, TransitionPath
+from roles.tests.factories import (
+    CertificationFactory,
+    CourseFactory,
+    RoleCourseFactory,
+    RoleFactory,
+    RoleSkillFactory,
+    SuggestionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(alice, role, skills):
+    """skills 0,1,2 required (target 3), skill 3 differentiating (target 2).
+    Ratings: 1, 3, 0, 4 -> gaps: skill2 (g=3), skill0 (g=2); strengths: skill3 (+2), skill1 (0)."""
+    SuggestionFactory(role=role, skill=skills[0], text="Pair on an incident review")
+    SuggestionFactory(role=role, text="General: write a design doc")
+    CertificationFactory(skills=[skills[2]], name="Cert Z")
+    return submitted_for(
+        alice, role, levels={skills[0].slug: 1, skills[1].slug: 3, skills[2].slug: 0, skills[3].slug: 4}
+    )
+
+
+def get_json(client, assessment):
+    response = client.get(reverse("assessments:report_json", args=[assessment.pk]))
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def test_report_headline_shows_readiness_and_a_plain_verdict(alice_client, report):
+    body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    # required: (1/3 + 1 + 0) / 3 = 44.4; differentiating: 100; overall: (1/3+1+0+0.5)/3.5 = 52.4
+    assert "44.4" in body and "100.0" in body and "52.4" in body
+    assert "2 required skills below target." in body
+
+
+def test_report_lists_gaps_in_priority_order_with_next_level_and_help(alice_client, report, skills):
+    response = alice_client.get(reverse("assessments:report", args=[report.pk]))
+    gaps = response.context["report"].gaps
+    assert [g.slug for g in gaps] == [skills[2].slug, skills[0].slug]
+    body = response.content.decode()
+    assert "Next level (1 — Awareness)" in body
+    assert "Pair on an incident review" in body
+    assert "Cert Z" in body
+
+
+def test_report_has_an_svg_chart_with_a_table_alternative(alice_client, report, skills):
+    body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert "<svg" in body and 'role="img"' in body
+    assert body.count('class="chart-row') == 4
+    assert "The chart as a table" in body
+
+
+def test_report_json_has_the_documented_shape(alice_client, report, skills):
+    data = get_json(alice_client, report)
+    assert data["role"] == {"slug": report.role.slug, "title": report.role.title}
+    assert data["submitted_at"] == report.submitted_at.isoformat()
+    assert [s["level"] for s in data["scale"]] == [0, 1, 2, 3, 4, 5]
+    assert data["readiness"] == {
+        "overall": 52.4,
+        "required": 44.4,
+        "differentiating": 100.0,
+        "meets_required_bar": False,
+    }
+    assert {k for k in data["skills"][0]} >= {"slug", "name", "kind", "target", "weight", "rating", "gap"}
+    assert data["gaps"] == [skills[2].slug, skills[0].slug]
+    assert data["strengths"] == [skills[3].slug, skills[1].slug]
+    assert all({"title", "provider", "url", "covers"} <= set(c) for c in data["courses"])
+    assert data["certifications"][0]["title"] == "Cert Z" and data["certifications"][0]["covers"] == [skills[2].slug]
+    assert data["suggestions"] == ["Pair on an incident review", "General: write a design doc"]
+    assert data["plan"] is None
+
+
+def test_report_csv_has_one_row_per_skill(alice_client, report, skills):
+    response = alice_client.get(reverse("assessments:report_csv", args=[report.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["skill_slug"] for r in rows] == [s.slug for s in skills]
+    assert rows[2]["gap"] == "3" and rows[2]["priority"] == "1"
+    assert rows[1]["gap"] == "0" and rows[1]["priority"] == ""
+
+
+def test_csv_neutralises_formula_like_evidence(alice_client, alice, role, skills):
+    from assessments import services
+
+    draft = draft_for(alice, role, {s.slug: 3 for s in skills})
+    services.save_rating(assessment=draft, skill=skills[0], level=3, evidence='=HYPERLINK("http://x")')
+    services.submit_assessment(assessment=draft)
+    text = alice_client.get(reverse("assessments:report_csv", args=[draft.pk])).content.decode()
+    assert "'=HYPERLINK" in text
+
+
+def test_editing_the_role_after_submission_leaves_every_export_unchanged(alice_client, report, role, skills):
+    before_json = get_json(alice_client, report)
+    before_csv = alice_client.get(reverse("assessments:report_csv", args=[report.pk])).content
+    RoleSkill.objects.filter(role=role).update(target=5, weight=3)
+    RoleSkillFactory(role=role, kind=SkillKind.REQUIRED, target=4)
+    skills[0].name = "Renamed"
+    skills[0].save()
+    RoleCourseFactory(role=role, course=CourseFactory(skills=[skills[0], skills[2]]))
+    assert get_json(alice_client, report) == before_json
+    assert alice_client.get(reverse("assessments:report_csv", args=[report.pk])).content == before_csv
+
+
+def test_meeting_every_required_skill_says_so(alice_client, alice, role):
+    assessment = submitted_for(alice, role, level=5)
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    assert "You meet every required skill." in body
+    assert "No gaps" in body
+
+
+def test_a_draft_has_no_report(alice_client, alice, role):
+    draft = draft_for(alice, role)
+    for name in ("report", "report_json", "report_csv", "shares"):
+        assert alice_client.get(reverse(f"assessments:{name}", args=[draft.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["report", "report_json", "report_csv", "shares"])
+def test_bob_gets_404_for_alices_report_pages(bob_client, report, name):
+    assert bob_client.get(reverse(f"assessments:{name}", args=[report.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["report", "report_json", "report_csv", "shares"])
+def test_a_visitor_is_sent_to_login_for_report_pages(client, report, name):
+    response = client.get(reverse(f"assessments:{name}", args=[report.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ["report", "report_json", "report_csv"])
+def test_report_pages_refuse_post(alice_client, report, name):
+    assert alice_client.post(reverse(f"assessments:{name}", args=[report.pk])).status_code == 405
+
+
+# --- sharing -------------------------------------------------------------------------------
+
+
+def test_share_link_create_use_and_revoke(alice_client, client, report):
+    response = alice_client.post(reverse("assessments:shares", args=[report.pk]), {"display_name": "Sam K."})
+    assert response.status_code == 302
+    link = ShareLink.objects.get(assessment=report)
+    assert len(link.token) >= 43  # 32 random bytes, base64url
+    page = client.get(link.get_absolute_url())
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Sam K.'s gap report" in body
+    assert "alice" not in body.lower()
+    alice_client.post(reverse("assessments:revoke_share", args=[report.pk, link.pk]))
+    assert client.get(link.get_absolute_url()).status_code == 404
+
+
+def test_a_wrong_share_token_is_404(client, report):
+    ShareLink.objects.create(assessment=report, display_name="Sam")
+    assert client.get(reverse("assessments:shared", args=["not-the-token"])).status_code == 404
+
+
+def test_bob_cannot_revoke_alices_link(bob_client, report):
+    link = ShareLink.objects.create(assessment=report, display_name="Sam")
+    assert bob_client.post(reverse("assessments:revoke_share", args=[report.pk, link.pk])).status_code == 404
+    link.refresh_from_db()
+    assert link.is_active
+
+
+def test_a_share_link_needs_a_display_name(alice_client, report):
+    response = alice_client.post(reverse("assessments:shares", args=[report.pk]), {"display_name": ""})
+    assert response.status_code == 200
+    assert "display_name" in response.context["form"].errors
+    assert not ShareLink.objects.exists()
+
+
+# --- progress over time, transition path, role fit ------------------------------------------------
+
+
+def test_a_second_report_shows_progress_since_the_first(alice_client, alice, role, skills):
+    submitted_for(alice, role, level=1)
+    later = submitted_for(alice, role, level=3)
+    response = alice_client.get(reverse("assessments:report", args=[later.pk]))
+    progress = response.context["progress"]
+    assert progress.readiness_after > progress.readiness_before
+    assert [c.change for c in progress.skills] == [2, 2, 2, 2]  # every skill went from 1 to 3
+    assert "Progress since" in response.content.decode()
+
+
+def test_the_transition_path_from_the_current_role_is_shown(alice_client, alice, role):
+    from_role = RoleFactory(title="Analyst")
+    TransitionPath.objects.create(role=role, from_role=from_role, typical_months=9, gap="Learn to ship pipelines.")
+    assessment = submitted_for(alice, role, current_role=from_role)
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    assert "From Analyst to" in body and "9 months" in body and "Learn to ship pipelines." in body
+
+
+def test_role_fit_lists_roles_sharing_three_rated_skills_best_first(alice_client, alice, role, skills):
+    close = RoleFactory(title="Close Cousin")
+    for s in skills[:3]:
+        RoleSkillFactory(role=close, skill=s, target=2)
+    far = RoleFactory(title="Far Cousin")
+    for s in skills[:2]:
+        RoleSkillFactory(role=far, skill=s, target=2)
+    submitted_for(alice, role, level=3)
+    response = alice_client.get(reverse("assessments:fit"))
+    fits = response.context["fits"]
+    titles = [f.title for f in fits]
+    assert "Close Cousin" in titles and "Far Cousin" not in titles
+    # Both at 100%: the role with more rated skills first.
+    assert titles == ["Data Wrangler", "Close Cousin"]
+    assert [f.shared for f in fits] == [4, 3]
+    assert reverse("assessments:start", args=[close.slug]) in response.content.decode()
