@@ -75,7 +75,7 @@ def test_report_json_has_the_documented_shape(alice_client, report, skills):
         "differentiating": 100.0,
         "meets_required_bar": False,
     }
-    assert {k for k in data["skills"][0]} >= {"slug", "name", "kind", "target", "weight", "rating", "gap"}
+    assert set(data["skills"][0]) >= {"slug", "name", "kind", "target", "weight", "rating", "gap"}
     assert data["gaps"] == [skills[2].slug, skills[0].slug]
     assert data["strengths"] == [skills[3].slug, skills[1].slug]
     assert all({"title", "provider", "url", "covers"} <= set(c) for c in data["courses"])
