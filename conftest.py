@@ -6,12 +6,14 @@
 
 import pytest
 
-from accounts.tests.factories import UserFactory
-
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
+def _plain_static_storage(request):
     # Manifest storage needs collectstatic; tests use the plain storage.
+    # Skipped when pytest runs without pytest-django (-p no:django), as the pure scoring tests can.
+    if not request.config.pluginmanager.has_plugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -20,16 +22,22 @@ def _plain_static_storage(settings):
 
 @pytest.fixture
 def alice(db):
+    from accounts.tests.factories import UserFactory
+
     return UserFactory(username="alice")
 
 
 @pytest.fixture
 def bob(db):
+    from accounts.tests.factories import UserFactory
+
     return UserFactory(username="bob")
 
 
 @pytest.fixture
 def staff(db):
+    from accounts.tests.factories import UserFactory
+
     return UserFactory(username="editor", is_staff=True, is_superuser=True)
 
 

@@ -1,11 +1,11 @@
 import pytest
 
-from roles.tests.factories import make_role
-
 
 @pytest.fixture
 def role(db):
     """A published role with 3 required skills (target 3) and 1 differentiating (target 2)."""
+    from roles.tests.factories import make_role
+
     return make_role(required=3, differentiating=1, courses=2, title="Data Wrangler")
 
 
