@@ -20,6 +20,19 @@ def _plain_static_storage(request):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache(request):
+    """Each test starts with an empty cache (computed reports, role fit, page fragments)."""
+    if not request.config.pluginmanager.has_plugin("django"):
+        yield
+        return
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def alice(db):
     from accounts.tests.factories import UserFactory

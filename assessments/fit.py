@@ -2,9 +2,14 @@
 
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from roles import revision
 from roles.models import Role, RoleSkill, Skill
 
 from . import scoring
+from .models import Rating
 from .services import latest_ratings
 
 
@@ -33,6 +38,19 @@ def role_specs(skill_ids):
 
 
 def role_fit_for(user, *, min_shared=3):
+    """Cached per user until role content changes or the user's ratings change."""
+    stamp = Rating.objects.filter(assessment__user=user).aggregate(last=Max("updated_at"), count=Count("id"))
+    if not stamp["count"]:
+        return []
+    key = f"fit:{user.pk}:{min_shared}:{revision.current()}:{stamp['count']}:{stamp['last'].timestamp()}"
+    fits = cache.get(key)
+    if fits is None:
+        fits = compute_role_fit(user, min_shared=min_shared)
+        cache.set(key, fits, timeout=60 * 60 * 24)
+    return fits
+
+
+def compute_role_fit(user, *, min_shared=3):
     latest = latest_ratings(user=user)
     if not latest:
         return []

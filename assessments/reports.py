@@ -7,6 +7,8 @@ and returns a `ReportView` with everything the page, the JSON and the CSV export
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+
 from roles.levels import LEVEL_DESCRIPTIONS, Level, scale
 
 from . import scoring
@@ -80,6 +82,7 @@ class ReportView:
     transition_paths: list
     required_gaps: int = 0
     chart: dict = field(default_factory=dict)
+    scored: scoring.Report | None = None  # the pure module's result, for progress over time
 
     @property
     def verdict(self):
@@ -217,6 +220,7 @@ def build_report(snapshot):
         next_steps=list(snapshot.get("next_steps", [])),
         transition_paths=list(snapshot.get("transition_paths", [])),
         required_gaps=sum(1 for g in report.gaps if g.kind == scoring.REQUIRED),
+        scored=report,
         chart={
             "rows": chart_rows,
             "height": max(len(chart_rows), 1) * CHART_ROW_HEIGHT,
@@ -224,6 +228,23 @@ def build_report(snapshot):
             "ticks": [{"level": lvl, "x": CHART_BAR_WIDTH * lvl / 5} for lvl in range(6)],
         },
     )
+
+
+REPORT_CACHE_VERSION = 1
+
+
+def report_for(assessment):
+    """The report of a submitted assessment, computed once per process and then cached.
+
+    A submitted assessment never changes (its snapshot is frozen), so its id and submission time
+    identify the report exactly. The snapshot is read from the database only on a cache miss.
+    """
+    key = f"report:{REPORT_CACHE_VERSION}:{assessment.pk}:{assessment.submitted_at.timestamp()}"
+    report = cache.get(key)
+    if report is None:
+        report = build_report(assessment.snapshot)
+        cache.set(key, report, timeout=None)
+    return report
 
 
 def _decimal(value):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
 
-from . import services
+from . import scoring, services
 from .fit import role_fit_for
 from .forms import (
     PlanItemForm,
@@ -34,7 +34,7 @@ from .forms import (
 )
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
-from .reports import build_report, report_data, report_rows
+from .reports import report_data, report_for, report_rows
 from .steps import build_steps, first_unrated_step
 
 # --- scoping -----------------------------------------------------------------------------
@@ -63,7 +63,9 @@ def get_assessment_or_404(request, pk, *, defer_snapshot=True):
 def get_submitted_or_404(request, pk):
     if not request.user.is_authenticated:
         raise Http404("No such report.")
-    return get_object_or_404(Assessment.objects.submitted().select_related("role"), pk=pk, user=request.user)
+    return get_object_or_404(
+        Assessment.objects.submitted().select_related("role").defer("snapshot"), pk=pk, user=request.user
+    )
 
 
 # --- taking ------------------------------------------------------------------------------
@@ -371,7 +373,7 @@ def dashboard(request):
 
 
 def _report_context(assessment, *, shared=False):
-    report = build_report(assessment.snapshot)
+    report = report_for(assessment)
     context = {"assessment": assessment, "report": report, "shared": shared, "scale": level_scale()}
     if assessment.current_role_id:
         context["current_role"] = assessment.current_role
@@ -382,6 +384,7 @@ def _report_context(assessment, *, shared=False):
 def _earlier_submitted(assessment):
     return (
         Assessment.objects.submitted()
+        .defer("snapshot")
         .filter(user_id=assessment.user_id, role_id=assessment.role_id, submitted_at__lt=assessment.submitted_at)
         .order_by("-submitted_at")
         .first()
@@ -393,16 +396,15 @@ def _earlier_submitted(assessment):
 @require_GET
 def report(request, pk):
     assessment = get_object_or_404(
-        Assessment.objects.submitted().select_related("role", "current_role"), pk=pk, user=request.user
+        Assessment.objects.submitted().select_related("role", "current_role").defer("snapshot"),
+        pk=pk,
+        user=request.user,
     )
     context = _report_context(assessment)
     earlier = _earlier_submitted(assessment)
     if earlier is not None:
-        from . import scoring
-        from .reports import score_snapshot
-
         context["earlier"] = earlier
-        context["progress"] = scoring.progress(score_snapshot(earlier.snapshot), score_snapshot(assessment.snapshot))
+        context["progress"] = scoring.progress(report_for(earlier).scored, context["report"].scored)
     context["fits"] = role_fit_for(request.user)[:5]
     context["share_links"] = assessment.share_links.active()
     context["plan"] = Plan.objects.filter(assessment=assessment).first()
@@ -414,8 +416,8 @@ def report(request, pk):
 @login_required
 @require_GET
 def report_json(request, pk):
-    assessment = get_object_or_404(Assessment.objects.submitted(), pk=pk, user=request.user)
-    data = report_data(assessment, build_report(assessment.snapshot))
+    assessment = get_object_or_404(Assessment.objects.submitted().defer("snapshot"), pk=pk, user=request.user)
+    data = report_data(assessment, report_for(assessment))
     plan = Plan.objects.filter(assessment=assessment).first()
     data["plan"] = None if plan is None else _plan_data(plan)
     response = HttpResponse(
@@ -429,11 +431,11 @@ def report_json(request, pk):
 @login_required
 @require_GET
 def report_csv(request, pk):
-    assessment = get_object_or_404(Assessment.objects.submitted(), pk=pk, user=request.user)
+    assessment = get_object_or_404(Assessment.objects.submitted().defer("snapshot"), pk=pk, user=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="careerpath-report-{assessment.pk}.csv"'
     writer = csv.writer(response)
-    writer.writerows(report_rows(build_report(assessment.snapshot)))
+    writer.writerows(report_rows(report_for(assessment)))
     return response
 
 
@@ -482,7 +484,9 @@ def revoke_share(request, pk, link_id):
 @require_GET
 def shared_report(request, token):
     link = get_object_or_404(
-        ShareLink.objects.active().select_related("assessment", "assessment__role", "assessment__current_role"),
+        ShareLink.objects.active()
+        .select_related("assessment", "assessment__role", "assessment__current_role")
+        .defer("assessment__snapshot"),
         token=token,
         assessment__status=Assessment.Status.SUBMITTED,
     )
@@ -521,7 +525,7 @@ def _get_plan_or_404(request, pk):
 
 
 def _plan_page(request, assessment, plan, *, bound=None):
-    report_view = build_report(assessment.snapshot)
+    report_view = report_for(assessment)
     options = plan_options(report_view)
     items = list(plan.items.select_related("skill"))
     rows = []
@@ -563,7 +567,7 @@ def plan(request, pk):
 def plan_item(request, pk, item_id):
     assessment, plan = _get_plan_or_404(request, pk)
     item = get_object_or_404(PlanItem.objects.select_related("skill"), pk=item_id, plan=plan)
-    options = plan_options(build_report(assessment.snapshot)).get(item.skill.slug, [])
+    options = plan_options(report_for(assessment)).get(item.skill.slug, [])
     form = PlanItemForm(
         request.POST, instance=PlanItem.objects.get(pk=item.pk), options=options, prefix=f"item-{item.pk}"
     )

@@ -4,3 +4,36 @@ from django.apps import AppConfig
 class RolesConfig(AppConfig):
     name = "roles"
     verbose_name = "Role guides"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import models, revision
+
+        content_models = [
+            models.Family,
+            models.Role,
+            models.Skill,
+            models.RoleSkill,
+            models.Responsibility,
+            models.DevelopmentSuggestion,
+            models.NextStep,
+            models.CareerMove,
+            models.LadderLevel,
+            models.TransitionPath,
+            models.TransitionArtifact,
+            models.SalaryBand,
+            models.Course,
+            models.Certification,
+            models.RoleCourse,
+            models.RoleCertification,
+            models.HiringCompany,
+            models.IndustrySector,
+            models.FAQ,
+            models.Source,
+        ]
+        for model in content_models:
+            post_save.connect(revision.bump, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
+            post_delete.connect(revision.bump, sender=model, dispatch_uid=f"revision-delete-{model.__name__}")
+        for through in (models.Course.skills.through, models.Certification.skills.through):
+            m2m_changed.connect(revision.bump, sender=through, dispatch_uid=f"revision-m2m-{through.__name__}")

@@ -411,3 +411,20 @@ class Source(RoleItem):
 
     def __str__(self):
         return self.title
+
+
+class ContentRevision(models.Model):
+    """One row whose number goes up whenever role content changes (admin, import, seeding).
+
+    Caches of pages and computations derived from role content include the number in their key,
+    so every process sees a change at once, whatever cache backend it uses.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "content revision"
+
+    def __str__(self):
+        return f"Role content revision {self.number}"

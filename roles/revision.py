@@ -1,0 +1,36 @@
+"""The role-content revision: exact invalidation for caches derived from role guides.
+
+`current()` is one indexed read; `bump()` adds one UPDATE after the surrounding transaction
+commits (once per transaction, however many rows changed). Model signals for every content model
+call `bump()` (see apps.py); bulk writers (the importer, the benchmark seeder) call it themselves,
+since bulk operations send no signals.
+"""
+
+from django.db import connection, transaction
+from django.db.models import F
+
+from .models import ContentRevision
+
+ROW_ID = 1
+
+
+def current():
+    number = ContentRevision.objects.filter(pk=ROW_ID).values_list("number", flat=True).first()
+    return number or 0
+
+
+def _increment():
+    if not ContentRevision.objects.filter(pk=ROW_ID).update(number=F("number") + 1):
+        ContentRevision.objects.get_or_create(pk=ROW_ID, defaults={"number": 1})
+
+
+_increment.careerpath_revision = True
+
+
+def bump(**_signal_kwargs):
+    """Count one change of role content, when the current transaction commits."""
+    if connection.in_atomic_block and any(
+        getattr(entry[1], "careerpath_revision", False) for entry in connection.run_on_commit
+    ):
+        return  # already counted for this transaction
+    transaction.on_commit(_increment)
