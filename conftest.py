@@ -8,8 +8,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _plain_static_storage(request):
-    # Manifest storage needs collectstatic; tests use the plain storage.
+def _test_settings(request):
+    # Manifest storage needs collectstatic; tests use the plain storage. A fast password hasher
+    # keeps tests quick (production keeps Django's default PBKDF2).
     # Skipped when pytest runs without pytest-django (-p no:django), as the pure scoring tests can.
     if not request.config.pluginmanager.has_plugin("django"):
         return
@@ -18,6 +19,7 @@ def _plain_static_storage(request):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
