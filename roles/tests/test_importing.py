@@ -1,0 +1,669 @@
+"""import_roles / export_role: role guide files in, role guide files out (docs/role-format.md)."""
+
+import datetime
+import json
+import re
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from roles.importing import dump_role
+from roles.models import (
+    FAQ,
+    CareerMove,
+    Certification,
+    Course,
+    DevelopmentSuggestion,
+    Family,
+    HiringCompany,
+    IndustrySector,
+    LadderLevel,
+    NextStep,
+    Responsibility,
+    Role,
+    RoleCertification,
+    RoleCourse,
+    RoleSkill,
+    SalaryBand,
+    Skill,
+    Source,
+    TransitionArtifact,
+    TransitionPath,
+)
+from roles.tests.factories import RoleFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLE = Path(__file__).parent / "data" / "mlops-engineer.yaml"
+ALL_MODELS = [
+    Family,
+    Role,
+    Skill,
+    RoleSkill,
+    Responsibility,
+    DevelopmentSuggestion,
+    NextStep,
+    CareerMove,
+    LadderLevel,
+    TransitionPath,
+    TransitionArtifact,
+    SalaryBand,
+    Course,
+    RoleCourse,
+    Certification,
+    RoleCertification,
+    HiringCompany,
+    IndustrySector,
+    FAQ,
+    Source,
+    Course.skills.through,
+    Certification.skills.through,
+]
+
+
+def import_roles(*paths):
+    out = StringIO()
+    call_command("import_roles", *[str(path) for path in paths], stdout=out)
+    return out.getvalue().strip()
+
+
+def import_fails(*paths):
+    """The command's error lines (after its heading) for a run that must fail."""
+    with pytest.raises(CommandError) as excinfo:
+        import_roles(*paths)
+    heading, *lines = str(excinfo.value).splitlines()
+    assert re.fullmatch(r"\d+ problems? in role files; nothing was imported:", heading)
+    return lines
+
+
+def write(tmp_path, name, data):
+    """Write `data` (text as is, anything else as YAML or JSON by suffix) to tmp_path/name."""
+    path = tmp_path / name
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    elif path.suffix == ".json":
+        path.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def widget_role(**changes):
+    """A small valid role file's data."""
+    data = {
+        "slug": "widget-engineer",
+        "title": "Widget Engineer",
+        "family": "Widgets",
+        "summary": "Builds widgets.",
+        "skills": [
+            {"name": "Widgetry", "slug": "widgetry", "target": 3},
+            {"name": "Gadgetry", "slug": "gadgetry", "kind": "differentiating", "target": 2},
+        ],
+    }
+    data |= changes
+    data.setdefault("career_moves", [{"kind": "leads_to", "role": data["slug"]}])
+    return data
+
+
+def database_state():
+    """Row counts of every table the importer writes, and each role as export sees it."""
+    counts = {model._meta.label: model.objects.count() for model in ALL_MODELS}
+    roles = {role.slug: (dump_role(role), role.updated_at) for role in Role.objects.all()}
+    return counts, roles
+
+
+def writes(queries):
+    return [q["sql"] for q in queries if q["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}]
+
+
+@pytest.fixture
+def example_roles(db):
+    """The roles the worked example refers to."""
+    return [RoleFactory(slug="ml-engineer", title="ML Engineer"), RoleFactory(slug="ml-platform-lead")]
+
+
+# --- Importing -----------------------------------------------------------------------------------------
+
+
+def test_import_creates_every_section_of_the_worked_example(example_roles):
+    summary = import_roles(EXAMPLE)
+
+    assert summary == (
+        "Imported 1 role (1 created, 0 updated, 0 unchanged), 4 skills (4 created, 0 updated, 0 unchanged), "
+        "1 course (1 created, 0 updated, 0 unchanged), 1 certification (1 created, 0 updated, 0 unchanged), "
+        "1 family (1 created)."
+    )
+    role = Role.objects.get(slug="mlops-engineer")
+    assert role.title == "MLOps Engineer"
+    assert role.family.name == "Applied AI · ML Engineering"
+    assert role.family.slug == "applied-ai-ml-engineering"
+    assert role.is_published is True
+    assert role.is_entry_level is False
+    assert role.median_salary == 165_000
+    assert (role.ai_impact_score, role.ai_impact_label) == (35, "Moderate")
+    assert role.last_reviewed == datetime.date(2026, 5, 1)
+    assert role.about.startswith("An MLOps Engineer owns the path")
+    assert role.methodology == (
+        "Written by the careerpath editorial team from general industry knowledge.\n\n"
+        "Skill targets are the editors' judgement."
+    )
+
+    links = list(role.role_skills.select_related("skill"))
+    assert [link.skill.slug for link in links] == [
+        "model-registry",
+        "model-monitoring",
+        "python",
+        "infrastructure-as-code",
+    ]
+    assert [link.order for link in links] == [0, 1, 2, 3]
+    registry, monitoring, python, iac = links
+    assert (registry.kind, registry.target, registry.weight, registry.note) == (
+        "required",
+        4,
+        Decimal("1.00"),
+        "The core of the job.",
+    )
+    assert registry.skill.category == "MLOps & platforms"
+    assert (
+        registry.skill.descriptor(3) == "Runs the registry for a team, with lineage, stages and one-command rollback."
+    )
+    assert len(registry.skill.descriptors) == 5
+    assert (monitoring.weight, monitoring.commonly_missing) == (Decimal("1.50"), True)
+    assert python.kind == "required"
+    assert (iac.kind, iac.weight) == ("differentiating", Decimal("0.50"))
+
+    assert [(r.section, r.source) for r in role.responsibilities.all()] == [
+        ("key", "editorial (general knowledge)"),
+        ("does", ""),
+        ("week", ""),
+    ]
+    assert [s.skill_id for s in role.suggestions.all()] == [monitoring.skill_id, None]
+    assert [n.text for n in role.next_steps.all()][1] == "Write a post-mortem for the next model incident you help fix."
+    assert [(m.kind, m.to_role.slug) for m in role.career_moves.all()] == [
+        ("leads_to", "ml-platform-lead"),
+        ("transition", "ml-engineer"),
+    ]
+    assert [(rung.title, rung.rung_role_id) for rung in role.ladder_levels.all()] == [
+        ("MLOps Engineer", None),
+        ("ML Platform Lead", example_roles[1].pk),
+    ]
+    (path,) = role.transition_paths.all()
+    assert (path.from_role, path.typical_months) == (example_roles[0], 9)
+    assert [a.text for a in path.artifacts.all()] == [
+        "A pipeline other people's models run on.",
+        "A monitoring dashboard with alerts and the runbook behind them.",
+    ]
+    assert [(b.low, b.high, b.currency) for b in role.salary_bands.all()] == [
+        (130_000, 185_000, "USD"),
+        (170_000, 240_000, "USD"),
+    ]
+    (course,) = role.courses.all()
+    assert course.provider == "Chip Huyen (O'Reilly book)"
+    assert sorted(course.skills.values_list("slug", flat=True)) == ["model-monitoring", "model-registry"]
+    (certification,) = role.certifications.all()
+    assert (certification.name, certification.issuer) == ("HashiCorp Certified: Terraform Associate", "HashiCorp")
+    assert list(certification.skills.values_list("slug", flat=True)) == ["infrastructure-as-code"]
+    assert [(c.name, c.source) for c in role.hiring_companies.all()] == [
+        ("Example Cloud Co.", "editorial (general knowledge)"),
+        ("Example Retail Group", ""),
+    ]
+    assert [s.name for s in role.industry_sectors.all()] == ["Technology", "Financial services"]
+    assert role.faqs.get().question == "Is MLOps a separate job from ML engineering?"
+    assert [s.url != "" for s in role.sources.all()] == [False, True]
+
+
+def test_reimporting_the_same_file_writes_nothing(example_roles):
+    import_roles(EXAMPLE)
+    before = database_state()
+
+    with CaptureQueriesContext(connection) as queries:
+        summary = import_roles(EXAMPLE)
+
+    assert writes(queries.captured_queries) == [], "\n".join(writes(queries.captured_queries))
+    assert summary.startswith("Imported 1 role (0 created, 0 updated, 1 unchanged), 4 skills (0 created, 0 updated")
+    assert database_state() == before
+
+
+def test_export_then_import_is_a_true_no_op(example_roles, tmp_path):
+    import_roles(EXAMPLE)
+    # Orders set by hand in the admin (gaps, not 0..n) must survive a round trip untouched too.
+    role = Role.objects.get(slug="mlops-engineer")
+    for order, link in zip([10, 20, 30, 40], role.role_skills.all(), strict=True):
+        RoleSkill.objects.filter(pk=link.pk).update(order=order)
+    Responsibility.objects.filter(role=role).update(order=5)
+    before = database_state()
+
+    for name in ("exported.yaml", "exported.json"):
+        call_command("export_role", "mlops-engineer", "-o", str(tmp_path / name), stdout=StringIO())
+        with CaptureQueriesContext(connection) as queries:
+            import_roles(tmp_path / name)
+        assert writes(queries.captured_queries) == [], "\n".join(writes(queries.captured_queries))
+
+    assert database_state() == before
+
+
+def test_export_gives_back_the_worked_example(example_roles):
+    import_roles(EXAMPLE)
+    out = StringIO()
+    call_command("export_role", "mlops-engineer", stdout=out)
+
+    expected = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    # Export spells out what the example leaves implicit: default kinds and currencies, shorthand entries.
+    expected["skills"][2]["kind"] = "required"
+    expected["salary_bands"][1]["currency"] = "USD"
+    expected["next_steps"][1] = {"text": expected["next_steps"][1]}
+    expected["companies"][1] = {"name": expected["companies"][1]}
+    expected["sectors"][0] = {"name": expected["sectors"][0]}
+    expected["methodology"] = expected["methodology"].strip()  # text is stored without surrounding whitespace
+    assert yaml.safe_load(out.getvalue()) == expected
+    assert list(yaml.safe_load(out.getvalue())) == list(expected)  # the same keys in the same order
+
+
+def test_reimport_updates_changed_values_in_place(tmp_path):
+    path = write(tmp_path, "widget-engineer.yaml", widget_role(responsibilities=[{"text": "Build widgets."}]))
+    import_roles(path)
+    role = Role.objects.get()
+    widgetry = RoleSkill.objects.get(skill__slug="widgetry")
+    gadgetry_skill = Skill.objects.get(slug="gadgetry")
+
+    changed = widget_role(
+        summary="Builds better widgets.",
+        skills=[
+            {"name": "Sprocketry", "slug": "sprocketry", "target": 1},
+            {"name": "Widgetry", "slug": "widgetry", "target": 5, "commonly_missing": True},
+        ],
+        responsibilities=[{"text": "Build better widgets.", "section": "does"}],
+    )
+    summary = import_roles(write(tmp_path, "widget-engineer.yaml", changed))
+
+    assert summary.startswith("Imported 1 role (0 created, 1 updated, 0 unchanged), 2 skills (1 created, 0 updated")
+    role.refresh_from_db()
+    assert role.summary == "Builds better widgets."
+    assert Role.objects.get().pk == role.pk
+    widgetry_after = RoleSkill.objects.get(skill__slug="widgetry")
+    assert widgetry_after.pk == widgetry.pk
+    assert (widgetry_after.target, widgetry_after.commonly_missing, widgetry_after.order) == (5, True, 1)
+    assert [link.skill.slug for link in role.role_skills.all()] == ["sprocketry", "widgetry"]
+    assert Skill.objects.filter(pk=gadgetry_skill.pk).exists()  # shared skills are never deleted
+    assert [(r.section, r.text) for r in role.responsibilities.all()] == [("does", "Build better widgets.")]
+
+
+def test_changing_only_a_section_marks_the_role_updated(tmp_path):
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role()))
+    role = Role.objects.get()
+
+    summary = import_roles(
+        write(tmp_path, "widget-engineer.yaml", widget_role(faqs=[{"question": "Q?", "answer": "A."}]))
+    )
+
+    assert "1 role (0 created, 1 updated, 0 unchanged)" in summary
+    assert Role.objects.get().updated_at > role.updated_at
+
+
+def test_roles_may_refer_to_each_other_in_one_run(tmp_path):
+    first = write(tmp_path, "a.yaml", widget_role(slug="a", career_moves=[{"role": "b"}]))
+    second = write(tmp_path, "b.yaml", widget_role(slug="b", ladder=[{"title": "A", "role": "a"}], career_moves=[]))
+
+    import_roles(first, second)
+
+    assert Role.objects.get(slug="a").career_moves.get().to_role.slug == "b"
+    assert Role.objects.get(slug="b").ladder_levels.get().rung_role.slug == "a"
+
+
+def test_import_reads_json(tmp_path):
+    import_roles(write(tmp_path, "widget-engineer.json", widget_role(last_reviewed="2026-01-31")))
+
+    role = Role.objects.get(slug="widget-engineer")
+    assert role.last_reviewed == datetime.date(2026, 1, 31)
+    assert role.role_skills.count() == 2
+
+
+def test_shared_skill_fields_a_file_leaves_out_are_left_alone(tmp_path):
+    SkillFactory(
+        slug="widgetry", name="Widgetry", category="Making", description="Making widgets.", descriptor_3="Alone."
+    )
+
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role()))
+
+    skill = Skill.objects.get(slug="widgetry")
+    assert (skill.category, skill.description, skill.descriptor_3) == ("Making", "Making widgets.", "Alone.")
+
+
+def test_certifications_accept_title_and_provider(tmp_path):
+    certification = {"title": "Widget Pro", "provider": "Widget Board", "skills": ["widgetry"]}
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role(certifications=[certification])))
+
+    saved = Certification.objects.get()
+    assert (saved.name, saved.slug, saved.issuer) == ("Widget Pro", "widget-pro", "Widget Board")
+
+
+def test_dry_run_checks_and_saves_nothing(tmp_path):
+    out = StringIO()
+    call_command("import_roles", str(write(tmp_path, "w.yaml", widget_role())), "--dry-run", stdout=out)
+
+    assert out.getvalue().startswith("Dry run, nothing saved. Imported 1 role (1 created")
+    assert not Role.objects.exists()
+
+
+# --- Bad input: every problem reported, nothing saved ----------------------------------------------------
+
+DELETE = object()
+
+
+def changed_role(path, value):
+    """widget_role() with the value at a dotted path ("skills.0.target") replaced, added or deleted."""
+    data = widget_role()
+    *parents, last = [int(part) if part.isdigit() else part for part in path.split(".")]
+    target = data
+    for part in parents:
+        target = target[part]
+    if value is DELETE:
+        del target[last]
+    else:
+        target[last] = value
+    return data
+
+
+BAD_VALUES = [
+    ("slug", DELETE, "slug: is required"),
+    ("title", DELETE, "title: is required"),
+    ("family", DELETE, "family: is required"),
+    ("summary", DELETE, "summary: is required"),
+    ("skills", DELETE, "skills: is required"),
+    ("skills", [], "skills: is required and may not be empty"),
+    ("skills.0.name", DELETE, "skills[0].name: is required"),
+    ("skills.0.target", DELETE, "skills[0].target: is required"),
+    ("skills.1.target", 7, "skills[1].target: 7 is not between 1 and 5"),
+    ("skills.1.target", 0, "skills[1].target: 0 is not between 1 and 5"),
+    ("skills.0.target", "3", "skills[0].target: expected a whole number, got the text '3'"),
+    ("skills.0.target", 2.5, "skills[0].target: expected a whole number, got the number 2.5"),
+    ("skills.0.weight", 0, "skills[0].weight: 0 is not a positive number"),
+    ("skills.0.weight", -1.5, "skills[0].weight: -1.5 is not a positive number"),
+    ("skills.0.weight", "heavy", "skills[0].weight: expected a positive number, got the text 'heavy'"),
+    ("skills.0.weight", 1.125, "skills[0].weight: 1.125 has more than 2 decimal places"),
+    ("skills.0.commonly_missing", 1, "skills[0].commonly_missing: expected true or false, got the number 1"),
+    ("published", "yes", "published: expected true or false, got the text 'yes'"),
+    ("entry_level", None, None),  # null means "not given": fine
+    ("median_salary", -1, "median_salary: -1 is not between 0 and 2147483647"),
+    (
+        "salary_bands",
+        [{"level": "Senior", "low": -1, "high": 5}],
+        "salary_bands[0].low: -1 is not between 0 and 2147483647",
+    ),
+    (
+        "salary_bands",
+        [{"level": "Senior", "low": "100k", "high": 5}],
+        "salary_bands[0].low: expected a whole number, got the text '100k'",
+    ),
+    ("salary_bands", [{"level": "Senior", "low": 200, "high": 100}], "salary_bands[0]: low 200 is more than high 100"),
+    ("salary_bands", [{"level": "Senior", "low": 1}], "salary_bands[0].high: is required"),
+    ("ai_impact", {"score": 101}, "ai_impact.score: 101 is not between 0 and 100"),
+    ("ai_impact", 30, "ai_impact: expected a mapping of fields, got the number 30"),
+    ("last_reviewed", "2025-13-01", "last_reviewed: '2025-13-01' is not a real date"),
+    ("last_reviewed", "last week", "last_reviewed: expected a date written YYYY-MM-DD, got the text 'last week'"),
+    ("skills.0.kind", "nice", "skills[0].kind: 'nice' is not one of: required, differentiating"),
+    (
+        "responsibilities",
+        [{"section": "daily", "text": "x"}],
+        "responsibilities[0].section: 'daily' is not one of: key, does, week",
+    ),
+    ("career_moves.0.kind", "promotion", "career_moves[0].kind: 'promotion' is not one of: leads_to, transition"),
+    (
+        "slug",
+        "Widget Engineer",
+        "slug: 'Widget Engineer' is not a slug (lowercase letters, digits, hyphens, underscores)",
+    ),
+    (
+        "skills.0.slug",
+        "widget/ry",
+        "skills[0].slug: 'widget/ry' is not a slug (lowercase letters, digits, hyphens, underscores)",
+    ),
+    ("skills.1.slug", "widgetry", "skills[1]: skill 'widgetry' is listed twice (first at skills[0])"),
+    ("skills.1", {"name": "Widgetry", "target": 2}, "skills[1]: skill 'widgetry' is listed twice (first at skills[0])"),
+    ("skills.1.name", "Widgetry", "skills[1].name: 'Widgetry' is also the name of skill 'widgetry' (skills[0])"),
+    ("skills.1.slug", DELETE, None),  # made from the name: "gadgetry"
+    (
+        "suggestions",
+        [{"text": "Read.", "skill": "nope"}],
+        "suggestions[0].skill: 'nope' is not one of this role's skills",
+    ),
+    (
+        "courses",
+        [{"title": "C", "skills": ["widgetry", "nope"]}],
+        "courses[0].skills[1]: 'nope' is not one of this role's skills",
+    ),
+    (
+        "certifications",
+        [{"name": "C", "skills": ["nope"]}],
+        "certifications[0].skills[0]: 'nope' is not one of this role's skills",
+    ),
+    ("certifications", [{"name": "C", "title": "D"}], "certifications[0]: give 'name' or 'title', not both"),
+    ("certifications", [{"issuer": "Board"}], "certifications[0].name: is required"),
+    ("courses", [{"title": "C"}, {"title": "c"}], "courses[1]: 'c' is listed twice (first at courses[0])"),
+    ("career_moves.0.role", "astronaut", "career_moves[0].role: no role 'astronaut' in this run or in the database"),
+    (
+        "career_moves",
+        [{"role": "widget-engineer"}, {"role": "widget-engineer"}],
+        "career_moves[1]: leads_to 'widget-engineer' is listed twice (first at career_moves[0])",
+    ),
+    (
+        "ladder",
+        [{"title": "Lead", "role": "astronaut"}],
+        "ladder[0].role: no role 'astronaut' in this run or in the database",
+    ),
+    (
+        "transition_paths",
+        [{"from_role": "astronaut", "gap": "Space."}],
+        "transition_paths[0].from_role: no role 'astronaut' in this run or in the database",
+    ),
+    ("transition_paths", [{"from_role": "widget-engineer"}], "transition_paths[0].gap: is required"),
+    ("summary", "Builds\x00 widgets.", "summary: contains a NUL character (\\x00), which the database cannot store"),
+    (
+        "faqs",
+        [{"question": "Q?", "answer": "A\x00"}],
+        "faqs[0].answer: contains a NUL character (\\x00), which the database cannot store",
+    ),
+    ("summary", "x" * 301, "summary: is 301 characters long; the most is 300"),
+    ("skills.0.name", "x" * 161, "skills[0].name: is 161 characters long; the most is 160"),
+    ("title", 2024, "title: expected text, got the number 2024 (quote it to make it text)"),
+    ("title", "   ", "title: is required and may not be empty"),
+    ("skils", [], "skils: unknown field; did you mean 'skills'?"),
+    ("skills.0.targte", 3, "skills[0].targte: unknown field; did you mean 'target'?"),
+    ("skills.0.levels", {6: "Godlike."}, "skills[0].levels.6: not a level; levels are 1 to 5"),
+    ("skills.0", "Widgetry", "skills[0]: expected a mapping of fields, got the text 'Widgetry'"),
+    ("next_steps", "Read a book.", "next_steps: expected a list, got the text 'Read a book.'"),
+    ("sources", [{"title": "S", "url": "not a url"}], "sources[0].url: 'not a url' is not a valid http(s) URL"),
+    ("salary_currency", "usd", "salary_currency: 'usd' is not a 3-letter currency code such as USD"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), BAD_VALUES, ids=[f"{p}={v!r:.20}" for p, v, _e in BAD_VALUES])
+def test_import_rejects_bad_values_and_changes_nothing(tmp_path, path, value, expected):
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role()))
+    before = database_state()
+    bad = write(tmp_path, "widget-engineer.yaml", changed_role(path, value))
+
+    if expected is None:  # an accepted variation, listed beside the rejected ones for contrast
+        import_roles(bad)
+        return
+    assert import_fails(bad) == [f"widget-engineer.yaml: {expected}"]
+    assert database_state() == before
+
+
+BAD_FILES = [
+    (
+        "widget-engineer.yaml",
+        "slug: widget\ntitle: [unclosed\n",
+        "invalid YAML at line 3, column 1: expected ',' or ']', but got '<stream end>'",
+    ),
+    (
+        "widget-engineer.yaml",
+        "slug: a\ntitle: b: c\n",
+        "invalid YAML at line 2, column 9: mapping values are not allowed here",
+    ),
+    ("widget-engineer.yaml", "slug: a\nslug: b\n", "invalid YAML at line 2, column 1: the key 'slug' is given twice"),
+    ("widget-engineer.yaml", "last_reviewed: 2025-02-30\n", "invalid YAML: day is out of range for month"),
+    ("widget-engineer.yaml", "- slug: a\n", "the top level must be a mapping of fields, got a list"),
+    (
+        "widget-engineer.yaml",
+        "just some words\n",
+        "the top level must be a mapping of fields, got the text 'just some words'",
+    ),
+    ("widget-engineer.yaml", "", "the file is empty"),
+    ("widget-engineer.json", '{"slug": }', "invalid JSON at line 1, column 10: Expecting value"),
+    ("widget-engineer.json", '{"slug": "a",\n "slug": "b"}', "invalid JSON: the key 'slug' is given twice"),
+    ("widget-engineer.txt", "slug: a\n", "cannot read .txt: use .yaml, .yml or .json"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), BAD_FILES, ids=[e[:30] for _n, _t, e in BAD_FILES])
+def test_import_rejects_unreadable_files_and_changes_nothing(tmp_path, name, text, expected):
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role()))
+    before = database_state()
+
+    assert import_fails(write(tmp_path, name, text)) == [f"{name}: {expected}"]
+    assert database_state() == before
+
+
+def test_import_reports_a_missing_file(tmp_path):
+    assert import_fails(tmp_path / "nowhere.yaml") == ["nowhere.yaml: cannot read: No such file or directory"]
+
+
+def test_import_is_all_or_nothing_across_files(tmp_path):
+    good = write(tmp_path, "a.yaml", widget_role(slug="a", career_moves=[]))
+    bad = write(tmp_path, "b.yaml", widget_role(slug="b", skills=[{"name": "Widgetry", "target": 9}]))
+
+    assert import_fails(good, bad) == ["b.yaml: skills[0].target: 9 is not between 1 and 5"]
+    assert database_state() == ({model._meta.label: 0 for model in ALL_MODELS}, {})
+
+
+def test_import_reports_every_problem_in_every_file(tmp_path):
+    first = write(tmp_path, "a.yaml", widget_role(slug="a", title=None, published="no", career_moves=[{"role": "zz"}]))
+    second = write(tmp_path, "b.yaml", "[1, 2]")
+    third = write(tmp_path, "c.yaml", widget_role(slug="c", skills=[{"name": "Widgetry", "target": 6}]))
+
+    assert import_fails(first, second, third) == [
+        "a.yaml: title: is required",
+        "a.yaml: published: expected true or false, got the text 'no'",
+        "b.yaml: the top level must be a mapping of fields, got a list",
+        "c.yaml: skills[0].target: 6 is not between 1 and 5",
+        "a.yaml: career_moves[0].role: no role 'zz' in this run or in the database",
+    ]
+    assert not Role.objects.exists()
+
+
+def test_import_rejects_the_same_role_in_two_files(tmp_path):
+    first = write(tmp_path, "a.yaml", widget_role())
+    second = write(tmp_path, "b.yaml", widget_role())
+
+    assert import_fails(first, second) == ["b.yaml: slug: role 'widget-engineer' is also in a.yaml"]
+
+
+def test_import_rejects_files_that_describe_a_shared_skill_differently(tmp_path):
+    first = write(
+        tmp_path, "a.yaml", widget_role(slug="a", skills=[{"name": "Widgetry", "category": "Making", "target": 3}])
+    )
+    second = write(
+        tmp_path, "b.yaml", widget_role(slug="b", skills=[{"name": "Widgetry", "category": "Crafts", "target": 3}])
+    )
+
+    assert import_fails(first, second) == [
+        "b.yaml: skills[0].category: 'Crafts' differs from 'Making' given for skill 'widgetry' in a.yaml"
+    ]
+
+
+def test_import_rejects_a_skill_name_already_taken_by_another_slug(tmp_path):
+    SkillFactory(name="Widgetry", slug="widget-making")
+    before = database_state()
+
+    assert import_fails(write(tmp_path, "widget-engineer.yaml", widget_role())) == [
+        "widget-engineer.yaml: skills[0].name: 'Widgetry' is already the name of skill 'widget-making'"
+    ]
+    assert database_state() == before
+
+
+def test_import_rejects_a_family_whose_slug_is_taken(tmp_path):
+    Family.objects.create(name="Widgets!", slug="widgets")
+
+    assert import_fails(write(tmp_path, "widget-engineer.yaml", widget_role())) == [
+        "widget-engineer.yaml: family: 'Widgets' would get the slug 'widgets', which family 'Widgets!' already has"
+    ]
+
+
+# --- Exporting -------------------------------------------------------------------------------------------
+
+
+def test_export_writes_yaml_to_stdout(example_roles):
+    import_roles(EXAMPLE)
+    out = StringIO()
+
+    call_command("export_role", "mlops-engineer", stdout=out)
+
+    data = yaml.safe_load(out.getvalue())
+    assert data["slug"] == "mlops-engineer"
+    assert data["skills"][1] == {
+        "name": "Model Monitoring",
+        "slug": "model-monitoring",
+        "category": "MLOps & platforms",
+        "kind": "required",
+        "target": 3,
+        "weight": 1.5,
+        "commonly_missing": True,
+        "note": "Drift, data quality and prediction monitoring with alerts someone acts on.",
+    }
+    assert "methodology: |\n" in out.getvalue() or "methodology: |-\n" in out.getvalue()
+
+
+def test_export_writes_json_to_a_file_with_o(example_roles, tmp_path):
+    import_roles(EXAMPLE)
+    out = StringIO()
+
+    call_command("export_role", "mlops-engineer", "-o", str(tmp_path / "role.json"), stdout=out)
+
+    data = json.loads((tmp_path / "role.json").read_text(encoding="utf-8"))
+    assert data["family"] == "Applied AI · ML Engineering"
+    assert data["last_reviewed"] == "2026-05-01"
+    assert data["courses"][0]["skills"] == ["model-registry", "model-monitoring"]
+    assert "Wrote role 'mlops-engineer' to" in out.getvalue()
+
+
+def test_export_of_an_unknown_slug_fails_clearly(example_roles):
+    with pytest.raises(CommandError, match=r"No role with slug 'ml-enginer'\. Did you mean: ml-engineer\?"):
+        call_command("export_role", "ml-enginer", stdout=StringIO())
+
+
+# --- Documentation and shipped content -------------------------------------------------------------------
+
+
+def test_the_documented_example_is_the_tested_example():
+    doc = (settings.BASE_DIR / "docs" / "role-format.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, flags=re.DOTALL)
+
+    assert blocks, "docs/role-format.md has no ```yaml example"
+    assert blocks[-1] == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_shipped_content_imports_cleanly():
+    paths = sorted((settings.BASE_DIR / "content" / "roles").glob("*.yaml"))
+    assert paths, "content/roles/*.yaml is empty"
+
+    summary = import_roles(*paths)
+
+    assert summary.startswith(f"Imported {len(paths)} roles ({len(paths)} created, 0 updated, 0 unchanged)")
+    role = Role.objects.get(slug="senior-ml-engineer")
+    assert role.is_published
+    assert role.role_skills.count() >= 20
+    assert set(role.role_skills.values_list("kind", flat=True)) == {"required", "differentiating"}
+
+    with CaptureQueriesContext(connection) as queries:
+        again = import_roles(*paths)
+    assert writes(queries.captured_queries) == [], "\n".join(writes(queries.captured_queries))
+    assert len(queries) <= 35, "a no-op import reads each table once, however many roles"
+    assert again.startswith(f"Imported {len(paths)} roles (0 created, 0 updated, {len(paths)} unchanged)")
