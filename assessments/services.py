@@ -116,7 +116,10 @@ def save_ratings(*, assessment, ratings):
     locked = _lock(assessment)
     if not locked.is_draft:
         raise AlreadySubmitted()
-    allowed = set(RoleSkill.objects.filter(role_id=locked.role_id).values_list("skill_id", flat=True))
+    requested = [r.skill_id for r in ratings]
+    allowed = set(
+        RoleSkill.objects.filter(role_id=locked.role_id, skill_id__in=requested).values_list("skill_id", flat=True)
+    )
     unknown = [r.skill_id for r in ratings if r.skill_id not in allowed]
     if unknown:
         raise AssessmentError("That skill is not part of this role.")
