@@ -1,0 +1,386 @@
+"""The editors' admin: a whole role guide on one page, and the shared skills, courses and certifications."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+
+from . import services
+from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
+from .models import (
+    FAQ,
+    CareerMove,
+    Certification,
+    Course,
+    DevelopmentSuggestion,
+    Family,
+    HiringCompany,
+    IndustrySector,
+    LadderLevel,
+    NextStep,
+    Responsibility,
+    Role,
+    RoleCertification,
+    RoleCourse,
+    RoleSkill,
+    SalaryBand,
+    Skill,
+    Source,
+    TransitionArtifact,
+    TransitionPath,
+)
+
+# Inlines of the role page -------------------------------------------------------------------------
+
+
+class RoleInline(admin.TabularInline):
+    extra = 0
+    select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+
+class RoleSkillInline(RoleInline):
+    model = RoleSkill
+    form = RoleSkillAdminForm
+    autocomplete_fields = ["skill"]
+    select_related = ["skill"]
+    fields = ["skill", "kind", "target", "weight", "commonly_missing", "note", "order"]
+
+
+class ResponsibilityInline(RoleInline):
+    model = Responsibility
+    fields = ["section", "text", "order", "source"]
+
+
+class DevelopmentSuggestionInline(RoleInline):
+    model = DevelopmentSuggestion
+    autocomplete_fields = ["skill"]
+    fields = ["text", "skill", "order", "source"]
+
+
+class NextStepInline(RoleInline):
+    model = NextStep
+    fields = ["text", "order", "source"]
+
+
+class CareerMoveInline(RoleInline):
+    model = CareerMove
+    fk_name = "role"
+    autocomplete_fields = ["to_role"]
+    select_related = ["role", "to_role"]
+    fields = ["kind", "to_role", "note", "order", "source"]
+
+
+class LadderLevelInline(RoleInline):
+    model = LadderLevel
+    fk_name = "role"
+    autocomplete_fields = ["rung_role"]
+    fields = ["title", "years", "description", "rung_role", "order", "source"]
+
+
+class TransitionPathInline(RoleInline):
+    model = TransitionPath
+    fk_name = "role"
+    autocomplete_fields = ["from_role"]
+    select_related = ["role", "from_role"]
+    fields = ["from_role", "typical_months", "gap", "order", "source"]
+    show_change_link = True
+
+
+class SalaryBandInline(RoleInline):
+    model = SalaryBand
+    form = SalaryBandAdminForm
+    fields = ["level", "low", "high", "currency", "notes", "order", "source"]
+
+
+class RoleCourseInline(RoleInline):
+    model = RoleCourse
+    autocomplete_fields = ["course"]
+    select_related = ["role", "course"]
+    fields = ["course", "order"]
+
+
+class RoleCertificationInline(RoleInline):
+    model = RoleCertification
+    autocomplete_fields = ["certification"]
+    select_related = ["role", "certification"]
+    fields = ["certification", "order"]
+
+
+class HiringCompanyInline(RoleInline):
+    model = HiringCompany
+    fields = ["name", "order", "source"]
+
+
+class IndustrySectorInline(RoleInline):
+    model = IndustrySector
+    fields = ["name", "order", "source"]
+
+
+class FAQInline(RoleInline):
+    model = FAQ
+    fields = ["question", "answer", "order", "source"]
+
+
+class SourceInline(RoleInline):
+    model = Source
+    fields = ["title", "detail", "url", "order"]
+
+
+# Roles --------------------------------------------------------------------------------------------
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    form = RoleAdminForm
+    list_display = ["title", "family", "is_published", "skill_count", "last_reviewed", "updated_at"]
+    list_filter = ["is_published", "family", "is_entry_level"]
+    list_select_related = ["family"]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["family"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "family", "summary", "is_published", "is_entry_level", "last_reviewed"]}),
+        ("About the role", {"fields": ["about"]}),
+        (
+            "Salary and demand",
+            {"fields": ["median_salary", "salary_currency", "salary_note", "growth_outlook", "growth_trend"]},
+        ),
+        ("AI impact", {"fields": ["ai_impact_score", "ai_impact_label", "ai_impact_outlook"]}),
+        ("Methodology", {"fields": ["methodology"]}),
+    ]
+    inlines = [
+        RoleSkillInline,
+        ResponsibilityInline,
+        SalaryBandInline,
+        TransitionPathInline,
+        FAQInline,
+        DevelopmentSuggestionInline,
+        NextStepInline,
+        CareerMoveInline,
+        LadderLevelInline,
+        RoleCourseInline,
+        RoleCertificationInline,
+        HiringCompanyInline,
+        IndustrySectorInline,
+        SourceInline,
+    ]
+    actions = ["publish", "unpublish", "duplicate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(skill_count=Count("role_skills"))
+
+    @admin.display(description="skills", ordering="skill_count")
+    def skill_count(self, role):
+        return role.skill_count
+
+    @admin.action(description="Publish the selected roles")
+    def publish(self, request, queryset):
+        count = queryset.update(is_published=True, updated_at=timezone.now())
+        self.message_user(request, f"Published {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Unpublish the selected roles")
+    def unpublish(self, request, queryset):
+        count = queryset.update(is_published=False, updated_at=timezone.now())
+        self.message_user(request, f"Unpublished {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
+
+    @admin.action(description="Duplicate the selected roles (as unpublished drafts)")
+    def duplicate(self, request, queryset):
+        copies = [services.duplicate_role(role=role) for role in queryset]
+        self.message_user(
+            request,
+            "Created " + ", ".join(f"“{copy.title}” ({copy.slug})" for copy in copies) + ", unpublished.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Family)
+class FamilyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "role_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(role_count=Count("roles"))
+
+    @admin.display(description="roles", ordering="role_count")
+    def role_count(self, family):
+        return family.role_count
+
+
+# Shared skills, courses and certifications -------------------------------------------------------
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "role_count"]
+    list_filter = ["category"]
+    search_fields = ["name", "slug", "category"]
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "description"]}),
+        (
+            "What each level looks like",
+            {
+                "description": "The skill's own words for each level of the 0-5 scale; shared by every role.",
+                "fields": ["descriptor_1", "descriptor_2", "descriptor_3", "descriptor_4", "descriptor_5"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(role_count=Count("role_skills"))
+
+    @admin.display(description="roles", ordering="role_count")
+    def role_count(self, skill):
+        return skill.role_count
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "provider", "url"]
+    search_fields = ["title", "slug", "provider"]
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ["skills"]
+
+
+@admin.register(Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["name", "issuer", "url"]
+    search_fields = ["name", "slug", "issuer"]
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ["skills"]
+
+
+# Transition paths, with their artifacts -----------------------------------------------------------
+
+
+class TransitionArtifactInline(admin.TabularInline):
+    model = TransitionArtifact
+    extra = 0
+    fields = ["text", "order"]
+
+
+@admin.register(TransitionPath)
+class TransitionPathAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "role", "from_role", "typical_months"]
+    list_select_related = ["role", "from_role"]
+    search_fields = ["role__title", "from_role__title", "gap"]
+    autocomplete_fields = ["role", "from_role"]
+    inlines = [TransitionArtifactInline]
+
+
+# The rows of a role's sections, one list each (editors usually work on the role page) --------------
+
+
+class RoleRowAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "role", "order"]
+    list_select_related = ["role"]
+    list_filter = ["role__family"]
+    autocomplete_fields = ["role"]
+
+
+@admin.register(RoleSkill)
+class RoleSkillAdmin(RoleRowAdmin):
+    form = RoleSkillAdminForm
+    list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing"]
+    list_select_related = ["role", "skill"]
+    list_filter = ["kind", "target", "commonly_missing"]
+    search_fields = ["role__title", "skill__name"]
+    autocomplete_fields = ["role", "skill"]
+
+
+@admin.register(Responsibility)
+class ResponsibilityAdmin(RoleRowAdmin):
+    list_display = ["__str__", "role", "section", "order", "source"]
+    list_filter = ["section"]
+    search_fields = ["text", "role__title"]
+
+
+@admin.register(DevelopmentSuggestion)
+class DevelopmentSuggestionAdmin(RoleRowAdmin):
+    list_display = ["__str__", "role", "skill", "order"]
+    list_select_related = ["role", "skill"]
+    search_fields = ["text", "role__title"]
+    autocomplete_fields = ["role", "skill"]
+
+
+@admin.register(NextStep)
+class NextStepAdmin(RoleRowAdmin):
+    search_fields = ["text", "role__title"]
+
+
+@admin.register(CareerMove)
+class CareerMoveAdmin(RoleRowAdmin):
+    list_display = ["role", "kind", "to_role", "order"]
+    list_select_related = ["role", "to_role"]
+    list_filter = ["kind"]
+    search_fields = ["role__title", "to_role__title"]
+    autocomplete_fields = ["role", "to_role"]
+
+
+@admin.register(LadderLevel)
+class LadderLevelAdmin(RoleRowAdmin):
+    list_display = ["title", "role", "years", "rung_role", "order"]
+    list_select_related = ["role", "rung_role"]
+    search_fields = ["title", "role__title"]
+    autocomplete_fields = ["role", "rung_role"]
+
+
+@admin.register(SalaryBand)
+class SalaryBandAdmin(RoleRowAdmin):
+    form = SalaryBandAdminForm
+    list_display = ["level", "role", "low", "high", "currency", "source"]
+    list_filter = ["currency"]
+    search_fields = ["level", "role__title"]
+
+
+@admin.register(RoleCourse)
+class RoleCourseAdmin(RoleRowAdmin):
+    list_display = ["course", "role", "order"]
+    list_select_related = ["role", "course"]
+    list_filter = []
+    search_fields = ["course__title", "role__title"]
+    autocomplete_fields = ["role", "course"]
+
+
+@admin.register(RoleCertification)
+class RoleCertificationAdmin(RoleRowAdmin):
+    list_display = ["certification", "role", "order"]
+    list_select_related = ["role", "certification"]
+    list_filter = []
+    search_fields = ["certification__name", "role__title"]
+    autocomplete_fields = ["role", "certification"]
+
+
+@admin.register(HiringCompany)
+class HiringCompanyAdmin(RoleRowAdmin):
+    list_display = ["name", "role", "order", "source"]
+    search_fields = ["name", "role__title"]
+
+
+@admin.register(IndustrySector)
+class IndustrySectorAdmin(RoleRowAdmin):
+    list_display = ["name", "role", "order", "source"]
+    search_fields = ["name", "role__title"]
+
+
+@admin.register(FAQ)
+class FAQAdmin(RoleRowAdmin):
+    list_display = ["question", "role", "order"]
+    search_fields = ["question", "answer", "role__title"]
+
+
+@admin.register(Source)
+class SourceAdmin(RoleRowAdmin):
+    list_display = ["title", "role", "url", "order"]
+    search_fields = ["title", "detail", "role__title"]
+
+
+@admin.register(TransitionArtifact)
+class TransitionArtifactAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "path", "order"]
+    list_select_related = ["path__role", "path__from_role"]
+    search_fields = ["text", "path__role__title", "path__from_role__title"]
+    autocomplete_fields = ["path"]

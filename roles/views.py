@@ -1,0 +1,188 @@
+"""The public role pages: the list, a whole role guide, a skill, and the proficiency scale.
+
+Each view loads what the person may see (`Role.objects.visible_to`) and renders it. The queries that
+build a page are the functions above the views, each one a fixed number of queries however long the
+guide is.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from . import levels
+from .forms import RoleFilterForm
+from .models import (
+    CareerMove,
+    Certification,
+    Course,
+    DevelopmentSuggestion,
+    Family,
+    LadderLevel,
+    Responsibility,
+    Role,
+    RoleCertification,
+    RoleCourse,
+    RoleSkill,
+    Skill,
+    SkillKind,
+    TransitionPath,
+)
+
+
+def role_cards(roles):
+    """Roles with their family and skill counts, for cards (one query)."""
+    return roles.select_related("family").annotate(
+        required_count=Count("role_skills", filter=Q(role_skills__kind=SkillKind.REQUIRED)),
+        differentiating_count=Count("role_skills", filter=Q(role_skills__kind=SkillKind.DIFFERENTIATING)),
+    )
+
+
+def search_roles(roles, *, q="", family=None):
+    """Roles whose title, summary or a skill name contains `q`, in `family` when given."""
+    if q:
+        with_skill = RoleSkill.objects.filter(skill__name__icontains=q).values("role")
+        roles = roles.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(pk__in=with_skill))
+    if family is not None:
+        roles = roles.filter(family=family)
+    return roles
+
+
+def role_guide(user, slug):
+    """The role `user` may see, with every section of its guide prefetched; 404 otherwise."""
+    visible = Role.objects.visible_to(user)
+
+    def is_visible(field):
+        return Exists(visible.filter(pk=OuterRef(field)))
+
+    roles = visible.select_related("family").prefetch_related(
+        Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill")),
+        "responsibilities",
+        Prefetch("suggestions", queryset=DevelopmentSuggestion.objects.select_related("skill")),
+        "next_steps",
+        Prefetch(
+            "career_moves",
+            queryset=CareerMove.objects.select_related("to_role").annotate(linked=is_visible("to_role")),
+        ),
+        Prefetch(
+            "ladder_levels",
+            queryset=LadderLevel.objects.select_related("rung_role").annotate(linked=is_visible("rung_role")),
+        ),
+        Prefetch(
+            "transition_paths",
+            queryset=TransitionPath.objects.select_related("from_role").annotate(linked=is_visible("from_role")),
+        ),
+        "transition_paths__artifacts",
+        "salary_bands",
+        Prefetch(
+            "role_courses",
+            queryset=RoleCourse.objects.select_related("course").prefetch_related(
+                Prefetch("course__skills", queryset=Skill.objects.only("name", "slug"))
+            ),
+        ),
+        Prefetch(
+            "role_certifications",
+            queryset=RoleCertification.objects.select_related("certification").prefetch_related(
+                Prefetch("certification__skills", queryset=Skill.objects.only("name", "slug"))
+            ),
+        ),
+        "hiring_companies",
+        "industry_sectors",
+        "faqs",
+        "sources",
+    )
+    return get_object_or_404(roles, slug=slug)
+
+
+def guide_sections(role):
+    """What the guide page shows, grouped for the template, and its table of contents."""
+    role_skills = list(role.role_skills.all())
+    responsibilities = [
+        (section.label, [item for item in role.responsibilities.all() if item.section == section])
+        for section in Responsibility.Section
+    ]
+    responsibilities = [(label, items) for label, items in responsibilities if items]
+    moves = list(role.career_moves.all())
+    sections = {
+        "skill_count": len(role_skills),
+        "required": [rs for rs in role_skills if rs.kind == SkillKind.REQUIRED],
+        "differentiating": [rs for rs in role_skills if rs.kind == SkillKind.DIFFERENTIATING],
+        "responsibilities": responsibilities,
+        "ladder": list(role.ladder_levels.all()),
+        "leads_to": [move for move in moves if move.kind == CareerMove.Kind.LEADS_TO],
+        "transitions": [move for move in moves if move.kind == CareerMove.Kind.TRANSITION],
+        "paths": list(role.transition_paths.all()),
+        "salary_bands": list(role.salary_bands.all()),
+        "suggestions": list(role.suggestions.all()),
+        "next_steps": list(role.next_steps.all()),
+        "courses": list(role.role_courses.all()),
+        "certifications": list(role.role_certifications.all()),
+        "companies": list(role.hiring_companies.all()),
+        "sectors": list(role.industry_sectors.all()),
+        "faqs": list(role.faqs.all()),
+        "sources": list(role.sources.all()),
+    }
+    toc = [
+        ("about", "About the role", role.about),
+        ("ai-impact", "AI impact outlook", role.ai_impact_outlook),
+        ("skills", "Skills", role_skills),
+        ("responsibilities", "Responsibilities", responsibilities),
+        ("ladder", "Career ladder", sections["ladder"]),
+        ("moves", "Career moves", moves),
+        ("paths", "Transition paths into this role", sections["paths"]),
+        ("salary", "Salary and demand", sections["salary_bands"] or role.salary_note or role.growth_trend),
+        ("development", "Development suggestions", sections["suggestions"]),
+        ("next-steps", "Recommended next steps", sections["next_steps"]),
+        ("courses", "Courses and certifications", sections["courses"] or sections["certifications"]),
+        ("hiring", "Who hires", sections["companies"] or sections["sectors"]),
+        ("faq", "Questions and answers", sections["faqs"]),
+        ("methodology", "Methodology and sources", role.methodology or sections["sources"]),
+    ]
+    sections["toc"] = [(anchor, title) for anchor, title, content in toc if content]
+    sections["shown"] = {anchor for anchor, _title in sections["toc"]}
+    return sections
+
+
+@require_safe
+def role_list(request):
+    visible = Role.objects.visible_to(request.user)
+    families = Family.objects.filter(pk__in=visible.values("family")).order_by("name")
+    form = RoleFilterForm(request.GET or None, families=families)
+    roles = role_cards(visible).order_by("title")
+    if form.is_bound:
+        # An unknown family matches nothing (rather than silently showing every role).
+        roles = search_roles(roles, **form.cleaned_data) if form.is_valid() else roles.none()
+    is_filtered = any(request.GET.get(name) for name in form.fields)
+    return render(request, "roles/role_list.html", {"form": form, "roles": roles, "is_filtered": is_filtered})
+
+
+@require_safe
+def role_detail(request, slug):
+    role = role_guide(request.user, slug)
+    return render(request, "roles/role_detail.html", {"role": role, **guide_sections(role)})
+
+
+@require_safe
+def skill_detail(request, slug):
+    skill = get_object_or_404(Skill, slug=slug)
+    role_skills = (
+        RoleSkill.objects.filter(skill=skill, role__in=Role.objects.visible_to(request.user))
+        .select_related("role", "role__family")
+        .order_by("role__title")
+    )
+    scale = [{**level, "own": skill.descriptor(level["level"])} for level in levels.scale()]
+    return render(
+        request,
+        "roles/skill_detail.html",
+        {
+            "skill": skill,
+            "scale": scale,
+            "role_skills": role_skills,
+            "courses": Course.objects.filter(skills=skill),
+            "certifications": Certification.objects.filter(skills=skill),
+        },
+    )
+
+
+@require_safe
+def scale(request):
+    return render(request, "roles/scale.html", {"scale": levels.scale()})
