@@ -5,11 +5,13 @@ build a page are the functions above the views, each one a fixed number of queri
 guide is.
 """
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
-from . import levels
+from . import levels, revision
 from .forms import RoleFilterForm
 from .models import (
     CareerMove,
@@ -157,8 +159,22 @@ def role_list(request):
 
 @require_safe
 def role_detail(request, slug):
-    role = role_guide(request.user, slug)
-    return render(request, "roles/role_detail.html", {"role": role, **guide_sections(role)})
+    """The guide. Its sections are rendered once per content revision (and staff/visitor view)
+    and cached; the header and the forms (with their CSRF tokens) are rendered per request."""
+    role = get_object_or_404(
+        Role.objects.visible_to(request.user).select_related("family").annotate(skill_count=Count("role_skills")),
+        slug=slug,
+    )
+    is_staff = request.user.is_authenticated and request.user.is_staff
+    key = f"role-guide:{role.pk}:{revision.current()}:{int(is_staff)}"
+    body = cache.get(key)
+    if body is None:
+        guide = role_guide(request.user, slug)
+        body = render_to_string("includes/role_guide_body.html", {"role": guide, **guide_sections(guide)})
+        cache.set(key, body, timeout=None)
+    return render(
+        request, "roles/role_detail.html", {"role": role, "skill_count": role.skill_count, "guide_body": body}
+    )
 
 
 @require_safe

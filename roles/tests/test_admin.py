@@ -209,8 +209,10 @@ def test_role_change_page_saves_a_change(staff_client):
     assert role.role_skills.count() == 3
 
 
+@pytest.mark.django_db(transaction=True)  # the content revision moves when the admin's change commits
 def test_an_admin_change_shows_on_the_public_page_at_once(staff_client, client):
     role = guide(1)
+    assert "Is it remote-friendly?" not in client.get(role.get_absolute_url()).content.decode()  # now cached
     data = change_form(staff_client, role)
     data["summary"] = "Freshly edited summary."
     add_inline_rows(data, "faqs", [{"question": "Is it remote-friendly?", "answer": "Often.", "order": "5"}])

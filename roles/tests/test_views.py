@@ -329,9 +329,27 @@ def test_role_detail_of_a_full_guide_runs_a_fixed_number_of_queries(client, djan
     role = full_guide()
     # The role with its family, then one query per prefetched section: role skills, responsibilities,
     # suggestions, next steps, career moves, ladder, transition paths and their artifacts, salary bands,
-    # courses and their skills, certifications and their skills, companies, sectors, FAQs, sources.
-    with django_assert_num_queries(18):
+    # courses and their skills, certifications and their skills, companies, sectors, FAQs, sources;
+    # plus the cheap role lookup and the content revision that key the cached sections.
+    with django_assert_num_queries(20):
         client.get(role.get_absolute_url())
+
+
+def test_role_detail_served_from_cache_runs_two_queries(client, django_assert_num_queries):
+    role = full_guide()
+    first = client.get(role.get_absolute_url()).content.decode()
+    with django_assert_num_queries(2):  # the role (with its skill count) and the content revision
+        again = client.get(role.get_absolute_url()).content.decode()
+    faq = role.faqs.first().question
+    assert faq in first and faq in again
+
+
+@pytest.mark.django_db(transaction=True)  # the content revision moves when a change commits
+def test_role_detail_cache_follows_content_changes(client):
+    role = make_role(title="Cached")
+    assert "Brand new question?" not in client.get(role.get_absolute_url()).content.decode()
+    FAQ.objects.create(role=role, question="Brand new question?", answer="Yes.")
+    assert "Brand new question?" in client.get(role.get_absolute_url()).content.decode()
 
 
 # Skill page ---------------------------------------------------------------------------------------
