@@ -36,6 +36,8 @@
     var bar = document.querySelector("[data-progress-bar]");
     if (rated && typeof data.rated === "number") { rated.textContent = data.rated; }
     if (bar && typeof data.rated === "number") { bar.value = data.rated; }
+    var percent = document.querySelector("[data-progress-percent]");
+    if (percent && data.total) { percent.textContent = Math.round(100 * data.rated / data.total) + "%"; }
   }
 
   function send(slug) {
