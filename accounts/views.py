@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from assessments.services import claim_session_drafts
 
@@ -65,6 +65,7 @@ class LoginView(auth_views.LoginView):
 
 @never_cache
 @login_required
+@require_safe
 def account_settings(request):
     return render(request, "accounts/settings.html")
 

@@ -25,5 +25,5 @@ urlpatterns = [
     path("assessments/<int:pk>/plan/create/", views.plan_create, name="plan_create"),
     path("assessments/<int:pk>/plan/items/<int:item_id>/", views.plan_item, name="plan_item"),
     path("assessments/<int:pk>/plan.ics", views.plan_calendar, name="plan_ics"),
-    path("r/<str:token>/", views.shared_report, name="shared"),
+    path("r/<slug:token>/", views.shared_report, name="shared"),
 ]

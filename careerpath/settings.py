@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The admin edits a whole role guide on one page: a 30-skill role with every section posts ~1,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 10_000)
+
 # Per-process memory cache for computed reports and pages. Keys carry everything that can change
 # (a report's id and submission time; the role-content revision), so no cross-process
 # invalidation is needed.
@@ -252,7 +255,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"  # the template, saying "15 minutes" in words
+AXES_HTTP_RESPONSE_CODE = 429
+# The address failures are counted against: REMOTE_ADDR, or behind N trusted reverse proxies the
+# address the outermost one appended to X-Forwarded-For (never one the client wrote itself).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
 
 LOGGING = {
     "version": 1,

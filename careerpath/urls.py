@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -22,3 +24,8 @@ handler500 = "careerpath.views.server_error"
 admin.site.site_header = "careerpath editors"
 admin.site.site_title = "careerpath admin"
 admin.site.index_title = "Role guides and assessments"
+
+if os.environ.get("CAREERPATH_BENCH_FLOOR") == "1":  # bench/run.py: a constant page to compare against
+    from . import bench_views
+
+    urlpatterns += [path("bench/floor", bench_views.floor)]

@@ -4,11 +4,12 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from roles.models import Role
 
 
+@require_safe
 def home(request):
     roles = Role.objects.published().select_related("family").order_by("title")[:6]
     return render(request, "home.html", {"featured_roles": roles})

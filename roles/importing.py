@@ -296,7 +296,8 @@ class Levels(Field):
             return None
         descriptors = {}
         for key, text in value.items():
-            level = int(key) if isinstance(key, int | str) and str(key).strip().isdigit() else None
+            key_text = str(key).strip() if isinstance(key, int | str) else ""
+            level = int(key_text) if key_text.isascii() and key_text.isdigit() else None
             if level is None or not MIN_TARGET <= level <= MAX_LEVEL:
                 problems.add(_join(where, key), f"not a level; levels are {MIN_TARGET} to {MAX_LEVEL}")
                 continue

@@ -106,7 +106,11 @@
     timers[slug] = window.setTimeout(function () { queue(fieldset); }, 700);
   });
 
+  var submitting = false;  // the Save buttons post the whole step, so nothing is lost by leaving
+  form.addEventListener("submit", function () { submitting = true; });
+
   window.addEventListener("beforeunload", function (event) {
+    if (submitting) { return; }
     if (Object.keys(pending).length || Object.keys(inFlight).some(function (k) { return inFlight[k]; })) {
       event.preventDefault();
       event.returnValue = "";

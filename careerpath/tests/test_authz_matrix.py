@@ -1,0 +1,397 @@
+"""Who may open what: every URL the site has, probed as four people.
+
+- visitor: not logged in;
+- bob: logged in, owns nothing of alice's;
+- alice: owns the assessments, report, share link and plan the URLs point at;
+- staff: an editor (staff and superuser), who has no business with alice's assessments either.
+
+`MATRIX` says, for each URL name, what each person gets for GET and for POST (an empty POST; the
+CSRF check is off here, `test_security.py` covers it). A URL the resolver knows but the table does
+not name fails `test_every_url_is_in_the_matrix`, so no new page skips the question "who may open
+this?". Django admin URLs follow one rule instead (`test_every_admin_url_is_for_staff_only`).
+
+Someone else's assessment is always a 404, never a 403: a 403 would confirm that it exists.
+Every GET leaves every row as it was.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from assessments import services
+from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
+from assessments.tests.factories import draft_for, submitted_for
+from roles.models import Role, RoleSkill, Skill
+from roles.tests.factories import make_role
+
+pytestmark = pytest.mark.django_db
+
+VISITOR, BOB, ALICE, STAFF = "visitor", "bob", "alice", "staff"
+PRINCIPALS = (VISITOR, BOB, ALICE, STAFF)
+LOGIN = "login"  # a 302 to the login page, with ?next=
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- the expectations ----------------------------------------------------------------------
+
+
+def everyone(code):
+    return dict.fromkeys(PRINCIPALS, code)
+
+
+def logged_in(code, *, visitor=LOGIN):
+    """A page for any logged-in person (about their own account); visitors are sent to log in."""
+    return {VISITOR: visitor, BOB: code, ALICE: code, STAFF: code}
+
+
+def alices(code, *, visitor=LOGIN):
+    """Alice's own object: she gets `code`; everyone else a 404 (visitors: `visitor`)."""
+    return {VISITOR: visitor, BOB: 404, ALICE: code, STAFF: 404}
+
+
+def visitors_only(code=200):
+    """Log-in and sign-up pages: logged-in people are sent on to their dashboard."""
+    return {VISITOR: code, BOB: 302, ALICE: 302, STAFF: 302}
+
+
+# url name -> {"GET": {principal: code}, "POST": {principal: code}, "writes": principals whose POST may write}
+MATRIX = {
+    "home": {"GET": everyone(200), "POST": everyone(405)},
+    "healthz": {"GET": everyone(200), "POST": everyone(405)},
+    # accounts
+    "login": {"GET": visitors_only(), "POST": visitors_only()},
+    "logout": {"GET": everyone(405), "POST": everyone(302)},
+    "accounts:signup": {"GET": visitors_only(), "POST": visitors_only()},
+    "accounts:settings": {"GET": logged_in(200), "POST": logged_in(405)},
+    "accounts:export": {"GET": logged_in(200), "POST": logged_in(405)},
+    "accounts:delete": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "enter your password"
+    "password_change": {"GET": logged_in(200), "POST": logged_in(200)},
+    "password_change_done": {"GET": logged_in(200), "POST": logged_in(405)},
+    "password_reset": {"GET": everyone(200), "POST": everyone(200)},
+    "password_reset_done": {"GET": everyone(200), "POST": everyone(405)},
+    "password_reset_confirm": {"GET": everyone(302), "POST": everyone(302)},  # valid token: on to set-password
+    "password_reset_complete": {"GET": everyone(200), "POST": everyone(405)},
+    # role guides (public)
+    "roles:list": {"GET": everyone(200), "POST": everyone(405)},
+    "roles:detail": {"GET": everyone(200), "POST": everyone(405)},
+    "roles:skill": {"GET": everyone(200), "POST": everyone(405)},
+    "roles:scale": {"GET": everyone(200), "POST": everyone(405)},
+    # assessments: anyone may start one (visitors keep theirs in the session)
+    "assessments:start": {"GET": everyone(405), "POST": everyone(302), "writes": set(PRINCIPALS)},
+    "assessments:dashboard": {"GET": logged_in(200), "POST": logged_in(405)},
+    "assessments:fit": {"GET": logged_in(200), "POST": logged_in(405)},
+    # alice's draft: visitors may take assessments, so a visitor without her session gets a 404 too
+    "assessments:take": {"GET": alices(302, visitor=404), "POST": everyone(405)},
+    "assessments:step": {"GET": alices(200, visitor=404), "POST": alices(200, visitor=404)},  # empty: re-shown
+    "assessments:rate": {"GET": everyone(405), "POST": alices(400, visitor=404)},  # empty autosave: 400
+    "assessments:review": {"GET": alices(200, visitor=404), "POST": everyone(405)},
+    "assessments:confirm": {"GET": everyone(405), "POST": alices(302, visitor=404), "writes": {ALICE}},
+    "assessments:submit": {"GET": logged_in(405), "POST": alices(302)},  # incomplete: back to the step
+    "assessments:delete": {"GET": alices(200), "POST": alices(302), "writes": {ALICE}},
+    # alice's submitted assessment
+    "assessments:retake": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
+    "assessments:report": {"GET": alices(200), "POST": logged_in(405)},
+    "assessments:report_json": {"GET": alices(200), "POST": logged_in(405)},
+    "assessments:report_csv": {"GET": alices(200), "POST": logged_in(405)},
+    "assessments:shares": {"GET": alices(200), "POST": alices(200)},  # empty POST: "name required"
+    "assessments:revoke_share": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
+    "assessments:plan": {"GET": alices(200), "POST": logged_in(405)},
+    "assessments:plan_create": {"GET": logged_in(405), "POST": alices(302)},  # the plan exists already
+    "assessments:plan_item": {"GET": logged_in(405), "POST": alices(200)},  # empty POST: form errors
+    "assessments:plan_ics": {"GET": alices(200), "POST": logged_in(405)},
+    # a share link: anyone holding it may read the report, nobody may write through it
+    "assessments:shared": {"GET": everyone(200), "POST": everyone(405)},
+}
+
+# Pages that only redirect: where they may send each person (checked after the status code).
+REDIRECT_TARGETS = {
+    ("login", BOB): "assessments:dashboard",
+    ("accounts:signup", BOB): "assessments:dashboard",
+}
+
+
+# --- the world the URLs point at ----------------------------------------------------------
+
+
+class World:
+    """Alice's submitted assessment (with a share link and a plan) and a draft; bob's own report."""
+
+    def __init__(self, *, alice, bob, staff):
+        self.users = {ALICE: alice, BOB: bob, STAFF: staff}
+        self.role = make_role(required=3, differentiating=1, courses=1, title="Data Wrangler")
+        self.other_role = make_role(required=2, differentiating=1, title="Pipeline Plumber")
+        first = self.role.role_skills.select_related("skill").order_by("order")[0].skill
+        self.skill = first
+        self.submitted = submitted_for(alice, self.role, levels={first.slug: 1}, current_role=self.other_role)
+        self.draft = draft_for(alice, self.other_role)
+        other_first = self.other_role.role_skills.select_related("skill").order_by("order")[0].skill
+        services.save_rating(assessment=self.draft, skill=other_first, level=2, evidence="alice's own words")
+        self.share = ShareLink.objects.create(assessment=self.submitted, display_name="Alice A.")
+        self.plan, _ = services.create_plan(assessment=self.submitted)
+        self.plan_item = self.plan.items.order_by("order").first()
+        assert self.plan_item is not None, "the world needs a plan item: alice's report must have a gap"
+        self.bob_submitted = submitted_for(bob, self.role, level=4)
+        self.bob_share = ShareLink.objects.create(assessment=self.bob_submitted, display_name="Bob B.")
+
+    def kwargs_for(self, name, kwarg_names):
+        draft_urls = {"take", "step", "rate", "review", "confirm", "submit", "delete"}
+        short = name.split(":")[-1]
+        values = {
+            "pk": self.draft.pk if short in draft_urls else self.submitted.pk,
+            "number": 1,
+            "slug": self.skill.slug if name == "roles:skill" else self.role.slug,
+            "link_id": self.share.pk,
+            "item_id": self.plan_item.pk,
+            "token": self.share.token,
+            "uidb64": urlsafe_base64_encode(force_bytes(self.users[ALICE].pk)),
+        }
+        if name == "password_reset_confirm":
+            values["token"] = default_token_generator.make_token(self.users[ALICE])
+        missing = [k for k in kwarg_names if k not in values]
+        assert not missing, f"{name}: teach World.kwargs_for a value for {missing}"
+        return {k: values[k] for k in kwarg_names}
+
+
+@pytest.fixture
+def world(alice, bob, staff):
+    return World(alice=alice, bob=bob, staff=staff)
+
+
+def clients_for(world):
+    clients = {VISITOR: Client()}
+    for principal, user in world.users.items():
+        clients[principal] = Client()
+        clients[principal].force_login(user)
+    return clients
+
+
+# --- what the resolver knows ---------------------------------------------------------------
+
+
+def all_url_patterns(patterns=None, prefix="", namespace=None):
+    """(name or None, route text, URLPattern) for every URL, nested includes and admin included."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = ":".join(n for n in (namespace, entry.namespace) if n) or None
+            yield from all_url_patterns(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, prefix + str(entry.pattern), entry
+
+
+def site_urls():
+    """The non-admin URL names, once each (the first pattern of a name is the one `reverse` uses)."""
+    seen = {}
+    for name, route, pattern in all_url_patterns():
+        if route.startswith("admin/"):
+            continue
+        seen.setdefault(name, (route, pattern))
+    return seen
+
+
+def kwarg_names(pattern):
+    return list(pattern.pattern.regex.groupindex)
+
+
+# --- row fingerprint ----------------------------------------------------------------------
+
+
+def fingerprint():
+    """Row counts, and the values that matter, of everything a request could change."""
+    return {
+        "counts": {
+            model.__name__: model.objects.count()
+            for model in (Assessment, Rating, ShareLink, User, Plan, PlanItem, Role, Skill, RoleSkill)
+        },
+        "assessments": list(
+            Assessment.objects.order_by("pk").values_list("pk", "user_id", "status", "updated_at", "submitted_at")
+        ),
+        "ratings": list(Rating.objects.order_by("pk").values_list("pk", "assessment_id", "level", "evidence")),
+        "shares": list(ShareLink.objects.order_by("pk").values_list("pk", "assessment_id", "token", "revoked_at")),
+        "plan_items": list(PlanItem.objects.order_by("pk").values_list("pk", "status", "action", "notes")),
+        "users": list(User.objects.order_by("pk").values_list("pk", "password", "is_staff", "is_superuser")),
+    }
+
+
+# --- the tests -----------------------------------------------------------------------------
+
+
+def test_every_url_is_in_the_matrix():
+    names = set(site_urls())
+    assert None not in names, f"every non-admin URL needs a name: {site_urls()[None][0]}"
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"add these URLs to MATRIX in {__name__} (who may GET/POST them?): {missing}"
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"MATRIX names URLs that no longer exist: {stale}"
+
+
+def test_the_matrix_never_expects_a_403():
+    for name, entry in MATRIX.items():
+        for method in ("GET", "POST"):
+            assert set(entry[method]) == set(PRINCIPALS), f"{name} {method}: say what each person gets"
+            assert 403 not in entry[method].values(), f"{name}: another person's object is a 404, not a 403"
+
+
+def check(response, expected, *, name, method, principal):
+    where = f"{method} {name} as {principal}"
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{where}: expected a redirect to log in, got {response.status_code}"
+        assert response["Location"].startswith(reverse("login") + "?next="), f"{where}: {response['Location']}"
+        return
+    assert response.status_code == expected, f"{where}: expected {expected}, got {response.status_code}"
+    if (name, principal) in REDIRECT_TARGETS:
+        assert response["Location"] == reverse(REDIRECT_TARGETS[name, principal])
+
+
+@pytest.mark.parametrize("name", sorted(n for n in site_urls() if n in MATRIX))
+def test_url_answers_each_person_as_the_matrix_says(world, name):
+    route, pattern = site_urls()[name]
+    clients = clients_for(world)  # first: logging in changes last_login, which a reset token depends on
+    url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names(pattern)))
+    entry = MATRIX[name]
+
+    for principal in PRINCIPALS:
+        before = fingerprint()
+        response = clients[principal].get(url)
+        check(response, entry["GET"][principal], name=name, method="GET", principal=principal)
+        assert fingerprint() == before, f"GET {name} as {principal} changed the database"
+
+    # POSTs last, alice's very last: her POST may do what it says (delete, retake, revoke...).
+    for principal in (VISITOR, BOB, STAFF, ALICE):
+        before = fingerprint()
+        response = clients[principal].post(url, {})
+        check(response, entry["POST"][principal], name=name, method="POST", principal=principal)
+        if principal not in entry.get("writes", set()):
+            assert fingerprint() == before, f"POST {name} as {principal} changed the database"
+
+
+def test_bob_cannot_reach_alices_objects_even_with_his_own_in_the_url(world):
+    """Mixing ids: bob's assessment with alice's share link or plan item is still a 404."""
+    clients = clients_for(world)
+    before = fingerprint()
+    bob_pk = world.bob_submitted.pk
+    urls = [
+        reverse("assessments:revoke_share", args=[bob_pk, world.share.pk]),
+        reverse("assessments:plan_item", args=[bob_pk, world.plan_item.pk]),
+    ]
+    for url in urls:
+        assert clients[BOB].post(url, {f"item-{world.plan_item.pk}-status": "done"}).status_code == 404
+    # alice's link id under alice's own other assessment (the draft) is no way in either
+    assert (
+        clients[ALICE].post(reverse("assessments:revoke_share", args=[world.draft.pk, world.bob_share.pk])).status_code
+        == 404
+    )
+    assert fingerprint() == before
+
+
+def test_a_revoked_share_link_is_a_404_for_everyone(world):
+    world.share.revoked_at = world.submitted.submitted_at
+    world.share.save(update_fields=["revoked_at"])
+    clients = clients_for(world)
+    url = reverse("assessments:shared", args=[world.share.token])
+    for principal in PRINCIPALS:
+        assert clients[principal].get(url).status_code == 404
+
+
+def test_an_unknown_share_token_is_a_404(world):
+    assert Client().get(reverse("assessments:shared", args=["x" * 43])).status_code == 404
+
+
+def test_an_unpublished_role_is_visible_to_staff_only(world):
+    hidden = make_role(title="Secret Role", is_published=False)
+    clients = clients_for(world)
+    url = reverse("roles:detail", args=[hidden.slug])
+    codes = {p: clients[p].get(url).status_code for p in PRINCIPALS}
+    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200}
+    start = reverse("assessments:start", args=[hidden.slug])
+    assert clients[BOB].post(start).status_code == 404
+
+
+def test_a_visitor_reaches_only_the_draft_in_their_own_session(world):
+    """Visitors' drafts are scoped by session: another visitor (or bob) gets a 404."""
+    owner = Client()
+    response = owner.post(reverse("assessments:start", args=[world.role.slug]))
+    pk = int(re.search(r"/assessments/(\d+)/", response["Location"]).group(1))
+    step = reverse("assessments:step", args=[pk, 1])
+    assert owner.get(step).status_code == 200
+    before = fingerprint()
+    for stranger in (Client(), clients_for(world)[BOB]):
+        assert stranger.get(step).status_code == 404
+        assert (
+            stranger.post(reverse("assessments:rate", args=[pk]), {"skill": world.skill.slug, "level": "3"}).status_code
+            == 404
+        )
+    assert fingerprint() == before
+
+
+# --- Django admin: one rule for every admin URL ----------------------------------------------
+
+
+def admin_urls(world):
+    """A concrete URL for every admin pattern, with real object ids where there are some."""
+    role_ct = ContentType.objects.get_for_model(Role)
+    urls = []
+    for name, route, pattern in all_url_patterns():
+        if not route.startswith("admin/"):
+            continue
+        if name is None:
+            if "(?P<url>" in route:
+                url = "/admin/no-such-page/"
+            else:
+                url = "/" + route.replace("<path:object_id>", str(world.role.pk))
+        elif name == "admin:view_on_site":
+            url = reverse(name, kwargs={"content_type_id": role_ct.pk, "object_id": world.role.pk})
+        elif name == "admin:app_list":
+            url = reverse(name, kwargs={"app_label": "roles"})
+        else:
+            kwargs = dict.fromkeys(kwarg_names(pattern), world.users[ALICE].pk)
+            url = reverse(name, kwargs=kwargs)
+        urls.append((name or route, url))
+    return urls
+
+
+def test_every_admin_url_is_for_staff_only(world):
+    """visitor, bob, alice: a redirect to the admin login (GET and POST); staff: 200, 302 or 404.
+
+    Staff may also get a 403 where the admin itself forbids the action (adding an axes log row,
+    autocomplete without its parameters), and a 405 for GET /admin/logout/ (logging out is a POST).
+    """
+    clients = clients_for(world)
+    admin_login, admin_index = reverse("admin:login"), reverse("admin:index")
+    urls = admin_urls(world)
+    assert len(urls) > 20
+    problems = []
+    for name, url in urls:
+        before = fingerprint()
+        for principal in PRINCIPALS:
+            response = clients[principal].get(url)
+            code, location = response.status_code, response.get("Location", "")
+            if principal == STAFF:
+                allowed = {200, 302, 403, 404} | ({405} if name == "admin:logout" else set())
+                if code not in allowed:
+                    problems.append(f"GET {url} as staff: {code}")
+            elif name == "admin:login":
+                if code != 200:  # the login page itself ("you are not authorised" for bob and alice)
+                    problems.append(f"GET {url} as {principal}: {code}")
+            elif code != 302 or not (location.startswith(admin_login) or location == admin_index):
+                problems.append(f"GET {url} as {principal}: {code} {location}, not a redirect to the admin login")
+            if principal != STAFF and name != "admin:login":
+                response = clients[principal].post(url, {"post": "yes", "is_staff": "on", "username": "mallory"})
+                if response.status_code != 302:
+                    problems.append(f"POST {url} as {principal}: {response.status_code}")
+        if fingerprint() != before:
+            problems.append(f"a GET of {url}, or a non-staff POST to it, changed the database")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,99 @@
+"""An editor changes a role guide in the admin: new assessments see it, submitted reports do not."""
+
+import re
+
+import pytest
+from django.conf import settings as django_settings
+from playwright.sync_api import expect
+
+from accounts.tests.factories import PASSWORD
+from assessments.tests.factories import submitted_for
+from roles.models import Role, RoleSkill, Skill
+
+from .helpers import ARTIFACTS, SENIOR_ML, STEP_URL, log_in, role_targets, screenshot, start_assessment
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def report_skills(page):
+    """What a report shows, by skill slug: the gap list, the strengths and the chart's table."""
+    return {
+        part: page.locator(selector).evaluate_all("els => els.map(e => e.dataset.skill)")
+        for part, selector in {
+            "gaps": "[data-testid=gap-list] li[data-skill]",
+            "strengths": "[data-testid=strengths] [data-skill]",
+            "table": ".chart-table tr[data-skill]",
+        }.items()
+    }
+
+
+def test_editor_adds_a_skill_in_the_admin_new_assessments_show_it_and_submitted_reports_do_not_change(
+    new_context, shipped_roles, staff, alice, bob
+):
+    role = Role.objects.get(slug=SENIOR_ML)
+    targets = role_targets(SENIOR_ML)
+    new_skill = Skill.objects.exclude(role_skills__role=role).order_by("name").first()
+    report = submitted_for(alice, role, level=2)
+
+    alice_page = new_context().new_page()
+    log_in(alice_page, "alice")
+    alice_page.goto(f"/assessments/{report.pk}/report/")
+    before = report_skills(alice_page)
+    assert sorted(before["table"]) == sorted(targets)
+
+    # The editor logs into the admin and adds the skill through the role page's skill inline.
+    page = new_context().new_page()
+    page.goto("/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Role guides and assessments")).to_be_visible()
+    page.goto(f"/admin/roles/role/{role.pk}/change/")
+    expect(page.get_by_role("heading", level=2, name="Senior ML Engineer")).to_be_visible()
+    page.locator("#toggle-nav-sidebar").click()  # more room for the inline (and a tidier screenshot)
+    inline = page.locator("#role_skills-group")
+    rows_before = inline.locator("tr.form-row.has_original").count()
+    inline.get_by_text("Add another Role skill").click()
+    new_row = inline.locator("tr.form-row.dynamic-role_skills:not(.has_original)").last
+    new_row.locator(".select2-selection").click()  # the skill field is an autocomplete (select2)
+    page.locator(".select2-container--open .select2-search__field").fill(new_skill.name)
+    page.locator(".select2-results__option", has_text=new_skill.name).first.click()
+    new_row.locator("select[name$='-kind']").select_option("differentiating")
+    new_row.locator("select[name$='-target']").select_option("2")
+    new_row.locator("input[name$='-order']").fill("999")
+    screenshot(page, "admin-role", max_height=1400)
+    # Scroll down only (the inline table is wider than the window), the new row near the bottom.
+    new_row.evaluate(
+        "e => window.scrollTo({left: 0, top: e.getBoundingClientRect().bottom + window.scrollY - 800, behavior: 'instant'})"
+    )
+    page.screenshot(path=str(ARTIFACTS / "admin-role-skill.png"), type="png")  # what the editor sees
+    fields = page.evaluate("() => [...new FormData(document.querySelector('#role_form'))].length")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Save and continue editing").click()
+    assert navigation.value.status != 400, (
+        f"the admin refused to save the role page (400 Bad Request): the form posts {fields} fields and "
+        f"DATA_UPLOAD_MAX_NUMBER_FIELDS is {django_settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}"
+    )
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(inline.locator("tr.form-row.has_original")).to_have_count(rows_before + 1)
+    link = RoleSkill.objects.get(role=role, skill=new_skill)
+    assert (link.kind, link.target) == ("differentiating", 2)
+
+    # A new assessment of the role asks about the new skill...
+    bob_page = new_context().new_page()
+    log_in(bob_page, "bob")
+    pk = start_assessment(bob_page, SENIOR_ML)
+    bob_page.goto(f"/assessments/{pk}/review/")
+    expect(bob_page.locator(".assessment-progress")).to_contain_text(f"0 of {len(targets) + 1} rated")
+    new_skill_row = bob_page.get_by_role("rowheader", name=new_skill.name, exact=True)
+    expect(new_skill_row).to_be_visible()
+    expect(bob_page.locator("main table tbody tr")).to_have_count(len(targets) + 1)
+    review_section = bob_page.locator("main section").filter(has=new_skill_row)
+    review_section.get_by_role("link", name=re.compile(r"^Edit")).click()  # the step that asks about it
+    expect(bob_page).to_have_url(STEP_URL)
+    expect(bob_page.locator(f'fieldset[data-skill="{new_skill.slug}"] legend')).to_have_text(new_skill.name)
+
+    # ...while the report submitted before the edit is exactly as it was.
+    alice_page.reload()
+    assert report_skills(alice_page) == before
+    expect(alice_page.locator(f'[data-skill="{new_skill.slug}"]')).to_have_count(0)
