@@ -9,7 +9,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -348,14 +348,22 @@ def dashboard(request):
         .annotate(n=Count("id"))
         .values("n")
     )
+    # Ratings of skills the role has now (a skill removed from the role keeps its rating but not its count).
+    rated_count = (
+        Rating.objects.filter(
+            assessment_id=OuterRef("pk"),
+            skill_id__in=RoleSkill.objects.filter(role_id=OuterRef(OuterRef("role_id"))).values("skill_id"),
+        )
+        .order_by()
+        .values("assessment_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     assessments = (
         Assessment.objects.owned_by(request.user)
         .select_related("role")
         .defer("snapshot", "role__about", "role__ai_impact_outlook", "role__methodology", "role__salary_note")
-        .annotate(
-            total=Coalesce(Subquery(skill_count), 0),
-            rated=Count("ratings", filter=Q(ratings__skill__role_skills__role=F("role")), distinct=True),
-        )
+        .annotate(total=Coalesce(Subquery(skill_count), 0), rated=Coalesce(Subquery(rated_count), 0))
         .order_by("-updated_at", "-id")
     )
     drafts = [a for a in assessments if a.is_draft]
