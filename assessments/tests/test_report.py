@@ -217,3 +217,34 @@ def test_role_fit_lists_roles_sharing_three_rated_skills_best_first(alice_client
     assert titles == ["Data Wrangler", "Close Cousin"]
     assert [f.shared for f in fits] == [4, 3]
     assert reverse("assessments:start", args=[close.slug]) in response.content.decode()
+
+
+def test_role_fit_from_rated_skills_and_sql_totals_equals_the_full_computation(alice, role, skills):
+    from decimal import Decimal
+
+    from assessments import scoring
+    from assessments.fit import compute_role_fit
+
+    other = RoleFactory(title="Wide Role")
+    for i, s in enumerate(skills):
+        RoleSkillFactory(
+            role=other, skill=s, target=1 + i % 5, kind=SkillKind.REQUIRED if i % 2 else SkillKind.DIFFERENTIATING
+        )
+    for i in range(6):  # skills alice never rated, one with an explicit weight
+        RoleSkillFactory(role=other, target=2, weight=Decimal("2.5") if i == 0 else None)
+    submitted_for(alice, role, levels={skills[0].slug: 4, skills[1].slug: 0, skills[2].slug: 2, skills[3].slug: 5})
+    latest = {s.slug: lvl for s, lvl in zip(skills, [4, 0, 2, 5], strict=True)}
+    full_specs = [
+        scoring.RoleSpec(
+            slug=r.slug,
+            title=r.title,
+            skills=tuple(
+                scoring.RoleSkillSpec(
+                    slug=rs.skill.slug, name=rs.skill.name, kind=rs.kind, target=rs.target, weight=rs.effective_weight
+                )
+                for rs in r.role_skills.select_related("skill")
+            ),
+        )
+        for r in (role, other)
+    ]
+    assert compute_role_fit(alice) == scoring.role_fit(latest, full_specs)
