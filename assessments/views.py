@@ -117,8 +117,6 @@ def _plan_items_for(assessment, skill_ids):
     """The plan items of the user's earlier plan for this role, so a retake is made with the plan in view."""
     if assessment.user_id is None:
         return {}
-    from .models import PlanItem
-
     items = (
         PlanItem.objects.filter(
             plan__assessment__user_id=assessment.user_id,
@@ -576,6 +574,7 @@ def plan_item(request, pk, item_id):
     assessment, plan = _get_plan_or_404(request, pk)
     item = get_object_or_404(PlanItem.objects.select_related("skill"), pk=item_id, plan=plan)
     options = plan_options(report_for(assessment)).get(item.skill.slug, [])
+    # The form validates a copy: a failed validation must not leave half-applied values on `item`.
     form = PlanItemForm(
         request.POST, instance=PlanItem.objects.get(pk=item.pk), options=options, prefix=f"item-{item.pk}"
     )
