@@ -1,95 +1,118 @@
 """Role fit: which published roles a person is closest to, from their latest rating of each skill.
 
-At scale a role has hundreds of skills and a person has rated a few dozen, so only the role skills
-the person rated are read; each role's other skills are summed by the database into one
-"not rated" stand-in skill (rating 0) that carries their total weight. Readiness, the required
-bar and the order then come from the pure `scoring.role_fit`, exactly as if every skill were read.
+At scale a role has hundreds of skills and a person has rated a few hundred, shared by most roles,
+so nothing here loops over role skills in Python. Two aggregate queries give whole-number sums per
+role (`scoring.RoleSums`; weights in hundredths, coverage in sixtieths of a target, so the
+arithmetic is exact in SQL on PostgreSQL and SQLite alike):
+
+- each published role's totals (skills, required skills, Σ weight), cached per content revision;
+- over the rated skills only: shared skills, Σ weight × min(rating, target) × 60 / target, and the
+  required skills rated at or above target, the rating coming from a CASE over the user's levels.
+
+`scoring.role_fit_from_sums` then gives exactly what `scoring.role_fit` gives from the full skill
+lists (a test checks the two agree), at a cost that does not grow with the roles' other skills.
 """
 
-import dataclasses
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Case, Count, DecimalField, Max, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, Least, Round
 
 from roles import revision
-from roles.models import Role, RoleSkill
+from roles.models import Role, RoleSkill, SkillKind
 
 from . import scoring
 from .models import Rating
 from .services import latest_ratings
 
-UNRATED = "__not-rated__"
-EFFECTIVE_WEIGHT = Coalesce(
-    "role_skills__weight",
-    Case(When(role_skills__kind="required", then=Value(Decimal("1.0"))), default=Value(Decimal("0.5"))),
-    output_field=DecimalField(max_digits=12, decimal_places=2),
+CACHE_SECONDS = 60 * 60 * 24
+
+# A role skill's weight in hundredths (a missing weight is the kind's default), as an integer.
+WEIGHT_HUNDREDTHS = Cast(
+    Round(
+        Coalesce(
+            "weight",
+            Case(When(kind=SkillKind.REQUIRED, then=Value(Decimal("1.0"))), default=Value(Decimal("0.5"))),
+        )
+        * 100
+    ),
+    IntegerField(),
 )
 
 
-def _default_weight(kind):
-    return Decimal("1.0") if kind == scoring.REQUIRED else Decimal("0.5")
+def role_totals():
+    """{role_id: (slug, title, skills, required skills, Σ weight in hundredths)} of published roles.
+
+    One aggregate over every role skill; cached per content revision, since only role content changes it.
+    """
+    key = f"fit-totals:{revision.current()}"
+    totals = cache.get(key)
+    if totals is None:
+        rows = (
+            RoleSkill.objects.filter(role__is_published=True)
+            .order_by()
+            .values("role_id")
+            .annotate(
+                skills=Count("id"),
+                required=Count("id", filter=Q(kind=SkillKind.REQUIRED)),
+                weight=Sum(WEIGHT_HUNDREDTHS),
+            )
+            .values_list("role_id", "skills", "required", "weight")
+        )
+        counts = {role_id: (skills, required, weight) for role_id, skills, required, weight in rows}
+        totals = {
+            pk: (slug, title, *counts[pk])
+            for pk, slug, title in Role.objects.filter(pk__in=list(counts)).values_list("pk", "slug", "title")
+        }
+        cache.set(key, totals, timeout=CACHE_SECONDS)
+    return totals
 
 
-def role_specs(rated_skill_ids, *, min_shared=3):
-    """The published roles sharing at least `min_shared` rated skills, as scoring.RoleSpec, and their skill counts."""
-    candidates = (
-        RoleSkill.objects.filter(role__is_published=True, skill_id__in=rated_skill_ids)
+def rated_sums(levels, *, min_shared=3):
+    """{role_id: (shared, covered, required_met)} for published roles sharing >= min_shared rated skills.
+
+    `levels` is {skill_id: latest rating}. One grouped query over the rated role skills only.
+    """
+    by_level = defaultdict(list)
+    for skill_id, level in levels.items():
+        by_level[level].append(skill_id)
+    rating = Case(
+        *[When(skill_id__in=ids, then=Value(level)) for level, ids in sorted(by_level.items())],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    covered = WEIGHT_HUNDREDTHS * Least(rating, F("target")) * (Value(scoring.COVERAGE_UNIT) / F("target"))
+    rows = (
+        RoleSkill.objects.filter(role__is_published=True, skill_id__in=list(levels))
         .order_by()
         .values("role_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=min_shared)
-        .values("role_id")
-    )
-    roles = {
-        pk: (slug, title, total, weight, required)
-        for pk, slug, title, total, weight, required in Role.objects.filter(pk__in=candidates)
         .annotate(
-            total=Count("role_skills"),
-            weight=Sum(EFFECTIVE_WEIGHT),
-            required=Count("role_skills", filter=Q(role_skills__kind="required")),
+            shared=Count("id"),
+            covered=Sum(covered, output_field=IntegerField()),
+            required_met=Count("id", filter=Q(kind=SkillKind.REQUIRED, target__lte=rating)),
         )
-        .values_list("pk", "slug", "title", "total", "weight", "required")
-    }
-    rated = {}
-    rows = (
-        RoleSkill.objects.filter(role_id__in=list(roles), skill_id__in=rated_skill_ids)
-        .values_list("role_id", "skill__slug", "skill__name", "kind", "target", "weight")
-        .order_by("role_id", "order", "id")
+        .filter(shared__gte=min_shared)
+        .values_list("role_id", "shared", "covered", "required_met")
     )
-    for role_id, slug, name, kind, target, weight in rows:
-        weight = weight if weight is not None else _default_weight(kind)
-        rated.setdefault(role_id, []).append(
-            scoring.RoleSkillSpec(slug=slug, name=name, kind=kind, target=target, weight=weight)
-        )
-    specs, totals = [], {}
-    for pk, (slug, title, total, weight_sum, required_total) in roles.items():
-        skills = rated.get(pk, [])
-        rest_weight = weight_sum - sum(s.weight for s in skills)
-        if len(skills) < total and rest_weight > 0:
-            rated_required = sum(1 for s in skills if s.kind == scoring.REQUIRED)
-            kind = scoring.REQUIRED if required_total > rated_required else scoring.DIFFERENTIATING
-            skills = [
-                *skills,
-                scoring.RoleSkillSpec(slug=UNRATED, name="Not rated", kind=kind, target=1, weight=rest_weight),
-            ]
-        specs.append(scoring.RoleSpec(slug=slug, title=title, skills=tuple(skills)))
-        totals[slug] = total
-    return specs, totals
+    return {role_id: (shared, covered, met) for role_id, shared, covered, met in rows}
 
 
 def compute_role_fit(user, *, min_shared=3):
     latest = latest_ratings(user=user)
     if not latest:
         return []
-    slugs = dict(RoleSkill.objects.filter(skill_id__in=latest).values_list("skill_id", "skill__slug").distinct())
-    by_slug = {slugs[skill_id]: rating.level for skill_id, rating in latest.items() if skill_id in slugs}
-    specs, totals = role_specs(list(latest), min_shared=min_shared)
-    return [
-        dataclasses.replace(fit, total=totals[fit.slug])
-        for fit in scoring.role_fit(by_slug, specs, min_shared=min_shared)
-    ]
+    totals = role_totals()
+    sums = []
+    for role_id, (shared, covered, required_met) in rated_sums(
+        {skill_id: rating.level for skill_id, rating in latest.items()}, min_shared=min_shared
+    ).items():
+        if role_id not in totals:  # published while the totals were read; the next revision has it
+            continue
+        slug, title, skills, required, weight = totals[role_id]
+        sums.append(scoring.RoleSums(slug, title, skills, required, weight, shared, covered, required_met))
+    return scoring.role_fit_from_sums(sums, min_shared=min_shared)
 
 
 def role_fit_for(user, *, min_shared=3):
@@ -101,5 +124,5 @@ def role_fit_for(user, *, min_shared=3):
     fits = cache.get(key)
     if fits is None:
         fits = compute_role_fit(user, min_shared=min_shared)
-        cache.set(key, fits, timeout=60 * 60 * 24)
+        cache.set(key, fits, timeout=CACHE_SECONDS)
     return fits

@@ -458,3 +458,64 @@ def role_fit(latest_ratings: Mapping[str, int], roles: Iterable[RoleSpec], *, mi
             )
         )
     return sorted(fits, key=lambda f: (-f.readiness, -f.shared, f.title.casefold(), f.title, f.slug))
+
+
+# Role fit at scale: the same numbers from whole-number sums, which a database can add up.
+# A weight has at most two decimals, so in hundredths it is a whole number W; a target t is 1-5,
+# so 60 / t is whole and W × min(r, t) × (60 / t) is 60 × 100 × w × c exactly.
+COVERAGE_UNIT = 60
+
+
+def coverage_units(weight_hundredths: int, rating: int, target: int) -> int:
+    """60 × 100 × w × c for one skill, a whole number (w × c × 6000)."""
+    return weight_hundredths * min(rating, target) * (COVERAGE_UNIT // target)
+
+
+@dataclass(frozen=True)
+class RoleSums:
+    """One role's totals for role fit, in whole numbers (weights in hundredths)."""
+
+    slug: str
+    title: str
+    total: int  # the role's skills
+    required: int  # its required skills
+    weight: int  # Σ W over all its skills
+    shared: int  # its skills the person rated
+    covered: int  # Σ coverage_units over the rated ones
+    required_met: int  # its required skills rated at or above target
+
+
+def role_sums(latest_ratings: Mapping[str, int], role: RoleSpec) -> RoleSums:
+    """The sums of one role, from its full skill list (the reference for what a database adds up)."""
+    weight = covered = shared = required = required_met = 0
+    for spec in role.skills:
+        hundredths = _exact_weight(spec.slug, spec.weight) * 100
+        if hundredths.denominator != 1:
+            raise ValueError(f"skill {spec.slug!r}: weight must have at most two decimals, got {spec.weight}")
+        units = int(hundredths)
+        target = _check_level("target", spec.slug, spec.target, MIN_TARGET, MAX_TARGET)
+        weight += units
+        required += spec.kind == REQUIRED
+        if spec.slug in latest_ratings:
+            rating = latest_ratings[spec.slug]
+            shared += 1
+            covered += coverage_units(units, rating, target)
+            required_met += spec.kind == REQUIRED and rating >= target
+    return RoleSums(role.slug, role.title, len(role.skills), required, weight, shared, covered, required_met)
+
+
+def role_fit_from_sums(roles: Iterable[RoleSums], *, min_shared: int = 3) -> list[RoleFit]:
+    """`role_fit` from per-role sums: the same readiness, bar and order, in integer arithmetic."""
+    fits = [
+        RoleFit(
+            slug=role.slug,
+            title=role.title,
+            readiness=_percentage(Fraction(role.covered, COVERAGE_UNIT * 100), Fraction(role.weight, 100)),
+            shared=role.shared,
+            total=role.total,
+            meets_required_bar=role.required_met == role.required,
+        )
+        for role in roles
+        if role.total and role.shared >= min_shared and role.weight > 0
+    ]
+    return sorted(fits, key=lambda f: (-f.readiness, -f.shared, f.title.casefold(), f.title, f.slug))

@@ -228,8 +228,15 @@ def test_role_fit_from_rated_skills_and_sql_totals_equals_the_full_computation(a
     other = RoleFactory(title="Wide Role")
     for i, s in enumerate(skills):
         RoleSkillFactory(
-            role=other, skill=s, target=1 + i % 5, kind=SkillKind.REQUIRED if i % 2 else SkillKind.DIFFERENTIATING
+            role=other,
+            skill=s,
+            target=1 + i % 5,
+            kind=SkillKind.REQUIRED if i % 2 else SkillKind.DIFFERENTIATING,
+            weight=Decimal("0.35") if i == 2 else None,  # not a binary fraction: SQLite must not round it off
         )
+    hidden = RoleFactory(title="Unpublished Cousin", is_published=False)
+    for s in skills:
+        RoleSkillFactory(role=hidden, skill=s, target=1)
     for i in range(6):  # skills alice never rated, one with an explicit weight
         RoleSkillFactory(role=other, target=2, weight=Decimal("2.5") if i == 0 else None)
     submitted_for(alice, role, levels={skills[0].slug: 4, skills[1].slug: 0, skills[2].slug: 2, skills[3].slug: 5})
@@ -248,3 +255,18 @@ def test_role_fit_from_rated_skills_and_sql_totals_equals_the_full_computation(a
         for r in (role, other)
     ]
     assert compute_role_fit(alice) == scoring.role_fit(latest, full_specs)
+
+
+@pytest.mark.django_db(transaction=True)  # the revision moves when a transaction commits
+def test_role_fit_follows_role_content_changes_at_once(alice, role, skills):
+    from assessments.fit import role_fit_for
+
+    submitted_for(alice, role, level=2)
+    before = role_fit_for(alice)
+    assert [(f.slug, f.total) for f in before] == [(role.slug, 4)]
+
+    RoleSkillFactory(role=role, target=3)  # a new skill nobody has rated: readiness drops
+    after = role_fit_for(alice)
+
+    assert [(f.slug, f.total) for f in after] == [(role.slug, 5)]
+    assert after[0].readiness < before[0].readiness

@@ -30,6 +30,8 @@ from assessments.scoring import (
     progress,
     readiness,
     role_fit,
+    role_fit_from_sums,
+    role_sums,
     round_half_up,
     score,
 )
@@ -614,6 +616,41 @@ def test_role_fit_ties_on_readiness_broken_by_shared_then_title():
     assert [f.title for f in role_fit(ratings, roles)] == ["alpha", "Zed", "Broad", "Half"]
     # With D rated, alpha, Zed and Broad are all at 100.0; Broad shares 4, so it leads.
     assert [f.title for f in role_fit(ratings_with_d, roles)] == ["Broad", "alpha", "Zed", "Half"]
+
+
+def test_role_fit_from_whole_number_sums_matches_example_5():
+    sums = [role_sums(EXAMPLE_5_RATINGS, r) for r in example_5_roles()]
+
+    assert sums[1] == scoring.RoleSums(
+        "ml-engineer", "ML Engineer", 4, 2, 300, 3, 4 * 100 * 15 + 100 * 20 + 2 * 50 * 20, 1
+    )
+    assert role_fit_from_sums(sums) == role_fit(EXAMPLE_5_RATINGS, example_5_roles())
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_role_fit_from_sums_equals_role_fit_on_random_roles(seed):
+    rng = random.Random(seed)
+    roles = [
+        RoleSpec(
+            slug=f"r{n}",
+            title=rng.choice(["Alpha", "alpha", "Beta", "Gamma"]),
+            skills=tuple(
+                RoleSkillSpec(slug=s.slug, name=s.name, kind=s.kind, target=s.target, weight=s.weight)
+                for s in random_role(rng)
+            ),
+        )
+        for n in range(rng.randint(1, 8))
+    ]
+    ratings = {f"s{n}": rng.randint(0, 5) for n in range(12) if rng.random() < 0.6}
+    min_shared = rng.randint(0, 4)
+
+    expected = role_fit(ratings, roles, min_shared=min_shared)
+    assert role_fit_from_sums([role_sums(ratings, r) for r in roles], min_shared=min_shared) == expected
+
+
+def test_role_sums_refuses_a_weight_finer_than_hundredths():
+    with pytest.raises(ValueError, match="skill 'sql': weight must have at most two decimals"):
+        role_sums({}, role("Odd", spec("SQL", REQUIRED, 3, "0.125")))
 
 
 # --- Bad input ----------------------------------------------------------------------------
