@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from careerpath.pagecache import cached_page
 from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
 
@@ -35,6 +36,7 @@ from .forms import (
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
 from .reports import report_data, report_for, report_rows
+from .stamps import report_stamp
 from .steps import build_steps, first_unrated_step
 
 # --- scoping -----------------------------------------------------------------------------
@@ -397,10 +399,7 @@ def _earlier_submitted(assessment):
     )
 
 
-@never_cache
-@login_required
-@require_GET
-def report(request, pk):
+def _report_page_context(request, pk):
     assessment = get_object_or_404(
         Assessment.objects.submitted().select_related("role", "current_role").defer("snapshot"),
         pk=pk,
@@ -415,7 +414,20 @@ def report(request, pk):
     context["share_links"] = assessment.share_links.active()
     context["plan"] = Plan.objects.filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
-    return render(request, "assessments/report.html", context)
+    return context
+
+
+@never_cache
+@login_required
+@require_GET
+def report(request, pk):
+    """The whole page is cached under the owner's stamp (one query), so a repeat view renders nothing."""
+    stamp = report_stamp(pk=pk, user=request.user)
+    if stamp is None:
+        raise Http404("No such report.")
+    return cached_page(
+        request, f"report:{pk}:{stamp}", "assessments/report.html", lambda: _report_page_context(request, pk)
+    )
 
 
 @never_cache

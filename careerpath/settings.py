@@ -146,16 +146,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The admin edits a whole role guide on one page: a 30-skill role with every section posts ~1,000 fields.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 10_000)
 
-# Per-process memory cache for computed reports and pages. Keys carry everything that can change
-# (a report's id and submission time; the role-content revision), so no cross-process
-# invalidation is needed.
+
+# The cache for computed reports, role fit and rendered pages. Keys carry everything that can
+# change (a report's id and submission time; the role-content revision; a user's data stamp), so
+# nothing is ever invalidated by hand and a per-process memory cache is correct. With several
+# worker processes, DJANGO_CACHE_URL=redis://host:6379/0 shares one cache between them (each
+# computation done once, not once per process) and keeps sessions in it too (cached_db: the
+# database stays the record, the cache saves a query per request).
+def cache_settings(url, *, max_entries):
+    """CACHES for DJANGO_CACHE_URL: empty or locmem:// (per process), or redis://... / rediss://..."""
+    if not url or url == "locmem://":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "careerpath",
+            "OPTIONS": {"MAX_ENTRIES": max_entries},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "careerpath"}
+    raise ImproperlyConfigured(f"DJANGO_CACHE_URL must be locmem:// or a redis:// address; got {url!r}.")
+
+
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "careerpath",
-        "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 5000)},
-    }
+    "default": cache_settings(
+        os.environ.get("DJANGO_CACHE_URL", "").strip(), max_entries=env_int("DJANGO_CACHE_MAX_ENTRIES", 5000)
+    )
 }
+SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
+# A session kept in a per-process cache would go stale in the other processes: only with a shared one.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if SHARED_CACHE else "db")
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

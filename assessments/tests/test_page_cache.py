@@ -1,0 +1,140 @@
+"""The report page is served whole from the cache, keyed by its owner's stamp: a repeat view does
+no template work, and every change the page shows is seen on the very next view."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments import services
+from assessments.models import Assessment, PlanItem
+from assessments.tests.factories import draft_for, submitted_for
+from roles.tests.factories import RoleFactory, RoleSkillFactory
+
+
+def report_url(assessment):
+    return reverse("assessments:report", args=[assessment.pk])
+
+
+def view(client, assessment):
+    response = client.get(report_url(assessment))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def csrf_tokens(body):
+    return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
+
+
+def test_a_repeat_view_is_served_from_the_cache_with_one_stamp_query(
+    alice_client, alice, role, django_assert_max_num_queries
+):
+    assessment = submitted_for(alice, role)
+    first = view(alice_client, assessment)
+
+    with django_assert_max_num_queries(3):  # session, user, the stamp
+        second = view(alice_client, assessment)
+
+    assert re.sub(r'value="[^"]+"', "", first) == re.sub(r'value="[^"]+"', "", second)
+    assert "Signed in as <strong>alice</strong>" in second
+
+
+def test_the_cached_page_carries_a_working_csrf_token_for_the_viewer(alice, role):
+    assessment = submitted_for(alice, role, level=1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    view(client, assessment)  # stored
+
+    body = view(client, assessment)  # from the cache
+    (token,) = csrf_tokens(body)
+    assert "hole" not in token
+    response = client.post(reverse("assessments:plan_create", args=[assessment.pk]), {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    assert PlanItem.objects.filter(plan__assessment=assessment).count() == 4
+
+
+def test_a_new_and_a_revoked_share_link_show_at_once(alice_client, alice, role):
+    assessment = submitted_for(alice, role)
+    assert "active)" not in view(alice_client, assessment)
+
+    # Each POST's redirect is followed, so its flash message is shown there and not on the report.
+    alice_client.post(reverse("assessments:shares", args=[assessment.pk]), {"display_name": "A."}, follow=True)
+    assert "Share (1 active)" in view(alice_client, assessment)
+
+    link = assessment.share_links.get()
+    alice_client.post(reverse("assessments:revoke_share", args=[assessment.pk, link.pk]), follow=True)
+    assert "active)" not in view(alice_client, assessment)
+
+
+def test_making_a_plan_and_finishing_an_item_show_at_once(alice_client, alice, role):
+    first = submitted_for(alice, role, level=1)
+    assert "Make this my plan" in view(alice_client, first)
+
+    alice_client.post(reverse("assessments:plan_create", args=[first.pk]), follow=True)
+    assert "View my plan" in view(alice_client, first)
+
+    second = submitted_for(alice, role, level=3)
+    assert 'data-testid="plan-outcomes"' not in view(alice_client, second)
+    item = PlanItem.objects.filter(plan__assessment=first).first()
+    services.update_plan_item(item=item, action="", target_date=None, notes="", status=PlanItem.Status.DONE)
+
+    assert 'data-testid="plan-outcomes"' in view(alice_client, second)
+
+
+def test_ratings_given_elsewhere_move_the_closest_roles_at_once(alice_client, alice, role, skills):
+    assessment = submitted_for(alice, role, level=3)
+    cousin = RoleFactory(title="Close Cousin")
+    for skill in skills[:3]:
+        RoleSkillFactory(role=cousin, skill=skill, target=2)
+    assert "Close Cousin" in view(alice_client, assessment)
+
+    draft = draft_for(alice, cousin)  # rating the cousin's skills 0 in a new draft drops it below the bar
+    for skill in skills[:3]:
+        services.save_rating(assessment=draft, skill=skill, level=0, evidence="")
+    body = view(alice_client, assessment)
+
+    fits = body[body.index("role-fit") :]
+    assert fits.index("Data Wrangler") < fits.index("Close Cousin")
+
+
+def test_deleting_the_earlier_assessment_removes_the_progress_section(alice_client, alice, role):
+    earlier = submitted_for(alice, role, level=1)
+    later = submitted_for(alice, role, level=3)
+    assert "Progress since" in view(alice_client, later)
+
+    alice_client.post(reverse("assessments:delete", args=[earlier.pk]), follow=True)
+
+    assert not Assessment.objects.filter(pk=earlier.pk).exists()
+    assert "Progress since" not in view(alice_client, later)
+
+
+@pytest.mark.django_db(transaction=True)  # the content revision moves when a transaction commits
+def test_a_role_renamed_in_the_admin_shows_on_the_report_at_once(alice_client, alice, role, skills):
+    assessment = submitted_for(alice, role, current_role=RoleFactory(title="Analyst"))
+    assert "Analyst" in view(alice_client, assessment)
+
+    assessment.current_role.title = "Data Analyst II"
+    assessment.current_role.save()
+
+    assert "Data Analyst II" in view(alice_client, assessment)
+
+
+def test_a_flash_message_shows_once_on_a_cached_page_and_is_not_stored(alice_client, alice, role):
+    assessment = submitted_for(alice, role)
+    view(alice_client, assessment)  # the page is now stored
+
+    alice_client.post(reverse("assessments:shares", args=[assessment.pk]), {"display_name": "A."})  # not followed
+    body = view(alice_client, assessment)
+
+    assert "alert-dismissible" in body and "Share link created" in body
+    assert "alert-dismissible" not in view(alice_client, assessment)
+
+
+def test_each_member_sees_their_own_name_on_a_shared_cached_template(alice_client, bob_client, alice, bob, role):
+    mine, theirs = submitted_for(alice, role), submitted_for(bob, role)
+
+    assert "Signed in as <strong>alice</strong>" in view(alice_client, mine)
+    assert "Signed in as <strong>bob</strong>" in view(bob_client, theirs)
+    assert alice_client.get(report_url(theirs)).status_code == 404
