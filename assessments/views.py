@@ -51,12 +51,15 @@ def _owner_filter(request):
     return Q(user__isnull=True, session_key=key)
 
 
-def get_assessment_or_404(request, pk, *, defer_snapshot=True):
-    """The requester's own assessment (a visitor's: the one in their session), else 404."""
+def get_assessment_or_404(request, pk, *, defer_snapshot=True, related=True):
+    """The requester's own assessment (a visitor's: the one in their session), else 404.
+
+    `related=False` loads the assessment row alone (the autosave path needs only its ids).
+    """
     owner = _owner_filter(request)
     if owner is None:
         raise Http404("No such assessment.")
-    qs = Assessment.objects.select_related("role", "role__family")
+    qs = Assessment.objects.select_related("role", "role__family") if related else Assessment.objects.all()
     if defer_snapshot:
         qs = qs.defer("snapshot")
     return get_object_or_404(qs.filter(owner), pk=pk)
@@ -222,29 +225,23 @@ def step(request, pk, number):
 @require_POST
 def rate(request, pk):
     """Autosave one rating (sent by static/js/assessment.js). Answers JSON."""
-    assessment = get_assessment_or_404(request, pk)
+    assessment = get_assessment_or_404(request, pk, related=False)
     form = RateForm(request.POST)
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return JsonResponse({"saved": False, "error": "Not saved: check this answer.", "errors": errors}, status=400)
-    role_skill = (
-        RoleSkill.objects.filter(role_id=assessment.role_id, skill__slug=form.cleaned_data["skill"])
-        .select_related("skill")
-        .first()
-    )
-    if role_skill is None:
-        return JsonResponse({"saved": False, "error": "That skill is not part of this role."}, status=400)
     try:
-        services.save_rating(
+        services.autosave_rating(
             assessment=assessment,
-            skill=role_skill.skill,
+            skill_slug=form.cleaned_data["skill"],
             level=form.cleaned_data["level"],
             evidence=form.cleaned_data["evidence"],
         )
+    except services.UnknownSkill as exc:
+        return JsonResponse({"saved": False, "error": str(exc)}, status=400)
     except services.AlreadySubmitted as exc:
         return JsonResponse({"saved": False, "error": str(exc)}, status=409)
-    total = RoleSkill.objects.filter(role_id=assessment.role_id).count()
-    rated = Rating.objects.filter(assessment=assessment, skill__role_skills__role_id=assessment.role_id).count()
+    rated, total = services.progress_counts(assessment)
     return JsonResponse({"saved": True, "rated": rated, "total": total, "saved_at": timezone.now().isoformat()})
 
 

@@ -104,7 +104,7 @@ PAGES = {
         "post",
         lambda w: reverse("assessments:rate", args=[w["draft"].pk]),
         lambda w: {"skill": w["skill"].slug, "level": 3},
-        15,
+        9,
     ),
     "report": ("get", lambda w: reverse("assessments:report", args=[w["report"].pk]), None, 16),
     "report_json": ("get", lambda w: reverse("assessments:report_json", args=[w["report"].pk]), None, 8),

@@ -5,7 +5,7 @@ from assessments import services
 from assessments.models import Assessment, Rating
 from assessments.tests.factories import draft_for, submitted_for
 from roles.models import RoleSkill, SkillKind
-from roles.tests.factories import RoleSkillFactory, SkillFactory
+from roles.tests.factories import RoleFactory, RoleSkillFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,32 @@ def test_a_skill_removed_from_the_role_keeps_its_rating_but_drops_out_of_the_cou
     assert Rating.objects.filter(assessment=draft, skill=skills[0]).exists()
     submitted, _ = services.submit_assessment(assessment=draft)
     assert skills[0].slug not in submitted.snapshot["ratings"]
+
+
+def test_progress_counts_only_the_skills_the_role_has_now(alice, role, skills):
+    draft = draft_for(alice, role, {skills[0].slug: 3, skills[1].slug: 4})
+    other = RoleFactory()
+    RoleSkillFactory(role=other, skill=skills[2])  # a skill of another role does not count here
+    assert services.progress_counts(draft) == (2, 4)
+
+    RoleSkill.objects.filter(role=role, skill=skills[0]).delete()  # the rating stays, the count drops
+
+    assert draft.ratings.count() == 2
+    assert services.progress_counts(draft) == (1, 3)
+
+
+def test_autosave_by_slug_refuses_a_skill_outside_the_role_and_a_submitted_assessment(alice, role, skills):
+    draft = draft_for(alice, role)
+    outsider = RoleSkillFactory(role=RoleFactory()).skill
+    with pytest.raises(services.UnknownSkill):
+        services.autosave_rating(assessment=draft, skill_slug=outsider.slug, level=3)
+
+    rating = services.autosave_rating(assessment=draft, skill_slug=skills[0].slug, level=2, evidence="shipped it")
+    assert (rating.level, rating.evidence) == (2, "shipped it")
+    services.autosave_rating(assessment=draft, skill_slug=skills[0].slug, level=4)
+    assert draft.ratings.get(skill=skills[0]).level == 4 and draft.ratings.count() == 1
+
+    submitted = submitted_for(alice, role)
+    with pytest.raises(services.AlreadySubmitted):
+        services.autosave_rating(assessment=submitted, skill_slug=skills[0].slug, level=1)
+    assert submitted.ratings.get(skill=skills[0]).level == 3
