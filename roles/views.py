@@ -5,10 +5,14 @@ build a page are the functions above the views, each one a fixed number of queri
 guide is.
 """
 
+from typing import NamedTuple
+
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from . import levels, revision
@@ -31,12 +35,100 @@ from .models import (
 )
 
 
-def role_cards(roles):
-    """Roles with their family and skill counts, for cards (one query)."""
-    return roles.select_related("family").annotate(
-        required_count=Count("role_skills", filter=Q(role_skills__kind=SkillKind.REQUIRED)),
-        differentiating_count=Count("role_skills", filter=Q(role_skills__kind=SkillKind.DIFFERENTIATING)),
+class RoleCard(NamedTuple):
+    """A role as the list shows it: its card rendered once per content revision, plus the few
+    fields the list filters and orders by (and that tests read from the context)."""
+
+    pk: int
+    title: str
+    required_count: int
+    differentiating_count: int
+    html: str
+
+
+def skill_counts():
+    """{role id: (required, differentiating)} for every role, from the role-skill rows alone.
+
+    Grouping the narrow role-skill rows by role id is several times cheaper than counting over a
+    join with the wide role rows (the old per-request annotation)."""
+    rows = (
+        RoleSkill.objects.order_by()
+        .values("role_id")
+        .annotate(
+            required=Count("pk", filter=Q(kind=SkillKind.REQUIRED)),
+            differentiating=Count("pk", filter=Q(kind=SkillKind.DIFFERENTIATING)),
+        )
+        .values_list("role_id", "required", "differentiating")
     )
+    return {role_id: (required, differentiating) for role_id, required, differentiating in rows}
+
+
+def role_cards(roles):
+    """The cards of `roles` in title order, each rendered to HTML (two queries).
+
+    Called once per content revision (see `cached_role_cards`), so each card is rendered from
+    one partial and its link built from a URL computed once rather than a reverse() per role."""
+    roles = roles.select_related("family").only(
+        "title", "slug", "summary", "median_salary", "salary_currency", "is_entry_level", "is_published", "family__name"
+    )
+    counts = skill_counts()
+    detail_url = reverse("roles:detail", args=["__slug__"])
+    item = get_template("includes/role_list_item.html")
+    cards = []
+    for role in roles.order_by("title"):
+        role.required_count, role.differentiating_count = counts.get(role.pk, (0, 0))
+        html = item.render({"role": role, "url": detail_url.replace("__slug__", role.slug)})
+        cards.append(RoleCard(role.pk, role.title, role.required_count, role.differentiating_count, html))
+    return cards
+
+
+def viewer_key(user):
+    """The part of a role-content cache key that depends on who looks: staff also see unpublished
+    roles (`Role.objects.visible_to`), everyone else the same published ones."""
+    return int(user.is_authenticated and user.is_staff)
+
+
+def cached_role_cards(user, content_revision):
+    """The cards of the roles `user` may see, cached per content revision and staff/visitor view,
+    so a search reuses them and only asks the database which roles match."""
+    key = f"role-list:cards:{content_revision}:{viewer_key(user)}"
+    cards = cache.get(key)
+    if cards is None:
+        cards = role_cards(Role.objects.visible_to(user))
+        cache.set(key, cards, timeout=None)
+    return cards
+
+
+def role_list_body(form, cards, *, is_filtered):
+    """The role list below the navbar: the search form, how many roles, and their cards."""
+    context = {
+        "form": form,
+        "roles": cards,
+        "cards_html": mark_safe("".join(card.html for card in cards)),  # each rendered by the template engine
+        "is_filtered": is_filtered,
+    }
+    return render_to_string("includes/role_list_body.html", context)
+
+
+def cached_full_list(user, families, content_revision):
+    """The unsearched list (the usual visit) below the navbar, rendered once per content revision
+    and staff/visitor view: nothing in it depends on the request (a GET form, no CSRF token)."""
+    key = f"role-list:page:{content_revision}:{viewer_key(user)}"
+    body = cache.get(key)
+    if body is None:
+        cards = cached_role_cards(user, content_revision)
+        body = role_list_body(RoleFilterForm(None, families=families), cards, is_filtered=False)
+        cache.set(key, body, timeout=None)
+    return body
+
+
+def matching_cards(cards, visible, form):
+    """The cards the bound search form selects: one query for the matching ids (the same
+    `search_roles` rules), the cards themselves from the cached list, kept in its title order."""
+    if not form.is_valid():
+        return []  # an unknown family matches nothing (rather than silently showing every role)
+    ids = set(search_roles(visible, **form.cleaned_data).order_by().values_list("pk", flat=True))
+    return [card for card in cards if card.pk in ids]
 
 
 def search_roles(roles, *, q="", family=None):
@@ -146,15 +238,20 @@ def guide_sections(role):
 
 @require_safe
 def role_list(request):
+    """Every role the person may see as a card, or those the search selects. Without a search the
+    whole list is cached per content revision; a search renders the form (with what was searched)
+    around the cached cards of the matching roles."""
+    content_revision = revision.current()
     visible = Role.objects.visible_to(request.user)
     families = Family.objects.filter(pk__in=visible.values("family")).order_by("name")
-    form = RoleFilterForm(request.GET or None, families=families)
-    roles = role_cards(visible).order_by("title")
-    if form.is_bound:
-        # An unknown family matches nothing (rather than silently showing every role).
-        roles = search_roles(roles, **form.cleaned_data) if form.is_valid() else roles.none()
-    is_filtered = any(request.GET.get(name) for name in form.fields)
-    return render(request, "roles/role_list.html", {"form": form, "roles": roles, "is_filtered": is_filtered})
+    if not request.GET:
+        body = cached_full_list(request.user, families, content_revision)
+    else:
+        form = RoleFilterForm(request.GET, families=families)
+        cards = matching_cards(cached_role_cards(request.user, content_revision), visible, form)
+        is_filtered = any(request.GET.get(name) for name in form.fields)
+        body = role_list_body(form, cards, is_filtered=is_filtered)
+    return render(request, "roles/role_list.html", {"body": body})
 
 
 @require_safe
@@ -177,18 +274,29 @@ def role_detail(request, slug):
     )
 
 
-@require_safe
-def skill_detail(request, slug):
-    skill = get_object_or_404(Skill, slug=slug)
-    role_skills = (
-        RoleSkill.objects.filter(skill=skill, role__in=Role.objects.visible_to(request.user))
-        .select_related("role", "role__family")
+def skill_page_body(user, skill):
+    """The skill page below the navbar, rendered: its levels, the roles `user` may see that need it
+    (with links built from a URL computed once) and where to learn it (four queries)."""
+    role_skills = list(
+        RoleSkill.objects.filter(skill=skill, role__in=Role.objects.visible_to(user))
+        .select_related("role__family")
+        .only(
+            "kind",
+            "target",
+            "commonly_missing",
+            "role__title",
+            "role__slug",
+            "role__is_published",
+            "role__family__name",
+        )
         .order_by("role__title")
     )
+    detail_url = reverse("roles:detail", args=["__slug__"])
+    for rs in role_skills:
+        rs.role_url = detail_url.replace("__slug__", rs.role.slug)
     scale = [{**level, "own": skill.descriptor(level["level"])} for level in levels.scale()]
-    return render(
-        request,
-        "roles/skill_detail.html",
+    return render_to_string(
+        "includes/skill_page_body.html",
         {
             "skill": skill,
             "scale": scale,
@@ -197,6 +305,21 @@ def skill_detail(request, slug):
             "certifications": Certification.objects.filter(skills=skill),
         },
     )
+
+
+@require_safe
+def skill_detail(request, slug):
+    """A skill's page. Everything below the navbar comes from role content (skills, roles, courses
+    and certifications all count in the content revision), so it is rendered once per revision and
+    staff/visitor view and cached; a warm page is the skill lookup (404 for unknown slugs) and the
+    revision."""
+    skill = get_object_or_404(Skill, slug=slug)
+    key = f"skill-page:{skill.pk}:{revision.current()}:{viewer_key(request.user)}"
+    body = cache.get(key)
+    if body is None:
+        body = skill_page_body(request.user, skill)
+        cache.set(key, body, timeout=None)
+    return render(request, "roles/skill_detail.html", {"skill": skill, "body": body})
 
 
 @require_safe

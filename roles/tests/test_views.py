@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -198,16 +199,20 @@ def test_role_list_runs_the_same_queries_for_2_and_20_roles(client):
     small = queries_for(client, reverse("roles:list"))
     for i in range(18):
         make_role(title=f"Large {i}", required=3, differentiating=2, family=FamilyFactory())
+    cache.clear()  # the content revision moves on commit, which this test's transaction never does
     large = queries_for(client, reverse("roles:list"))
     assert len(small) == len(large), sql(large)
-    assert len(large) == 2, sql(large)  # the families for the filter, the roles with their counts
+    # Cold: the content revision, the roles, their skill counts, the families for the filter.
+    assert len(large) == 4, sql(large)
 
 
 def test_role_list_filtered_by_family_stays_at_constant_queries(client, django_assert_num_queries):
     family = FamilyFactory(name="Data", slug="data")
     for i in range(5):
         make_role(title=f"Role {i}", family=family)
-    with django_assert_num_queries(3):  # families for the form, validating the family, the roles
+    client.get(reverse("roles:list"), {"family": "data", "q": "role"})  # caches the cards
+    # The content revision, validating the family, the matching roles' ids, families for the form.
+    with django_assert_num_queries(4):
         client.get(reverse("roles:list"), {"family": "data", "q": "role"})
 
 
@@ -408,8 +413,10 @@ def test_skill_page_runs_the_same_queries_for_1_and_15_roles(client):
     for _ in range(14):
         RoleSkillFactory(skill=skill)
         CourseFactory(skills=[skill])
+    cache.clear()  # the content revision moves on commit, which this test's transaction never does
     large = queries_for(client, skill.get_absolute_url())
-    assert len(small) == len(large) == 4, sql(large)
+    # Cold: the skill, the content revision, its roles, courses and certifications.
+    assert len(small) == len(large) == 5, sql(large)
 
 
 # Scale and home -----------------------------------------------------------------------------------
@@ -439,3 +446,124 @@ def test_home_page_explains_the_three_steps_and_features_roles(client):
     assert "Hidden Draft" not in html
     assert f'href="{reverse("roles:list")}"' in html
     assert html.count("<h1") == 1
+
+
+# Cached role list and skill page -------------------------------------------------------------------
+
+
+def test_role_list_served_from_cache_reads_only_the_revision(client, django_assert_num_queries):
+    make_role(title="Data Engineer", required=3, differentiating=2)
+    first = client.get(reverse("roles:list")).content.decode()
+    with django_assert_num_queries(1):  # the content revision
+        again = client.get(reverse("roles:list")).content.decode()
+    assert "3 required skills · 2 differentiating" in first
+    assert text_of(again) == text_of(first)
+
+
+def test_role_list_cards_link_to_each_guide(client):
+    roles = [make_role(title="Data Engineer"), make_role(title="Analyst")]
+    for html in (client.get(reverse("roles:list")).content.decode() for _ in range(2)):  # cold, then cached
+        for role in roles:
+            assert f'<a href="{role.get_absolute_url()}">{role.title}</a>' in html
+
+
+@pytest.mark.django_db(transaction=True)  # the content revision moves when a change commits
+def test_role_list_shows_a_new_role_and_new_skill_counts_right_after_a_content_change(client):
+    role = make_role(title="Data Engineer", required=2, differentiating=1)
+    before = client.get(reverse("roles:list")).content.decode()
+    assert "2 required skills · 1 differentiating" in before
+    RoleSkillFactory(role=role, kind=SkillKind.REQUIRED)
+    make_role(title="Brand New Role")
+    after = client.get(reverse("roles:list")).content.decode()
+    assert "3 required skills · 1 differentiating" in after
+    assert "Brand New Role" in after
+    assert "2 role guides" in after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_role_list_search_finds_roles_by_skill_name_with_a_warm_cache(client):
+    analyst = make_role(title="Analyst", summary="Reads dashboards.", required=0, differentiating=0)
+    make_role(title="Data Engineer", summary="Builds pipelines.")
+    client.get(reverse("roles:list"))
+    client.get(reverse("roles:list"), {"q": "pipelines"})
+    RoleSkillFactory(role=analyst, skill=SkillFactory(name="Spreadsheet Modelling"))
+    response = client.get(reverse("roles:list"), {"q": "spreadsheet"})
+    assert [card.title for card in response.context["roles"]] == ["Analyst"]
+    assert [card.required_count for card in response.context["roles"]] == [1]
+    html = response.content.decode()
+    assert "1 role guide matches" in html
+    assert "1 required skill · 0 differentiating" in html
+    assert "Data Engineer" not in html
+
+
+def test_staff_see_unpublished_roles_and_visitors_do_not_with_warm_caches(client, staff_client):
+    make_role(title="Public Role")
+    make_role(title="Hidden Draft", is_published=False)
+    url = reverse("roles:list")
+    # Warm the caches as one of them first, so a key that ignored who looks would leak or hide roles.
+    for first in (staff_client, client):
+        cache.clear()
+        for params in ({}, {"q": "role"}, {"q": "draft"}):
+            first.get(url, params)
+        for params in ({}, {"q": "draft"}):
+            staff_html = staff_client.get(url, params).content.decode()
+            visitor_html = client.get(url, params).content.decode()
+            assert "Hidden Draft" in staff_html and "Unpublished" in staff_html
+            assert "Hidden Draft" not in visitor_html and "Unpublished" not in visitor_html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_role_list_shows_a_role_to_visitors_once_it_is_published(client):
+    draft = make_role(title="Soon Public", is_published=False)
+    assert "Soon Public" not in client.get(reverse("roles:list")).content.decode()
+    assert "Soon Public" not in client.get(reverse("roles:list"), {"q": "soon"}).content.decode()
+    draft.is_published = True
+    draft.save()
+    assert "Soon Public" in client.get(reverse("roles:list")).content.decode()
+    assert "Soon Public" in client.get(reverse("roles:list"), {"q": "soon"}).content.decode()
+
+
+def test_skill_page_served_from_cache_runs_two_queries(client, django_assert_num_queries):
+    skill = SkillFactory(name="Feature Stores")
+    RoleSkillFactory(skill=skill, role=make_role(title="ML Engineer", required=0, differentiating=0))
+    CourseFactory(title="Feature Engineering 101", skills=[skill])
+    first = client.get(skill.get_absolute_url()).content.decode()
+    with django_assert_num_queries(2):  # the skill (or a 404) and the content revision
+        again = client.get(skill.get_absolute_url()).content.decode()
+    assert "ML Engineer" in first and "Feature Engineering 101" in first
+    assert text_of(again) == text_of(first)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_skill_page_updates_after_a_content_change(client):
+    skill = SkillFactory(name="Feature Stores")
+    RoleSkillFactory(skill=skill, role=make_role(title="ML Engineer", required=0, differentiating=0))
+    before = client.get(skill.get_absolute_url()).content.decode()
+    assert "ML Engineer" in before and "Data Engineer" not in before
+    newcomer = make_role(title="Data Engineer", slug="data-engineer", required=0, differentiating=0)
+    RoleSkillFactory(skill=skill, role=newcomer, kind=SkillKind.DIFFERENTIATING)
+    CourseFactory(title="Feature Engineering 101", skills=[skill])
+    after = client.get(skill.get_absolute_url()).content.decode()
+    assert '<a href="/roles/data-engineer/">Data Engineer</a>' in after
+    assert "Feature Engineering 101" in after
+
+
+def test_skill_page_shows_unpublished_roles_to_staff_only_with_warm_caches(client, staff_client):
+    skill = SkillFactory(name="Feature Stores")
+    RoleSkillFactory(skill=skill, role=make_role(title="Public Role", required=0, differentiating=0))
+    RoleSkillFactory(skill=skill, role=make_role(title="Hidden Draft", is_published=False, required=0))
+    for first in (staff_client, client):
+        cache.clear()
+        first.get(skill.get_absolute_url())
+        staff_html = staff_client.get(skill.get_absolute_url()).content.decode()
+        visitor_html = client.get(skill.get_absolute_url()).content.decode()
+        assert "Hidden Draft" in staff_html and "Unpublished" in staff_html
+        assert "Hidden Draft" not in visitor_html and "Public Role" in visitor_html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_skill_page_of_a_deleted_skill_is_404_with_a_warm_cache(client):
+    skill = SkillFactory(name="Juggling", slug="juggling")
+    assert client.get(skill.get_absolute_url()).status_code == 200
+    skill.delete()
+    assert client.get(reverse("roles:skill", args=["juggling"])).status_code == 404
