@@ -114,6 +114,7 @@ def build_endpoints(pool, draft_skills):
         Endpoint("role list", "role list", each(lambda u: "/roles/")),
         Endpoint(f"role detail {SENIOR_ML}", "role detail", each(lambda u: f"/roles/{SENIOR_ML}/")),
         Endpoint(f"role detail {BENCHMARK_300}", "role detail", each(lambda u: f"/roles/{BENCHMARK_300}/")),
+        Endpoint(f"role detail {SENIOR_ML} (visitor)", "role detail", [Request("GET", f"/roles/{SENIOR_ML}/", {})]),
         Endpoint(f"skill page {BENCH_SKILL}", "", each(lambda u: f"/skills/{BENCH_SKILL}/")),
         Endpoint("dashboard", "", each(lambda u: "/dashboard/")),
         Endpoint("assessment step 1", "step", each(lambda u: f"/assessments/{u.draft}/step/1/")),

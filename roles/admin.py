@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
-from . import services
+from . import revision, services
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
 from .models import (
     FAQ,
@@ -178,11 +178,13 @@ class RoleAdmin(admin.ModelAdmin):
     @admin.action(description="Publish the selected roles")
     def publish(self, request, queryset):
         count = queryset.update(is_published=True, updated_at=timezone.now())
+        revision.bump()  # a bulk update sends no signals
         self.message_user(request, f"Published {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected roles")
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False, updated_at=timezone.now())
+        revision.bump()
         self.message_user(request, f"Unpublished {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Duplicate the selected roles (as unpublished drafts)")

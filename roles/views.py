@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from careerpath.pagecache import cached_page
+
 from . import levels, revision
 from .forms import RoleFilterForm
 from .models import (
@@ -245,33 +247,30 @@ def role_list(request):
     visible = Role.objects.visible_to(request.user)
     families = Family.objects.filter(pk__in=visible.values("family")).order_by("name")
     if not request.GET:
-        body = cached_full_list(request.user, families, content_revision)
-    else:
-        form = RoleFilterForm(request.GET, families=families)
-        cards = matching_cards(cached_role_cards(request.user, content_revision), visible, form)
-        is_filtered = any(request.GET.get(name) for name in form.fields)
-        body = role_list_body(form, cards, is_filtered=is_filtered)
+        return cached_page(
+            request,
+            f"role-list:{content_revision}",
+            "roles/role_list.html",
+            lambda: {"body": cached_full_list(request.user, families, content_revision)},
+        )
+    form = RoleFilterForm(request.GET, families=families)
+    cards = matching_cards(cached_role_cards(request.user, content_revision), visible, form)
+    is_filtered = any(request.GET.get(name) for name in form.fields)
+    body = role_list_body(form, cards, is_filtered=is_filtered)
     return render(request, "roles/role_list.html", {"body": body})
 
 
 @require_safe
 def role_detail(request, slug):
-    """The guide. Its sections are rendered once per content revision (and staff/visitor view)
-    and cached; the header and the forms (with their CSRF tokens) are rendered per request."""
-    role = get_object_or_404(
-        Role.objects.visible_to(request.user).select_related("family").annotate(skill_count=Count("role_skills")),
-        slug=slug,
-    )
-    is_staff = request.user.is_authenticated and request.user.is_staff
-    key = f"role-guide:{role.pk}:{revision.current()}:{int(is_staff)}"
-    body = cache.get(key)
-    if body is None:
-        guide = role_guide(request.user, slug)
-        body = render_to_string("includes/role_guide_body.html", {"role": guide, **guide_sections(guide)})
-        cache.set(key, body, timeout=None)
-    return render(
-        request, "roles/role_detail.html", {"role": role, "skill_count": role.skill_count, "guide_body": body}
-    )
+    """The guide, served whole from the cache per content revision and navbar variant (visitor,
+    member, staff: staff also see unpublished guides); the CSRF token of its "Assess yourself" forms
+    and the user's name are filled in per request. A warm request reads only the revision."""
+
+    def context():
+        role = role_guide(request.user, slug)
+        return {"role": role, "skill_count": len(role.role_skills.all()), **guide_sections(role)}
+
+    return cached_page(request, f"role-guide:{slug}:{revision.current()}", "roles/role_detail.html", context)
 
 
 def skill_page_body(user, skill):

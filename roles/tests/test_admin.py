@@ -317,6 +317,7 @@ def run_action(client, action, roles):
     )
 
 
+@pytest.mark.django_db(transaction=True)  # pages are cached per content revision, which moves on commit
 def test_publish_and_unpublish_actions(staff_client, client):
     drafts = [make_role(title="Draft A", is_published=False), make_role(title="Draft B", is_published=False)]
     response = run_action(staff_client, "publish", drafts)

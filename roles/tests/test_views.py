@@ -335,15 +335,15 @@ def test_role_detail_of_a_full_guide_runs_a_fixed_number_of_queries(client, djan
     # The role with its family, then one query per prefetched section: role skills, responsibilities,
     # suggestions, next steps, career moves, ladder, transition paths and their artifacts, salary bands,
     # courses and their skills, certifications and their skills, companies, sectors, FAQs, sources;
-    # plus the cheap role lookup and the content revision that key the cached sections.
-    with django_assert_num_queries(20):
+    # plus the content revision that keys the cached page.
+    with django_assert_num_queries(19):
         client.get(role.get_absolute_url())
 
 
-def test_role_detail_served_from_cache_runs_two_queries(client, django_assert_num_queries):
+def test_role_detail_served_from_cache_runs_one_query(client, django_assert_num_queries):
     role = full_guide()
     first = client.get(role.get_absolute_url()).content.decode()
-    with django_assert_num_queries(2):  # the role (with its skill count) and the content revision
+    with django_assert_num_queries(1):  # the content revision; the whole page comes from the cache
         again = client.get(role.get_absolute_url()).content.decode()
     faq = role.faqs.first().question
     assert faq in first and faq in again
@@ -567,3 +567,30 @@ def test_skill_page_of_a_deleted_skill_is_404_with_a_warm_cache(client):
     assert client.get(skill.get_absolute_url()).status_code == 200
     skill.delete()
     assert client.get(reverse("roles:skill", args=["juggling"])).status_code == 404
+
+
+def test_a_cached_guide_shows_each_member_their_own_name_and_a_working_csrf_token(alice, bob):
+    import re
+
+    from django.test import Client
+
+    from assessments.models import Assessment
+
+    role = make_role(title="Cached Guide")
+    for user in (alice, bob):
+        member = Client(enforce_csrf_checks=True)
+        member.force_login(user)
+        body = member.get(role.get_absolute_url()).content.decode()  # alice's visit stores the page
+        assert f"Signed in as <strong>{user.username}</strong>" in body
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
+        assert len(tokens) == 1
+        response = member.post(reverse("assessments:start", args=[role.slug]), {"csrfmiddlewaretoken": tokens.pop()})
+        assert response.status_code == 302
+    assert Assessment.objects.filter(role=role).count() == 2
+
+
+def test_a_staff_preview_of_an_unpublished_guide_is_never_served_to_visitors(staff_client, client):
+    role = make_role(title="Secret Draft", is_published=False)
+    assert "Unpublished preview" in staff_client.get(role.get_absolute_url()).content.decode()
+
+    assert client.get(role.get_absolute_url()).status_code == 404
