@@ -161,3 +161,11 @@ def test_pages_and_sessions_work_on_a_shared_redis_cache(redis_cache, alice):
     assert (
         "Data Wrangler" in second.content.decode() and "Signed in as <strong>alice</strong>" in second.content.decode()
     )
+
+
+def test_a_page_key_from_an_absurdly_long_url_stays_a_short_valid_cache_key():
+    from careerpath.pagecache import _cache_key
+
+    assert _cache_key("role-guide:data-analyst:7", "visitor") == "page:role-guide:data-analyst:7:visitor"
+    long_key = _cache_key("role-guide:" + "x" * 5000 + ":7", "visitor")
+    assert len(long_key) < 60 and long_key != _cache_key("role-guide:" + "x" * 4999 + ":7", "visitor")
