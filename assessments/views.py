@@ -36,7 +36,7 @@ from .forms import (
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
 from .reports import report_data, report_for, report_rows
-from .stamps import report_stamp
+from .stamps import draft_stamp, report_stamp
 from .steps import build_steps, first_unrated_step
 
 # --- scoping -----------------------------------------------------------------------------
@@ -151,17 +151,18 @@ def _nudges(ratings):
     return []
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def step(request, pk, number):
-    assessment = get_assessment_or_404(request, pk)
-    if assessment.is_submitted:
-        messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
-        return redirect("assessments:report", pk=assessment.pk)
+class _NoSteps(Exception):
+    """The role has no skills (yet): there is nothing to rate, so the review page is next."""
+
+
+def _step_context(assessment, number, *, data=None):
+    """The step's form, the steps, and a function giving the page's context.
+
+    404 for a step number the role does not have; `data` binds the form (a POST)."""
     role_skills = _role_skills(assessment)
     steps = build_steps(role_skills)
     if not steps:
-        return redirect("assessments:review", pk=assessment.pk)
+        raise _NoSteps()
     if not 1 <= number <= len(steps):
         raise Http404("No such step.")
     current = steps[number - 1]
@@ -172,25 +173,11 @@ def step(request, pk, number):
         if rating is not None:
             initial[level_field_name(rs.skill)] = rating.level
             initial[evidence_field_name(rs.skill)] = rating.evidence
-    form = StepForm(request.POST or None, role_skills=current.items, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.save_ratings(assessment=assessment, ratings=form.ratings())
-            except services.AssessmentError as exc:
-                messages.error(request, str(exc))
-                return redirect("assessments:take", pk=assessment.pk)
-            if "exit" in request.POST:
-                messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
-                if request.user.is_authenticated:
-                    return redirect("assessments:dashboard")
-                return redirect(assessment.role.get_absolute_url())
-            if "back" in request.POST and number > 1:
-                return redirect("assessments:step", pk=assessment.pk, number=number - 1)
-            if number < len(steps):
-                return redirect("assessments:step", pk=assessment.pk, number=number + 1)
-            return redirect("assessments:review", pk=assessment.pk)
-        messages.error(request, "Some answers need another look; nothing on this step was saved yet.")
+    form = StepForm(data, role_skills=current.items, initial=initial)
+    return form, steps, lambda: _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+
+
+def _step_page_context(assessment, steps, current, form, role_skills, ratings, number):
     plan_items = _plan_items_for(assessment, [rs.skill_id for rs in current.items])
     rows = [
         {
@@ -203,22 +190,71 @@ def step(request, pk, number):
         }
         for rs in current.items
     ]
-    return render(
-        request,
-        "assessments/step.html",
-        {
-            "assessment": assessment,
-            "role": assessment.role,
-            "steps": steps,
-            "step": current,
-            "rows": rows,
-            "form": form,
-            "progress": _progress(role_skills, ratings),
-            "scale": level_scale(),
-            "nudges": _nudges(ratings),
-            "is_last": number == len(steps),
-        },
-    )
+    return {
+        "assessment": assessment,
+        "role": assessment.role,
+        "steps": steps,
+        "step": current,
+        "rows": rows,
+        "form": form,
+        "progress": _progress(role_skills, ratings),
+        "scale": level_scale(),
+        "nudges": _nudges(ratings),
+        "is_last": number == len(steps),
+    }
+
+
+def _owner_args(request):
+    if request.user.is_authenticated:
+        return {"user": request.user}
+    return {"session_key": request.session.session_key}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request, pk, number):
+    """A step's GET is served whole from the cache under the draft's stamp (its last change, the
+    owner's plan items and the content revision: one query); a POST saves and moves on."""
+    if request.method == "GET":
+        stamp = draft_stamp(pk=pk, **_owner_args(request))
+        if stamp is None:
+            raise Http404("No such assessment.")
+        if not stamp.submitted:
+
+            def context():
+                assessment = get_assessment_or_404(request, pk)
+                return _step_context(assessment, number)[2]()
+
+            try:
+                return cached_page(request, f"step:{pk}:{number}:{stamp.digest}", "assessments/step.html", context)
+            except _NoSteps:
+                return redirect("assessments:review", pk=pk)
+    assessment = get_assessment_or_404(request, pk)
+    if assessment.is_submitted:
+        messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
+        return redirect("assessments:report", pk=assessment.pk)
+    try:
+        form, steps, page_context = _step_context(assessment, number, data=request.POST)
+    except _NoSteps:
+        return redirect("assessments:review", pk=assessment.pk)
+    if form.is_valid():
+        try:
+            services.save_ratings(assessment=assessment, ratings=form.ratings())
+        except services.AssessmentError as exc:
+            messages.error(request, str(exc))
+            return redirect("assessments:take", pk=assessment.pk)
+        if "exit" in request.POST:
+            messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
+            if request.user.is_authenticated:
+                return redirect("assessments:dashboard")
+            return redirect(assessment.role.get_absolute_url())
+        if "back" in request.POST and number > 1:
+            return redirect("assessments:step", pk=assessment.pk, number=number - 1)
+        if number < len(steps):
+            return redirect("assessments:step", pk=assessment.pk, number=number + 1)
+        return redirect("assessments:review", pk=assessment.pk)
+    messages.error(request, "Some answers need another look; nothing on this step was saved yet.")
+    return render(request, "assessments/step.html", page_context())
 
 
 @never_cache

@@ -138,3 +138,80 @@ def test_each_member_sees_their_own_name_on_a_shared_cached_template(alice_clien
     assert "Signed in as <strong>alice</strong>" in view(alice_client, mine)
     assert "Signed in as <strong>bob</strong>" in view(bob_client, theirs)
     assert alice_client.get(report_url(theirs)).status_code == 404
+
+
+# --- assessment steps -------------------------------------------------------------------------
+
+
+def step_url(assessment, number=1):
+    return reverse("assessments:step", args=[assessment.pk, number])
+
+
+def checked_levels(body):
+    return re.findall(r'value="(\d)" checked', body)
+
+
+def test_a_repeat_step_view_is_served_from_the_cache_with_one_stamp_query(
+    alice_client, alice, role, django_assert_max_num_queries
+):
+    draft = draft_for(alice, role)
+    first = alice_client.get(step_url(draft)).content.decode()
+
+    with django_assert_max_num_queries(3):  # session, user, the draft's stamp
+        second = alice_client.get(step_url(draft)).content.decode()
+
+    assert re.sub(r'value="[^"]+"', "", first) == re.sub(r'value="[^"]+"', "", second)
+
+
+def test_an_autosaved_rating_shows_on_the_next_step_view(alice_client, alice, role, skills):
+    draft = draft_for(alice, role)
+    assert checked_levels(alice_client.get(step_url(draft)).content.decode()) == []
+
+    response = alice_client.post(reverse("assessments:rate", args=[draft.pk]), {"skill": skills[0].slug, "level": 4})
+    assert response.status_code == 200
+
+    assert checked_levels(alice_client.get(step_url(draft)).content.decode()) == ["4"]
+
+
+def test_a_plan_item_changed_elsewhere_shows_beside_the_skill_at_once(alice_client, alice, role, skills):
+    first = submitted_for(alice, role, level=1)
+    services.create_plan(assessment=first)
+    draft, _ = services.retake_assessment(assessment=first)
+    assert "Not started" in alice_client.get(step_url(draft)).content.decode()
+
+    item = PlanItem.objects.get(plan__assessment=first, skill=skills[0])
+    services.update_plan_item(item=item, action="", target_date=None, notes="", status=PlanItem.Status.DONE)
+
+    assert "<strong>Done</strong>" in alice_client.get(step_url(draft)).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the content revision moves when a transaction commits
+def test_a_skill_renamed_in_the_admin_shows_on_the_step_at_once(alice_client, alice, role, skills):
+    draft = draft_for(alice, role)
+    assert skills[0].name in alice_client.get(step_url(draft)).content.decode()
+
+    skills[0].name = "Renamed Skill"
+    skills[0].save()
+
+    assert "Renamed Skill" in alice_client.get(step_url(draft)).content.decode()
+
+
+def test_a_submitted_assessment_step_still_redirects_to_the_report_once_cached(alice_client, alice, role):
+    draft = draft_for(alice, role, {rs.skill.slug: 3 for rs in role.role_skills.select_related("skill")})
+    assert alice_client.get(step_url(draft)).status_code == 200
+    services.submit_assessment(assessment=draft)
+
+    response = alice_client.get(step_url(draft))
+
+    assert response.status_code == 302 and response["Location"] == report_url(draft)
+
+
+def test_another_users_and_a_visitors_step_requests_are_404_with_a_warm_cache(
+    alice_client, bob_client, client, alice, role
+):
+    draft = draft_for(alice, role)
+    assert alice_client.get(step_url(draft)).status_code == 200
+
+    assert bob_client.get(step_url(draft)).status_code == 404
+    assert client.get(step_url(draft)).status_code == 404
+    assert alice_client.get(step_url(draft, 99)).status_code == 404
