@@ -234,7 +234,7 @@ def step(request, pk, number):
         messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
         return redirect("assessments:report", pk=assessment.pk)
     try:
-        form, steps, page_context = _step_context(assessment, number, data=request.POST)
+        form, steps, page_context = _step_context(assessment, number, data=request.POST or None)
     except _NoSteps:
         return redirect("assessments:review", pk=assessment.pk)
     if form.is_valid():

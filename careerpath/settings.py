@@ -162,7 +162,7 @@ def cache_settings(url, *, max_entries):
             "OPTIONS": {"MAX_ENTRIES": max_entries},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "careerpath"}
+        return {"BACKEND": "careerpath.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": "careerpath"}
     raise ImproperlyConfigured(f"DJANGO_CACHE_URL must be locmem:// or a redis:// address; got {url!r}.")
 
 

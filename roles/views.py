@@ -244,16 +244,19 @@ def role_list(request):
     whole list is cached per content revision; a search renders the form (with what was searched)
     around the cached cards of the matching roles."""
     content_revision = revision.current()
-    visible = Role.objects.visible_to(request.user)
-    families = Family.objects.filter(pk__in=visible.values("family")).order_by("name")
+
+    def families():
+        return Family.objects.filter(pk__in=Role.objects.visible_to(request.user).values("family")).order_by("name")
+
     if not request.GET:
         return cached_page(
             request,
             f"role-list:{content_revision}",
             "roles/role_list.html",
-            lambda: {"body": cached_full_list(request.user, families, content_revision)},
+            lambda: {"body": cached_full_list(request.user, families(), content_revision)},
         )
-    form = RoleFilterForm(request.GET, families=families)
+    visible = Role.objects.visible_to(request.user)
+    form = RoleFilterForm(request.GET, families=families())
     cards = matching_cards(cached_role_cards(request.user, content_revision), visible, form)
     is_filtered = any(request.GET.get(name) for name in form.fields)
     body = role_list_body(form, cards, is_filtered=is_filtered)

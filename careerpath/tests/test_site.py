@@ -87,7 +87,7 @@ def test_the_cache_is_per_process_memory_unless_a_redis_address_is_given():
 
     assert cache_settings("", max_entries=10)["BACKEND"].endswith("LocMemCache")
     redis = cache_settings("redis://127.0.0.1:6379/2", max_entries=10)
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "careerpath.cache.RedisCache"
     assert redis["LOCATION"] == "redis://127.0.0.1:6379/2"
 
 
