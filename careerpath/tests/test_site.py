@@ -169,3 +169,11 @@ def test_a_page_key_from_an_absurdly_long_url_stays_a_short_valid_cache_key():
     assert _cache_key("role-guide:data-analyst:7", "visitor") == "page:role-guide:data-analyst:7:visitor"
     long_key = _cache_key("role-guide:" + "x" * 5000 + ":7", "visitor")
     assert len(long_key) < 60 and long_key != _cache_key("role-guide:" + "x" * 4999 + ":7", "visitor")
+
+
+def test_the_redis_cache_reuses_its_client_between_calls(redis_cache):
+    from django.core.cache import cache
+
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.set("k", {"a": 1})
+    assert cache.get("k") == {"a": 1}
