@@ -32,37 +32,56 @@ def _count_and_latest(rows, alias, field="updated_at"):
     return f"(SELECT CAST(COUNT(*) AS TEXT) || '/' || COALESCE(CAST(MAX({alias}.{field}) AS TEXT), '') {rows})"
 
 
-@cache
-def _report_stamp_sql():
-    assessments, plans, items, links = _table(Assessment), _table(Plan), _table(PlanItem), _table(ShareLink)
-    # Ratings need no term of their own: every write of a rating moves its assessment's updated_at
-    # (or, for a new draft's carried-over ratings, adds the assessment), which the first term reads.
-    mine = f"FROM {assessments} x WHERE x.user_id = a.user_id"
-    my_plans = f"FROM {plans} p JOIN {assessments} x ON p.assessment_id = x.id WHERE x.user_id = a.user_id"
+def _owner_terms(owner):
+    """The owner's assessments, plans and plan items as count/latest terms; `owner` is the SQL that
+    gives the user's id. Ratings need no term of their own: every write of a rating moves its
+    assessment's updated_at (or, for a new draft's carried-over ratings, adds the assessment)."""
+    assessments, plans, items = _table(Assessment), _table(Plan), _table(PlanItem)
+    mine = f"FROM {assessments} x WHERE x.user_id = {owner}"
+    my_plans = f"FROM {plans} p JOIN {assessments} x ON p.assessment_id = x.id WHERE x.user_id = {owner}"
     my_items = (
         f"FROM {items} i JOIN {plans} p ON i.plan_id = p.id JOIN {assessments} x ON p.assessment_id = x.id "
-        "WHERE x.user_id = a.user_id"
+        f"WHERE x.user_id = {owner}"
     )
-    its_links = f"FROM {links} s WHERE s.assessment_id = a.id"
-    return (
-        f"SELECT a.submitted_at, {_count_and_latest(mine, 'x')}, {_count_and_latest(my_plans, 'p')}, "
-        f"{_count_and_latest(my_items, 'i')}, {_count_and_latest(its_links, 's', 'revoked_at')}, "
-        f"(SELECT number FROM {_table(ContentRevision)} WHERE id = %s) "
-        f"FROM {assessments} a WHERE a.id = %s AND a.user_id = %s AND a.status = %s"
-    )
+    return {
+        "assessments": _count_and_latest(mine, "x"),
+        "plans": _count_and_latest(my_plans, "p"),
+        "items": _count_and_latest(my_items, "i"),
+    }
 
 
-def report_stamp(*, pk, user):
-    """The stamp of `user`'s submitted assessment `pk`, or None when there is no such report of theirs."""
+def _revision_term():
+    return f"(SELECT number FROM {_table(ContentRevision)} WHERE id = {revision.ROW_ID})"
+
+
+def _fetch(sql, params):
     with connection.cursor() as cursor:
-        cursor.execute(_report_stamp_sql(), [revision.ROW_ID, pk, user.pk, Assessment.Status.SUBMITTED.value])
-        row = cursor.fetchone()
-    return None if row is None else _digest(row)
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 def _digest(values):
     text = "|".join(str(value) for value in values)
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+@cache
+def _report_stamp_sql():
+    terms = _owner_terms("a.user_id")
+    links = f"FROM {_table(ShareLink)} s WHERE s.assessment_id = a.id"
+    return (
+        f"SELECT a.submitted_at, {terms['assessments']}, {terms['plans']}, {terms['items']}, "
+        f"{_count_and_latest(links, 's', 'revoked_at')}, {_revision_term()} "
+        f"FROM {_table(Assessment)} a WHERE a.id = %s AND a.user_id = %s AND a.status = %s"
+    )
+
+
+def report_stamp(*, pk, user):
+    """The stamp of `user`'s submitted assessment `pk`: the report, the owner's other assessments
+    (progress, role fit), plans and items (outcomes), its share links and the content revision.
+    None when there is no such report of theirs."""
+    row = _fetch(_report_stamp_sql(), [pk, user.pk, Assessment.Status.SUBMITTED.value])
+    return None if row is None else _digest(row)
 
 
 @dataclass(frozen=True)
@@ -73,16 +92,10 @@ class DraftStamp:
 
 @cache
 def _draft_stamp_sql(owner):
-    assessments, items, plans = _table(Assessment), _table(PlanItem), _table(Plan)
-    my_items = (
-        f"FROM {items} i JOIN {plans} p ON i.plan_id = p.id JOIN {assessments} x ON p.assessment_id = x.id "
-        "WHERE x.user_id = a.user_id"
-    )
     owner_clause = "a.user_id = %s" if owner == "user" else "a.user_id IS NULL AND a.session_key = %s"
     return (
-        f"SELECT a.status, a.updated_at, (SELECT COUNT(*) {my_items}), (SELECT MAX(i.updated_at) {my_items}), "
-        f"(SELECT number FROM {_table(ContentRevision)} WHERE id = %s) "
-        f"FROM {assessments} a WHERE a.id = %s AND {owner_clause}"
+        f"SELECT a.status, a.updated_at, {_owner_terms('a.user_id')['items']}, {_revision_term()} "
+        f"FROM {_table(Assessment)} a WHERE a.id = %s AND {owner_clause}"
     )
 
 
@@ -93,9 +106,18 @@ def draft_stamp(*, pk, user=None, session_key=None):
     if user is None and not session_key:
         return None
     owner, value = ("user", user.pk) if user is not None else ("session", session_key)
-    with connection.cursor() as cursor:
-        cursor.execute(_draft_stamp_sql(owner), [revision.ROW_ID, pk, value])
-        row = cursor.fetchone()
+    row = _fetch(_draft_stamp_sql(owner), [pk, value])
     if row is None:
         return None
     return DraftStamp(digest=_digest(row), submitted=row[0] == Assessment.Status.SUBMITTED)
+
+
+@cache
+def _dashboard_stamp_sql():
+    terms = _owner_terms("%(user)s")
+    return f"SELECT {terms['assessments']}, {terms['plans']}, {terms['items']}, {_revision_term()}"
+
+
+def dashboard_stamp(user):
+    """The stamp of `user`'s dashboard: their assessments, plans and items and the content revision."""
+    return _digest(_fetch(_dashboard_stamp_sql(), {"user": user.pk}))

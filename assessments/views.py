@@ -36,7 +36,7 @@ from .forms import (
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
 from .reports import report_data, report_for, report_rows
-from .stamps import draft_stamp, report_stamp
+from .stamps import dashboard_stamp, draft_stamp, report_stamp
 from .steps import build_steps, first_unrated_step
 
 # --- scoping -----------------------------------------------------------------------------
@@ -374,6 +374,13 @@ def retake(request, pk):
 @login_required
 @require_GET
 def dashboard(request):
+    """Served whole from the cache under the user's stamp (their assessments, plans and items, the
+    content revision) and today's date (plan items become overdue)."""
+    key = f"dashboard:{request.user.pk}:{dashboard_stamp(request.user)}:{timezone.localdate().isoformat()}"
+    return cached_page(request, key, "assessments/dashboard.html", lambda: _dashboard_context(request.user))
+
+
+def _dashboard_context(user):
     skill_count = (
         RoleSkill.objects.filter(role_id=OuterRef("role_id"))
         .order_by()
@@ -393,7 +400,7 @@ def dashboard(request):
         .values("n")
     )
     assessments = (
-        Assessment.objects.owned_by(request.user)
+        Assessment.objects.owned_by(user)
         .select_related("role")
         .defer("snapshot", "role__about", "role__ai_impact_outlook", "role__methodology", "role__salary_note")
         .annotate(total=Coalesce(Subquery(skill_count), 0), rated=Coalesce(Subquery(rated_count), 0))
@@ -403,11 +410,7 @@ def dashboard(request):
     submitted = [a for a in assessments if a.is_submitted]
     for a in drafts:
         a.percent = round(100 * a.rated / a.total) if a.total else 0
-    return render(
-        request,
-        "assessments/dashboard.html",
-        {"drafts": drafts, "submitted": submitted, "plan_summary": dashboard_summary(request.user)},
-    )
+    return {"drafts": drafts, "submitted": submitted, "plan_summary": dashboard_summary(user)}
 
 
 # --- report ------------------------------------------------------------------------------

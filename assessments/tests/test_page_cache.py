@@ -215,3 +215,54 @@ def test_another_users_and_a_visitors_step_requests_are_404_with_a_warm_cache(
     assert bob_client.get(step_url(draft)).status_code == 404
     assert client.get(step_url(draft)).status_code == 404
     assert alice_client.get(step_url(draft, 99)).status_code == 404
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+
+def dashboard(client):
+    response = client.get(reverse("assessments:dashboard"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_repeat_dashboard_view_is_served_from_the_cache_with_one_stamp_query(
+    alice_client, alice, role, django_assert_max_num_queries
+):
+    submitted_for(alice, role)
+    dashboard(alice_client)
+
+    with django_assert_max_num_queries(3):  # session, user, the stamp
+        assert "Data Wrangler" in dashboard(alice_client)
+
+
+def test_the_dashboard_shows_new_ratings_drafts_and_plans_at_once(alice_client, alice, role, skills):
+    assert "Data Wrangler" not in dashboard(alice_client)
+    draft = draft_for(alice, role)
+    assert "(0 of 4)" in dashboard(alice_client)
+
+    services.save_rating(assessment=draft, skill=skills[0], level=2)
+    assert "(1 of 4)" in dashboard(alice_client)
+
+    report = submitted_for(alice, RoleFactory(title="Other Role"), level=0)
+    services.create_plan(assessment=report)
+    body = dashboard(alice_client)
+    assert "Other Role" in body and "0 of " in body
+
+
+def test_overdue_items_are_flagged_on_the_day_they_become_overdue(alice_client, alice, role, skills, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    report = submitted_for(alice, role, level=0)
+    services.create_plan(assessment=report)
+    item = PlanItem.objects.filter(plan__assessment=report).first()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    services.update_plan_item(item=item, action="", target_date=tomorrow, notes="", status=PlanItem.Status.NOT_STARTED)
+    assert "overdue" not in dashboard(alice_client)
+
+    later = timezone.now() + datetime.timedelta(days=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert "1 overdue" in dashboard(alice_client)
