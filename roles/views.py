@@ -311,17 +311,16 @@ def skill_page_body(user, skill):
 
 @require_safe
 def skill_detail(request, slug):
-    """A skill's page. Everything below the navbar comes from role content (skills, roles, courses
-    and certifications all count in the content revision), so it is rendered once per revision and
-    staff/visitor view and cached; a warm page is the skill lookup (404 for unknown slugs) and the
-    revision."""
-    skill = get_object_or_404(Skill, slug=slug)
-    key = f"skill-page:{skill.pk}:{revision.current()}:{viewer_key(request.user)}"
-    body = cache.get(key)
-    if body is None:
-        body = skill_page_body(request.user, skill)
-        cache.set(key, body, timeout=None)
-    return render(request, "roles/skill_detail.html", {"skill": skill, "body": body})
+    """A skill's page. Everything on it comes from role content (skills, roles, courses and
+    certifications all count in the content revision), so the whole page is served from the cache
+    per revision and navbar variant (staff also see unpublished roles); a warm page reads only the
+    revision. An unknown slug is a 404 (and nothing is stored)."""
+
+    def context():
+        skill = get_object_or_404(Skill, slug=slug)
+        return {"skill": skill, "body": skill_page_body(request.user, skill)}
+
+    return cached_page(request, f"skill-page:{slug}:{revision.current()}", "roles/skill_detail.html", context)
 
 
 @require_safe
