@@ -10,6 +10,7 @@ The navbar differs between visitors, members and staff, so each has its own entr
 flash message waiting is rendered normally (messages are shown once) and not stored.
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -19,7 +20,6 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils.functional import cached_property
 from django.utils.html import escape
 
 CACHE_SECONDS = 60 * 60 * 24
@@ -34,18 +34,10 @@ class Holes:
     username: str
 
 
+@functools.cache
 def _holes():
     digest = hashlib.sha256(f"careerpath-page-holes:{settings.SECRET_KEY}".encode()).hexdigest()
     return Holes(csrf=f"csrfhole{digest[:24]}", username=f"userhole{digest[24:48]}")
-
-
-class _Placeholders:
-    @cached_property
-    def holes(self):
-        return _holes()
-
-
-_placeholders = _Placeholders()
 
 
 @dataclass(frozen=True)
@@ -68,7 +60,7 @@ def variant(user):
 
 def fill(html, request):
     """The stored page with this request's CSRF token and user name in place."""
-    holes = _placeholders.holes
+    holes = _holes()
     if holes.csrf in html:
         html = html.replace(holes.csrf, get_token(request))
     if holes.username in html:
@@ -78,7 +70,7 @@ def fill(html, request):
 
 def render_page(request, template_name, context):
     """The page with placeholders where the per-request parts go (for storing)."""
-    holes = _placeholders.holes
+    holes = _holes()
     user = request.user
     page_context = {
         **context,
