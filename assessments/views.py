@@ -6,6 +6,8 @@ assessment is a 404), calls one service or reader, and renders or redirects.
 
 import csv
 import json
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -155,6 +157,12 @@ class _NoSteps(Exception):
     """The role has no skills (yet): there is nothing to rate, so the review page is next."""
 
 
+class _Step(NamedTuple):
+    form: StepForm
+    steps: list
+    page_context: Callable[[], dict]  # built only when the page is rendered
+
+
 def _step_context(assessment, number, *, data=None):
     """The step's form, the steps, and a function giving the page's context.
 
@@ -174,7 +182,9 @@ def _step_context(assessment, number, *, data=None):
             initial[level_field_name(rs.skill)] = rating.level
             initial[evidence_field_name(rs.skill)] = rating.evidence
     form = StepForm(data, role_skills=current.items, initial=initial)
-    return form, steps, lambda: _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+    return _Step(
+        form, steps, lambda: _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+    )
 
 
 def _step_page_context(assessment, steps, current, form, role_skills, ratings, number):
@@ -223,7 +233,7 @@ def step(request, pk, number):
 
             def context():
                 assessment = get_assessment_or_404(request, pk)
-                return _step_context(assessment, number)[2]()
+                return _step_context(assessment, number).page_context()
 
             try:
                 return cached_page(request, f"step:{pk}:{number}:{stamp.digest}", "assessments/step.html", context)
