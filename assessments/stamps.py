@@ -113,11 +113,12 @@ def draft_stamp(*, pk, user=None, session_key=None):
 
 
 @cache
-def _dashboard_stamp_sql():
+def _user_stamp_sql():
     terms = _owner_terms("%(user)s")
     return f"SELECT {terms['assessments']}, {terms['plans']}, {terms['items']}, {_revision_term()}"
 
 
-def dashboard_stamp(user):
-    """The stamp of `user`'s dashboard: their assessments, plans and items and the content revision."""
-    return _digest(_fetch(_dashboard_stamp_sql(), {"user": user.pk}))
+def user_stamp(user):
+    """The stamp of what `user` has (assessments, and so ratings; plans and items) and the content
+    revision: the key of their dashboard and role-fit pages."""
+    return _digest(_fetch(_user_stamp_sql(), {"user": user.pk}))

@@ -38,7 +38,7 @@ from .forms import (
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
 from .reports import report_data, report_for, report_rows
-from .stamps import dashboard_stamp, draft_stamp, report_stamp
+from .stamps import draft_stamp, report_stamp, user_stamp
 from .steps import build_steps, first_unrated_step
 
 # --- scoping -----------------------------------------------------------------------------
@@ -386,7 +386,7 @@ def retake(request, pk):
 def dashboard(request):
     """Served whole from the cache under the user's stamp (their assessments, plans and items, the
     content revision) and today's date (plan items become overdue)."""
-    key = f"dashboard:{request.user.pk}:{dashboard_stamp(request.user)}:{timezone.localdate().isoformat()}"
+    key = f"dashboard:{request.user.pk}:{user_stamp(request.user)}:{timezone.localdate().isoformat()}"
     return cached_page(request, key, "assessments/dashboard.html", lambda: _dashboard_context(request.user))
 
 
@@ -507,7 +507,13 @@ def report_csv(request, pk):
 @login_required
 @require_GET
 def role_fit(request):
-    return render(request, "assessments/fit.html", {"fits": role_fit_for(request.user)})
+    """Served whole from the cache under the user's stamp (ratings move it) and the content revision."""
+    return cached_page(
+        request,
+        f"fit-page:{request.user.pk}:{user_stamp(request.user)}",
+        "assessments/fit.html",
+        lambda: {"fits": role_fit_for(request.user)},
+    )
 
 
 # --- sharing -----------------------------------------------------------------------------
