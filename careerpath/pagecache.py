@@ -8,6 +8,10 @@ and answers each later request with a cache read and two string replacements: no
 
 The navbar differs between visitors, members and staff, so each has its own entry. A page with a
 flash message waiting is rendered normally (messages are shown once) and not stored.
+
+So a template served this way may read of `user` only `is_authenticated`, `is_staff` and
+`get_username` (anything else renders empty), and of `request` only what its key already fixes
+(its path): whatever else differs between requests would be stored for the next one.
 """
 
 import functools
