@@ -14,60 +14,29 @@ lists (a test checks the two agree), at a cost that does not grow with the roles
 """
 
 from collections import defaultdict
-from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Least, Round
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Least
 
-from roles import revision
 from roles.models import Role, RoleSkill, SkillKind
+from roles.stats import WEIGHT_HUNDREDTHS, skill_totals
 
 from . import scoring
-from .models import Rating
 from .services import latest_ratings
+from .stamps import user_stamp
 
 CACHE_SECONDS = 60 * 60 * 24
 
-# A role skill's weight in hundredths (a missing weight is the kind's default), as an integer.
-WEIGHT_HUNDREDTHS = Cast(
-    Round(
-        Coalesce(
-            "weight",
-            Case(When(kind=SkillKind.REQUIRED, then=Value(Decimal("1.0"))), default=Value(Decimal("0.5"))),
-        )
-        * 100
-    ),
-    IntegerField(),
-)
-
 
 def role_totals():
-    """{role_id: (slug, title, skills, required skills, Σ weight in hundredths)} of published roles.
-
-    One aggregate over every role skill; cached per content revision, since only role content changes it.
-    """
-    key = f"fit-totals:{revision.current()}"
-    totals = cache.get(key)
-    if totals is None:
-        rows = (
-            RoleSkill.objects.filter(role__is_published=True)
-            .order_by()
-            .values("role_id")
-            .annotate(
-                skills=Count("id"),
-                required=Count("id", filter=Q(kind=SkillKind.REQUIRED)),
-                weight=Sum(WEIGHT_HUNDREDTHS),
-            )
-            .values_list("role_id", "skills", "required", "weight")
-        )
-        counts = {role_id: (skills, required, weight) for role_id, skills, required, weight in rows}
-        totals = {
-            pk: (slug, title, *counts[pk])
-            for pk, slug, title in Role.objects.filter(pk__in=list(counts)).values_list("pk", "slug", "title")
-        }
-        cache.set(key, totals, timeout=CACHE_SECONDS)
-    return totals
+    """{role_id: (slug, title, skills, required skills, Σ weight in hundredths)} of published roles
+    (their skill totals are cached per content revision, see roles.stats)."""
+    totals = skill_totals()
+    return {
+        pk: (slug, title, totals[pk].skills, totals[pk].required, totals[pk].weight)
+        for pk, slug, title in Role.objects.published().filter(pk__in=list(totals)).values_list("pk", "slug", "title")
+    }
 
 
 def rated_sums(levels, *, min_shared=3):
@@ -116,11 +85,8 @@ def compute_role_fit(user, *, min_shared=3):
 
 
 def role_fit_for(user, *, min_shared=3):
-    """Cached per user until role content changes or the user's ratings change."""
-    stamp = Rating.objects.filter(assessment__user=user).aggregate(last=Max("updated_at"), count=Count("id"))
-    if not stamp["count"]:
-        return []
-    key = f"fit:{user.pk}:{min_shared}:{revision.current()}:{stamp['count']}:{stamp['last'].timestamp()}"
+    """Cached per user under their stamp, which role content and any rating they give move."""
+    key = f"fit:{user.pk}:{min_shared}:{user_stamp(user)}"
     fits = cache.get(key)
     if fits is None:
         fits = compute_role_fit(user, min_shared=min_shared)

@@ -17,14 +17,11 @@ from functools import cache
 
 from django.db import connection
 
+from careerpath.sql import table
 from roles import revision
 from roles.models import ContentRevision
 
 from .models import Assessment, Plan, PlanItem, ShareLink
-
-
-def _table(model):
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _count_and_latest(rows, alias, field="updated_at"):
@@ -36,7 +33,7 @@ def _owner_terms(owner):
     """The owner's assessments, plans and plan items as count/latest terms; `owner` is the SQL that
     gives the user's id. Ratings need no term of their own: every write of a rating moves its
     assessment's updated_at (or, for a new draft's carried-over ratings, adds the assessment)."""
-    assessments, plans, items = _table(Assessment), _table(Plan), _table(PlanItem)
+    assessments, plans, items = table(Assessment), table(Plan), table(PlanItem)
     mine = f"FROM {assessments} x WHERE x.user_id = {owner}"
     my_plans = f"FROM {plans} p JOIN {assessments} x ON p.assessment_id = x.id WHERE x.user_id = {owner}"
     my_items = (
@@ -51,7 +48,7 @@ def _owner_terms(owner):
 
 
 def _revision_term():
-    return f"(SELECT number FROM {_table(ContentRevision)} WHERE id = {revision.ROW_ID})"
+    return f"(SELECT number FROM {table(ContentRevision)} WHERE id = {revision.ROW_ID})"
 
 
 def _fetch(sql, params):
@@ -68,11 +65,11 @@ def _digest(values):
 @cache
 def _report_stamp_sql():
     terms = _owner_terms("a.user_id")
-    links = f"FROM {_table(ShareLink)} s WHERE s.assessment_id = a.id"
+    links = f"FROM {table(ShareLink)} s WHERE s.assessment_id = a.id"
     return (
         f"SELECT a.submitted_at, {terms['assessments']}, {terms['plans']}, {terms['items']}, "
         f"{_count_and_latest(links, 's', 'revoked_at')}, {_revision_term()} "
-        f"FROM {_table(Assessment)} a WHERE a.id = %s AND a.user_id = %s AND a.status = %s"
+        f"FROM {table(Assessment)} a WHERE a.id = %s AND a.user_id = %s AND a.status = %s"
     )
 
 
@@ -95,7 +92,7 @@ def _draft_stamp_sql(owner):
     owner_clause = "a.user_id = %s" if owner == "user" else "a.user_id IS NULL AND a.session_key = %s"
     return (
         f"SELECT a.status, a.updated_at, {_owner_terms('a.user_id')['items']}, {_revision_term()} "
-        f"FROM {_table(Assessment)} a WHERE a.id = %s AND {owner_clause}"
+        f"FROM {table(Assessment)} a WHERE a.id = %s AND {owner_clause}"
     )
 
 

@@ -9,6 +9,8 @@ since bulk operations send no signals.
 from django.db import connection, transaction
 from django.db.models import F
 
+from careerpath.sql import table
+
 from .models import ContentRevision
 
 ROW_ID = 1
@@ -18,9 +20,7 @@ def current():
     """The revision number (0 before the first change). Plain SQL: every public page reads it, and
     the ORM's query building costs several times the query itself."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT number FROM {connection.ops.quote_name(ContentRevision._meta.db_table)} WHERE id = %s", [ROW_ID]
-        )
+        cursor.execute(f"SELECT number FROM {table(ContentRevision)} WHERE id = %s", [ROW_ID])
         row = cursor.fetchone()
     return row[0] if row else 0
 

@@ -8,7 +8,7 @@ guide is.
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -35,6 +35,7 @@ from .models import (
     SkillKind,
     TransitionPath,
 )
+from .stats import skill_totals
 
 
 class RoleCard(NamedTuple):
@@ -48,24 +49,7 @@ class RoleCard(NamedTuple):
     html: str
 
 
-def skill_counts():
-    """{role id: (required, differentiating)} for every role, from the role-skill rows alone.
-
-    Grouping the narrow role-skill rows by role id is several times cheaper than counting over a
-    join with the wide role rows (the old per-request annotation)."""
-    rows = (
-        RoleSkill.objects.order_by()
-        .values("role_id")
-        .annotate(
-            required=Count("pk", filter=Q(kind=SkillKind.REQUIRED)),
-            differentiating=Count("pk", filter=Q(kind=SkillKind.DIFFERENTIATING)),
-        )
-        .values_list("role_id", "required", "differentiating")
-    )
-    return {role_id: (required, differentiating) for role_id, required, differentiating in rows}
-
-
-def role_cards(roles):
+def role_cards(roles, content_revision):
     """The cards of `roles` in title order, each rendered to HTML (two queries).
 
     Called once per content revision (see `cached_role_cards`), so each card is rendered from
@@ -73,12 +57,12 @@ def role_cards(roles):
     roles = roles.select_related("family").only(
         "title", "slug", "summary", "median_salary", "salary_currency", "is_entry_level", "is_published", "family__name"
     )
-    counts = skill_counts()
+    counts = skill_totals(content_revision)
     detail_url = reverse("roles:detail", args=["__slug__"])
     item = get_template("includes/role_list_item.html")
     cards = []
     for role in roles.order_by("title"):
-        role.required_count, role.differentiating_count = counts.get(role.pk, (0, 0))
+        role.required_count, role.differentiating_count, _weight = counts.get(role.pk, (0, 0, 0))
         html = item.render({"role": role, "url": detail_url.replace("__slug__", role.slug)})
         cards.append(RoleCard(role.pk, role.title, role.required_count, role.differentiating_count, html))
     return cards
@@ -96,7 +80,7 @@ def cached_role_cards(user, content_revision):
     key = f"role-list:cards:{content_revision}:{viewer_key(user)}"
     cards = cache.get(key)
     if cards is None:
-        cards = role_cards(Role.objects.visible_to(user))
+        cards = role_cards(Role.objects.visible_to(user), content_revision)
         cache.set(key, cards, timeout=None)
     return cards
 
@@ -110,18 +94,6 @@ def role_list_body(form, cards, *, is_filtered):
         "is_filtered": is_filtered,
     }
     return render_to_string("includes/role_list_body.html", context)
-
-
-def cached_full_list(user, families, content_revision):
-    """The unsearched list (the usual visit) below the navbar, rendered once per content revision
-    and staff/visitor view: nothing in it depends on the request (a GET form, no CSRF token)."""
-    key = f"role-list:page:{content_revision}:{viewer_key(user)}"
-    body = cache.get(key)
-    if body is None:
-        cards = cached_role_cards(user, content_revision)
-        body = role_list_body(RoleFilterForm(None, families=families), cards, is_filtered=False)
-        cache.set(key, body, timeout=None)
-    return body
 
 
 def matching_cards(cards, visible, form):
@@ -253,7 +225,13 @@ def role_list(request):
             request,
             f"role-list:{content_revision}",
             "roles/role_list.html",
-            lambda: {"body": cached_full_list(request.user, families(), content_revision)},
+            lambda: {
+                "body": role_list_body(
+                    RoleFilterForm(None, families=families()),
+                    cached_role_cards(request.user, content_revision),
+                    is_filtered=False,
+                )
+            },
         )
     visible = Role.objects.visible_to(request.user)
     form = RoleFilterForm(request.GET, families=families())
