@@ -97,7 +97,7 @@ class PostgresCluster:
 
     def _run(self, *command):
         kwargs = {"user": self.as_user} if self.as_user is not None else {}
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+        subprocess.run(command, check=True, cwd=self.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
 
     def init(self):
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
