@@ -291,3 +291,12 @@ def describe(violations):
             if node.get("summary"):
                 lines.append("      " + node["summary"].replace("\n", "\n      "))
     return "\n".join(lines)
+
+
+def dangling_describedby(page: Page):
+    """`aria-describedby` ids that point at no element (help text printed without its id)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[aria-describedby]')].flatMap(el =>
+             el.getAttribute('aria-describedby').split(/\\s+/).filter(id => id && !document.getElementById(id))
+               .map(id => (el.id || el.name || el.tagName) + ' -> #' + id))"""
+    )

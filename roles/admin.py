@@ -32,7 +32,26 @@ from .models import (
 # Inlines of the role page -------------------------------------------------------------------------
 
 
-class RoleInline(admin.TabularInline):
+class LabelledRowsMixin:
+    """Each input of a tabular inline gets an accessible name: its column header and its row.
+
+    A tabular inline shows field labels only as column headers, which screen readers do not tie
+    to the inputs below them; "Target — Senior ML Engineer: Python" says which cell is which."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = str(form.instance) if form.instance.pk else "new row"
+                for name, field in form.fields.items():
+                    field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
+
+        return LabelledFormSet
+
+
+class RoleInline(LabelledRowsMixin, admin.TabularInline):
     extra = 0
     select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
 
@@ -258,7 +277,7 @@ class CertificationAdmin(admin.ModelAdmin):
 # Transition paths, with their artifacts -----------------------------------------------------------
 
 
-class TransitionArtifactInline(admin.TabularInline):
+class TransitionArtifactInline(LabelledRowsMixin, admin.TabularInline):
     model = TransitionArtifact
     extra = 0
     fields = ["text", "order"]
