@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "adminsortable2",
     "accounts",
     "roles",
     "assessments",

@@ -1,6 +1,8 @@
 """The editors' admin: a whole role guide on one page, and the shared skills, courses and certifications."""
 
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.utils import timezone
 
@@ -32,6 +34,22 @@ from .models import (
 # Inlines of the role page -------------------------------------------------------------------------
 
 
+class RowAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, labelling a row's current choice from the object the inline
+    already fetched (`select_related`); Django's own widget looks it up again, one query per row."""
+
+    row_choice = None  # set per row by `LabelledRowsMixin`
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.row_choice
+        if chosen is None or {str(v) for v in value if v not in ("", None)} != {str(chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
 class LabelledRowsMixin:
     """Each input of a tabular inline gets an accessible name: its column header and its row.
 
@@ -45,14 +63,26 @@ class LabelledRowsMixin:
             def add_fields(self, form, index):
                 super().add_fields(form, index)
                 row = str(form.instance) if form.instance.pk else "new row"
+                cached = form.instance._state.fields_cache
                 for name, field in form.fields.items():
                     field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
+                    inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+                    if isinstance(inner, RowAutocompleteSelect):
+                        inner.row_choice = cached.get(name)
 
         return LabelledFormSet
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-class RoleInline(LabelledRowsMixin, admin.TabularInline):
+
+class RoleInline(LabelledRowsMixin, SortableTabularInline):
+    """A section of the role page: rows in their `order`, which editors change by dragging."""
+
     extra = 0
+    ordering = ["order", "id"]
     select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
 
     def get_queryset(self, request):
@@ -60,27 +90,31 @@ class RoleInline(LabelledRowsMixin, admin.TabularInline):
 
 
 class RoleSkillInline(RoleInline):
+    """Compact rows: the note lives on the row's own page (the change link)."""
+
     model = RoleSkill
     form = RoleSkillAdminForm
     autocomplete_fields = ["skill"]
     select_related = ["skill"]
-    fields = ["skill", "kind", "target", "weight", "commonly_missing", "note", "order"]
+    fields = ["skill", "kind", "target", "weight", "commonly_missing"]
+    show_change_link = True
 
 
 class ResponsibilityInline(RoleInline):
     model = Responsibility
-    fields = ["section", "text", "order", "source"]
+    fields = ["section", "text", "source"]
 
 
 class DevelopmentSuggestionInline(RoleInline):
     model = DevelopmentSuggestion
     autocomplete_fields = ["skill"]
-    fields = ["text", "skill", "order", "source"]
+    select_related = ["skill"]
+    fields = ["text", "skill", "source"]
 
 
 class NextStepInline(RoleInline):
     model = NextStep
-    fields = ["text", "order", "source"]
+    fields = ["text", "source"]
 
 
 class CareerMoveInline(RoleInline):
@@ -88,14 +122,15 @@ class CareerMoveInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["to_role"]
     select_related = ["role", "to_role"]
-    fields = ["kind", "to_role", "note", "order", "source"]
+    fields = ["kind", "to_role", "note", "source"]
 
 
 class LadderLevelInline(RoleInline):
     model = LadderLevel
     fk_name = "role"
     autocomplete_fields = ["rung_role"]
-    fields = ["title", "years", "description", "rung_role", "order", "source"]
+    select_related = ["rung_role"]
+    fields = ["title", "years", "description", "rung_role", "source"]
 
 
 class TransitionPathInline(RoleInline):
@@ -103,55 +138,55 @@ class TransitionPathInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["from_role"]
     select_related = ["role", "from_role"]
-    fields = ["from_role", "typical_months", "gap", "order", "source"]
+    fields = ["from_role", "typical_months", "gap", "source"]
     show_change_link = True
 
 
 class SalaryBandInline(RoleInline):
     model = SalaryBand
     form = SalaryBandAdminForm
-    fields = ["level", "low", "high", "currency", "notes", "order", "source"]
+    fields = ["level", "low", "high", "currency", "notes", "source"]
 
 
 class RoleCourseInline(RoleInline):
     model = RoleCourse
     autocomplete_fields = ["course"]
     select_related = ["role", "course"]
-    fields = ["course", "order"]
+    fields = ["course"]
 
 
 class RoleCertificationInline(RoleInline):
     model = RoleCertification
     autocomplete_fields = ["certification"]
     select_related = ["role", "certification"]
-    fields = ["certification", "order"]
+    fields = ["certification"]
 
 
 class HiringCompanyInline(RoleInline):
     model = HiringCompany
-    fields = ["name", "order", "source"]
+    fields = ["name", "source"]
 
 
 class IndustrySectorInline(RoleInline):
     model = IndustrySector
-    fields = ["name", "order", "source"]
+    fields = ["name", "source"]
 
 
 class FAQInline(RoleInline):
     model = FAQ
-    fields = ["question", "answer", "order", "source"]
+    fields = ["question", "answer", "source"]
 
 
 class SourceInline(RoleInline):
     model = Source
-    fields = ["title", "detail", "url", "order"]
+    fields = ["title", "detail", "url"]
 
 
 # Roles --------------------------------------------------------------------------------------------
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
     form = RoleAdminForm
     list_display = ["title", "family", "is_published", "skill_count", "last_reviewed", "updated_at"]
     list_filter = ["is_published", "family", "is_entry_level"]
@@ -277,14 +312,15 @@ class CertificationAdmin(admin.ModelAdmin):
 # Transition paths, with their artifacts -----------------------------------------------------------
 
 
-class TransitionArtifactInline(LabelledRowsMixin, admin.TabularInline):
+class TransitionArtifactInline(LabelledRowsMixin, SortableTabularInline):
     model = TransitionArtifact
     extra = 0
-    fields = ["text", "order"]
+    ordering = ["order", "id"]
+    fields = ["text"]
 
 
 @admin.register(TransitionPath)
-class TransitionPathAdmin(admin.ModelAdmin):
+class TransitionPathAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ["__str__", "role", "from_role", "typical_months"]
     list_select_related = ["role", "from_role"]
     search_fields = ["role__title", "from_role__title", "gap"]
@@ -306,8 +342,10 @@ class RoleRowAdmin(admin.ModelAdmin):
 class RoleSkillAdmin(RoleRowAdmin):
     form = RoleSkillAdminForm
     list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing"]
+    list_editable = ["kind", "target", "weight"]
     list_select_related = ["role", "skill"]
-    list_filter = ["kind", "target", "commonly_missing"]
+    list_filter = [("role", admin.RelatedOnlyFieldListFilter), "role__family", "kind", "target", "commonly_missing"]
+    list_per_page = 50
     search_fields = ["role__title", "skill__name"]
     autocomplete_fields = ["role", "skill"]
 

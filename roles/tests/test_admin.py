@@ -401,3 +401,64 @@ def test_duplicate_keeps_default_weights_and_kinds():
     copy = services.duplicate_role(role=role)
     (rs,) = copy.role_skills.all()
     assert (rs.kind, rs.target, str(rs.weight)) == ("differentiating", 2, "0.50")
+
+
+# The role page editors spend their time on ------------------------------------------------------
+
+
+@pytest.fixture
+def senior_ml_guide(db):
+    from glob import glob
+
+    from django.core.management import call_command
+
+    call_command("import_roles", *sorted(glob("content/roles/*.yaml")), verbosity=0)
+    return Role.objects.get(slug="senior-ml-engineer")
+
+
+def test_the_senior_ml_role_page_loads_in_at_most_20_queries(
+    staff_client, senior_ml_guide, django_assert_max_num_queries
+):
+    url = admin_url(Role, "change", senior_ml_guide.pk)
+    staff_client.get(url)  # the session and the admin's first-visit lookups
+
+    with django_assert_max_num_queries(20):  # prints every query when it fails
+        response = staff_client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode().count('name="role_skills-') > 31 * 5  # every skill's row is there
+
+
+def test_the_role_page_names_every_inline_input_by_column_and_row(staff_client):
+    role = make_role(required=1, differentiating=0)
+    skill = role.role_skills.get().skill
+
+    page = staff_client.get(admin_url(Role, "change", role.pk)).content.decode()
+
+    assert f'aria-label="Target — {skill.name} (Required, target 3)"' in page
+    assert 'aria-label="skill — new row"' in page or 'aria-label="Skill — new row"' in page
+
+
+def test_the_role_skill_list_filters_by_role_and_family_and_edits_target_in_place(staff_client):
+    role = make_role(required=2, differentiating=0, title="Filtered Role")
+    other = make_role(required=1, differentiating=0, title="Other Role")
+    first, second = role.role_skills.order_by("order")
+
+    page = staff_client.get(admin_url(RoleSkill, "changelist"), {"role__id__exact": role.pk}).content.decode()
+    assert first.skill.name in page and other.role_skills.get().skill.name not in page
+    assert (
+        staff_client.get(admin_url(RoleSkill, "changelist"), {"role__family__id__exact": role.family_id}).status_code
+        == 200
+    )
+
+    rows = RoleSkill.objects.filter(role=role).order_by("-id")  # the changelist's default order for the formset
+    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2", "_save": "Save"}
+    for i, rs in enumerate(rows):
+        data |= {f"form-{i}-id": rs.pk, f"form-{i}-kind": rs.kind, f"form-{i}-target": 5 if rs == second else rs.target}
+        data |= {f"form-{i}-weight": rs.weight}
+    response = staff_client.post(admin_url(RoleSkill, "changelist") + f"?role__id__exact={role.pk}", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (second.target, first.target) == (5, 3)
