@@ -66,6 +66,10 @@ class LabelledRowsMixin:
                 cached = form.instance._state.fields_cache
                 for name, field in form.fields.items():
                     field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
+                    if index is not None:
+                        # A tabular inline prints help text once, in the column header (from the
+                        # empty form), so a row's aria-describedby would point at nothing.
+                        field.help_text = ""
                     inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
                     if isinstance(inner, RowAutocompleteSelect):
                         inner.row_choice = cached.get(name)
