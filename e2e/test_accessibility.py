@@ -282,6 +282,12 @@ STAFF_STATES = [
         lambda w: reverse("admin:roles_role_change", args=[Role.objects.get(slug=SENIOR_ML).pk]),
     ),
     State(
+        "admin: role sections page",
+        "admin",
+        STAFF,
+        lambda w: reverse("admin:roles_role_sections", args=[Role.objects.get(slug=SENIOR_ML).pk]),
+    ),
+    State(
         "admin: skill page",
         "admin",
         STAFF,

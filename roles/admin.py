@@ -1,10 +1,13 @@
-"""The editors' admin: a whole role guide on one page, and the shared skills, courses and certifications."""
+"""The editors' admin: a role page (its fields and skills), its sections page, and the shared skills, courses and certifications."""
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from . import revision, services
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
@@ -189,6 +192,45 @@ class SourceInline(RoleInline):
 # Roles --------------------------------------------------------------------------------------------
 
 
+class RoleSectionsAdmin(SortableAdminBase, admin.ModelAdmin):
+    """A role guide's sections on a page of their own (`admin:roles_role_sections`), so the role
+    page stays short: its fields and its skills. Not registered: RoleAdmin routes to it."""
+
+    fields = ["title", "back_to_role"]
+    readonly_fields = ["title", "back_to_role"]
+    inlines = [
+        ResponsibilityInline,
+        SalaryBandInline,
+        TransitionPathInline,
+        FAQInline,
+        DevelopmentSuggestionInline,
+        NextStepInline,
+        CareerMoveInline,
+        LadderLevelInline,
+        RoleCourseInline,
+        RoleCertificationInline,
+        HiringCompanyInline,
+        IndustrySectorInline,
+        SourceInline,
+    ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        role = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "title": f"The sections of {role}" if role else "Sections"}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, f"Saved the sections of {obj}.", messages.SUCCESS)
+        return redirect("admin:roles_role_change", obj.pk)
+
+    @admin.display(description="Role")
+    def back_to_role(self, role):
+        url = reverse("admin:roles_role_change", args=[role.pk])
+        return format_html('<a href="{}">Back to the role page (its fields and skills)</a>', url)
+
+
 @admin.register(Role)
 class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
     form = RoleAdminForm
@@ -208,23 +250,32 @@ class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
         ("AI impact", {"fields": ["ai_impact_score", "ai_impact_label", "ai_impact_outlook"]}),
         ("Methodology", {"fields": ["methodology"]}),
     ]
-    inlines = [
-        RoleSkillInline,
-        ResponsibilityInline,
-        SalaryBandInline,
-        TransitionPathInline,
-        FAQInline,
-        DevelopmentSuggestionInline,
-        NextStepInline,
-        CareerMoveInline,
-        LadderLevelInline,
-        RoleCourseInline,
-        RoleCertificationInline,
-        HiringCompanyInline,
-        IndustrySectorInline,
-        SourceInline,
-    ]
+    readonly_fields = ["other_sections"]
+    inlines = [RoleSkillInline]
     actions = ["publish", "unpublish", "duplicate"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return [(None, {"fields": ["other_sections"]}), *self.fieldsets]
+
+    def get_urls(self):
+        sections = RoleSectionsAdmin(Role, self.admin_site)
+        return [
+            path(
+                "<path:object_id>/sections/",
+                self.admin_site.admin_view(sections.change_view),
+                name="roles_role_sections",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="The guide's other sections")
+    def other_sections(self, role):
+        url = reverse("admin:roles_role_sections", args=[role.pk])
+        return format_html(
+            '<a href="{}">Edit responsibilities, salary, ladder, transitions, courses, FAQ and sources</a>', url
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(skill_count=Count("role_skills"))

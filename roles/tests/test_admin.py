@@ -111,8 +111,12 @@ def add_inline_rows(data, prefix, rows):
     return data
 
 
-def change_form(client, role):
-    response = client.get(admin_url(Role, "change", role.pk))
+def sections_url(role):
+    return reverse("admin:roles_role_sections", args=[role.pk])
+
+
+def change_form(client, role, *, sections=False):
+    response = client.get(sections_url(role) if sections else admin_url(Role, "change", role.pk))
     assert response.status_code == 200
     return form_data(response)
 
@@ -176,12 +180,17 @@ def test_role_changelist_shows_skill_counts(staff_client):
 # The role page: inlines, saving, validation -------------------------------------------------------
 
 
-def test_role_change_page_has_every_inline(staff_client):
+def test_role_page_has_the_skills_and_the_sections_page_has_every_other_inline(staff_client):
     role = guide(1)
     response = staff_client.get(admin_url(Role, "change", role.pk))
-    inlines = {inline.formset.model for inline in response.context["inline_admin_formsets"]}
+    assert [inline.formset.model for inline in response.context["inline_admin_formsets"]] == [RoleSkill]
+    page = response.content.decode()
+    assert sections_url(role) in page
+    assert 'href="/roles/guide-1/"' in page or "View on site" in page
+
+    sections = staff_client.get(sections_url(role))
+    inlines = {inline.formset.model for inline in sections.context["inline_admin_formsets"]}
     assert inlines >= {
-        RoleSkill,
         Responsibility,
         SalaryBand,
         TransitionPath,
@@ -194,8 +203,25 @@ def test_role_change_page_has_every_inline(staff_client):
         IndustrySector,
         Source,
     }
-    assert len(inlines) == 14
-    assert 'href="/roles/guide-1/"' in response.content.decode() or "View on site" in response.content.decode()
+    assert len(inlines) == 13
+
+
+def test_the_sections_page_saves_a_new_row_and_goes_back_to_the_role(staff_client):
+    role = guide(1)
+    data = change_form(staff_client, role, sections=True)
+    add_inline_rows(data, "faqs", [{"question": "Is it remote-friendly?", "answer": "Often."}])
+
+    response = staff_client.post(sections_url(role), data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert response["Location"] == admin_url(Role, "change", role.pk)
+    assert role.faqs.filter(question="Is it remote-friendly?").exists()
+
+
+def test_bob_cannot_open_a_roles_sections_page(bob_client):
+    role = guide(1)
+    response = bob_client.get(sections_url(role))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
 
 
 def test_role_change_page_saves_a_change(staff_client):
@@ -215,8 +241,10 @@ def test_an_admin_change_shows_on_the_public_page_at_once(staff_client, client):
     assert "Is it remote-friendly?" not in client.get(role.get_absolute_url()).content.decode()  # now cached
     data = change_form(staff_client, role)
     data["summary"] = "Freshly edited summary."
-    add_inline_rows(data, "faqs", [{"question": "Is it remote-friendly?", "answer": "Often.", "order": "5"}])
     assert staff_client.post(admin_url(Role, "change", role.pk), data).status_code == 302
+    data = change_form(staff_client, role, sections=True)
+    add_inline_rows(data, "faqs", [{"question": "Is it remote-friendly?", "answer": "Often."}])
+    assert staff_client.post(sections_url(role), data).status_code == 302
     html = client.get(role.get_absolute_url()).content.decode()
     assert "Freshly edited summary." in html
     assert "Is it remote-friendly?" in html
@@ -250,11 +278,9 @@ def test_adding_a_skill_the_role_already_has_shows_an_error(staff_client):
 
 def test_salary_band_with_low_above_high_shows_a_friendly_error(staff_client):
     role = guide(1)
-    data = change_form(staff_client, role)
-    add_inline_rows(
-        data, "salary_bands", [{"level": "Staff", "low": "300000", "high": "200000", "currency": "USD", "order": "2"}]
-    )
-    response = staff_client.post(admin_url(Role, "change", role.pk), data)
+    data = change_form(staff_client, role, sections=True)
+    add_inline_rows(data, "salary_bands", [{"level": "Staff", "low": "300000", "high": "200000", "currency": "USD"}])
+    response = staff_client.post(sections_url(role), data)
     assert response.status_code == 200
     assert "The high end must be at least the low end." in errors_of(response)
     assert "Constraint" not in errors_of(response)
