@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
 
-from . import revision, services
+from . import registry, revision, services
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
 from .models import (
     FAQ,
@@ -128,6 +128,26 @@ class SourceInline(RoleInline):
     fields = ["title", "detail", "url", "order"]
 
 
+ROLE_ROW_INLINES = {
+    inline.model: inline
+    for inline in (
+        RoleSkillInline,
+        ResponsibilityInline,
+        SalaryBandInline,
+        TransitionPathInline,
+        FAQInline,
+        DevelopmentSuggestionInline,
+        NextStepInline,
+        CareerMoveInline,
+        LadderLevelInline,
+        RoleCourseInline,
+        RoleCertificationInline,
+        HiringCompanyInline,
+        IndustrySectorInline,
+        SourceInline,
+    )
+}
+
 # Roles --------------------------------------------------------------------------------------------
 
 
@@ -150,22 +170,7 @@ class RoleAdmin(admin.ModelAdmin):
         ("AI impact", {"fields": ["ai_impact_score", "ai_impact_label", "ai_impact_outlook"]}),
         ("Methodology", {"fields": ["methodology"]}),
     ]
-    inlines = [
-        RoleSkillInline,
-        ResponsibilityInline,
-        SalaryBandInline,
-        TransitionPathInline,
-        FAQInline,
-        DevelopmentSuggestionInline,
-        NextStepInline,
-        CareerMoveInline,
-        LadderLevelInline,
-        RoleCourseInline,
-        RoleCertificationInline,
-        HiringCompanyInline,
-        IndustrySectorInline,
-        SourceInline,
-    ]
+    inlines = [ROLE_ROW_INLINES[model] for model in registry.ROLE_ROWS]  # one per role row, in registry order
     actions = ["publish", "unpublish", "duplicate"]
 
     def get_queryset(self, request):
