@@ -30,8 +30,8 @@ through the plain view.
 
 Every stored entry has a TTL (PAGE_CACHE_SECONDS; drafts' pages PAGE_CACHE_DRAFT_SECONDS). Only
 the public `django.core.cache` API is used, so any backend works; with several processes it must
-be a shared one (Redis), or a write seen by one process leaves another's pages stale (see
-`check_shared_cache`).
+be a shared one (Redis, as docs/deploy.md says), or a write seen by one process leaves another's
+owner pages stale until their TTL ends.
 """
 
 import functools
@@ -44,7 +44,6 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib import messages
-from django.core import checks
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
@@ -302,18 +301,3 @@ def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
         return wrapper
 
     return decorator
-
-
-@checks.register(checks.Tags.caches, deploy=True)
-def check_shared_cache(app_configs, **kwargs):
-    backend = settings.CACHES["default"]["BACKEND"]
-    if backend.endswith("LocMemCache"):
-        return [
-            checks.Warning(
-                "The page cache uses a per-process memory cache: with more than one worker process, "
-                "a change seen by one process leaves another's cached owner pages stale.",
-                hint="Set DJANGO_CACHE_URL to a Redis address shared by every process (docs/deploy.md).",
-                id="careerpath.W001",
-            )
-        ]
-    return []
