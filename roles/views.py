@@ -144,13 +144,13 @@ def role_guide(user, slug):
         Prefetch(
             "role_courses",
             queryset=RoleCourse.objects.select_related("course").prefetch_related(
-                Prefetch("course__skills", queryset=Skill.objects.only("name", "slug"))
+                Prefetch("course__skills", queryset=Skill.objects.visible_to(user).only("name", "slug"))
             ),
         ),
         Prefetch(
             "role_certifications",
             queryset=RoleCertification.objects.select_related("certification").prefetch_related(
-                Prefetch("certification__skills", queryset=Skill.objects.only("name", "slug"))
+                Prefetch("certification__skills", queryset=Skill.objects.visible_to(user).only("name", "slug"))
             ),
         ),
         "hiring_companies",
@@ -295,7 +295,7 @@ def skill_detail(request, slug):
     revision. An unknown slug is a 404 (and nothing is stored)."""
 
     def context():
-        skill = get_object_or_404(Skill, slug=slug)
+        skill = get_object_or_404(Skill.objects.visible_to(request.user), slug=slug)
         return {"skill": skill, "body": skill_page_body(request.user, skill)}
 
     return cached_page(request, f"skill-page:{slug}:{revision.current()}", "roles/skill_detail.html", context)
