@@ -1,10 +1,7 @@
-"""Reading development plans: the options for each gap, the dashboard summary, the calendar
-file, and whether finished plan items moved the rating in a later assessment."""
+"""Reading development plans: the options for each gap, the dashboard summary, and whether
+finished plan items moved the rating in a later assessment (the calendar file: calendar.py)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
-
-from django.utils import timezone
 
 from .models import Plan, PlanItem
 from .owners import Owner
@@ -45,66 +42,6 @@ def dashboard_summary(user, *, upcoming=3):
         "undated": sum(1 for i in open_items if not i.target_date),
         "overdue": [i for i in open_items if i.is_overdue],
     }
-
-
-def _ics_escape(text):
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _fold(line):
-    """RFC 5545: lines longer than 75 octets are folded with CRLF + space."""
-    raw = line.encode("utf-8")
-    if len(raw) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
-def plan_ics(plan, *, host="careerpath"):
-    """An iCalendar file with one all-day event per plan item that has a target date."""
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    role = plan.assessment.role.title
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//careerpath//development plan//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_escape(f'careerpath plan: {role}')}",
-    ]
-    for item in plan.items.all():
-        if not item.target_date:
-            continue
-        summary = (
-            f"{item.skill_name}: {item.action}"
-            if item.action
-            else f"{item.skill_name}: reach level {item.target_level}"
-        )
-        description = (
-            f"Plan for {role}. {item.skill_name}: from level {item.current_level} to {item.target_level}. "
-            f"Status: {item.get_status_display()}." + (f" Notes: {item.notes}" if item.notes else "")
-        )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:plan-{plan.pk}-item-{item.pk}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{item.target_date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{item.target_date + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_escape(summary)}",
-            f"DESCRIPTION:{_ics_escape(description)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
 @dataclass(frozen=True)
