@@ -109,3 +109,17 @@ def test_a_negative_grace_is_refused(role, skills):
     with pytest.raises(CommandError, match="--grace-minutes"):
         cleanup("--grace-minutes", "-1")
     assert Assessment.objects.count() == 1
+
+
+def test_cleanup_removes_the_page_cache_keys_of_dead_sessions_and_keeps_live_ones(alice, role, skills):
+    from assessments.models import OwnerKey
+
+    live, dead = visitor_session(expires_in=timedelta(days=1)), visitor_session(expires_in=-LONG_AGO)
+    visitor_draft(role, skills, live)
+    visitor_draft(role, skills, dead)
+    draft_for(alice, role, {skills[0].slug: 3})
+    assert set(OwnerKey.objects.values_list("scope", flat=True)) == {f"s{live}", f"s{dead}", f"u{alice.pk}"}
+
+    cleanup()
+
+    assert set(OwnerKey.objects.values_list("scope", flat=True)) == {f"s{live}", f"u{alice.pk}"}

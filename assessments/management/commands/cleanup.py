@@ -15,9 +15,11 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
-from assessments.models import Assessment
+from assessments.models import Assessment, OwnerKey
 
 DATABASE_SESSIONS = {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
 
@@ -28,6 +30,13 @@ def dead_visitor_drafts(*, now, grace):
     return (
         Assessment.objects.drafts().filter(user__isnull=True, updated_at__lt=now - grace).exclude(session_key__in=live)
     )
+
+
+def dead_session_owner_keys():
+    """Page-cache keys of visitors whose session is gone (careerpath/pagecache.py): nothing of
+    theirs can be opened again, so their cached pages need no key."""
+    live = Session.objects.annotate(scope=Concat(Value("s"), "session_key")).values("scope")
+    return OwnerKey.objects.filter(scope__startswith="s").exclude(scope__in=live)
 
 
 class Command(BaseCommand):
@@ -60,4 +69,5 @@ class Command(BaseCommand):
         with transaction.atomic():
             removed = drafts.delete()[1].get(Assessment._meta.label, 0)
         call_command("clearsessions")
+        dead_session_owner_keys().delete()
         self.stdout.write(f"Removed {removed} visitor draft{'s' if removed != 1 else ''} whose session had expired.")
