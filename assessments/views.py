@@ -11,8 +11,7 @@ from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
 
 from . import scoring, services
+from .dashboard import dashboard_context
 from .fit import role_fit_for
 from .forms import (
     PlanItemForm,
@@ -36,7 +36,7 @@ from .forms import (
     level_field_name,
 )
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
-from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
+from .plans import finished_item_outcomes, item_histories, plan_for, plan_ics, plan_options
 from .reports import report_data, report_for, report_rows
 from .stamps import draft_stamp, report_stamp, user_stamp
 from .steps import build_steps, first_unrated_step
@@ -387,40 +387,7 @@ def dashboard(request):
     """Served whole from the cache under the user's stamp (their assessments, plans and items, the
     content revision) and today's date (plan items become overdue)."""
     key = f"dashboard:{request.user.pk}:{user_stamp(request.user)}:{timezone.localdate().isoformat()}"
-    return cached_page(request, key, "assessments/dashboard.html", lambda: _dashboard_context(request.user))
-
-
-def _dashboard_context(user):
-    skill_count = (
-        RoleSkill.objects.filter(role_id=OuterRef("role_id"))
-        .order_by()
-        .values("role_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    # Ratings of skills the role has now (a skill removed from the role keeps its rating but not its count).
-    rated_count = (
-        Rating.objects.filter(
-            assessment_id=OuterRef("pk"),
-            skill_id__in=RoleSkill.objects.filter(role_id=OuterRef(OuterRef("role_id"))).values("skill_id"),
-        )
-        .order_by()
-        .values("assessment_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    assessments = (
-        Assessment.objects.owned_by(user)
-        .select_related("role")
-        .defer("snapshot", "role__about", "role__ai_impact_outlook", "role__methodology", "role__salary_note")
-        .annotate(total=Coalesce(Subquery(skill_count), 0), rated=Coalesce(Subquery(rated_count), 0))
-        .order_by("-updated_at", "-id")
-    )
-    drafts = [a for a in assessments if a.is_draft]
-    submitted = [a for a in assessments if a.is_submitted]
-    for a in drafts:
-        a.percent = round(100 * a.rated / a.total) if a.total else 0
-    return {"drafts": drafts, "submitted": submitted, "plan_summary": dashboard_summary(user)}
+    return cached_page(request, key, "assessments/dashboard.html", lambda: dashboard_context(request.user))
 
 
 # --- report ------------------------------------------------------------------------------
@@ -563,7 +530,11 @@ def shared_report(request, token):
     context = _report_context(link.assessment, shared=True)
     context["share_link"] = link
     if link.include_plan:
-        context["plan"] = Plan.objects.filter(assessment=link.assessment).prefetch_related("items").first()
+        context["plan"] = (
+            Plan.objects.filter(user_id=link.assessment.user_id, role_id=link.assessment.role_id)
+            .prefetch_related("items")
+            .first()
+        )
     response = render(request, "assessments/shared_report.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -589,22 +560,27 @@ def _plan_data(plan):
 
 
 def _get_plan_or_404(request, pk):
-    assessment = get_submitted_or_404(request, pk)
-    plan = get_object_or_404(Plan.objects.select_related("assessment__role"), assessment=assessment)
-    return assessment, plan
+    """The requester's plan for the role of their report `pk`: the plan is made from (and its page
+    addressed by) the latest report it was brought up to date with, which is returned with it."""
+    report = get_submitted_or_404(request, pk)
+    plan = plan_for(request.user, report.role_id)
+    if plan is None:
+        raise Http404("No plan for this role.")
+    return plan.assessment, plan
 
 
 def _plan_page(request, assessment, plan, *, bound=None):
     report_view = report_for(assessment)
     options = plan_options(report_view)
     items = list(plan.items.select_related("skill"))
+    histories = item_histories(plan)
     rows = []
     for item in items:
         if bound is not None and bound.instance.pk == item.pk:
             form = bound
         else:
             form = PlanItemForm(instance=item, options=options.get(item.skill.slug, []), prefix=f"item-{item.pk}")
-        rows.append({"item": item, "form": form})
+        rows.append({"item": item, "form": form, "history": histories.get(item.pk, [])})
     done = sum(1 for i in items if i.status == PlanItem.Status.DONE)
     return render(
         request,
@@ -620,7 +596,11 @@ def plan_create(request, pk):
     plan, created = services.create_plan(assessment=assessment)
     if created:
         messages.success(request, "Your plan is ready: choose what you will do about each gap and by when.")
-    return redirect("assessments:plan", pk=assessment.pk)
+    elif plan.assessment_id == assessment.pk:
+        messages.success(request, "Your plan now follows this report: open items carried forward, closed gaps done.")
+    else:
+        messages.info(request, "Your plan follows your latest report of this role.")
+    return redirect(plan.get_absolute_url())
 
 
 @never_cache
@@ -628,6 +608,8 @@ def plan_create(request, pk):
 @require_GET
 def plan(request, pk):
     assessment, plan = _get_plan_or_404(request, pk)
+    if assessment.pk != pk:
+        return redirect(plan.get_absolute_url())
     return _plan_page(request, assessment, plan)
 
 
