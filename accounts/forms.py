@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+from .models import Preferences
+
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="Used only for password resets.")
@@ -34,3 +36,10 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password. Nothing was deleted.")
         return password
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Preferences
+        fields = ["show_targets_while_rating"]
+        labels = {"show_targets_while_rating": "Show each skill's target level while I rate myself"}

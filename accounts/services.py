@@ -77,3 +77,13 @@ def delete_user_account(*, user):
     """Remove the account and everything it owns (assessments, ratings, share links, plans)."""
     Assessment.objects.filter(user=user).delete()
     user.delete()
+
+
+@transaction.atomic
+def save_preferences(*, user, show_targets_while_rating):
+    from .models import Preferences
+
+    prefs, _ = Preferences.objects.update_or_create(
+        user=user, defaults={"show_targets_while_rating": show_targets_while_rating}
+    )
+    return prefs

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import show_targets_while_rating
 from careerpath.pagecache import cached_page
 from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
@@ -39,7 +40,7 @@ from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .plans import finished_item_outcomes, item_histories, plan_for, plan_ics, plan_options
 from .reports import report_data, report_for, report_rows
 from .stamps import draft_stamp, report_stamp, user_stamp
-from .steps import build_steps, first_unrated_step
+from .steps import build_steps, first_unrated_step, step_states, time_left
 
 # --- scoping -----------------------------------------------------------------------------
 
@@ -136,6 +137,17 @@ def _plan_items_for(assessment, skill_ids):
     return {item.skill_id: item for item in items}  # the latest plan wins
 
 
+def _confirmed(ratings):
+    """The skills rated and confirmed (a carried-over rating still waits for its confirmation)."""
+    return {skill_id for skill_id, rating in ratings.items() if not rating.is_prefilled}
+
+
+def _to_do(role_skills, ratings):
+    """How many of the role's skills are still to rate or to confirm."""
+    confirmed = _confirmed(ratings)
+    return sum(1 for rs in role_skills if rs.skill_id not in confirmed)
+
+
 def _nudges(ratings):
     levels = [r.level for r in ratings.values() if not r.is_prefilled]
     if len(levels) < 4:
@@ -163,7 +175,7 @@ class _Step(NamedTuple):
     page_context: Callable[[], dict]  # built only when the page is rendered
 
 
-def _step_context(assessment, number, *, data=None):
+def _step_context(assessment, number, *, data=None, show_targets=False):
     """The step's form, the steps, and a function giving the page's context.
 
     404 for a step number the role does not have; `data` binds the form (a POST)."""
@@ -183,7 +195,12 @@ def _step_context(assessment, number, *, data=None):
             initial[evidence_field_name(rs.skill)] = rating.evidence
     form = StepForm(data, role_skills=current.items, initial=initial)
     return _Step(
-        form, steps, lambda: _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+        form,
+        steps,
+        lambda: (
+            _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+            | {"show_targets": show_targets}
+        ),
     )
 
 
@@ -203,11 +220,12 @@ def _step_page_context(assessment, steps, current, form, role_skills, ratings, n
     return {
         "assessment": assessment,
         "role": assessment.role,
-        "steps": steps,
+        "steps": step_states(steps, _confirmed(ratings), number),
         "step": current,
         "rows": rows,
         "form": form,
         "progress": _progress(role_skills, ratings),
+        "time_left": time_left(_to_do(role_skills, ratings)),
         "scale": level_scale(),
         "nudges": _nudges(ratings),
         "is_last": number == len(steps),
@@ -225,6 +243,7 @@ def _owner_args(request):
 def step(request, pk, number):
     """A step's GET is served whole from the cache under the draft's stamp (its last change, the
     owner's plan items and the content revision: one query); a POST saves and moves on."""
+    show_targets = show_targets_while_rating(request)  # from the session: no query
     if request.method == "GET":
         stamp = draft_stamp(pk=pk, **_owner_args(request))
         if stamp is None:
@@ -233,10 +252,11 @@ def step(request, pk, number):
 
             def context():
                 assessment = get_assessment_or_404(request, pk)
-                return _step_context(assessment, number).page_context()
+                return _step_context(assessment, number, show_targets=show_targets).page_context()
 
+            key = f"step:{pk}:{number}:{stamp.digest}:targets-{int(show_targets)}"
             try:
-                return cached_page(request, f"step:{pk}:{number}:{stamp.digest}", "assessments/step.html", context)
+                return cached_page(request, key, "assessments/step.html", context)
             except _NoSteps:
                 return redirect("assessments:review", pk=pk)
     assessment = get_assessment_or_404(request, pk)
@@ -244,7 +264,9 @@ def step(request, pk, number):
         messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
         return redirect("assessments:report", pk=assessment.pk)
     try:
-        form, steps, page_context = _step_context(assessment, number, data=request.POST or None)
+        form, steps, page_context = _step_context(
+            assessment, number, data=request.POST or None, show_targets=show_targets
+        )
     except _NoSteps:
         return redirect("assessments:review", pk=assessment.pk)
     if form.is_valid():
@@ -254,9 +276,14 @@ def step(request, pk, number):
             messages.error(request, str(exc))
             return redirect("assessments:take", pk=assessment.pk)
         if "exit" in request.POST:
-            messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
             if request.user.is_authenticated:
+                messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
                 return redirect("assessments:dashboard")
+            messages.success(
+                request,
+                "Saved in this browser. To continue, come back to this guide in this browser and press "
+                "“Assess yourself”, or sign up (free) to keep your answers in an account.",
+            )
             return redirect(assessment.role.get_absolute_url())
         if "back" in request.POST and number > 1:
             return redirect("assessments:step", pk=assessment.pk, number=number - 1)
@@ -307,7 +334,8 @@ def review(request, pk):
         {
             "assessment": assessment,
             "role": assessment.role,
-            "steps": steps,
+            "steps": step_states(steps, _confirmed(ratings)),
+            "time_left": time_left(_to_do(role_skills, ratings)),
             "ratings": ratings,
             "progress": progress,
             "carried_over": sum(
