@@ -101,3 +101,18 @@ def dashboard_context(user):
         "has_reports": bool(submitted),
         "plan_summaries": plan_summaries(user),
     }
+
+
+def member_home(user):
+    """What the home page shows a signed-in member: their latest draft to continue, the next item
+    of their most recently changed plan, and their latest report's readiness. Four queries."""
+    draft = Assessment.objects.owned_by(user).drafts().select_related("role").defer("snapshot").first()
+    summaries = plan_summaries(user, upcoming=1)
+    next_plan = next((s for s in summaries if s["next_item"] is not None), None)
+    latest = Assessment.objects.owned_by(user).submitted().select_related("role").order_by("-submitted_at").first()
+    return {
+        "draft": draft,
+        "plan_next": next_plan,
+        "latest_report": latest,
+        "latest_readiness": None if latest is None else whole_percent(report_for(latest).readiness.overall),
+    }

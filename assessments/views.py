@@ -548,13 +548,18 @@ def revoke_share(request, pk, link_id):
 @never_cache
 @require_GET
 def shared_report(request, token):
-    link = get_object_or_404(
+    link = (
         ShareLink.objects.active()
         .select_related("assessment", "assessment__role", "assessment__current_role")
-        .defer("assessment__snapshot"),
-        token=token,
-        assessment__status=Assessment.Status.SUBMITTED,
+        .defer("assessment__snapshot")
+        .filter(token=token, assessment__status=Assessment.Status.SUBMITTED)
+        .first()
     )
+    if link is None:
+        # Revoked, unknown or mistyped: one page for all, so it confirms nothing about the token.
+        response = render(request, "assessments/shared_link_dead.html", status=404)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     context = _report_context(link.assessment, shared=True)
     context["share_link"] = link
     if link.include_plan:

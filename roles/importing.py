@@ -608,6 +608,7 @@ ROLE_FIELDS = Entry(
         "summary": Text(Role, "summary", required=True),
         "about": Text(Role, "about"),
         "published": Bool(attr="is_published", default=True),
+        "featured": Bool(attr="is_featured", default=False),
         "median_salary": Integer(0, INTEGER_MAX),
         "salary_currency": Currency(Role, "salary_currency"),
         "salary_note": Text(Role, "salary_note"),

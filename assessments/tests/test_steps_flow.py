@@ -147,3 +147,21 @@ def test_save_and_exit_tells_a_visitor_nothing_about_a_dashboard(client, role, s
     assert "dashboard" not in body.lower().replace('href="/dashboard', "")
     assert "Saved in this browser" in body
     assert draft.ratings.get().level == 2
+
+
+@pytestmark_db
+def test_a_revoked_and_an_unknown_share_link_answer_the_same_404_page(client, alice, role):
+    from django.utils import timezone
+
+    from assessments.models import ShareLink
+    from assessments.tests.factories import submitted_for
+
+    link = ShareLink.objects.create(assessment=submitted_for(alice, role), display_name="Al")
+    assert client.get(link.get_absolute_url()).status_code == 200
+    ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    revoked = client.get(link.get_absolute_url())
+    unknown = client.get(reverse("assessments:shared", args=["y" * 43]))
+    assert revoked.status_code == unknown.status_code == 404
+    assert "may have been revoked" in revoked.content.decode()
+    strip = lambda r: re.sub(r'value="[^"]*"', "", r.content.decode())  # noqa: E731 (CSRF tokens differ)
+    assert strip(revoked) == strip(unknown)
