@@ -30,9 +30,9 @@ def world(shipped_roles, alice, staff):
 
     role = Role.objects.get(slug="senior-ml-engineer")
     slugs = list(role.role_skills.order_by("order").values_list("skill__slug", flat=True))
-    first = submitted_for(alice, role, level=2, levels={s: 1 for s in slugs[:5]})
+    first = submitted_for(alice, role, level=2, levels=dict.fromkeys(slugs[:5], 1))
     services.create_plan(assessment=first)
-    later = submitted_for(alice, role, level=3, levels={s: 1 for s in slugs[:3]})
+    later = submitted_for(alice, role, level=3, levels=dict.fromkeys(slugs[:3], 1))
     plan, _ = services.create_plan(assessment=later)
     item = plan.items.order_by("order").first()
     services.update_plan_item(
@@ -42,7 +42,7 @@ def world(shipped_roles, alice, staff):
         notes="Week one: read; week two: build.",
         status="in_progress",
     )
-    draft = draft_for(alice, role, {s: 3 for s in slugs[:4]})
+    draft = draft_for(alice, role, dict.fromkeys(slugs[:4], 3))
     share = ShareLink.objects.create(assessment=later, display_name="Alice", include_plan=True)
     revoked = ShareLink.objects.create(assessment=later, display_name="Alice", revoked_at=timezone.now())
     return {
