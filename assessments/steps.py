@@ -87,10 +87,10 @@ def step_states(steps, confirmed_skill_ids, current_number=None):
 
 
 def time_left(remaining, *, seconds_per_skill=SECONDS_PER_SKILL):
-    """'About 6 minutes left: 12 skills to go, at about 30 seconds a skill.' (empty when none)"""
+    """'About 6 minutes left: 12 skills to rate or confirm, at about 30 seconds a skill.' (empty when none)"""
     if not remaining:
         return ""
     minutes = max(1, round(remaining * seconds_per_skill / 60))
     about = "About 1 minute" if minutes == 1 else f"About {minutes} minutes"
     noun = "skill" if remaining == 1 else "skills"
-    return f"{about} left: {remaining} {noun} to go, at about {seconds_per_skill} seconds a skill."
+    return f"{about} left: {remaining} {noun} to rate or confirm, at about {seconds_per_skill} seconds a skill."

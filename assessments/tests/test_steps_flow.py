@@ -42,8 +42,8 @@ def test_step_states_mark_done_current_and_to_do():
 @pytest.mark.parametrize(
     ("remaining", "text"),
     [
-        (12, "About 6 minutes left: 12 skills to go, at about 30 seconds a skill."),
-        (1, "About 1 minute left: 1 skill to go, at about 30 seconds a skill."),
+        (12, "About 6 minutes left: 12 skills to rate or confirm, at about 30 seconds a skill."),
+        (1, "About 1 minute left: 1 skill to rate or confirm, at about 30 seconds a skill."),
         (0, ""),
     ],
 )
@@ -116,7 +116,7 @@ def test_the_step_list_marks_done_current_and_remaining_steps(alice_client, alic
     states = re.findall(r'data-step-state="(\w+)"', body)
     assert states[: len(states) // 2] == ["done", "current"]
     assert "<details" in body and "(current step)" in body and "(done)" in body
-    assert 'data-testid="time-left"' in body and "1 skill to go" in body
+    assert 'data-testid="time-left"' in body and "1 skill to rate or confirm" in body
 
 
 @pytestmark_db
