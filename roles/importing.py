@@ -1236,6 +1236,8 @@ def dump_role(role):
     links = list(role.role_skills.all())
     skill_slugs = [link.skill.slug for link in links]
     data = ROLE_FIELDS.dump(role)
+    if not role.is_featured:
+        del data["featured"]  # optional: written only for a flagship guide
     data["skills"] = [_dump_skill(link) for link in links]
     for section in SECTIONS:
         data[section.key] = [section.entry.dump(item) for item in getattr(role, section.related_name).all()]

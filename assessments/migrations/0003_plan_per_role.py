@@ -24,6 +24,10 @@ def _meets_target(snapshot, slug):
 
 
 def merge_plans(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        # Check foreign keys now rather than at commit: pending deferred checks would stop this
+        # migration's own index creation ("pending trigger events").
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Plan = apps.get_model("assessments", "Plan")
     PlanItem = apps.get_model("assessments", "PlanItem")
     PlanItemEvent = apps.get_model("assessments", "PlanItemEvent")
