@@ -34,13 +34,9 @@ def show_targets_while_rating(request):
     """The requester's "show targets while rating" preference, read from their session.
 
     The step page is served from the cache with three queries (session, user, the draft's stamp),
-    so the preference rides in the session: read from the database once per session, and written
-    to it whenever it is saved (another device's session keeps its copy until it next logs in)."""
-    if not request.user.is_authenticated:
-        return False
-    if SESSION_KEY not in request.session:
-        request.session[SESSION_KEY] = preferences_for(request.user).show_targets_while_rating
-    return bool(request.session[SESSION_KEY])
+    so the preference rides in the session: copied there when the person logs in (LoginView) and
+    whenever they save it. Another device's session keeps its copy until it next logs in."""
+    return request.user.is_authenticated and bool(request.session.get(SESSION_KEY, False))
 
 
 def remember_in_session(request, prefs):

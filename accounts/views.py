@@ -77,6 +77,7 @@ class LoginView(SafeNextMixin, auth_views.LoginView):
     def form_valid(self, form):
         session_key = self.request.session.session_key
         response = super().form_valid(form)
+        remember_in_session(self.request, preferences_for(form.get_user()))
         _claim_visitor_drafts(self.request, form.get_user(), session_key)
         return response
 

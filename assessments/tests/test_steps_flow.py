@@ -74,11 +74,12 @@ def test_targets_are_hidden_while_rating_and_shown_after_opting_in(alice_client,
 
 
 @pytestmark_db
-def test_the_preference_is_read_from_the_database_in_a_new_session(alice, role, skills, client):
+def test_the_preference_is_read_from_the_database_when_logging_in(alice, role, skills, client):
     from accounts.services import save_preferences
+    from accounts.tests.factories import PASSWORD
 
     save_preferences(user=alice, show_targets_while_rating=True)
-    client.force_login(alice)
+    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
     assert 'data-testid="target"' in step_page(client, draft_for(alice, role))
 
 
