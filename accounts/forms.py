@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+from .models import Preferences
+
 USERNAME_TAKEN = "That username is not available. Please choose another."
 EMAIL_IN_USE = "If you already have an account, log in or reset your password."
 
@@ -43,3 +45,10 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password. Nothing was deleted.")
         return password
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Preferences
+        fields = ["show_targets_while_rating"]
+        labels = {"show_targets_while_rating": "Show each skill's target level while I rate myself"}

@@ -83,3 +83,16 @@ def delete_user_account(*, user):
     for model in (AccessLog, AccessAttempt, AccessFailureLog):
         model.objects.filter(username=username).delete()
     user.delete()
+
+
+@transaction.atomic
+def save_preferences(*, user, show_targets_while_rating):
+    from assessments.owners import changed
+
+    from .models import Preferences
+
+    prefs, _ = Preferences.objects.update_or_create(
+        user=user, defaults={"show_targets_while_rating": show_targets_while_rating}
+    )
+    changed(user)  # the step pages cached for this person show targets or not
+    return prefs

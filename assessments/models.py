@@ -181,8 +181,13 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
-    """A development plan made from one submitted assessment's gaps."""
+    """A person's development plan for one role: one per person and role, kept across retakes.
 
+    `assessment` is the report the plan was last brought up to date with; a retake's report moves
+    it forward (services.create_plan), carrying the open items and their history along."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="plan")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -191,6 +196,7 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="plan_one_per_user_and_role")]
 
     def __str__(self):
         return f"Plan for {self.assessment}"
@@ -254,3 +260,32 @@ class OwnerKey(models.Model):
 
     def __str__(self):
         return self.scope
+
+
+class PlanItemEvent(models.Model):
+    """One line of a plan item's history: made, changed by its owner, carried into a retake, closed."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        EDITED = "edited", "Changed"
+        CARRIED = "carried", "Carried forward"
+        CLOSED = "closed", "Closed"
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(max_length=600)
+    assessment = models.ForeignKey(
+        Assessment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The report that caused the event, for events a report caused.",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "at", "id"]
+
+    def __str__(self):
+        return f"{self.item}: {self.text}"

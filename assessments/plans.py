@@ -1,10 +1,10 @@
-"""Reading development plans: the options for each gap, the dashboard summary, and whether
-finished plan items moved the rating in a later assessment (the calendar file: calendar.py)."""
+"""Reading development plans (one per person and role): the options for each gap, the dashboard
+summaries, item histories, and whether finished plan items moved the rating in a later assessment
+(the calendar file: calendar.py)."""
 
 from dataclasses import dataclass
 
-from .models import Plan, PlanItem
-from .owners import Owner
+from .models import Plan, PlanItem, PlanItemEvent
 
 
 def plan_options(report):
@@ -21,27 +21,39 @@ def plan_options(report):
     return options
 
 
-def active_plan(user):
-    """The user's most recent plan, with its items, or None."""
-    return Plan.objects.owned_by(user).select_related("assessment__role").order_by("-created_at", "-id").first()
+def plan_for(user, role_id):
+    """The user's one plan for the role, or None."""
+    return (
+        Plan.objects.filter(user=user, role_id=role_id)
+        .select_related("assessment__role")
+        .defer("assessment__snapshot")
+        .first()
+    )
 
 
-def dashboard_summary(user, *, upcoming=3):
-    plan = active_plan(user)
-    if plan is None:
-        return None
-    items = list(plan.items.all())
+def _summary(plan, items, upcoming):
     open_items = [i for i in items if i.status != PlanItem.Status.DONE]
     dated = sorted((i for i in open_items if i.target_date), key=lambda i: (i.target_date, i.order))
+    next_item = dated[0] if dated else (min(open_items, key=lambda i: i.order) if open_items else None)
     return {
         "plan": plan,
-        "role": plan.assessment.role,
+        "role": plan.role,
         "done": len(items) - len(open_items),
         "total": len(items),
         "next_items": dated[:upcoming],
+        "next_item": next_item,
         "undated": sum(1 for i in open_items if not i.target_date),
         "overdue": [i for i in open_items if i.is_overdue],
     }
+
+
+def plan_summaries(user, *, upcoming=3):
+    """One summary per plan (one plan per role), the most recently changed first; two queries."""
+    plans = list(Plan.objects.filter(user=user).select_related("role").order_by("-updated_at", "-id"))
+    items = {}
+    for item in PlanItem.objects.filter(plan__in=plans).order_by("order", "id"):
+        items.setdefault(item.plan_id, []).append(item)
+    return [_summary(plan, items.get(plan.pk, []), upcoming) for plan in plans]
 
 
 @dataclass(frozen=True)
@@ -56,18 +68,21 @@ class ItemOutcome:
 
 
 def finished_item_outcomes(assessment, report):
-    """For the finished items of the user's latest earlier plan for this role: did the rating move?"""
-    earlier_plan = (
-        Plan.objects.owned_by(Owner.of_assessment(assessment))
-        .filter(
-            assessment__role_id=assessment.role_id,
-            assessment__submitted_at__lt=assessment.submitted_at,
-        )
-        .order_by("-assessment__submitted_at")
-        .first()
-    )
-    if earlier_plan is None:
+    """For the finished items of the user's plan for this role, when the plan was made before this
+    report was submitted: did the rating move? (A closed item keeps the level it was planned from.)"""
+    plan = Plan.objects.filter(
+        user_id=assessment.user_id, role_id=assessment.role_id, created_at__lt=assessment.submitted_at
+    ).first()
+    if plan is None:
         return []
     ratings = {s.slug: s.rating for s in report.skills}
-    items = earlier_plan.items.filter(status=PlanItem.Status.DONE).select_related("skill")
+    items = plan.items.filter(status=PlanItem.Status.DONE).select_related("skill")
     return [ItemOutcome(item=i, before=i.current_level, after=ratings.get(i.skill.slug)) for i in items]
+
+
+def item_histories(plan):
+    """{item id: [PlanItemEvent, ...]} oldest first: one query."""
+    histories = {}
+    for event in PlanItemEvent.objects.filter(item__plan=plan).order_by("at", "id"):
+        histories.setdefault(event.item_id, []).append(event)
+    return histories

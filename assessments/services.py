@@ -275,6 +275,21 @@ def retake_assessment(*, assessment):
 
 @transaction.atomic
 def delete_assessment(*, assessment):
+    """Delete the assessment. A plan last brought up to date with it moves back to the person's
+    latest other report of the role, so deleting a report never deletes the plan's history."""
+    from .models import Plan
+
+    plan = Plan.objects.filter(assessment_id=assessment.pk).first()
+    if plan is not None:
+        earlier = (
+            Assessment.objects.submitted()
+            .filter(user_id=assessment.user_id, role_id=assessment.role_id)
+            .exclude(pk=assessment.pk)
+            .order_by("-submitted_at", "-id")
+            .first()
+        )
+        if earlier is not None:
+            Plan.objects.filter(pk=plan.pk).update(assessment=earlier, updated_at=timezone.now())
     assessment.delete()
 
 
@@ -315,45 +330,137 @@ def claim_session_drafts(*, session_key, user):
 # --- development plans -------------------------------------------------------------------
 
 
-@transaction.atomic
-def create_plan(*, assessment):
-    """One plan per submitted assessment, with one item per gap in priority order.
-
-    Calling it again returns the existing plan unchanged. Returns (plan, created).
-    """
-    from .models import Plan, PlanItem
+def _plan_gaps(assessment):
+    """(gaps in priority order, {slug: skill id}, {slug: (rating, target)} of every scored skill)."""
     from .reports import build_report
 
+    report = build_report(assessment.snapshot)
+    slugs = {g.slug for g in report.gaps}
+    skill_ids = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "id"))
+    levels = {s.slug: (s.rating, s.target) for s in report.skills}
+    return [g for g in report.gaps if g.slug in skill_ids], skill_ids, levels
+
+
+def _report_date(assessment):
+    return f"{timezone.localtime(assessment.submitted_at):%-d %b %Y}"
+
+
+@transaction.atomic
+def create_plan(*, assessment):
+    """The person's one plan for the assessment's role, brought up to date with this report.
+
+    No plan yet: one item per gap in priority order. A plan made from an earlier report of the
+    role: open items are carried forward with their action, date, notes and status (their levels
+    updated); open items whose gap has closed are closed ("done: you now meet the target"); new
+    gaps get new items; every change is written to the item's history. A plan already made from
+    this report, or from a later one, is returned unchanged. Returns (plan, created).
+    """
+    from .models import Plan, PlanItem, PlanItemEvent
+
     locked = _lock(assessment)
-    if not locked.is_submitted:
+    if not locked.is_submitted or locked.user_id is None:
         raise AssessmentError("Submit the assessment first: a plan is made from its gap report.")
-    existing = Plan.objects.filter(assessment=locked).first()
-    if existing:
-        return existing, False
-    plan = Plan.objects.create(assessment=locked)
-    report = build_report(locked.snapshot)
-    skill_ids = dict(Skill.objects.filter(slug__in=[g.slug for g in report.gaps]).values_list("slug", "id"))
-    PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan,
-            skill_id=skill_ids[gap.slug],
-            skill_name=gap.name,
-            current_level=gap.rating,
-            target_level=gap.target,
-            order=position,
+    plan = Plan.objects.select_for_update().filter(user_id=locked.user_id, role_id=locked.role_id).first()
+    if plan is not None:
+        made_from = Assessment.objects.only("submitted_at").get(pk=plan.assessment_id)
+        if plan.assessment_id == locked.pk or made_from.submitted_at >= locked.submitted_at:
+            return plan, False
+    gaps, skill_ids, levels = _plan_gaps(locked)
+    when = _report_date(locked)
+    created = plan is None
+    if created:
+        plan = Plan.objects.create(user_id=locked.user_id, role_id=locked.role_id, assessment=locked)
+        existing = {}
+    else:
+        plan.assessment = locked
+        plan.save(update_fields=["assessment", "updated_at"])
+        existing = {item.skill_id: item for item in plan.items.all()}
+    events, new_items = [], []
+    gap_skill_ids = set()
+    for position, gap in enumerate(gaps):
+        skill_id = skill_ids[gap.slug]
+        gap_skill_ids.add(skill_id)
+        item = existing.get(skill_id)
+        if item is None:
+            item = PlanItem(
+                plan=plan,
+                skill_id=skill_id,
+                skill_name=gap.name,
+                current_level=gap.rating,
+                target_level=gap.target,
+                order=position,
+            )
+            new_items.append(item)
+            continue
+        if item.status == PlanItem.Status.DONE and (item.current_level, item.target_level) == (gap.rating, gap.target):
+            item.order = position
+            item.save(update_fields=["order", "updated_at"])
+            continue
+        text = f"Carried forward into your report of {when}: level {item.current_level} → {gap.rating}"
+        text += f", target {gap.target}." if gap.target == item.target_level else f", target now {gap.target}."
+        item.current_level, item.target_level, item.skill_name, item.order = gap.rating, gap.target, gap.name, position
+        item.save(update_fields=["current_level", "target_level", "skill_name", "order", "updated_at"])
+        events.append(PlanItemEvent(item=item, kind=PlanItemEvent.Kind.CARRIED, text=text, assessment=locked))
+    after = len(gaps)
+    for item in existing.values():
+        if item.skill_id in gap_skill_ids:
+            continue
+        item.order = after
+        after += 1
+        if item.status == PlanItem.Status.DONE:
+            item.save(update_fields=["order", "updated_at"])
+            continue
+        slug = Skill.objects.filter(pk=item.skill_id).values_list("slug", flat=True).first()
+        if slug in levels:
+            rating, target = levels[slug]
+            text = f"Done: you now meet the target (level {rating} of {target} in your report of {when})."
+        else:
+            text = f"Closed: the role no longer lists this skill (report of {when})."
+        item.status = PlanItem.Status.DONE
+        item.save(update_fields=["status", "order", "updated_at"])
+        events.append(PlanItemEvent(item=item, kind=PlanItemEvent.Kind.CLOSED, text=text, assessment=locked))
+    PlanItem.objects.bulk_create(new_items)
+    added = "Added from your report of" if created else "Added: a new gap in your report of"
+    events += [
+        PlanItemEvent(
+            item=item,
+            kind=PlanItemEvent.Kind.ADDED,
+            text=f"{added} {when} (level {item.current_level}, target {item.target_level}).",
+            assessment=locked,
         )
-        for position, gap in enumerate(report.gaps)
-        if gap.slug in skill_ids
-    )
-    owners.changed(owners.Owner.of_assessment(locked))
-    return plan, True
+        for item in new_items
+    ]
+    PlanItemEvent.objects.bulk_create(events)
+    owners.changed(owners.Owner.of_assessment(locked))  # bulk writes send no model signal
+    return plan, created
+
+
+def _describe_changes(item, *, action, target_date, notes, status):
+    from .models import PlanItem
+
+    changes = []
+    if status != item.status:
+        changes.append(f"status {PlanItem.Status(item.status).label} → {PlanItem.Status(status).label}")
+    if action != item.action:
+        changes.append(f"action: {action}" if action else "action cleared")
+    if target_date != item.target_date:
+        changes.append(f"target date {target_date:%-d %b %Y}" if target_date else "target date cleared")
+    if notes != item.notes:
+        changes.append("notes edited")
+    text = "; ".join(changes)
+    return (text[:1].upper() + text[1:])[:590]
 
 
 @transaction.atomic
 def update_plan_item(*, item, action, target_date, notes, status):
+    from .models import PlanItemEvent
+
+    text = _describe_changes(item, action=action, target_date=target_date, notes=notes, status=status)
     item.action = action
     item.target_date = target_date
     item.notes = notes
     item.status = status
     item.save(update_fields=["action", "target_date", "notes", "status", "updated_at"])
+    if text:
+        PlanItemEvent.objects.create(item=item, kind=PlanItemEvent.Kind.EDITED, text=f"{text}.")
     return item

@@ -13,8 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import show_targets_while_rating
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
 from roles.levels import scale as level_scale
@@ -29,6 +29,7 @@ from roles.models import Role, RoleSkill
 
 from . import scoring, services
 from .calendar import plan_ics
+from .dashboard import dashboard_context
 from .fit import role_fit_for
 from .forms import (
     PlanItemForm,
@@ -41,9 +42,9 @@ from .forms import (
 )
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .owners import Owner
-from .plans import dashboard_summary, finished_item_outcomes, plan_options
+from .plans import finished_item_outcomes, item_histories, plan_for, plan_options
 from .reports import report_data, report_for, report_rows
-from .steps import build_steps, first_unrated_step
+from .steps import build_steps, first_unrated_step, step_states, time_left
 
 # --- scoping: every read of an owned row goes through `<Model>.objects.owned_by` ------------------
 
@@ -154,6 +155,17 @@ def _plan_items_for(assessment, skill_ids):
     return {item.skill_id: item for item in items}  # the latest plan wins
 
 
+def _confirmed(ratings):
+    """The skills rated and confirmed (a carried-over rating still waits for its confirmation)."""
+    return {skill_id for skill_id, rating in ratings.items() if not rating.is_prefilled}
+
+
+def _to_do(role_skills, ratings):
+    """How many of the role's skills are still to rate or to confirm."""
+    confirmed = _confirmed(ratings)
+    return sum(1 for rs in role_skills if rs.skill_id not in confirmed)
+
+
 def _nudges(ratings):
     levels = [r.level for r in ratings.values() if not r.is_prefilled]
     if len(levels) < 4:
@@ -181,7 +193,7 @@ class _Step(NamedTuple):
     page_context: Callable[[], dict]  # built only when the page is rendered
 
 
-def _step_context(assessment, number, *, data=None):
+def _step_context(assessment, number, *, data=None, show_targets=False):
     """The step's form, the steps, and a function giving the page's context.
 
     404 for a step number the role does not have; `data` binds the form (a POST)."""
@@ -201,7 +213,12 @@ def _step_context(assessment, number, *, data=None):
             initial[evidence_field_name(rs.skill)] = rating.evidence
     form = StepForm(data, role_skills=current.items, initial=initial)
     return _Step(
-        form, steps, lambda: _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+        form,
+        steps,
+        lambda: (
+            _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+            | {"show_targets": show_targets}
+        ),
     )
 
 
@@ -221,11 +238,12 @@ def _step_page_context(assessment, steps, current, form, role_skills, ratings, n
     return {
         "assessment": assessment,
         "role": assessment.role,
-        "steps": steps,
+        "steps": step_states(steps, _confirmed(ratings), number),
         "step": current,
         "rows": rows,
         "form": form,
         "progress": _progress(role_skills, ratings),
+        "time_left": time_left(_to_do(role_skills, ratings)),
         "scale": level_scale(),
         "nudges": _nudges(ratings),
         "is_last": number == len(steps),
@@ -242,8 +260,12 @@ def step(request, pk, number):
         return redirect("assessments:report", pk=assessment.pk)
     if _withdrawn(request, assessment):
         return _withdrawn_page(request, assessment)
+    # From the session (no query); saving the preference forgets the owner's cached pages.
+    show_targets = show_targets_while_rating(request)
     try:
-        form, steps, page_context = _step_context(assessment, number, data=request.POST or None)
+        form, steps, page_context = _step_context(
+            assessment, number, data=request.POST or None, show_targets=show_targets
+        )
     except _NoSteps:
         return redirect("assessments:review", pk=assessment.pk)
     if request.method == "GET":
@@ -262,9 +284,14 @@ def step(request, pk, number):
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
         if "exit" in request.POST:
-            messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
             if request.user.is_authenticated:
+                messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
                 return redirect("assessments:dashboard")
+            messages.success(
+                request,
+                "Saved in this browser. To continue, come back to this guide in this browser and press "
+                "“Assess yourself”, or sign up (free) to keep your answers in an account.",
+            )
             return redirect(assessment.role.get_absolute_url())
         if "back" in request.POST and number > 1:
             return redirect("assessments:step", pk=assessment.pk, number=number - 1)
@@ -319,7 +346,8 @@ def review(request, pk):
         {
             "assessment": assessment,
             "role": assessment.role,
-            "steps": steps,
+            "steps": step_states(steps, _confirmed(ratings)),
+            "time_left": time_left(_to_do(role_skills, ratings)),
             "ratings": ratings,
             "progress": progress,
             "carried_over": sum(
@@ -403,40 +431,7 @@ def retake(request, pk):
 @require_GET
 @cached_page(owner=True, content=True, per_day=True)  # per day: plan items become overdue
 def dashboard(request):
-    return render(request, "assessments/dashboard.html", _dashboard_context(request.user))
-
-
-def _dashboard_context(user):
-    skill_count = (
-        RoleSkill.objects.filter(role_id=OuterRef("role_id"))
-        .order_by()
-        .values("role_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    # Ratings of skills the role has now (a skill removed from the role keeps its rating but not its count).
-    rated_count = (
-        Rating.objects.filter(
-            assessment_id=OuterRef("pk"),
-            skill_id__in=RoleSkill.objects.filter(role_id=OuterRef(OuterRef("role_id"))).values("skill_id"),
-        )
-        .order_by()
-        .values("assessment_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    assessments = (
-        Assessment.objects.owned_by(user)
-        .select_related("role")
-        .defer("snapshot", "role__about", "role__ai_impact_outlook", "role__methodology", "role__salary_note")
-        .annotate(total=Coalesce(Subquery(skill_count), 0), rated=Coalesce(Subquery(rated_count), 0))
-        .order_by("-updated_at", "-id")
-    )
-    drafts = [a for a in assessments if a.is_draft]
-    submitted = [a for a in assessments if a.is_submitted]
-    for a in drafts:
-        a.percent = round(100 * a.rated / a.total) if a.total else 0
-    return {"drafts": drafts, "submitted": submitted, "plan_summary": dashboard_summary(user)}
+    return render(request, "assessments/dashboard.html", dashboard_context(request.user))
 
 
 # --- report ------------------------------------------------------------------------------
@@ -553,15 +548,25 @@ def revoke_share(request, pk, link_id):
 @never_cache
 @require_GET
 def shared_report(request, token):
-    link = get_object_or_404(
-        ShareLink.objects.active().select_related("assessment", "assessment__role", "assessment__current_role"),
-        token=token,
-        assessment__status=Assessment.Status.SUBMITTED,
+    link = (
+        ShareLink.objects.active()
+        .select_related("assessment", "assessment__role", "assessment__current_role")
+        .filter(token=token, assessment__status=Assessment.Status.SUBMITTED)
+        .first()
     )
+    if link is None:
+        # Revoked, unknown or mistyped: one page for all, so it confirms nothing about the token.
+        response = render(request, "assessments/shared_link_dead.html", status=404)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     context = _report_context(link.assessment, shared=True)
     context["share_link"] = link
     if link.include_plan:
-        context["plan"] = Plan.objects.filter(assessment=link.assessment).prefetch_related("items").first()
+        context["plan"] = (
+            Plan.objects.filter(user_id=link.assessment.user_id, role_id=link.assessment.role_id)
+            .prefetch_related("items")
+            .first()
+        )
     response = render(request, "assessments/shared_report.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -587,24 +592,27 @@ def _plan_data(plan):
 
 
 def _get_plan_or_404(request, pk):
-    assessment = get_submitted_or_404(request, pk, snapshot=True)
-    plan = get_object_or_404(
-        Plan.objects.owned_by(request.user).select_related("assessment__role"), assessment=assessment
-    )
-    return assessment, plan
+    """The requester's plan for the role of their report `pk`: the plan is made from (and its page
+    addressed by) the latest report it was brought up to date with, which is returned with it."""
+    report = get_submitted_or_404(request, pk)
+    plan = plan_for(request.user, report.role_id)
+    if plan is None:
+        raise Http404("No plan for this role.")
+    return plan.assessment, plan
 
 
 def _plan_page(request, assessment, plan, *, bound=None):
     report_view = report_for(assessment)
     options = plan_options(report_view)
     items = list(plan.items.select_related("skill"))
+    histories = item_histories(plan)
     rows = []
     for item in items:
         if bound is not None and bound.instance.pk == item.pk:
             form = bound
         else:
             form = PlanItemForm(instance=item, options=options.get(item.skill.slug, []), prefix=f"item-{item.pk}")
-        rows.append({"item": item, "form": form})
+        rows.append({"item": item, "form": form, "history": histories.get(item.pk, [])})
     done = sum(1 for i in items if i.status == PlanItem.Status.DONE)
     return render(
         request,
@@ -620,7 +628,11 @@ def plan_create(request, pk):
     plan, created = services.create_plan(assessment=assessment)
     if created:
         messages.success(request, "Your plan is ready: choose what you will do about each gap and by when.")
-    return redirect("assessments:plan", pk=assessment.pk)
+    elif plan.assessment_id == assessment.pk:
+        messages.success(request, "Your plan now follows this report: open items carried forward, closed gaps done.")
+    else:
+        messages.info(request, "Your plan follows your latest report of this role.")
+    return redirect(plan.get_absolute_url())
 
 
 @never_cache
@@ -628,6 +640,8 @@ def plan_create(request, pk):
 @require_GET
 def plan(request, pk):
     assessment, plan = _get_plan_or_404(request, pk)
+    if assessment.pk != pk:
+        return redirect(plan.get_absolute_url())
     return _plan_page(request, assessment, plan)
 
 

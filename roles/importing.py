@@ -624,6 +624,7 @@ ROLE_FIELDS = Entry(
         "summary": Text(Role, "summary", required=True),
         "about": Text(Role, "about"),
         "published": Bool(attr="is_published", default=True),
+        "featured": Bool(attr="is_featured", default=False),
         "median_salary": Integer(0, INTEGER_MAX),
         "salary_currency": Currency(Role, "salary_currency"),
         "salary_note": Text(Role, "salary_note"),
@@ -1272,6 +1273,8 @@ def dump_role(role):
     links = list(role.role_skills.all())
     skill_slugs = [link.skill.slug for link in links]
     data = ROLE_FIELDS.dump(role)
+    if not role.is_featured:
+        del data["featured"]  # optional: written only for a flagship guide
     data["skills"] = [_dump_skill(link) for link in links]
     for section in SECTIONS:
         data[section.key] = [section.entry.dump(item) for item in getattr(role, section.related_name).all()]

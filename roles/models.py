@@ -56,6 +56,9 @@ class Role(models.Model):
     methodology = models.TextField(blank=True)
     last_reviewed = models.DateField(null=True, blank=True)
     is_published = models.BooleanField("published", default=False)
+    is_featured = models.BooleanField(
+        "featured", default=False, help_text="A flagship guide: shown first on the home page, before the others."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

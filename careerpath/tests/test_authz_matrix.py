@@ -75,6 +75,7 @@ MATRIX = {
     "logout": {"GET": everyone(405), "POST": everyone(302)},
     "accounts:signup": {"GET": visitors_only(), "POST": visitors_only()},
     "accounts:settings": {"GET": logged_in(200), "POST": logged_in(405)},
+    "accounts:preferences": {"GET": logged_in(405), "POST": logged_in(302), "writes": {BOB, ALICE, STAFF}},
     "accounts:export": {"GET": logged_in(200), "POST": logged_in(405)},
     "accounts:delete": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "enter your password"
     "password_change": {"GET": logged_in(200), "POST": logged_in(200)},
