@@ -24,7 +24,8 @@ def plan_options(report):
 def plan_for(user, role_id):
     """The user's one plan for the role, or None."""
     return (
-        Plan.objects.filter(user=user, role_id=role_id)
+        Plan.objects.owned_by(user)
+        .filter(role_id=role_id)
         .select_related("assessment__role")
         .defer("assessment__snapshot")
         .first()
@@ -49,7 +50,7 @@ def _summary(plan, items, upcoming):
 
 def plan_summaries(user, *, upcoming=3):
     """One summary per plan (one plan per role), the most recently changed first; two queries."""
-    plans = list(Plan.objects.filter(user=user).select_related("role").order_by("-updated_at", "-id"))
+    plans = list(Plan.objects.owned_by(user).select_related("role").order_by("-updated_at", "-id"))
     items = {}
     for item in PlanItem.objects.filter(plan__in=plans).order_by("order", "id"):
         items.setdefault(item.plan_id, []).append(item)
