@@ -3,6 +3,8 @@
 from django.db import transaction
 
 from assessments.models import Assessment
+from reviews.selectors import export_reviews
+from reviews.services import forget_reviewer
 
 
 def export_user_data(*, user):
@@ -21,6 +23,7 @@ def export_user_data(*, user):
             "last_login": user.last_login,
         },
         "assessments": [_assessment_data(a) for a in assessments],
+        "reviews": export_reviews(user),  # reviews: ratings received and given, requests, calibrations
     }
 
 
@@ -75,5 +78,6 @@ def _assessment_data(assessment):
 @transaction.atomic
 def delete_user_account(*, user):
     """Remove the account and everything it owns (assessments, ratings, share links, plans)."""
+    forget_reviewer(user=user)  # reviews: the reviews they gave go; their assessments' reviews go with them
     Assessment.objects.filter(user=user).delete()
     user.delete()

@@ -299,8 +299,9 @@ def create_plan(*, assessment):
 
     Calling it again returns the existing plan unchanged. Returns (plan, created).
     """
+    from reviews.selectors import report_on_basis
+
     from .models import Plan, PlanItem
-    from .reports import build_report
 
     locked = _lock(assessment)
     if not locked.is_submitted:
@@ -309,7 +310,7 @@ def create_plan(*, assessment):
     if existing:
         return existing, False
     plan = Plan.objects.create(assessment=locked)
-    report = build_report(locked.snapshot)
+    report = report_on_basis(locked, "calibrated")  # reviews: calibrated ratings (self until calibrated)
     skill_ids = dict(Skill.objects.filter(slug__in=[g.slug for g in report.gaps]).values_list("slug", "id"))
     PlanItem.objects.bulk_create(
         PlanItem(

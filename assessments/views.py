@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careerpath.pagecache import cached_page
+from reviews.selectors import add_ratings_basis, default_basis, parse_basis, report_on_basis, report_page_context
 from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
 
@@ -460,6 +461,7 @@ def _report_page_context(request, pk):
     context["share_links"] = assessment.share_links.active()
     context["plan"] = Plan.objects.filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
+    context.update(report_page_context(assessment, parse_basis(request.GET.get("basis"))))  # reviews: ratings basis
     return context
 
 
@@ -471,8 +473,9 @@ def report(request, pk):
     stamp = report_stamp(pk=pk, user=request.user)
     if stamp is None:
         raise Http404("No such report.")
+    basis = parse_basis(request.GET.get("basis"))  # reviews: the page on another ratings basis
     return cached_page(
-        request, f"report:{pk}:{stamp}", "assessments/report.html", lambda: _report_page_context(request, pk)
+        request, f"report:{pk}:{stamp}:{basis}", "assessments/report.html", lambda: _report_page_context(request, pk)
     )
 
 
@@ -481,7 +484,8 @@ def report(request, pk):
 @require_GET
 def report_json(request, pk):
     assessment = get_object_or_404(Assessment.objects.submitted().defer("snapshot"), pk=pk, user=request.user)
-    data = report_data(assessment, report_for(assessment))
+    basis = parse_basis(request.GET.get("basis")) or default_basis(assessment)  # reviews: ratings basis
+    data = add_ratings_basis(report_data(assessment, report_on_basis(assessment, basis)), assessment, basis)
     plan = Plan.objects.filter(assessment=assessment).first()
     data["plan"] = None if plan is None else _plan_data(plan)
     response = HttpResponse(

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "accounts",
     "roles",
     "assessments",
+    "reviews",
 ]
 
 MIDDLEWARE = [
