@@ -7,9 +7,11 @@ basis (self, reviewer or calibrated); the report page, report.json and the plan 
 
 import hashlib
 
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from assessments.reports import build_report
@@ -144,24 +146,51 @@ def _report_from_levels(assessment, levels):
     return build_report(rebased)
 
 
+def _review_counts(assessment):
+    """(submitted reviews, open requests, calibrations) of the assessment, in one query."""
+    now = timezone.now()
+
+    def count(qs):
+        return Coalesce(Subquery(qs.order_by().values("n")[:1]), 0)
+
+    grouped = {"assessment_id": OuterRef("pk")}
+    reviews = Review.objects.submitted().filter(request__assessment_id=OuterRef("pk")).values("request__assessment_id")
+    opened = ReviewRequest.objects.filter(
+        **grouped, revoked_at__isnull=True, expires_at__gt=now, reviewer__isnull=True, taken_at__isnull=True
+    ).values("assessment_id")
+    calibrated = Calibration.objects.filter(**grouped).values("assessment_id")
+    return (
+        Assessment.objects.filter(pk=assessment.pk)
+        .annotate(
+            reviews=count(reviews.annotate(n=Count("id"))),
+            opened=count(opened.annotate(n=Count("id"))),
+            calibrated=count(calibrated.annotate(n=Count("id"))),
+        )
+        .values_list("reviews", "opened", "calibrated")
+        .get()
+    )
+
+
 def report_page_context(assessment, basis):
-    """What the report page adds for reviews: the report on the chosen basis and the panel."""
-    has_reviews = Review.objects.submitted().filter(request__assessment=assessment).exists()
-    chosen = basis or default_basis(assessment)
-    if chosen == Basis.REVIEWER and not has_reviews:
+    """What the report page adds for reviews: the report on the chosen basis and the panel.
+    One query on the self basis (the page's usual case), three more on another."""
+    reviews, opened, calibrated = _review_counts(assessment)
+    chosen = basis or (Basis.CALIBRATED if calibrated else Basis.SELF)
+    if chosen == Basis.REVIEWER and not reviews:
         chosen = Basis.SELF
-    bases = [{"key": b, "label": Basis.LABELS[b]} for b in Basis.ALL if b != Basis.REVIEWER or has_reviews]
-    levels = ratings_on_basis(assessment, chosen)
+    bases = [{"key": b, "label": Basis.LABELS[b]} for b in Basis.ALL if b != Basis.REVIEWER or reviews]
     context = {
         "ratings_basis": chosen,
-        # names the levels, for the report body's fragment cache (a calibration changes it)
-        "ratings_basis_key": hashlib.blake2b(repr(sorted(levels.items())).encode(), digest_size=8).hexdigest(),
         "ratings_basis_label": Basis.LABELS[chosen],
         "ratings_bases": bases,
-        "has_reviews": has_reviews,
-        "open_requests": ReviewRequest.objects.open().filter(assessment=assessment).count(),
+        "has_reviews": bool(reviews),
+        "open_requests": opened,
+        "ratings_basis_key": Basis.SELF,  # the report body's fragment cache: the self report never changes
     }
     if chosen != Basis.SELF:
+        levels = ratings_on_basis(assessment, chosen)
+        # names the levels, so that a calibration changes the cached fragment
+        context["ratings_basis_key"] = hashlib.blake2b(repr(sorted(levels.items())).encode(), digest_size=8).hexdigest()
         context["report"] = _report_from_levels(assessment, levels)
     return context
 
@@ -171,7 +200,7 @@ def ratings_basis_data(assessment, basis):
     chosen = basis or default_basis(assessment)
     mine = self_levels(assessment)
     theirs = reviewer_levels(assessment)
-    calibrated = ratings_on_basis(assessment, Basis.CALIBRATED)
+    calibrated = {**mine, **{s: c.level for s, c in calibrations(assessment).items() if s in mine}}
     return chosen, {
         slug: {"self_rating": level, "reviewer_rating": theirs.get(slug), "calibrated_rating": calibrated[slug]}
         for slug, level in mine.items()
