@@ -78,6 +78,7 @@ def carols(code, *, visitor=LOGIN):
 MATRIX = {
     "home": {"GET": everyone(200), "POST": everyone(405)},
     "healthz": {"GET": everyone(200), "POST": everyone(405)},
+    "readyz": {"GET": everyone(200), "POST": everyone(405)},
     # accounts
     "login": {"GET": visitors_only(), "POST": visitors_only()},
     "logout": {"GET": everyone(405), "POST": everyone(302)},
