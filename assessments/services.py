@@ -331,10 +331,11 @@ def claim_session_drafts(*, session_key, user):
 
 
 def _plan_gaps(assessment):
-    """(gaps in priority order, {slug: skill id}, {slug: (rating, target)} of every scored skill)."""
-    from .reports import build_report
+    """(gaps in priority order, {slug: skill id}, {slug: (rating, target)} of every scored skill),
+    on calibrated ratings (the self-ratings until a second opinion is calibrated)."""
+    from reviews.selectors import report_on_basis
 
-    report = build_report(assessment.snapshot)
+    report = report_on_basis(assessment, "calibrated")
     slugs = {g.slug for g in report.gaps}
     skill_ids = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "id"))
     levels = {s.slug: (s.rating, s.target) for s in report.skills}

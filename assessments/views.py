@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import show_targets_while_rating
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
+from reviews.selectors import add_ratings_basis, default_basis, parse_basis, report_on_basis, report_page_context
 from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
 
@@ -467,6 +468,7 @@ def _report_page_context(request, pk):
     context["share_links"] = ShareLink.objects.owned_by(request.user).active().filter(assessment=assessment)
     context["plan"] = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
+    context.update(report_page_context(assessment, parse_basis(request.GET.get("basis"))))  # reviews: ratings basis
     return context
 
 
@@ -482,7 +484,8 @@ def report(request, pk):
 @require_GET
 def report_json(request, pk):
     assessment = get_submitted_or_404(request, pk, snapshot=True)
-    data = report_data(assessment, report_for(assessment))
+    basis = parse_basis(request.GET.get("basis")) or default_basis(assessment)  # reviews: ratings basis
+    data = add_ratings_basis(report_data(assessment, report_on_basis(assessment, basis)), assessment, basis)
     plan = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     data["plan"] = None if plan is None else _plan_data(plan)
     response = HttpResponse(

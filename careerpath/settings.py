@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "accounts",
     "roles",
     "assessments",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -269,6 +269,7 @@ def test_public_urls_with_any_text_in_the_path_or_query_never_fail(db, text):
     quoted = quote(text, safe="")
     urls = [
         f"/r/{quoted}/",
+        f"/review/{quoted}/",
         f"/roles/{quoted}/",
         f"/skills/{quoted}/",
         f"/accounts/reset/{quoted}/{quoted}/",
@@ -612,3 +613,108 @@ def test_importing_a_file_that_is_not_utf8_is_a_command_error(tmp_path, db, raw)
 def test_the_fuzzed_draft_never_left_draft_state(draft_page):
     """A sanity check of the fixture the tests above share."""
     assert Assessment.objects.get(pk=draft_page["draft"].pk).is_draft
+
+
+# --- second opinions (reviews) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def review_pages(alice, bob):
+    from assessments.tests.factories import submitted_for
+    from reviews import services as review_services
+
+    role = make_role(required=3, differentiating=1, title="Fuzzed Review Role")
+    assessment = submitted_for(alice, role)
+    slugs = [s["slug"] for s in assessment.snapshot["skills"]]
+    review_request = review_services.request_review(assessment=assessment, display_name="A", skills=slugs[:2])
+    review, _ = review_services.take_request(review_request=review_request, user=bob)
+    reviewer, owner = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    reviewer.force_login(bob)
+    owner.force_login(alice)
+    return {"assessment": assessment, "review": review, "slugs": slugs, "reviewer": reviewer, "owner": owner}
+
+
+def review_rows():
+    from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
+
+    return (
+        list(ReviewRequest.objects.order_by("pk").values_list("pk", "skills", "reviewer_id", "revoked_at")),
+        list(Review.objects.order_by("pk").values_list("pk", "status", "overall_comment")),
+        list(ReviewRating.objects.order_by("pk").values_list("pk", "skill_slug", "level", "comment")),
+        list(Calibration.objects.order_by("pk").values_list("pk", "skill_slug", "level", "note")),
+    )
+
+
+def assert_reviews_storable():
+    from reviews.models import Calibration, ReviewRating
+
+    for level, text in [
+        *ReviewRating.objects.values_list("level", "comment"),
+        *Calibration.objects.values_list("level", "note"),
+    ]:
+        assert 0 <= level <= 5 and "\x00" not in text and len(text) <= 1000
+
+
+@FUZZ
+@given(
+    skill=st.one_of(st.sampled_from(["SKILL0", "SKILL1", "SKILL3"]), TEXT),
+    level=value_or_list(LEVEL),
+    evidence=st.one_of(st.none(), value_or_list(TEXT)),
+    extra=st.dictionaries(FIELD_NAME, TEXT, max_size=2),
+)
+@example(skill="SKILL0", level="4", evidence="\x00", extra={})
+@example(skill="SKILL3", level="4", evidence="", extra={})  # a skill not in the request
+def test_review_autosave_saves_a_valid_rating_and_refuses_anything_else(review_pages, skill, level, evidence, extra):
+    slugs = review_pages["slugs"]
+    skill = {"SKILL0": slugs[0], "SKILL1": slugs[1], "SKILL3": slugs[3]}.get(skill, skill)
+    post = {**extra, "skill": skill, "level": level} | ({} if evidence is None else {"evidence": evidence})
+    before = review_rows()
+    response = review_pages["reviewer"].post(reverse("reviews:rate", args=[review_pages["review"].pk]), post)
+    assert response.status_code < 500, post
+    if response.status_code == 200:
+        assert skill in slugs[:2] and valid_level(level), post
+    else:
+        assert response.status_code == 400 and response.json()["error"], post
+        assert review_rows() == before, f"a refused autosave saved something: {post!r}"
+    assert_reviews_storable()
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_review_form_and_calibration_form_refuse_bad_input_without_a_500(review_pages, data):
+    from reviews.models import Review
+
+    slugs = review_pages["slugs"]
+    review = review_pages["review"]
+    post = {}
+    for slug in slugs:
+        if data.draw(st.booleans()):
+            post[f"level-{slug}"] = data.draw(value_or_list(LEVEL))
+        if data.draw(st.booleans()):
+            post[f"evidence-{slug}"] = data.draw(value_or_list(TEXT))
+        if data.draw(st.booleans()):
+            post[f"note-{slug}"] = data.draw(value_or_list(TEXT))
+    post.update(data.draw(st.dictionaries(FIELD_NAME, TEXT, max_size=3)))
+    post["overall_comment"] = data.draw(TEXT)
+    if data.draw(st.booleans()):
+        post["submit"] = "1"
+    before = review_rows()
+    response = review_pages["reviewer"].post(reverse("reviews:review", args=[review.pk]), post)
+    assert response.status_code in {200, 302}, post
+    if response.status_code == 200:
+        assert review_rows() == before, f"a refused review form saved something: {post!r}"
+    if Review.objects.filter(pk=review.pk, status="submitted").exists():  # a lucky complete submit
+        before = review_rows()
+        response = review_pages["owner"].post(reverse("reviews:compare", args=[review.pk]), post)
+        assert response.status_code in {200, 302}, post
+        if response.status_code == 200:
+            assert review_rows() == before
+    response = review_pages["owner"].post(
+        reverse("reviews:manage", args=[review_pages["assessment"].pk]),
+        {
+            "display_name": data.draw(TEXT),
+            "skills": data.draw(st.lists(st.one_of(st.sampled_from(slugs), TEXT), max_size=3)),
+        },
+    )
+    assert response.status_code in {200, 302}, post
+    assert_reviews_storable()
