@@ -376,7 +376,7 @@ def test_a_skill_only_unpublished_roles_use_is_visible_to_staff_only(world):
     clients = clients_for(world)
     url = reverse("roles:skill", args=[secret.slug])
     codes = {p: clients[p].get(url).status_code for p in PRINCIPALS}
-    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200}
+    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200, REVIEWER: 404}
 
 
 # Alice's draft once its role is unpublished: every URL that takes it forward, what alice gets, and
@@ -397,7 +397,7 @@ def test_a_draft_of_an_unpublished_role_is_gone_for_its_owner_and_404_for_everyo
     Role.objects.filter(pk=world.draft.role_id).update(is_published=False)
     clients = clients_for(world)
     method, alices_code, visitors_code = WITHDRAWN[name]
-    expected = {VISITOR: visitors_code, BOB: 404, STAFF: 404, ALICE: alices_code}
+    expected = {VISITOR: visitors_code, BOB: 404, STAFF: 404, ALICE: alices_code, REVIEWER: 404}
     url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names(site_urls()[name][1])))
     for principal in PRINCIPALS:
         before = fingerprint()
