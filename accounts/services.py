@@ -3,6 +3,8 @@
 from django.db import transaction
 
 from assessments.models import Assessment
+from teams import selectors as team_selectors
+from teams import services as team_services
 
 
 def export_user_data(*, user):
@@ -21,6 +23,7 @@ def export_user_data(*, user):
             "last_login": user.last_login,
         },
         "assessments": [_assessment_data(a) for a in assessments],
+        "teams": team_selectors.export_memberships(user),
     }
 
 
@@ -74,6 +77,7 @@ def _assessment_data(assessment):
 
 @transaction.atomic
 def delete_user_account(*, user):
-    """Remove the account and everything it owns (assessments, ratings, share links, plans)."""
+    """Remove the account and everything it owns (assessments, ratings, share links, plans, team memberships)."""
     Assessment.objects.filter(user=user).delete()
+    team_services.remove_user_from_all_teams(user=user)
     user.delete()

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from careerpath.pagecache import cached_page
 from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
+from teams import selectors as team_selectors
 
 from . import scoring, services
 from .fit import role_fit_for
@@ -387,6 +388,7 @@ def dashboard(request):
     """Served whole from the cache under the user's stamp (their assessments, plans and items, the
     content revision) and today's date (plan items become overdue)."""
     key = f"dashboard:{request.user.pk}:{user_stamp(request.user)}:{timezone.localdate().isoformat()}"
+    key += f":{team_selectors.assignments_stamp(request.user)}"  # teams: the assignments that reach the user
     return cached_page(request, key, "assessments/dashboard.html", lambda: _dashboard_context(request.user))
 
 
@@ -420,7 +422,12 @@ def _dashboard_context(user):
     submitted = [a for a in assessments if a.is_submitted]
     for a in drafts:
         a.percent = round(100 * a.rated / a.total) if a.total else 0
-    return {"drafts": drafts, "submitted": submitted, "plan_summary": dashboard_summary(user)}
+    return {
+        "drafts": drafts,
+        "submitted": submitted,
+        "plan_summary": dashboard_summary(user),
+        **team_selectors.dashboard_assignments(user),
+    }
 
 
 # --- report ------------------------------------------------------------------------------

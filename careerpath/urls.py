@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("roles.urls")),
     path("", include("assessments.urls")),
+    path("teams/", include("teams.urls")),
     path("admin/", admin.site.urls),
 ]
 
