@@ -63,7 +63,8 @@ def min_aggregate():
 
 
 def assigned_role_or_404(team, role_slug):
-    role = Role.objects.filter(slug=role_slug, team_assignments__team=team).distinct().first()
+    assigned = Assignment.objects.filter(team=team).values("role_id")
+    role = Role.objects.only("id", "slug", "title", "is_published").filter(slug=role_slug, pk__in=assigned).first()
     if role is None:
         raise Http404("No such role assigned to this team.")
     return role
