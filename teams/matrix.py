@@ -271,7 +271,8 @@ def matrix_rows(data):
 
 HEAT_LABEL_WIDTH = 170
 HEAT_CELL = 34
-HEAT_HEADER = 130
+HEAT_HEADER = 140
+HEAT_RIGHT = 110  # room for the last column's slanted label
 
 
 def heatmap(matrix):
@@ -295,6 +296,6 @@ def heatmap(matrix):
         "cell": HEAT_CELL,
         "header": HEAT_HEADER,
         "label_width": HEAT_LABEL_WIDTH,
-        "width": HEAT_LABEL_WIDTH + len(columns) * HEAT_CELL + 10,
+        "width": HEAT_LABEL_WIDTH + len(columns) * HEAT_CELL + HEAT_RIGHT,
         "height": HEAT_HEADER + len(rows) * HEAT_CELL + 4,
     }
