@@ -39,3 +39,12 @@ def test_the_team_admin_shows_no_ratings(staff_client, team, role, assigned):
     member_with_report(team, role, consent=Membership.Consent.INDIVIDUAL, evidence=True)
     page = staff_client.get(reverse("admin:teams_team_change", args=[team.pk])).content.decode()
     assert "rating" not in page.lower().replace("ratings never", "")
+
+
+def test_ratings_have_no_admin_page_at_all():
+    from django.contrib import admin
+
+    from assessments.models import Assessment, Rating
+
+    assert Rating not in admin.site._registry
+    assert Assessment not in admin.site._registry
