@@ -1,7 +1,7 @@
 """The team's view of one role, from its members' reports: plain functions over plain data.
 
-Input: the role's skill columns and, for each consenting member, the `ReportView` of their latest
-submitted assessment (computed by assessments/reports.py from its frozen snapshot). Nothing here
+Input: the role's skill columns and, for each consenting member, the skills of the report of their
+latest submitted assessment (computed by assessments/reports.py from its frozen snapshot). Nothing here
 reads the database, so the consent and threshold rules are tested without one.
 
 - Aggregates (at or above target, median, counts over 0-5) use every member who consented to
@@ -12,7 +12,9 @@ reads the database, so the consent and threshold rules are tested without one.
 
 import statistics
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from assessments import scoring
 from assessments.reports import _csv_safe  # the report's own guard against spreadsheet formulas
@@ -29,10 +31,26 @@ class Column:
     target: int
 
 
+class MemberSkill(NamedTuple):
+    """One skill of a member's report, as much of it as the team view needs (small to cache)."""
+
+    slug: str
+    rating: int
+    target: int
+    weight: Decimal
+    gap: int
+    evidence: str
+
+
+def member_skills(report):
+    """The team view's part of a report (assessments.reports.ReportView), in the report's skill order."""
+    return tuple(MemberSkill(s.slug, s.rating, s.target, s.weight, s.gap, s.evidence) for s in report.skills)
+
+
 @dataclass(frozen=True)
 class Contributor:
     display_name: str
-    report: object  # assessments.reports.ReportView
+    skills: tuple  # MemberSkill, from the member's latest submitted report of the role
     individual: bool  # consented to their individual report
     share_evidence: bool = False
     plan: tuple | None = None  # plan items (dicts) when the plan is shared
@@ -45,6 +63,11 @@ class SkillAggregate:
     at_target: int
     median: float | None
     counts: tuple  # members at each level 0..5
+
+    @property
+    def counts_text(self):
+        """"0:1 1:0 2:3 ..." (level:members), the distribution in words beside its bars."""
+        return " ".join(f"{level}:{n}" for level, n in enumerate(self.counts))
 
     @property
     def bars(self):
@@ -71,8 +94,7 @@ class TeamGap:
     offerings: tuple = ()  # titles of chosen offerings that address it
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a NamedTuple: there are up to 60,000 of them on a page
     rating: int | None
     target: int
     gap: int | None
@@ -110,8 +132,8 @@ class TeamMatrix:
         return self.aggregates is not None
 
 
-def _skills_by_slug(report):
-    return {s.slug: s for s in report.skills}
+def _skills_by_slug(contributor):
+    return {s.slug: s for s in contributor.skills}
 
 
 def _aggregate(column, views):
@@ -155,7 +177,7 @@ def choose_team_offerings(gaps, offerings, *, limit):
 
 def build_matrix(columns, contributors, *, min_contributors, courses=(), certifications=()):
     """Everything the team page and its exports show for one role."""
-    by_member = [(c, _skills_by_slug(c.report)) for c in contributors]
+    by_member = [(c, _skills_by_slug(c)) for c in contributors]
     individuals = [
         IndividualRow(
             display_name=c.display_name,
@@ -186,7 +208,8 @@ def build_matrix(columns, contributors, *, min_contributors, courses=(), certifi
     for col in columns:
         views = [skills[col.slug] for _, skills in by_member if col.slug in skills]
         aggregates.append(_aggregate(col, views))
-        priority = sum((Fraction(v.weight) * v.gap for v in views), Fraction(0))
+        # Weights are Decimals (two decimal places), so the Decimal sum is exact; one Fraction at the end.
+        priority = Fraction(sum((v.weight * v.gap for v in views if v.gap), Decimal(0)))
         if priority > 0:
             gaps.append(TeamGap(column=col, priority=priority, members_below=sum(1 for v in views if v.gap)))
     gaps.sort(key=lambda g: (-g.priority, -g.members_below, g.column.name.casefold(), g.column.slug))
@@ -267,35 +290,3 @@ def matrix_rows(data):
         yield [
             _csv_safe(v) for v in ("team_gap", gap["name"], gap["skill"], gap["priority"], "; ".join(gap["offerings"]))
         ]
-
-
-HEAT_LABEL_WIDTH = 170
-HEAT_CELL = 34
-HEAT_HEADER = 140
-HEAT_RIGHT = 110  # room for the last column's slanted label
-
-
-def heatmap(matrix):
-    """Positions for the server-drawn SVG heat map (members down, skills across)."""
-    columns = [
-        {"column": col, "x": HEAT_LABEL_WIDTH + i * HEAT_CELL, "cx": HEAT_LABEL_WIDTH + i * HEAT_CELL + HEAT_CELL / 2}
-        for i, col in enumerate(matrix.columns)
-    ]
-    rows = [
-        {
-            "name": row.display_name,
-            "y": HEAT_HEADER + r * HEAT_CELL,
-            "ty": HEAT_HEADER + r * HEAT_CELL + HEAT_CELL / 2 + 5,
-            "cells": [{"cell": cell, "x": c["x"], "cx": c["cx"]} for c, cell in zip(columns, row.cells, strict=True)],
-        }
-        for r, row in enumerate(matrix.individuals)
-    ]
-    return {
-        "columns": columns,
-        "rows": rows,
-        "cell": HEAT_CELL,
-        "header": HEAT_HEADER,
-        "label_width": HEAT_LABEL_WIDTH,
-        "width": HEAT_LABEL_WIDTH + len(columns) * HEAT_CELL + HEAT_RIGHT,
-        "height": HEAT_HEADER + len(rows) * HEAT_CELL + 4,
-    }

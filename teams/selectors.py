@@ -5,15 +5,16 @@ team's size (pinned in tests/test_query_budgets.py)."""
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Assessment, PlanItem
-from assessments.reports import report_for, scoring_inputs
+from assessments.reports import build_report, scoring_inputs
 from roles.models import Role, RoleSkill
 
-from .matrix import Column, Contributor, build_matrix
+from .matrix import Column, Contributor, build_matrix, member_skills
 from .models import Assignment, Membership
 
 
@@ -91,7 +92,8 @@ def _assigned_since(team, role, members):
     return since
 
 
-def _latest_submitted(role, user_ids, *, with_snapshot):
+def _latest_submitted(role, user_ids):
+    """{user id: their latest submitted assessment of `role`} (without the snapshot)."""
     latest = (
         Assessment.objects.submitted()
         .filter(user_id=OuterRef("user_id"), role=role)
@@ -99,9 +101,45 @@ def _latest_submitted(role, user_ids, *, with_snapshot):
         .values("pk")[:1]
     )
     qs = Assessment.objects.submitted().filter(role=role, user_id__in=user_ids, pk=Subquery(latest))
-    if not with_snapshot:
-        qs = qs.defer("snapshot")
-    return {a.user_id: a for a in qs}
+    return {a.user_id: a for a in qs.defer("snapshot")}
+
+
+MEMBER_CACHE_SECONDS = 24 * 60 * 60
+MEMBER_CACHE_VERSION = 1
+
+
+def _member_key(kind, assessment):
+    return f"teams:{kind}:{MEMBER_CACHE_VERSION}:{assessment.pk}:{assessment.submitted_at.timestamp()}"
+
+
+def _member_reports(assessments, newest):
+    """{assessment id: its report's skills (MemberSkill)}, and the newest one's courses and
+    certifications (scoring inputs).
+
+    Each comes from `assessments.reports.build_report` over the assessment's frozen snapshot. A
+    submitted assessment never changes, so the result is cached under its id and submission time
+    in this compact form (a full report of a 300-skill role takes milliseconds to unpickle); the
+    snapshots of the ones not in the cache are read in one query. Consent is applied after this,
+    on every request: nothing here depends on who may see what.
+    """
+    keys = {_member_key("skills", a): a for a in assessments}
+    offerings_key = _member_key("offerings", newest) if newest is not None else None
+    wanted = [*keys, offerings_key] if offerings_key else list(keys)
+    found = cache.get_many(wanted)
+    missing = {a.pk for key, a in keys.items() if key not in found}
+    if offerings_key and offerings_key not in found:
+        missing.add(newest.pk)
+    if missing:
+        fresh = {}
+        for assessment in Assessment.objects.filter(pk__in=missing).only("pk", "submitted_at", "snapshot"):
+            fresh[_member_key("skills", assessment)] = member_skills(build_report(assessment.snapshot))
+            if assessment.pk == getattr(newest, "pk", None):
+                _, courses, certifications, _ = scoring_inputs(assessment.snapshot)
+                fresh[offerings_key] = (tuple(courses), tuple(certifications))
+        cache.set_many(fresh, timeout=MEMBER_CACHE_SECONDS)
+        found.update(fresh)
+    skills = {a.pk: found[key] for key, a in keys.items()}
+    return skills, found.get(offerings_key, ((), ()))
 
 
 def _plans(assessment_ids):
@@ -132,33 +170,29 @@ def team_role_view(team, role):
     members = team_members(team)
     since = _assigned_since(team, role, members)
     assigned = [m for m in members if m.pk in since]
-    submitted = _latest_submitted(role, [m.user_id for m in assigned], with_snapshot=False)
+    submitted = _latest_submitted(role, [m.user_id for m in assigned])
     completion = []
     for m in assigned:
         latest = submitted.get(m.user_id)
         done = latest is not None and latest.submitted_at >= since[m.pk]
         completion.append({"name": display_name(m.user), "done": done, "has_report": latest is not None})
     consenting = [m for m in assigned if m.contributes_aggregates and m.user_id in submitted]
-    reports = _latest_submitted(role, [m.user_id for m in consenting], with_snapshot=True)
-    plans = _plans([reports[m.user_id].pk for m in consenting if m.share_plan and m.user_id in reports])
+    reports = [submitted[m.user_id] for m in consenting]
+    newest = max(reports, key=lambda a: (a.submitted_at, a.pk), default=None)
+    skills, (courses, certifications) = _member_reports(reports, newest)
+    plans = _plans([submitted[m.user_id].pk for m in consenting if m.share_plan])
     contributors = [
         Contributor(
             display_name=display_name(m.user),
-            report=report_for(reports[m.user_id]),
+            skills=skills[submitted[m.user_id].pk],
             individual=m.shares_individually,
             share_evidence=m.share_evidence,
-            plan=tuple(plans.get(reports[m.user_id].pk, ())) if m.share_plan else None,
+            plan=tuple(plans.get(submitted[m.user_id].pk, ())) if m.share_plan else None,
         )
         for m in consenting
-        if m.user_id in reports
     ]
-    columns = _columns(role)
-    newest = max(reports.values(), key=lambda a: (a.submitted_at, a.pk), default=None)
-    courses = certifications = ()
-    if newest is not None:
-        _, courses, certifications, _ = scoring_inputs(newest.snapshot)
     matrix = build_matrix(
-        columns, contributors, min_contributors=min_aggregate(), courses=courses, certifications=certifications
+        _columns(role), contributors, min_contributors=min_aggregate(), courses=courses, certifications=certifications
     )
     return {
         "completion": completion,

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import selectors, services
 from .forms import AssignmentForm, ConsentForm, InvitationForm, MemberRoleForm, TeamForm
-from .matrix import heatmap, matrix_data, matrix_rows
+from .heatmap import heatmap_svg, individual_table
+from .matrix import matrix_data, matrix_rows
 from .models import Invitation, Membership
 
 
@@ -244,7 +245,14 @@ def _role_view(request, slug, role_slug):
 @require_GET
 def role_page(request, slug, role_slug):
     team, role, view = _role_view(request, slug, role_slug)
-    context = {"team": team, "role": role, "heatmap": heatmap(view["matrix"]), **view}
+    matrix = view["matrix"]
+    context = {
+        "team": team,
+        "role": role,
+        "heatmap_svg": heatmap_svg(matrix),
+        "individual_table": individual_table(matrix),
+    }
+    context.update(view)
     return render(request, "teams/role.html", context)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from assessments import scoring
 from assessments.reports import build_report
-from teams.matrix import Column, Contributor, build_matrix, matrix_data
+from teams.matrix import Column, Contributor, build_matrix, matrix_data, member_skills
 
 COLUMNS = [
     Column("python", "Python", "required", 3),
@@ -34,7 +34,9 @@ def snapshot(levels, weights=("1.00", "2.00", "0.50")):
 
 
 def person(name, levels, *, individual=False, evidence=False):
-    return Contributor(name, build_report(snapshot(levels)), individual=individual, share_evidence=evidence)
+    return Contributor(
+        name, member_skills(build_report(snapshot(levels))), individual=individual, share_evidence=evidence
+    )
 
 
 def courses():

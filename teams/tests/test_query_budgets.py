@@ -26,6 +26,7 @@ pytestmark = pytest.mark.django_db
 
 CONSENTS = [Membership.Consent.NOTHING, Membership.Consent.AGGREGATES, Membership.Consent.INDIVIDUAL]
 BUDGET = {"teams:role": 11, "teams:matrix_json": 11, "teams:matrix_csv": 11}
+WARM_BUDGET = 10  # members' report data from the cache: no snapshot query
 
 
 def build_team(owner, n_members, *, slug):
@@ -58,8 +59,9 @@ def build_team(owner, n_members, *, slug):
     return team, role
 
 
-def count_queries(client, name, team, role):
-    cache.clear()
+def count_queries(client, name, team, role, *, cold=True):
+    if cold:
+        cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse(name, args=[team.slug, role.slug]))
     assert response.status_code == 200
@@ -76,6 +78,21 @@ def test_team_pages_run_constant_queries_for_6_and_200_members(alice, alice_clie
     for q in large:
         print("  ", q["sql"][:300])
     assert len(small) == len(large) == BUDGET[name]
+
+
+@pytest.mark.parametrize("name", sorted(BUDGET))
+def test_warm_team_pages_skip_the_snapshot_query_at_both_sizes(alice, alice_client, name):
+    small_team, small_role = build_team(alice, 6, slug="small")
+    large_team, large_role = build_team(alice, 200, slug="large")
+    counts = []
+    for team, role in ((small_team, small_role), (large_team, large_role)):
+        count_queries(alice_client, name, team, role)
+        warm = count_queries(alice_client, name, team, role, cold=False)
+        print(f"\n{name} warm, {team.slug}: {len(warm)} queries")
+        for q in warm:
+            print("  ", q["sql"][:300])
+        counts.append(len(warm))
+    assert counts == [WARM_BUDGET, WARM_BUDGET]
 
 
 def test_the_200_member_page_shows_aggregates_and_individuals(alice, alice_client):

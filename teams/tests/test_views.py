@@ -255,3 +255,17 @@ def test_a_report_from_before_the_assignment_does_not_complete_it(team, role, al
     services.assign_role(team=team, by=alice, role=role)
     page = bob_client.get(reverse("assessments:dashboard")).content.decode()
     assert ">Start<" in page and "badge text-bg-success" not in page
+
+
+def test_names_in_the_heat_map_and_table_are_escaped(team, role, assigned, manager, bob_client):
+    member_with_report(team, role, consent=Membership.Consent.INDIVIDUAL, username="<b>x</b>")
+    page = bob_client.get(role_url("role", team, role)).content.decode()
+    assert "<b>x</b>" not in page
+    assert "&lt;b&gt;x&lt;/b&gt;" in page
+
+
+def test_a_second_view_reads_member_reports_from_the_cache(team, role, assigned, manager, bob_client):
+    for consent in (Membership.Consent.INDIVIDUAL, Membership.Consent.AGGREGATES, Membership.Consent.AGGREGATES):
+        member_with_report(team, role, consent=consent)
+    first = matrix(bob_client, team, role)
+    assert matrix(bob_client, team, role) == first
