@@ -66,7 +66,7 @@ class SkillAggregate:
 
     @property
     def counts_text(self):
-        """"0:1 1:0 2:3 ..." (level:members), the distribution in words beside its bars."""
+        """The distribution in words beside its bars, level:members ("0:1 1:0 2:3 ...")."""
         return " ".join(f"{level}:{n}" for level, n in enumerate(self.counts))
 
     @property
