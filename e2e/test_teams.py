@@ -30,6 +30,27 @@ from .helpers import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# For e2e/test_accessibility.py's coverage test: the team pages are walked by the journey below
+# (axe at 1280 and 390 px on each), the rest have no page of their own.
+WALKED = "walked with axe at 1280 and 390 px in e2e/test_teams.py"
+TEAM_NOT_PAGES = {
+    "teams:list": WALKED,
+    "teams:create": WALKED,
+    "teams:detail": WALKED + " (as owner and as member)",
+    "teams:consent": WALKED,
+    "teams:invitations": WALKED,
+    "teams:join": WALKED + " (as visitor and signed in)",
+    "teams:assign": WALKED,
+    "teams:role": WALKED + " (below the threshold, with aggregates, after a withdrawal)",
+    "teams:leave": "POST only; redirects to the team list",
+    "teams:revoke": "POST only; redirects to the invitations",
+    "teams:remove": "POST only; redirects to the team",
+    "teams:member_role": "POST only; redirects to the team",
+    "teams:transfer": "POST only; redirects to the team",
+    "teams:matrix_json": "a JSON download",
+    "teams:matrix_csv": "a CSV download",
+}
+
 ROLE = "engineering-manager"
 TEAM_URL = "/teams/platform/"
 ROLE_URL = f"/teams/platform/roles/{ROLE}/"
