@@ -40,6 +40,7 @@ from .helpers import (
     role_targets,
     wait_until_saved,
 )
+from .test_teams import TEAM_NOT_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -320,6 +321,7 @@ NOT_PAGES = {
     "assessments:plan_create": "POST only; redirects to the plan",
     "assessments:plan_ics": "a calendar download",
     "accounts:export": "a JSON download of the account's data",
+    **TEAM_NOT_PAGES,
 }
 
 
