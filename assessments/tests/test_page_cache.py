@@ -232,7 +232,7 @@ def test_a_repeat_dashboard_view_is_served_from_the_cache_with_one_stamp_query(
     submitted_for(alice, role)
     dashboard(alice_client)
 
-    with django_assert_max_num_queries(3):  # session, user, the stamp
+    with django_assert_max_num_queries(4):  # session, user, the stamp, the teams assignments stamp (#18)
         assert "Data Wrangler" in dashboard(alice_client)
 
 

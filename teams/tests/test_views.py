@@ -269,3 +269,11 @@ def test_a_second_view_reads_member_reports_from_the_cache(team, role, assigned,
         member_with_report(team, role, consent=consent)
     first = matrix(bob_client, team, role)
     assert matrix(bob_client, team, role) == first
+
+
+def test_a_new_assignment_or_a_removal_shows_on_the_cached_dashboard_at_once(team, role, alice, bob_client, manager):
+    assert "Assigned by your teams" not in bob_client.get(reverse("assessments:dashboard")).content.decode()
+    services.assign_role(team=team, by=alice, role=role)
+    assert "Assigned by your teams" in bob_client.get(reverse("assessments:dashboard")).content.decode()
+    services.remove_member(team=team, membership=manager)
+    assert "Assigned by your teams" not in bob_client.get(reverse("assessments:dashboard")).content.decode()
