@@ -2,11 +2,9 @@
 and what a member sees on their dashboard. Each runs a fixed number of queries, whatever the
 team's size (pinned in tests/test_query_budgets.py)."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -230,13 +228,6 @@ def dashboard_assignments(user):
         done = any(at >= assignment.created_at for at in submitted.get(assignment.role_id, ()))
         rows.append({"assignment": assignment, "done": done, "draft": drafts.get(assignment.role_id)})
     return {"team_assignments": rows}
-
-
-def assignments_stamp(user):
-    """What the dashboard's assignments depend on beyond the user's own assessments (one query):
-    the assignments that reach them. Added to the dashboard's cache key."""
-    row = _my_assignments(user).aggregate(n=Count("pk", distinct=True), top=Max("pk"), total=Sum("pk", distinct=True))
-    return hashlib.blake2b(repr(sorted(row.items())).encode(), digest_size=8).hexdigest()
 
 
 def export_memberships(user):
