@@ -3,8 +3,9 @@
 Dataclasses in, dataclasses out; only the standard library, so the tests need no database.
 docs/scoring.md states every rule in words and works the examples the tests pin.
 
-Numbers are exact: weights arrive as `Decimal`, targets and ratings as `int`, and everything in
-between is a `Fraction`. Readiness is rounded half up once, at the end, to one decimal place.
+Numbers are exact: weights arrive as `Decimal`, targets, levels and ratings as `int`, and
+everything in between is a `Fraction`. Readiness is rounded half up once, at the end, to one
+decimal place (the page then shows it as a whole percentage, see `whole_percent`).
 Everything is linear in the number of skills and offerings (n log n where it sorts).
 """
 
@@ -39,6 +40,15 @@ class SkillInput:
     weight: Decimal
     rating: int
     category: str = ""
+    commonly_missing: bool = False  # the role guide marks it as commonly missing
+
+
+@dataclass(frozen=True)
+class OfferingSkill:
+    """One skill an offering teaches, and the level (1-5) it brings a learner to in that skill."""
+
+    slug: str
+    level: int
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class OfferingInput:
 
     key: str  # its slug
     title: str
-    skills: tuple[str, ...]  # slugs of the skills it teaches
+    skills: tuple[OfferingSkill, ...]  # the skills it teaches, in the offering's own order
     recommended: bool = False  # the role itself recommends it
 
 
@@ -74,14 +84,24 @@ class SkillResult:
     gap: int  # g = max(0, t - r)
     coverage: Fraction  # c = min(r, t) / t
     priority: Fraction  # w × g
+    commonly_missing: bool = False
+
+
+@dataclass(frozen=True)
+class Cover:
+    """How far a chosen offering raises one gap skill: from `before` to `after` (of its target)."""
+
+    skill: str
+    before: int
+    after: int
 
 
 @dataclass(frozen=True)
 class Pick:
     key: str
     title: str
-    covers: tuple[str, ...]  # gap skill slugs it addresses, in gap order
-    value: Fraction  # Σ remaining(s) over those skills at pick time
+    covers: tuple[Cover, ...]  # the gap skills it raises, in the offering's own skill order
+    value: Fraction  # Σ w(s) × (after − before) over those skills, at pick time
 
 
 @dataclass(frozen=True)
@@ -100,7 +120,8 @@ class Report:
     strengths: tuple[SkillResult, ...]
     courses: tuple[Pick, ...]
     certifications: tuple[Pick, ...]
-    suggestions: tuple[str, ...]
+    suggestions: tuple[str, ...]  # tied to a gap skill (gap order), then general ones
+    next_steps: tuple[str, ...] = ()  # the same rule; no text already in `suggestions`
 
 
 # --- Validation -------------------------------------------------------------------------------
@@ -159,6 +180,7 @@ def evaluate(skill: SkillInput) -> SkillResult:
         gap=gap,
         coverage=Fraction(min(rating, target), target),
         priority=weight * gap,
+        commonly_missing=bool(skill.commonly_missing),
     )
 
 
@@ -191,6 +213,14 @@ def _weighted_sums(results: Iterable[SkillResult]) -> tuple[Fraction, Fraction]:
         covered += weight * result.coverage
         total += weight
     return covered, total
+
+
+def whole_percent(value: Decimal | None) -> int | None:
+    """A one-decimal readiness as the page shows it: a whole number, rounded half up (79.5 → 80).
+
+    The page rounds the figure report.json gives, so the two never disagree by more than that
+    rounding: 79.4 shows as 79, 79.5 as 80."""
+    return None if value is None else math.floor(Fraction(value) + Fraction(1, 2))
 
 
 def _percentage(covered: Fraction, total: Fraction) -> Decimal | None:
@@ -234,11 +264,19 @@ def _name_key(result: SkillResult) -> tuple[str, str, str]:
 
 
 def _gap_key(result: SkillResult):
-    return (result.kind != REQUIRED, -result.priority, -result.gap, *_name_key(result))
+    return (
+        result.kind != REQUIRED,
+        -result.priority,
+        not result.commonly_missing,
+        -result.gap,
+        -result.target,
+        *_name_key(result),
+    )
 
 
 def order_gaps(results: Iterable[SkillResult]) -> list[SkillResult]:
-    """Skills with a gap: required first, then w × g, then g (both largest first), then name."""
+    """Skills with a gap: required first; then w × g, largest first; then the ones the guide marks
+    commonly missing; then g, then target (both largest first); then name."""
     return sorted((r for r in results if r.gap > 0), key=_gap_key)
 
 
@@ -253,57 +291,79 @@ def order_strengths(results: Iterable[SkillResult]) -> list[SkillResult]:
 # --- Courses and certifications ---------------------------------------------------------------
 
 
+def _check_offering_level(key: str, slug: str, level) -> int:
+    if isinstance(level, bool) or not isinstance(level, int) or not MIN_TARGET <= level <= MAX_TARGET:
+        raise ValueError(
+            f"offering {key!r}, skill {slug!r}: level must be a whole number from {MIN_TARGET} to {MAX_TARGET}, "
+            f"got {level!r}"
+        )
+    return level
+
+
 @dataclass(slots=True)
 class _Candidate:
     offering: OfferingInput
-    teaches: list[str]  # the gap skills it teaches, in gap order
-    value: int  # Σ remaining over them, in whole units (see choose_offerings)
+    reach: dict[str, int]  # gap skill -> min(level, t), in the offering's own skill order
+    value: int  # Σ w(s) × max(0, reach(s) − cur(s)), in whole units (see choose_offerings)
 
 
 def choose_offerings(gaps: Sequence[SkillResult], offerings: Iterable[OfferingInput], *, limit: int) -> list[Pick]:
-    """Greedy weighted cover of the gaps by at most `limit` offerings.
+    """Greedy weighted cover of the gaps by at most `limit` offerings, counting partial cover.
 
-    Each gap skill starts with remaining = w × g. Each pass picks the offering with the largest
-    Σ remaining over the gap skills it teaches (which must be > 0; ties: recommended by the role
-    first, then title), then sets remaining to 0 for the skills it covered.
+    Each gap skill s starts at cur(s) = its rating. An offering teaching s brings a learner to
+    level(s), so it is worth Σ w(s) × max(0, min(level(s), t(s)) − cur(s)) over the gap skills it
+    teaches. Each pass picks the offering worth the most (which must be > 0; ties: recommended by
+    the role first, then title), then sets cur(s) = max(cur(s), min(level(s), t(s))) for its skills.
 
-    Linear: values are kept per candidate and lowered when a skill is covered, so a pass is one
+    Linear: values are kept per candidate and lowered when a skill's cur(s) rises, so a pass is one
     scan of the candidates. They are counted in whole units of 1/denominator (the common
-    denominator of the priorities), which keeps the arithmetic exact and integer.
+    denominator of the weights), which keeps the arithmetic exact and integer.
     """
     limit = _check_limit(limit)
-    position = {gap.slug: index for index, gap in enumerate(gaps)}
-    denominator = math.lcm(*(gap.priority.denominator for gap in gaps))
-    remaining = {gap.slug: int(gap.priority * denominator) for gap in gaps}
+    targets = {gap.slug: gap.target for gap in gaps}
+    weights = {gap.slug: Fraction(gap.weight) for gap in gaps}
+    denominator = math.lcm(*(weight.denominator for weight in weights.values()))
+    units = {slug: int(weight * denominator) for slug, weight in weights.items()}
+    current = {gap.slug: gap.rating for gap in gaps}
 
     candidates: list[_Candidate] = []
-    teaching: dict[str, list[_Candidate]] = {slug: [] for slug in position}
+    teaching: dict[str, list[_Candidate]] = {slug: [] for slug in targets}
     seen = set()
     for offering in offerings:
         if offering.key in seen:
             raise ValueError(f"offering {offering.key!r} appears more than once")
         seen.add(offering.key)
-        teaches = sorted({slug for slug in offering.skills if slug in position}, key=position.__getitem__)
-        candidate = _Candidate(offering, teaches, sum(remaining[slug] for slug in teaches))
-        if candidate.value > 0:
+        reach: dict[str, int] = {}
+        for taught in offering.skills:
+            level = _check_offering_level(offering.key, taught.slug, taught.level)
+            if taught.slug in targets:  # a skill listed twice counts once, at its higher level
+                reach[taught.slug] = max(reach.get(taught.slug, 0), min(level, targets[taught.slug]))
+        value = sum(units[slug] * max(0, level - current[slug]) for slug, level in reach.items())
+        if value > 0:
+            candidate = _Candidate(offering, reach, value)
             candidates.append(candidate)
-            for slug in teaches:
+            for slug in reach:
                 teaching[slug].append(candidate)
 
     picks = []
     while len(picks) < limit:
-        # Remaining only ever falls, so a candidate worth 0 stays worth 0: drop it for good.
+        # cur(s) only ever rises, so a candidate worth 0 stays worth 0: drop it for good.
         candidates = [candidate for candidate in candidates if candidate.value > 0]
         if not candidates:
             break
         best_value = max(candidate.value for candidate in candidates)
         best = min((c for c in candidates if c.value == best_value), key=lambda c: _tie_key(c.offering))
-        covers = tuple(slug for slug in best.teaches if remaining[slug] > 0)
-        for slug in covers:
+        covers = []
+        for slug, to in best.reach.items():
+            before = current[slug]
+            if to <= before:
+                continue
             for candidate in teaching[slug]:
-                candidate.value -= remaining[slug]
-            remaining[slug] = 0
-        picks.append(Pick(best.offering.key, best.offering.title, covers, Fraction(best_value, denominator)))
+                reach_level = candidate.reach[slug]
+                candidate.value -= units[slug] * (max(0, reach_level - before) - max(0, reach_level - to))
+            current[slug] = to
+            covers.append(Cover(slug, before, to))
+        picks.append(Pick(best.offering.key, best.offering.title, tuple(covers), Fraction(best_value, denominator)))
     return picks
 
 
@@ -312,11 +372,15 @@ def _tie_key(offering: OfferingInput):
     return (not offering.recommended, offering.title.casefold(), offering.title, offering.key)
 
 
-# --- Suggestions ------------------------------------------------------------------------------
+# --- Suggestions and next steps ---------------------------------------------------------------
 
 
-def order_suggestions(gaps: Sequence[SkillResult], suggestions: Iterable[SuggestionInput]) -> list[str]:
-    """Suggestions for gap skills in gap order, then the general ones; others are left out."""
+def order_suggestions(
+    gaps: Sequence[SkillResult], suggestions: Iterable[SuggestionInput], *, exclude: Iterable[str] = ()
+) -> list[str]:
+    """Advice tied to a gap skill, in gap order, then advice tied to no skill (each in the guide's
+    order). Advice tied to a skill that is not a gap is left out: the person can already do it.
+    A text is given once, at its first place, and never when it is in `exclude`."""
     by_skill: dict[str, list[str]] = {gap.slug: [] for gap in gaps}
     general = []
     for suggestion in suggestions:
@@ -324,7 +388,13 @@ def order_suggestions(gaps: Sequence[SkillResult], suggestions: Iterable[Suggest
             general.append(suggestion.text)
         elif suggestion.skill in by_skill:
             by_skill[suggestion.skill].append(suggestion.text)
-    return [text for gap in gaps for text in by_skill[gap.slug]] + general
+    given = set(exclude)
+    ordered = []
+    for text in [text for gap in gaps for text in by_skill[gap.slug]] + general:
+        if text not in given:
+            given.add(text)
+            ordered.append(text)
+    return ordered
 
 
 # --- The report -------------------------------------------------------------------------------
@@ -336,12 +406,14 @@ def score(
     courses: Iterable[OfferingInput] = (),
     certifications: Iterable[OfferingInput] = (),
     suggestions: Iterable[SuggestionInput] = (),
+    next_steps: Iterable[SuggestionInput] = (),
     course_limit: int = COURSE_LIMIT,
     certification_limit: int = CERTIFICATION_LIMIT,
 ) -> Report:
     """The whole gap report for one assessment of one role snapshot."""
     results = evaluate_all(skills)
     gaps = order_gaps(results)
+    advice = order_suggestions(gaps, suggestions)
     return Report(
         skills=results,
         readiness=readiness_summary(results),
@@ -349,7 +421,8 @@ def score(
         strengths=tuple(order_strengths(results)),
         courses=tuple(choose_offerings(gaps, courses, limit=course_limit)),
         certifications=tuple(choose_offerings(gaps, certifications, limit=certification_limit)),
-        suggestions=tuple(order_suggestions(gaps, suggestions)),
+        suggestions=tuple(advice),
+        next_steps=tuple(order_suggestions(gaps, next_steps, exclude=advice)),
     )
 
 
@@ -371,6 +444,16 @@ class Progress:
     readiness_after: Decimal | None
     change: Decimal | None
     skills: tuple[SkillChange, ...]  # current report's skill order, then skills only in the earlier one
+
+    @property
+    def changed(self) -> tuple[SkillChange, ...]:
+        """The skills whose rating moved, or that only one of the two reports has."""
+        return tuple(change for change in self.skills if change.change != 0)
+
+    @property
+    def unchanged(self) -> int:
+        """How many skills kept their rating."""
+        return sum(1 for change in self.skills if change.change == 0)
 
 
 def progress(earlier: Report, current: Report) -> Progress:
@@ -395,6 +478,9 @@ def progress(earlier: Report, current: Report) -> Progress:
 
 
 # --- Role fit ---------------------------------------------------------------------------------
+
+# A role is ranked only when the person has rated skills carrying at least this share of its weight.
+RANK_SHARE = Fraction(1, 2)
 
 
 @dataclass(frozen=True)
@@ -421,43 +507,91 @@ class RoleFit:
     shared: int  # the role's skills the person has rated
     total: int  # the role's skills
     meets_required_bar: bool
+    rated_weight_share: Fraction  # Σ w over the rated skills / Σ w over all of them
+    to_rate: int  # how many more skills (heaviest first) to rate before it is ranked; 0 when ranked
+
+    @property
+    def ranked(self) -> bool:
+        return self.to_rate == 0
 
 
-def role_fit(latest_ratings: Mapping[str, int], roles: Iterable[RoleSpec], *, min_shared: int = 3) -> list[RoleFit]:
-    """Roles sharing at least `min_shared` rated skills, closest first.
+@dataclass(frozen=True)
+class FitList:
+    ranked: tuple[RoleFit, ...]  # closest first
+    unranked: tuple[RoleFit, ...]  # fewest skills left to rate first
 
-    Readiness is over all of a role's skills, an unrated skill counting as rating 0.
-    Best first: readiness, then shared (both largest first), then title.
+
+def skills_to_rate(rated_weight: int, total_weight: int, unrated: Iterable[tuple[int, int]]) -> int:
+    """How many unrated skills, heaviest first, bring the rated weight to RANK_SHARE of the total.
+
+    Weights are whole numbers (hundredths); `unrated` is (weight, how many skills) pairs."""
+    need = math.ceil(RANK_SHARE * total_weight) - rated_weight
+    count = 0
+    for weight, number in sorted(unrated, reverse=True):
+        if need <= 0:
+            break
+        if weight <= 0:
+            continue
+        take = min(number, math.ceil(Fraction(need, weight)))
+        count += take
+        need -= take * weight
+    return count
+
+
+def _fit_lists(fits: Iterable[RoleFit]) -> FitList:
+    ranked, unranked = [], []
+    for fit in fits:
+        (ranked if fit.ranked else unranked).append(fit)
+    ranked.sort(key=lambda f: (-f.readiness, -f.rated_weight_share, -f.shared, *_title_key(f)))
+    unranked.sort(key=lambda f: (f.to_rate, -f.rated_weight_share, *_title_key(f)))
+    return FitList(tuple(ranked), tuple(unranked))
+
+
+def _title_key(fit: RoleFit):
+    return (fit.title.casefold(), fit.title, fit.slug)
+
+
+def role_fit(latest_ratings: Mapping[str, int], roles: Iterable[RoleSpec], *, min_shared: int = 1) -> FitList:
+    """Every role sharing at least `min_shared` rated skills, split into ranked and unranked.
+
+    Readiness is over all of a role's skills, an unrated skill counting as rating 0. A role is
+    ranked only when the rated skills carry at least half of its total weight; ranked best first:
+    readiness, rated weight share, shared (all largest first), then title. The others are listed
+    apart, fewest skills left to rate first.
     """
     for slug, rating in latest_ratings.items():
         _check_level("rating", slug, rating, MIN_RATING, MAX_RATING)
     fits = []
     for role in roles:
-        shared = sum(1 for spec in role.skills if spec.slug in latest_ratings)
-        if not role.skills or shared < min_shared:
-            continue
-        results = evaluate_all(
-            SkillInput(
-                slug=spec.slug,
-                name=spec.name,
-                kind=spec.kind,
-                target=spec.target,
-                weight=spec.weight,
-                rating=latest_ratings.get(spec.slug, 0),
-            )
-            for spec in role.skills
+        sums = role_sums(latest_ratings, role)
+        if role.skills and sums.shared >= min_shared:
+            fits.append(_one_role_fit(latest_ratings, role, sums))
+    return _fit_lists(fits)
+
+
+def _one_role_fit(latest_ratings: Mapping[str, int], role: RoleSpec, sums: "RoleSums") -> RoleFit:
+    """The reference arithmetic: Fractions over the role's full skill list."""
+    results = evaluate_all(
+        SkillInput(
+            slug=spec.slug,
+            name=spec.name,
+            kind=spec.kind,
+            target=spec.target,
+            weight=spec.weight,
+            rating=latest_ratings.get(spec.slug, 0),
         )
-        fits.append(
-            RoleFit(
-                slug=role.slug,
-                title=role.title,
-                readiness=readiness_of(results),
-                shared=shared,
-                total=len(results),
-                meets_required_bar=meets_required_bar(results),
-            )
-        )
-    return sorted(fits, key=lambda f: (-f.readiness, -f.shared, f.title.casefold(), f.title, f.slug))
+        for spec in role.skills
+    )
+    return RoleFit(
+        slug=role.slug,
+        title=role.title,
+        readiness=readiness_of(results),
+        shared=sums.shared,
+        total=len(results),
+        meets_required_bar=meets_required_bar(results),
+        rated_weight_share=Fraction(sums.rated_weight, sums.weight),
+        to_rate=skills_to_rate(sums.rated_weight, sums.weight, sums.unrated),
+    )
 
 
 # Role fit at scale: the same numbers from whole-number sums, which a database can add up.
@@ -483,11 +617,14 @@ class RoleSums:
     shared: int  # its skills the person rated
     covered: int  # Σ coverage_units over the rated ones
     required_met: int  # its required skills rated at or above target
+    rated_weight: int = 0  # Σ W over the rated ones
+    unrated: tuple[tuple[int, int], ...] = ()  # (W, how many) of its unrated skills, heaviest first
 
 
 def role_sums(latest_ratings: Mapping[str, int], role: RoleSpec) -> RoleSums:
     """The sums of one role, from its full skill list (the reference for what a database adds up)."""
-    weight = covered = shared = required = required_met = 0
+    weight = covered = shared = required = required_met = rated_weight = 0
+    unrated: dict[int, int] = {}
     for spec in role.skills:
         hundredths = _exact_weight(spec.slug, spec.weight) * 100
         if hundredths.denominator != 1:
@@ -499,14 +636,28 @@ def role_sums(latest_ratings: Mapping[str, int], role: RoleSpec) -> RoleSums:
         if spec.slug in latest_ratings:
             rating = latest_ratings[spec.slug]
             shared += 1
+            rated_weight += units
             covered += coverage_units(units, rating, target)
             required_met += spec.kind == REQUIRED and rating >= target
-    return RoleSums(role.slug, role.title, len(role.skills), required, weight, shared, covered, required_met)
+        else:
+            unrated[units] = unrated.get(units, 0) + 1
+    return RoleSums(
+        role.slug,
+        role.title,
+        len(role.skills),
+        required,
+        weight,
+        shared,
+        covered,
+        required_met,
+        rated_weight,
+        tuple(sorted(unrated.items(), reverse=True)),
+    )
 
 
-def role_fit_from_sums(roles: Iterable[RoleSums], *, min_shared: int = 3) -> list[RoleFit]:
-    """`role_fit` from per-role sums: the same readiness, bar and order, in integer arithmetic."""
-    fits = [
+def role_fit_from_sums(roles: Iterable[RoleSums], *, min_shared: int = 1) -> FitList:
+    """`role_fit` from per-role sums: the same readiness, bar, split and order, in integer arithmetic."""
+    return _fit_lists(
         RoleFit(
             slug=role.slug,
             title=role.title,
@@ -514,8 +665,9 @@ def role_fit_from_sums(roles: Iterable[RoleSums], *, min_shared: int = 3) -> lis
             shared=role.shared,
             total=role.total,
             meets_required_bar=role.required_met == role.required,
+            rated_weight_share=Fraction(role.rated_weight, role.weight),
+            to_rate=skills_to_rate(role.rated_weight, role.weight, role.unrated),
         )
         for role in roles
         if role.total and role.shared >= min_shared and role.weight > 0
-    ]
-    return sorted(fits, key=lambda f: (-f.readiness, -f.shared, f.title.casefold(), f.title, f.slug))
+    )
