@@ -8,11 +8,18 @@ from django.db.models import Prefetch
 
 from roles.models import Certification, Course, RoleSkill, TransitionPath
 
-SNAPSHOT_VERSION = 1
+# 2: each offering skill carries the level the offering brings a learner to, in the offering's own
+# skill order; next steps are {"text", "skill"} like suggestions (issue #15). Version 1 snapshots
+# (slugs only, plain next-step texts) are still read: see reports.scoring_inputs.
+SNAPSHOT_VERSION = 2
 
 
-def _offering_skill_slugs(offering):
-    return sorted(s.slug for s in offering.skills.all())
+def _offering_skills(offering):
+    """[{"slug", "level"}] in the offering's own order (its through model's `order`)."""
+    links = getattr(offering, "skill_links", None)
+    if links is None:  # before the through model with levels (roles: CourseSkill/CertificationSkill)
+        return sorted(s.slug for s in offering.skills.all())
+    return [{"slug": link.skill.slug, "level": link.level} for link in links.all()]
 
 
 def build_snapshot(*, role, ratings):
@@ -66,7 +73,7 @@ def build_snapshot(*, role, ratings):
                 "provider": c.provider,
                 "url": c.url,
                 "description": c.description,
-                "skills": _offering_skill_slugs(c),
+                "skills": _offering_skills(c),
                 "recommended": c.pk in recommended_courses,
             }
             for c in courses
@@ -78,7 +85,7 @@ def build_snapshot(*, role, ratings):
                 "provider": c.issuer,
                 "url": c.url,
                 "description": c.description,
-                "skills": _offering_skill_slugs(c),
+                "skills": _offering_skills(c),
                 "recommended": c.pk in recommended_certs,
             }
             for c in certifications
@@ -87,7 +94,11 @@ def build_snapshot(*, role, ratings):
             {"text": s.text, "skill": s.skill.slug if s.skill_id and s.skill.slug in role_skill_slugs else None}
             for s in role.suggestions.select_related("skill").order_by("order", "id")
         ],
-        "next_steps": list(role.next_steps.order_by("order", "id").values_list("text", flat=True)),
+        # A next step is tied to no skill (the guide's model has none), so every one is shown.
+        "next_steps": [
+            {"text": text, "skill": None}
+            for text in role.next_steps.order_by("order", "id").values_list("text", flat=True)
+        ],
         "transition_paths": [
             {
                 "from_role": p.from_role.slug,

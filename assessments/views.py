@@ -22,10 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from careerpath.pagecache import cached_page
 from roles.levels import scale as level_scale
-from roles.models import Role, RoleSkill
+from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 
 from . import scoring, services
-from .fit import role_fit_for
+from .explain import worked_example
+from .fit import fit_data, role_fit_for
 from .forms import (
     PlanItemForm,
     RateForm,
@@ -426,10 +427,19 @@ def _dashboard_context(user):
 # --- report ------------------------------------------------------------------------------
 
 
-def _report_context(assessment, *, shared=False):
+def _report_context(assessment, *, share_link=None):
+    """What the report body shows. A shared report shows the owner's current role and evidence
+    notes only when the owner ticked them on the share link."""
     report = report_for(assessment)
-    context = {"assessment": assessment, "report": report, "shared": shared, "scale": level_scale()}
-    if assessment.current_role_id:
+    shared = share_link is not None
+    context = {
+        "assessment": assessment,
+        "report": report,
+        "shared": shared,
+        "scale": level_scale(),
+        "show_evidence": not shared or share_link.include_evidence,
+    }
+    if assessment.current_role_id and (not shared or share_link.include_current_role):
         context["current_role"] = assessment.current_role
         context["transition_path"] = report.transition_path_from(assessment.current_role.slug)
     return context
@@ -456,7 +466,9 @@ def _report_page_context(request, pk):
     if earlier is not None:
         context["earlier"] = earlier
         context["progress"] = scoring.progress(report_for(earlier).scored, context["report"].scored)
-    context["fits"] = role_fit_for(request.user)[:5]
+    fits = role_fit_for(request.user)
+    context["fits"] = fits.ranked[:5]
+    context["unranked_count"] = len(fits.unranked)
     context["share_links"] = assessment.share_links.active()
     context["plan"] = Plan.objects.filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
@@ -516,6 +528,29 @@ def role_fit(request):
     )
 
 
+@never_cache
+@login_required
+@require_GET
+def role_fit_json(request):
+    """Role fit as JSON: {"ranked": [...], "unranked": [...]} (docs/report-format.md)."""
+    return JsonResponse(fit_data(role_fit_for(request.user)), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def how_scored(request):
+    """How the gap report is scored, with one worked example computed by the scoring code itself."""
+    return render(
+        request,
+        "assessments/scoring.html",
+        {
+            "example": worked_example(),
+            "default_weights": {kind.label: weight for kind, weight in DEFAULT_WEIGHTS.items()},
+            "course_limit": scoring.COURSE_LIMIT,
+            "certification_limit": scoring.CERTIFICATION_LIMIT,
+        },
+    )
+
+
 # --- sharing -----------------------------------------------------------------------------
 
 
@@ -560,7 +595,7 @@ def shared_report(request, token):
         token=token,
         assessment__status=Assessment.Status.SUBMITTED,
     )
-    context = _report_context(link.assessment, shared=True)
+    context = _report_context(link.assessment, share_link=link)
     context["share_link"] = link
     if link.include_plan:
         context["plan"] = Plan.objects.filter(assessment=link.assessment).prefetch_related("items").first()

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -40,11 +41,23 @@ def get_json(client, assessment):
     return json.loads(response.content)
 
 
-def test_report_headline_shows_readiness_and_a_plain_verdict(alice_client, report):
+def readiness_figures(body):
+    return {
+        name: re.search(rf'data-testid="readiness-{name}">(\d+)<', body).group(1)
+        for name in ("overall", "required", "differentiating")
+    }
+
+
+def test_report_opens_with_a_plain_verdict_then_whole_percentages(alice_client, report):
     body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+
     # required: (1/3 + 1 + 0) / 3 = 44.4; differentiating: 100; overall: (1/3+1+0+0.5)/3.5 = 52.4
-    assert "44.4" in body and "100.0" in body and "52.4" in body
-    assert "2 required skills below target." in body
+    assert readiness_figures(body) == {"overall": "52", "required": "44", "differentiating": "100"}
+    assert "52.4" not in body and "44.4" not in body
+    verdict = re.search(r'data-testid="verdict">([^<]*)<', body).group(1)
+    assert verdict == "Not yet: 2 of 3 required skills are below target."
+    assert body.index('data-testid="verdict"') < body.index('data-testid="readiness-overall"')
+    assert reverse("assessments:scoring") in body
 
 
 def test_report_lists_gaps_in_priority_order_with_next_level_and_help(alice_client, report, skills):
@@ -52,16 +65,20 @@ def test_report_lists_gaps_in_priority_order_with_next_level_and_help(alice_clie
     gaps = response.context["report"].gaps
     assert [g.slug for g in gaps] == [skills[2].slug, skills[0].slug]
     body = response.content.decode()
-    assert "Next level (1 — Awareness)" in body
-    assert "Pair on an incident review" in body
+    assert "Next level, 2 — Beginner:" in body  # skill 0, rated 1, has a suggestion
+    assert body.count("Pair on an incident review") == 1  # in its gap card, not again below
+    assert "General: write a design doc" in body
     assert "Cert Z" in body
 
 
-def test_report_has_an_svg_chart_with_a_table_alternative(alice_client, report, skills):
+def test_report_has_an_svg_chart_with_a_collapsed_table_alternative(alice_client, report, skills):
     body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
     assert "<svg" in body and 'role="img"' in body
-    assert body.count('class="chart-row') == 4
-    assert "The chart as a table" in body
+    assert body.count('class="chart-row') == 8  # a wide and a narrow layout, four skills each
+    assert f'data-skill="{skills[2].slug}" data-rating="0"' in body
+    assert body.count('data-testid="zero-mark"') == 2  # skill 2 is rated 0: a ring in each layout
+    assert '<details class="mb-4 chart-table" data-testid="full-table">' in body  # collapsed: no `open`
+    assert 'role="region" tabindex="0" aria-label="Every skill' in body
 
 
 def test_report_json_has_the_documented_shape(alice_client, report, skills):
@@ -79,7 +96,9 @@ def test_report_json_has_the_documented_shape(alice_client, report, skills):
     assert data["gaps"] == [skills[2].slug, skills[0].slug]
     assert data["strengths"] == [skills[3].slug, skills[1].slug]
     assert all({"title", "provider", "url", "covers"} <= set(c) for c in data["courses"])
-    assert data["certifications"][0]["title"] == "Cert Z" and data["certifications"][0]["covers"] == [skills[2].slug]
+    assert data["certifications"][0]["title"] == "Cert Z"
+    # A factory offering brings a learner to level 5 in each of its skills: here up to the target, 3.
+    assert data["certifications"][0]["covers"] == [{"skill": skills[2].slug, "from": 0, "to": 3}]
     assert data["suggestions"] == ["Pair on an incident review", "General: write a design doc"]
     assert data["plan"] is None
 
@@ -118,7 +137,7 @@ def test_editing_the_role_after_submission_leaves_every_export_unchanged(alice_c
 def test_meeting_every_required_skill_says_so(alice_client, alice, role):
     assessment = submitted_for(alice, role, level=5)
     body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
-    assert "You meet every required skill." in body
+    assert f"You meet the required bar for {role.title}." in body
     assert "No gaps" in body
 
 
@@ -201,22 +220,92 @@ def test_the_transition_path_from_the_current_role_is_shown(alice_client, alice,
     assert "From Analyst to" in body and "9 months" in body and "Learn to ship pipelines." in body
 
 
-def test_role_fit_lists_roles_sharing_three_rated_skills_best_first(alice_client, alice, role, skills):
+@pytest.fixture
+def cousins(skills):
+    """Close Cousin: three of the role's skills (all rated). Far Cousin: two of them and three
+    skills nobody rated, equal weights: 2/5 of its weight rated, so one more rating ranks it."""
     close = RoleFactory(title="Close Cousin")
     for s in skills[:3]:
         RoleSkillFactory(role=close, skill=s, target=2)
     far = RoleFactory(title="Far Cousin")
     for s in skills[:2]:
         RoleSkillFactory(role=far, skill=s, target=2)
+    for _ in range(3):
+        RoleSkillFactory(role=far, target=2)
+    return close, far
+
+
+def test_role_fit_ranks_roles_with_half_their_weight_rated_and_lists_the_rest_apart(alice_client, alice, role, cousins):
+    close, far = cousins
     submitted_for(alice, role, level=3)
+
     response = alice_client.get(reverse("assessments:fit"))
+
     fits = response.context["fits"]
-    titles = [f.title for f in fits]
-    assert "Close Cousin" in titles and "Far Cousin" not in titles
-    # Both at 100%: the role with more rated skills first.
-    assert titles == ["Data Wrangler", "Close Cousin"]
-    assert [f.shared for f in fits] == [4, 3]
-    assert reverse("assessments:start", args=[close.slug]) in response.content.decode()
+    # Both at 100%, all their weight rated: the role with more rated skills first.
+    assert [(f.title, f.shared) for f in fits.ranked] == [("Data Wrangler", 4), ("Close Cousin", 3)]
+    assert [(f.title, f.to_rate) for f in fits.unranked] == [("Far Cousin", 1)]
+    body = response.content.decode()
+    assert "Rate 1 more skill to compare" in body
+    assert "carrying 40% of its weight" in body
+    assert reverse("assessments:start", args=[close.slug]) in body
+
+
+def test_fit_json_gives_ranked_roles_in_order_and_the_unranked_apart(alice_client, alice, role, cousins):
+    close, far = cousins
+    submitted_for(alice, role, level=3)
+
+    response = alice_client.get(reverse("assessments:fit_json"))
+
+    assert response["Content-Type"].startswith("application/json")
+    data = response.json()
+    assert data == {
+        "ranked": [
+            {
+                "slug": role.slug,
+                "title": "Data Wrangler",
+                "readiness": 100.0,
+                "rated_weight_share": 1.0,
+                "rated": 4,
+                "total": 4,
+            },
+            {
+                "slug": close.slug,
+                "title": "Close Cousin",
+                "readiness": 100.0,
+                "rated_weight_share": 1.0,
+                "rated": 3,
+                "total": 3,
+            },
+        ],
+        "unranked": [
+            {
+                "slug": far.slug,
+                "title": "Far Cousin",
+                "readiness": None,
+                "rated_weight_share": 0.4,
+                "rated": 2,
+                "total": 5,
+            }
+        ],
+    }
+
+
+def test_fit_json_needs_a_login(client):
+    response = client.get(reverse("assessments:fit_json"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_report_marks_its_own_role_in_role_fit_instead_of_offering_to_assess_it(alice_client, alice, role, cousins):
+    close, _ = cousins
+    assessment = submitted_for(alice, role, level=3)
+
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+
+    fit = body[body.index('data-testid="role-fit"') :]
+    assert 'data-testid="this-report"' in fit
+    assert reverse("assessments:start", args=[role.slug]) not in fit
+    assert reverse("assessments:start", args=[close.slug]) in fit
 
 
 def test_role_fit_from_rated_skills_and_sql_totals_equals_the_full_computation(alice, role, skills):
@@ -262,11 +351,11 @@ def test_role_fit_follows_role_content_changes_at_once(alice, role, skills):
     from assessments.fit import role_fit_for
 
     submitted_for(alice, role, level=2)
-    before = role_fit_for(alice)
+    before = role_fit_for(alice).ranked
     assert [(f.slug, f.total) for f in before] == [(role.slug, 4)]
 
     RoleSkillFactory(role=role, target=3)  # a new skill nobody has rated: readiness drops
-    after = role_fit_for(alice)
+    after = role_fit_for(alice).ranked
 
     assert [(f.slug, f.total) for f in after] == [(role.slug, 5)]
     assert after[0].readiness < before[0].readiness
