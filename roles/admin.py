@@ -10,7 +10,9 @@ from .models import (
     FAQ,
     CareerMove,
     Certification,
+    CertificationSkill,
     Course,
+    CourseSkill,
     DevelopmentSuggestion,
     Family,
     HiringCompany,
@@ -239,12 +241,36 @@ class SkillAdmin(admin.ModelAdmin):
         return skill.role_count
 
 
+class CourseSkillInline(admin.TabularInline):
+    model = CourseSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "level", "order"]
+    verbose_name = "skill taught"
+    verbose_name_plural = "skills taught (and the level a learner reaches)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("course", "skill")
+
+
+class CertificationSkillInline(admin.TabularInline):
+    model = CertificationSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "level", "order"]
+    verbose_name = "skill covered"
+    verbose_name_plural = "skills covered (and the level a holder has shown)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("certification", "skill")
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "provider", "url"]
     search_fields = ["title", "slug", "provider"]
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ["skills"]
+    inlines = [CourseSkillInline]
 
 
 @admin.register(Certification)
@@ -252,7 +278,7 @@ class CertificationAdmin(admin.ModelAdmin):
     list_display = ["name", "issuer", "url"]
     search_fields = ["name", "slug", "issuer"]
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ["skills"]
+    inlines = [CertificationSkillInline]
 
 
 # Transition paths, with their artifacts -----------------------------------------------------------

@@ -25,6 +25,8 @@ class RolesConfig(AppConfig):
             models.SalaryBand,
             models.Course,
             models.Certification,
+            models.CourseSkill,
+            models.CertificationSkill,
             models.RoleCourse,
             models.RoleCertification,
             models.HiringCompany,
