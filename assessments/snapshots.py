@@ -6,7 +6,7 @@ A submitted report reads only this, so later edits to the role never change it.
 
 from django.db.models import Prefetch
 
-from roles.models import Certification, Course, RoleSkill, TransitionPath
+from roles.models import Certification, CertificationSkill, Course, CourseSkill, RoleSkill, TransitionPath
 
 # 2: each offering skill carries the level the offering brings a learner to, in the offering's own
 # skill order; next steps are {"text", "skill"} like suggestions (issue #15). Version 1 snapshots
@@ -15,11 +15,12 @@ SNAPSHOT_VERSION = 2
 
 
 def _offering_skills(offering):
-    """[{"slug", "level"}] in the offering's own order (its through model's `order`)."""
-    links = getattr(offering, "skill_links", None)
-    if links is None:  # before the through model with levels (roles: CourseSkill/CertificationSkill)
-        return sorted(s.slug for s in offering.skills.all())
-    return [{"slug": link.skill.slug, "level": link.level} for link in links.all()]
+    """[{"slug", "level"}] in the offering's own order (its through model's `order`), prefetched."""
+    return [{"slug": link.skill.slug, "level": link.level} for link in offering.skill_links.all()]
+
+
+def _skill_links(model):
+    return Prefetch("skill_links", queryset=model.objects.select_related("skill").order_by("order", "id"))
 
 
 def build_snapshot(*, role, ratings):
@@ -28,9 +29,17 @@ def build_snapshot(*, role, ratings):
     skill_ids = [rs.skill_id for rs in role_skills]
     recommended_courses = set(role.role_courses.values_list("course_id", flat=True))
     recommended_certs = set(role.role_certifications.values_list("certification_id", flat=True))
-    courses = Course.objects.filter(skills__in=skill_ids).distinct().prefetch_related("skills").order_by("title", "id")
+    courses = (
+        Course.objects.filter(skills__in=skill_ids)
+        .distinct()
+        .prefetch_related(_skill_links(CourseSkill))
+        .order_by("title", "id")
+    )
     certifications = (
-        Certification.objects.filter(skills__in=skill_ids).distinct().prefetch_related("skills").order_by("name", "id")
+        Certification.objects.filter(skills__in=skill_ids)
+        .distinct()
+        .prefetch_related(_skill_links(CertificationSkill))
+        .order_by("name", "id")
     )
     paths = (
         TransitionPath.objects.filter(role=role)

@@ -97,10 +97,65 @@ def test_report_json_has_the_documented_shape(alice_client, report, skills):
     assert data["strengths"] == [skills[3].slug, skills[1].slug]
     assert all({"title", "provider", "url", "covers"} <= set(c) for c in data["courses"])
     assert data["certifications"][0]["title"] == "Cert Z"
-    # A factory offering brings a learner to level 5 in each of its skills: here up to the target, 3.
+    # The factory's certification brings a learner to level 3 in skill 2 (rated 0, target 3).
     assert data["certifications"][0]["covers"] == [{"skill": skills[2].slug, "from": 0, "to": 3}]
     assert data["suggestions"] == ["Pair on an incident review", "General: write a design doc"]
     assert data["plan"] is None
+
+
+def test_a_course_that_only_partly_closes_a_gap_says_how_far_it_goes(alice_client, alice, role, skills):
+    CourseFactory(title="Wrangling Basics", skills=[(skills[2], 2), (skills[0], 2)])
+    CertificationFactory(name="Wrangling Pro", skills=[(skills[2], 3)])
+    assessment = submitted_for(
+        alice, role, levels={skills[0].slug: 1, skills[1].slug: 3, skills[2].slug: 0, skills[3].slug: 4}
+    )
+
+    data = get_json(alice_client, assessment)
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+
+    basics = next(c for c in data["courses"] if c["title"] == "Wrangling Basics")
+    # In the course's own skill order: skill 2 from 0 to 2 (of 3), skill 0 from 1 to 2 (of 3).
+    assert basics["covers"] == [
+        {"skill": skills[2].slug, "from": 0, "to": 2},
+        {"skill": skills[0].slug, "from": 1, "to": 2},
+    ]
+    assert data["certifications"][0]["covers"] == [{"skill": skills[2].slug, "from": 0, "to": 3}]
+    assert f'{skills[2].name} <span class="cover-line">0 → 2 of 3</span>' in body
+    assert "Closes" not in body
+    # The certification is listed as a certification, never under "Learn it with".
+    card = body[body.index(f'<li class="col" data-skill="{skills[2].slug}"') :]
+    card = card[: card.index("</li>\n      \n        <li") if "</li>\n      \n        <li" in card else len(card)]
+    learn = card[card.index("Learn it with") : card.index("Certify it with")]
+    assert "Wrangling Basics" in learn and "Wrangling Pro" not in learn
+    assert "Wrangling Pro" in card[card.index("Certify it with") :]
+
+
+def test_a_gap_with_nothing_in_the_catalogue_gets_its_next_level_as_an_action(alice_client, alice, role, skills):
+    # The role's two courses teach skills 0 and 1; nothing teaches skill 2.
+    assessment = submitted_for(alice, role, levels={skills[2].slug: 1})
+
+    response = alice_client.get(reverse("assessments:report", args=[assessment.pk]))
+
+    [gap] = response.context["report"].gaps
+    assert gap.slug == skills[2].slug and not gap.has_catalogue_help
+    body = response.content.decode()
+    assert 'data-testid="next-level-action"' in body
+    assert f"What each level of {skills[2].name} looks like" in body
+    assert reverse("roles:skill", args=[skills[2].slug]) in body
+
+
+def test_the_owner_sees_each_evidence_note(alice_client, alice, role, skills):
+    from assessments import services
+
+    draft = draft_for(alice, role, {s.slug: 3 for s in skills})
+    services.save_rating(assessment=draft, skill=skills[0], level=1, evidence="Ran two incident reviews")
+    services.save_rating(assessment=draft, skill=skills[1], level=4, evidence="Led the Q3 pipeline rewrite")
+    services.submit_assessment(assessment=draft)
+
+    body = alice_client.get(reverse("assessments:report", args=[draft.pk])).content.decode()
+
+    assert "Ran two incident reviews" in body  # a gap
+    assert "Led the Q3 pipeline rewrite" in body  # a strength
 
 
 def test_report_csv_has_one_row_per_skill(alice_client, report, skills):
@@ -180,6 +235,48 @@ def test_share_link_create_use_and_revoke(alice_client, client, report):
     assert client.get(link.get_absolute_url()).status_code == 404
 
 
+@pytest.fixture
+def report_with_notes(alice, role, skills):
+    from assessments import services
+
+    current = RoleFactory(title="Night Auditor")
+    draft = draft_for(alice, role, {s.slug: 3 for s in skills})
+    services.save_rating(assessment=draft, skill=skills[0], level=1, evidence="Ran two incident reviews")
+    services.submit_assessment(assessment=draft, current_role=current)
+    return draft
+
+
+@pytest.mark.parametrize(
+    ("ticks", "sees_role", "sees_evidence"),
+    [({}, False, False), ({"include_current_role": "on"}, True, False), ({"include_evidence": "on"}, False, True)],
+)
+def test_a_shared_report_shows_the_current_role_and_evidence_only_when_ticked(
+    alice_client, client, report_with_notes, ticks, sees_role, sees_evidence
+):
+    response = alice_client.post(
+        reverse("assessments:shares", args=[report_with_notes.pk]), {"display_name": "Sam K.", **ticks}
+    )
+    assert response.status_code == 302
+    link = ShareLink.objects.get(assessment=report_with_notes)
+    assert (link.include_current_role, link.include_evidence) == (sees_role, sees_evidence)
+
+    body = client.get(link.get_absolute_url()).content.decode()
+
+    assert ("Night Auditor" in body) is sees_role
+    assert ("Ran two incident reviews" in body) is sees_evidence
+    shares_page = alice_client.get(reverse("assessments:shares", args=[report_with_notes.pk])).content.decode()
+    includes = re.search(r'data-testid="share-includes">([^<]*)<', shares_page).group(1)
+    assert ("your current role" in includes) is sees_role
+    assert ("your evidence notes" in includes) is sees_evidence
+
+
+def test_the_owner_sees_her_current_role_and_evidence_on_her_own_report(alice_client, report_with_notes):
+    body = alice_client.get(reverse("assessments:report", args=[report_with_notes.pk])).content.decode()
+
+    assert "From Night Auditor to" in body
+    assert "Ran two incident reviews" in body
+
+
 def test_a_wrong_share_token_is_404(client, report):
     ShareLink.objects.create(assessment=report, display_name="Sam")
     assert client.get(reverse("assessments:shared", args=["not-the-token"])).status_code == 404
@@ -210,6 +307,21 @@ def test_a_second_report_shows_progress_since_the_first(alice_client, alice, rol
     assert progress.readiness_after > progress.readiness_before
     assert [c.change for c in progress.skills] == [2, 2, 2, 2]  # every skill went from 1 to 3
     assert "Progress since" in response.content.decode()
+
+
+def test_progress_lists_only_the_skills_that_changed_and_counts_the_rest(alice_client, alice, role, skills):
+    submitted_for(alice, role, level=2)
+    later = submitted_for(
+        alice, role, levels={skills[0].slug: 4, skills[1].slug: 2, skills[2].slug: 2, skills[3].slug: 1}
+    )
+
+    body = alice_client.get(reverse("assessments:report", args=[later.pk])).content.decode()
+
+    details = body[body.index('data-testid="progress-details"') :]
+    details = details[: details.index("</details>")]
+    assert "2 skills changed; 2 unchanged" in details
+    assert f'data-skill="{skills[0].slug}"' in details and f'data-skill="{skills[3].slug}"' in details
+    assert f'data-skill="{skills[1].slug}"' not in details and f'data-skill="{skills[2].slug}"' not in details
 
 
 def test_the_transition_path_from_the_current_role_is_shown(alice_client, alice, role):
