@@ -5,6 +5,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from . import revision, services
+from .admin_filters import ContentHoleFilter
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
 from .models import (
     FAQ,
@@ -219,7 +220,7 @@ class FamilyAdmin(admin.ModelAdmin):
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "role_count"]
-    list_filter = ["category"]
+    list_filter = ["category", ContentHoleFilter]
     search_fields = ["name", "slug", "category"]
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = [
