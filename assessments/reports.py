@@ -254,8 +254,8 @@ def _for_skill(offerings, slug):
 # The chart, in SVG user units. Wide: the label left of the bar, one line per skill. Narrow (phones):
 # the label on its own line above the bar, in a viewBox about as wide as a phone, so text drawn at
 # 13 units shows at about 13 px.
-WIDE = {"label": 290, "bar": 400, "value": 80, "row": 24, "top": 22}
-NARROW = {"label": 0, "bar": 260, "value": 80, "row": 44, "top": 22}
+WIDE = {"label": 290, "bar": 400, "value": 80, "row": 19, "top": 22, "label_y": 14, "bar_y": 4, "bar_h": 11}
+NARROW = {"label": 0, "bar": 260, "value": 80, "row": 44, "top": 22, "label_y": 14, "bar_y": 20, "bar_h": 16}
 
 
 def _chart(skills, layout):
@@ -278,6 +278,7 @@ def _chart(skills, layout):
         "total_height": height + layout["top"] + 6,
         "width": layout["label"] + bar + layout["value"] + 20,
         "bar_x": layout["label"] + 10,
+        "bar_mid": layout["bar_h"] // 2,
         "ticks": [{"level": lvl, "x": round(bar * lvl / 5, 1)} for lvl in range(6)],
     }
 

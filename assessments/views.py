@@ -467,7 +467,7 @@ def _report_page_context(request, pk):
         context["earlier"] = earlier
         context["progress"] = scoring.progress(report_for(earlier).scored, context["report"].scored)
     fits = role_fit_for(request.user)
-    context["fits"] = fits.ranked[:5]
+    context["fits"] = fits.ranked[:3]
     context["unranked_count"] = len(fits.unranked)
     context["share_links"] = assessment.share_links.active()
     context["plan"] = Plan.objects.filter(assessment=assessment).first()
