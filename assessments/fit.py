@@ -2,7 +2,7 @@
 
 At scale a role has hundreds of skills and a person has rated a few hundred, shared by most roles,
 so nothing here loops over role skills in Python. Two aggregate queries give whole-number sums per
-role (`scoring.RoleSums`; weights in hundredths, coverage in sixtieths of a target, so the
+role (`scoring_fit.RoleSums`; weights in hundredths, coverage in sixtieths of a target, so the
 arithmetic is exact in SQL on PostgreSQL and SQLite alike):
 
 - each published role's totals (skills, required skills, Σ weight), cached per content revision;
@@ -13,7 +13,7 @@ arithmetic is exact in SQL on PostgreSQL and SQLite alike):
 A role is ranked only when its rated skills carry at least half its weight. For the others, a third
 query counts their unrated skills per weight, so "rate N more skills" can take the heaviest first.
 
-`scoring.role_fit_from_sums` then gives exactly what `scoring.role_fit` gives from the full skill
+`scoring_fit.role_fit_from_sums` then gives exactly what `scoring_fit.role_fit` gives from the full skill
 lists (a test checks the two agree), at a cost that does not grow with the roles' other skills.
 """
 
@@ -26,7 +26,7 @@ from django.db.models.functions import Least
 from roles.models import Role, RoleSkill, SkillKind
 from roles.stats import WEIGHT_HUNDREDTHS, skill_totals
 
-from . import scoring
+from . import scoring_fit
 from .services import latest_ratings
 from .stamps import user_stamp
 
@@ -57,7 +57,7 @@ def rated_sums(levels, *, min_shared=1):
         default=Value(0),
         output_field=IntegerField(),
     )
-    covered = WEIGHT_HUNDREDTHS * Least(rating, F("target")) * (Value(scoring.COVERAGE_UNIT) / F("target"))
+    covered = WEIGHT_HUNDREDTHS * Least(rating, F("target")) * (Value(scoring_fit.COVERAGE_UNIT) / F("target"))
     rows = (
         RoleSkill.objects.filter(role__is_published=True, skill_id__in=list(levels))
         .order_by()
@@ -93,10 +93,10 @@ def unrated_weights(role_ids, rated_skill_ids):
 
 
 def compute_role_fit(user, *, min_shared=1):
-    """The user's role fit (`scoring.FitList`): ranked roles, and the ones to rate more of."""
+    """The user's role fit (`scoring_fit.FitList`): ranked roles, and the ones to rate more of."""
     latest = latest_ratings(user=user)
     if not latest:
-        return scoring.FitList((), ())
+        return scoring_fit.FitList((), ())
     totals = role_totals()
     rated = rated_sums({skill_id: rating.level for skill_id, rating in latest.items()}, min_shared=min_shared)
     rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
@@ -108,7 +108,7 @@ def compute_role_fit(user, *, min_shared=1):
     for role_id, (shared, covered, required_met, rated_weight) in rated.items():
         slug, title, skills, required, weight = totals[role_id]
         sums.append(
-            scoring.RoleSums(
+            scoring_fit.RoleSums(
                 slug,
                 title,
                 skills,
@@ -121,7 +121,7 @@ def compute_role_fit(user, *, min_shared=1):
                 unrated.get(role_id, ()),
             )
         )
-    return scoring.role_fit_from_sums(sums, min_shared=min_shared)
+    return scoring_fit.role_fit_from_sums(sums, min_shared=min_shared)
 
 
 def fit_data(fits):

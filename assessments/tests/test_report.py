@@ -423,7 +423,7 @@ def test_the_report_marks_its_own_role_in_role_fit_instead_of_offering_to_assess
 def test_role_fit_from_rated_skills_and_sql_totals_equals_the_full_computation(alice, role, skills):
     from decimal import Decimal
 
-    from assessments import scoring
+    from assessments import scoring_fit as scoring
     from assessments.fit import compute_role_fit
 
     other = RoleFactory(title="Wide Role")

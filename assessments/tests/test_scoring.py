@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments import scoring
+from assessments import scoring, scoring_fit
 from assessments.scoring import (
     DIFFERENTIATING,
     REQUIRED,
@@ -21,8 +21,6 @@ from assessments.scoring import (
     OfferingInput,
     OfferingSkill,
     Pick,
-    RoleSkillSpec,
-    RoleSpec,
     SkillChange,
     SkillInput,
     SuggestionInput,
@@ -31,13 +29,17 @@ from assessments.scoring import (
     order_gaps,
     progress,
     readiness,
+    round_half_up,
+    score,
+    whole_percent,
+)
+from assessments.scoring_fit import (
+    RoleSkillSpec,
+    RoleSpec,
     role_fit,
     role_fit_from_sums,
     role_sums,
-    round_half_up,
-    score,
     skills_to_rate,
-    whole_percent,
 )
 
 
@@ -787,7 +789,7 @@ def test_role_fit_ties_on_readiness_broken_by_shared_then_title():
 def test_role_fit_from_whole_number_sums_matches_example_5():
     sums = [role_sums(EXAMPLE_5_RATINGS, r) for r in example_5_roles()]
 
-    assert sums[1] == scoring.RoleSums(
+    assert sums[1] == scoring_fit.RoleSums(
         "ml-engineer", "ML Engineer", 4, 2, 300, 3, 4 * 100 * 15 + 100 * 20 + 2 * 50 * 20, 1, 250, ((50, 1),)
     )
     assert role_fit_from_sums(sums) == role_fit(EXAMPLE_5_RATINGS, example_5_roles())
@@ -973,9 +975,12 @@ def test_random_roles_keep_the_invariants(seed):
 # --- Purity -------------------------------------------------------------------------------
 
 
-def test_scoring_imports_only_the_standard_library():
-    tree = ast.parse(Path(scoring.__file__).read_text())
+@pytest.mark.parametrize("module", [scoring, scoring_fit])
+def test_scoring_imports_only_the_standard_library(module):
+    tree = ast.parse(Path(module.__file__).read_text())
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.level}
+    siblings = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level}
 
     assert {name.split(".")[0] for name in imported} <= sys.stdlib_module_names
+    assert siblings <= {"scoring"}  # role fit reuses the pure per-skill rules, nothing else
