@@ -10,8 +10,10 @@ arithmetic is exact in SQL on PostgreSQL and SQLite alike):
   target, and the required skills rated at or above target, the rating coming from a CASE over the
   user's levels.
 
-A role is ranked only when its rated skills carry at least half its weight. For the others, a third
-query counts their unrated skills per weight, so "rate N more skills" can take the heaviest first.
+A role is ranked only when its rated skills carry at least half its weight. For the others, "rate N
+more skills" takes the heaviest unrated skills first: their count per weight is the role's skills
+per weight (per content revision, roles.stats.weight_classes) less the rated ones per weight, which
+the rated-skills query gives by grouping on role and weight.
 
 `scoring_fit.role_fit_from_sums` then gives exactly what `scoring_fit.role_fit` gives from the full skill
 lists (a test checks the two agree), at a cost that does not grow with the roles' other skills.
@@ -24,7 +26,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Least
 
 from roles.models import Role, RoleSkill, SkillKind
-from roles.stats import WEIGHT_HUNDREDTHS, skill_totals
+from roles.stats import WEIGHT_HUNDREDTHS, skill_totals, weight_classes
 
 from . import scoring_fit
 from .services import latest_ratings
@@ -44,10 +46,11 @@ def role_totals():
 
 
 def rated_sums(levels, *, min_shared=1):
-    """{role_id: (shared, covered, required_met, rated weight)} for published roles sharing >=
-    min_shared rated skills.
+    """{role_id: (shared, covered, required_met, rated weight, {weight: rated skills})} for
+    published roles sharing >= min_shared rated skills.
 
-    `levels` is {skill_id: latest rating}. One grouped query over the rated role skills only.
+    `levels` is {skill_id: latest rating}. One query over the rated role skills only, grouped by
+    role and weight (a role's skills carry few distinct weights), added up per role here.
     """
     by_level = defaultdict(list)
     for skill_id, level in levels.items():
@@ -61,52 +64,50 @@ def rated_sums(levels, *, min_shared=1):
     rows = (
         RoleSkill.objects.filter(role__is_published=True, skill_id__in=list(levels))
         .order_by()
-        .values("role_id")
+        .annotate(w=WEIGHT_HUNDREDTHS)
+        .values("role_id", "w")
         .annotate(
             shared=Count("id"),
             covered=Sum(covered, output_field=IntegerField()),
             required_met=Count("id", filter=Q(kind=SkillKind.REQUIRED, target__lte=rating)),
-            rated_weight=Sum(WEIGHT_HUNDREDTHS, output_field=IntegerField()),
         )
-        .filter(shared__gte=min_shared)
-        .values_list("role_id", "shared", "covered", "required_met", "rated_weight")
+        .values_list("role_id", "w", "shared", "covered", "required_met")
     )
-    return {role_id: tuple(sums) for role_id, *sums in rows}
+    sums = {}
+    for role_id, weight, shared, covered_units, required_met in rows:
+        total = sums.setdefault(role_id, [0, 0, 0, 0, {}])
+        total[0] += shared
+        total[1] += covered_units
+        total[2] += required_met
+        total[3] += weight * shared
+        total[4][weight] = shared
+    return {role_id: tuple(total) for role_id, total in sums.items() if total[0] >= min_shared}
 
 
-def unrated_weights(role_ids, rated_skill_ids):
-    """{role_id: ((weight in hundredths, how many), …)} of the roles' unrated skills, heaviest first:
-    one grouped query (a role's skills take few distinct weights)."""
-    rows = (
-        RoleSkill.objects.filter(role_id__in=list(role_ids))
-        .exclude(skill_id__in=list(rated_skill_ids))
-        .order_by()
-        .annotate(w=WEIGHT_HUNDREDTHS)
-        .values("role_id", "w")
-        .annotate(n=Count("id"))
-        .values_list("role_id", "w", "n")
+def unrated_classes(all_classes, rated):
+    """(weight, how many) of a role's unrated skills, heaviest first: its classes less the rated ones."""
+    return tuple(
+        (weight, count - rated.get(weight, 0)) for weight, count in all_classes if count > rated.get(weight, 0)
     )
-    classes = defaultdict(list)
-    for role_id, weight, count in rows:
-        classes[role_id].append((weight, count))
-    return {role_id: tuple(sorted(pairs, reverse=True)) for role_id, pairs in classes.items()}
 
 
 def compute_role_fit(user, *, min_shared=1):
-    """The user's role fit (`scoring_fit.FitList`): ranked roles, and the ones to rate more of."""
+    """The user's role fit (`scoring_fit.FitList`): ranked roles, and the ones to rate more of.
+
+    Three queries cold (the latest ratings, the rated sums, the published roles), plus the
+    per-revision skill totals and weight classes when the content changed."""
     latest = latest_ratings(user=user)
     if not latest:
         return scoring_fit.FitList((), ())
     totals = role_totals()
+    classes = weight_classes()
     rated = rated_sums({skill_id: rating.level for skill_id, rating in latest.items()}, min_shared=min_shared)
-    rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
-    short = [
-        role_id for role_id, sums in rated.items() if 2 * sums[3] < totals[role_id][4]
-    ]  # less than half the weight rated
-    unrated = unrated_weights(short, latest) if short else {}
     sums = []
-    for role_id, (shared, covered, required_met, rated_weight) in rated.items():
+    for role_id, (shared, covered, required_met, rated_weight, rated_by_weight) in rated.items():
+        if role_id not in totals:  # published while the totals were read; the next revision has it
+            continue
         slug, title, skills, required, weight = totals[role_id]
+        ranked = 2 * rated_weight >= weight
         sums.append(
             scoring_fit.RoleSums(
                 slug,
@@ -118,7 +119,7 @@ def compute_role_fit(user, *, min_shared=1):
                 covered,
                 required_met,
                 rated_weight,
-                unrated.get(role_id, ()),
+                () if ranked else unrated_classes(classes.get(role_id, ()), rated_by_weight),
             )
         )
     return scoring_fit.role_fit_from_sums(sums, min_shared=min_shared)
