@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "adminsortable2",
     "accounts",
     "roles",
     "assessments",

@@ -1,8 +1,13 @@
-"""The editors' admin: a whole role guide on one page, and the shared skills, courses and certifications."""
+"""The editors' admin: a role page (its fields and skills), its sections page, and the shared skills, courses and certifications."""
 
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from . import revision, services
 from .admin_filters import ContentHoleFilter
@@ -35,8 +40,59 @@ from .models import (
 # Inlines of the role page -------------------------------------------------------------------------
 
 
-class RoleInline(admin.TabularInline):
+class RowAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, labelling a row's current choice from the object the inline
+    already fetched (`select_related`); Django's own widget looks it up again, one query per row."""
+
+    row_choice = None  # set per row by `LabelledRowsMixin`
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.row_choice
+        if chosen is None or {str(v) for v in value if v not in ("", None)} != {str(chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LabelledRowsMixin:
+    """Each input of a tabular inline gets an accessible name: its column header and its row.
+
+    A tabular inline shows field labels only as column headers, which screen readers do not tie
+    to the inputs below them; "Target — Senior ML Engineer: Python" says which cell is which."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = str(form.instance) if form.instance.pk else "new row"
+                cached = form.instance._state.fields_cache
+                for name, field in form.fields.items():
+                    field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
+                    if index is not None:
+                        # A tabular inline prints help text once, in the column header (from the
+                        # empty form), so a row's aria-describedby would point at nothing.
+                        field.help_text = ""
+                    inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+                    if isinstance(inner, RowAutocompleteSelect):
+                        inner.row_choice = cached.get(name)
+
+        return LabelledFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class RoleInline(LabelledRowsMixin, SortableTabularInline):
+    """A section of the role page: rows in their `order`, which editors change by dragging."""
+
     extra = 0
+    ordering = ["order", "id"]
     select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
 
     def get_queryset(self, request):
@@ -44,27 +100,31 @@ class RoleInline(admin.TabularInline):
 
 
 class RoleSkillInline(RoleInline):
+    """Compact rows: the note lives on the row's own page (the change link)."""
+
     model = RoleSkill
     form = RoleSkillAdminForm
     autocomplete_fields = ["skill"]
     select_related = ["skill"]
-    fields = ["skill", "kind", "target", "weight", "commonly_missing", "note", "order"]
+    fields = ["skill", "kind", "target", "weight", "commonly_missing"]
+    show_change_link = True
 
 
 class ResponsibilityInline(RoleInline):
     model = Responsibility
-    fields = ["section", "text", "order", "source"]
+    fields = ["section", "text", "source"]
 
 
 class DevelopmentSuggestionInline(RoleInline):
     model = DevelopmentSuggestion
     autocomplete_fields = ["skill"]
-    fields = ["text", "skill", "order", "source"]
+    select_related = ["skill"]
+    fields = ["text", "skill", "source"]
 
 
 class NextStepInline(RoleInline):
     model = NextStep
-    fields = ["text", "order", "source"]
+    fields = ["text", "source"]
 
 
 class CareerMoveInline(RoleInline):
@@ -72,14 +132,15 @@ class CareerMoveInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["to_role"]
     select_related = ["role", "to_role"]
-    fields = ["kind", "to_role", "note", "order", "source"]
+    fields = ["kind", "to_role", "note", "source"]
 
 
 class LadderLevelInline(RoleInline):
     model = LadderLevel
     fk_name = "role"
     autocomplete_fields = ["rung_role"]
-    fields = ["title", "years", "description", "rung_role", "order", "source"]
+    select_related = ["rung_role"]
+    fields = ["title", "years", "description", "rung_role", "source"]
 
 
 class TransitionPathInline(RoleInline):
@@ -87,55 +148,94 @@ class TransitionPathInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["from_role"]
     select_related = ["role", "from_role"]
-    fields = ["from_role", "typical_months", "gap", "order", "source"]
+    fields = ["from_role", "typical_months", "gap", "source"]
     show_change_link = True
 
 
 class SalaryBandInline(RoleInline):
     model = SalaryBand
     form = SalaryBandAdminForm
-    fields = ["level", "low", "high", "currency", "notes", "order", "source"]
+    fields = ["level", "low", "high", "currency", "notes", "source"]
 
 
 class RoleCourseInline(RoleInline):
     model = RoleCourse
     autocomplete_fields = ["course"]
     select_related = ["role", "course"]
-    fields = ["course", "order"]
+    fields = ["course"]
 
 
 class RoleCertificationInline(RoleInline):
     model = RoleCertification
     autocomplete_fields = ["certification"]
     select_related = ["role", "certification"]
-    fields = ["certification", "order"]
+    fields = ["certification"]
 
 
 class HiringCompanyInline(RoleInline):
     model = HiringCompany
-    fields = ["name", "order", "source"]
+    fields = ["name", "source"]
 
 
 class IndustrySectorInline(RoleInline):
     model = IndustrySector
-    fields = ["name", "order", "source"]
+    fields = ["name", "source"]
 
 
 class FAQInline(RoleInline):
     model = FAQ
-    fields = ["question", "answer", "order", "source"]
+    fields = ["question", "answer", "source"]
 
 
 class SourceInline(RoleInline):
     model = Source
-    fields = ["title", "detail", "url", "order"]
+    fields = ["title", "detail", "url"]
 
 
 # Roles --------------------------------------------------------------------------------------------
 
 
+class RoleSectionsAdmin(SortableAdminBase, admin.ModelAdmin):
+    """A role guide's sections on a page of their own (`admin:roles_role_sections`), so the role
+    page stays short: its fields and its skills. Not registered: RoleAdmin routes to it."""
+
+    fields = ["title", "back_to_role"]
+    readonly_fields = ["title", "back_to_role"]
+    inlines = [
+        ResponsibilityInline,
+        SalaryBandInline,
+        TransitionPathInline,
+        FAQInline,
+        DevelopmentSuggestionInline,
+        NextStepInline,
+        CareerMoveInline,
+        LadderLevelInline,
+        RoleCourseInline,
+        RoleCertificationInline,
+        HiringCompanyInline,
+        IndustrySectorInline,
+        SourceInline,
+    ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        role = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "title": f"The sections of {role}" if role else "Sections"}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, f"Saved the sections of {obj}.", messages.SUCCESS)
+        return redirect("admin:roles_role_change", obj.pk)
+
+    @admin.display(description="Role")
+    def back_to_role(self, role):
+        url = reverse("admin:roles_role_change", args=[role.pk])
+        return format_html('<a href="{}">Back to the role page (its fields and skills)</a>', url)
+
+
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
     form = RoleAdminForm
     list_display = ["title", "family", "is_published", "skill_count", "last_reviewed", "updated_at"]
     list_filter = ["is_published", "family", "is_entry_level"]
@@ -153,23 +253,32 @@ class RoleAdmin(admin.ModelAdmin):
         ("AI impact", {"fields": ["ai_impact_score", "ai_impact_label", "ai_impact_outlook"]}),
         ("Methodology", {"fields": ["methodology"]}),
     ]
-    inlines = [
-        RoleSkillInline,
-        ResponsibilityInline,
-        SalaryBandInline,
-        TransitionPathInline,
-        FAQInline,
-        DevelopmentSuggestionInline,
-        NextStepInline,
-        CareerMoveInline,
-        LadderLevelInline,
-        RoleCourseInline,
-        RoleCertificationInline,
-        HiringCompanyInline,
-        IndustrySectorInline,
-        SourceInline,
-    ]
+    readonly_fields = ["other_sections"]
+    inlines = [RoleSkillInline]
     actions = ["publish", "unpublish", "duplicate"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return [(None, {"fields": ["other_sections"]}), *self.fieldsets]
+
+    def get_urls(self):
+        sections = RoleSectionsAdmin(Role, self.admin_site)
+        return [
+            path(
+                "<path:object_id>/sections/",
+                self.admin_site.admin_view(sections.change_view),
+                name="roles_role_sections",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="The guide's other sections")
+    def other_sections(self, role):
+        url = reverse("admin:roles_role_sections", args=[role.pk])
+        return format_html(
+            '<a href="{}">Edit responsibilities, salary, ladder, transitions, courses, FAQ and sources</a>', url
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(skill_count=Count("role_skills"))
@@ -285,14 +394,15 @@ class CertificationAdmin(admin.ModelAdmin):
 # Transition paths, with their artifacts -----------------------------------------------------------
 
 
-class TransitionArtifactInline(admin.TabularInline):
+class TransitionArtifactInline(LabelledRowsMixin, SortableTabularInline):
     model = TransitionArtifact
     extra = 0
-    fields = ["text", "order"]
+    ordering = ["order", "id"]
+    fields = ["text"]
 
 
 @admin.register(TransitionPath)
-class TransitionPathAdmin(admin.ModelAdmin):
+class TransitionPathAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ["__str__", "role", "from_role", "typical_months"]
     list_select_related = ["role", "from_role"]
     search_fields = ["role__title", "from_role__title", "gap"]
@@ -314,8 +424,10 @@ class RoleRowAdmin(admin.ModelAdmin):
 class RoleSkillAdmin(RoleRowAdmin):
     form = RoleSkillAdminForm
     list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing"]
+    list_editable = ["kind", "target", "weight"]
     list_select_related = ["role", "skill"]
-    list_filter = ["kind", "target", "commonly_missing"]
+    list_filter = [("role", admin.RelatedOnlyFieldListFilter), "role__family", "kind", "target", "commonly_missing"]
+    list_per_page = 50
     search_fields = ["role__title", "skill__name"]
     autocomplete_fields = ["role", "skill"]
 
