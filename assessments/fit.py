@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Least
 
+from roles import revision
 from roles.models import Role, RoleSkill, SkillKind
 from roles.stats import WEIGHT_HUNDREDTHS, skill_totals, weight_classes
 
@@ -35,10 +36,10 @@ from .stamps import user_stamp
 CACHE_SECONDS = 60 * 60 * 24
 
 
-def role_totals():
+def role_totals(content_revision=None):
     """{role_id: (slug, title, skills, required skills, Σ weight in hundredths)} of published roles
     (their skill totals are cached per content revision, see roles.stats)."""
-    totals = skill_totals()
+    totals = skill_totals(content_revision)
     return {
         pk: (slug, title, totals[pk].skills, totals[pk].required, totals[pk].weight)
         for pk, slug, title in Role.objects.published().filter(pk__in=list(totals)).values_list("pk", "slug", "title")
@@ -99,15 +100,16 @@ def compute_role_fit(user, *, min_shared=1):
     latest = latest_ratings(user=user)
     if not latest:
         return scoring_fit.FitList((), ())
-    totals = role_totals()
-    classes = weight_classes()
+    content_revision = revision.current()
+    totals = role_totals(content_revision)
     rated = rated_sums({skill_id: rating.level for skill_id, rating in latest.items()}, min_shared=min_shared)
+    rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
+    short = {role_id for role_id, sums in rated.items() if 2 * sums[3] < totals[role_id][4]}
+    classes = weight_classes(content_revision) if short else {}
     sums = []
     for role_id, (shared, covered, required_met, rated_weight, rated_by_weight) in rated.items():
-        if role_id not in totals:  # published while the totals were read; the next revision has it
-            continue
         slug, title, skills, required, weight = totals[role_id]
-        ranked = 2 * rated_weight >= weight
+        ranked = role_id not in short
         sums.append(
             scoring_fit.RoleSums(
                 slug,
