@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("settings/", views.account_settings, name="settings"),
+    path("preferences/", views.preferences, name="preferences"),
     path("export/", views.export_my_data, name="export"),
     path("delete/", views.delete_account, name="delete"),
 ]

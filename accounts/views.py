@@ -15,12 +15,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from assessments.services import claim_session_drafts
 
-from .forms import DeleteAccountForm, SignupForm
-from .services import delete_user_account, export_user_data
+from .forms import DeleteAccountForm, PreferencesForm, SignupForm
+from .models import preferences_for, remember_in_session
+from .services import delete_user_account, export_user_data, save_preferences
+from .throttling import signup_throttled
 
 
 def _claim_visitor_drafts(request, user, session_key):
@@ -33,6 +35,8 @@ def _claim_visitor_drafts(request, user, session_key):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("assessments:dashboard")
+    if request.method == "POST" and (throttled := signup_throttled(request)):
+        return throttled
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -76,6 +80,7 @@ class LoginView(SafeNextMixin, auth_views.LoginView):
     def form_valid(self, form):
         session_key = self.request.session.session_key
         response = super().form_valid(form)
+        remember_in_session(self.request, preferences_for(form.get_user()))
         _claim_visitor_drafts(self.request, form.get_user(), session_key)
         return response
 
@@ -88,7 +93,20 @@ class LogoutView(SafeNextMixin, auth_views.LogoutView):
 @login_required
 @require_safe
 def account_settings(request):
-    return render(request, "accounts/settings.html")
+    form = PreferencesForm(instance=preferences_for(request.user))
+    return render(request, "accounts/settings.html", {"preferences_form": form})
+
+
+@login_required
+@require_POST
+def preferences(request):
+    form = PreferencesForm(request.POST, instance=preferences_for(request.user))
+    if not form.is_valid():  # a checkbox cannot be invalid; kept for any field added later
+        messages.error(request, "Not saved: check your preferences.")
+        return render(request, "accounts/settings.html", {"preferences_form": form}, status=400)
+    remember_in_session(request, save_preferences(user=request.user, **form.cleaned_data))
+    messages.success(request, "Preferences saved.")
+    return redirect("accounts:settings")
 
 
 @never_cache

@@ -21,19 +21,16 @@ lists (a test checks the two agree), at a cost that does not grow with the roles
 
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Least
 
-from roles import revision
+from careerpath.pagecache import cached_value, content_revision
 from roles.models import Role, RoleSkill, SkillKind
 from roles.stats import WEIGHT_HUNDREDTHS, skill_totals, weight_classes
 
 from . import scoring_fit
+from .owners import Owner
 from .services import latest_ratings
-from .stamps import user_stamp
-
-CACHE_SECONDS = 60 * 60 * 24
 
 
 def role_totals(content_revision=None):
@@ -100,12 +97,12 @@ def compute_role_fit(user, *, min_shared=1):
     latest = latest_ratings(user=user)
     if not latest:
         return scoring_fit.FitList((), ())
-    content_revision = revision.current()
-    totals = role_totals(content_revision)
+    current_revision = content_revision()
+    totals = role_totals(current_revision)
     rated = rated_sums({skill_id: rating.level for skill_id, rating in latest.items()}, min_shared=min_shared)
     rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
     short = {role_id for role_id, sums in rated.items() if 2 * sums[3] < totals[role_id][4]}
-    classes = weight_classes(content_revision) if short else {}
+    classes = weight_classes(current_revision) if short else {}
     sums = []
     for role_id, (shared, covered, required_met, rated_weight, rated_by_weight) in rated.items():
         slug, title, skills, required, weight = totals[role_id]
@@ -144,10 +141,12 @@ def fit_data(fits):
 
 
 def role_fit_for(user, *, min_shared=1):
-    """Cached per user under their stamp, which role content and any rating they give move."""
-    key = f"fit:{user.pk}:{min_shared}:{user_stamp(user)}"
-    fits = cache.get(key)
-    if fits is None:
-        fits = compute_role_fit(user, min_shared=min_shared)
-        cache.set(key, fits, timeout=CACHE_SECONDS)
-    return fits
+    """Cached per owner (any change of their data replaces the owner key) and content revision:
+    the report and the role-fit page both show it, and a cold computation at the benchmark's scale
+    costs 0.2-0.3 s (docs/performance.md)."""
+    return cached_value(
+        "role-fit",
+        (min_shared, content_revision()),
+        lambda: compute_role_fit(user, min_shared=min_shared),
+        owner_scope=Owner.coerce(user).scope,
+    )

@@ -151,13 +151,26 @@ class PlanItemForm(forms.ModelForm):
                 self.initial["own_action"] = current
 
     def clean(self):
+        """The action is exactly what the person gave: a recommendation, or the text they typed.
+
+        Typed text with no choice is their own action; a recommendation and typed text together is
+        ambiguous, so it is an error that keeps both on the page rather than dropping either."""
         cleaned = super().clean()
         choice = cleaned.get("choice")
-        if choice == OWN_ACTION:
-            if not cleaned.get("own_action") and "own_action" not in self.errors:
+        own = cleaned.get("own_action", "")
+        if "own_action" in self.errors:
+            return cleaned
+        if choice == OWN_ACTION or (not choice and own):
+            if not own:
                 self.add_error("own_action", "Describe your own action, or pick one of the recommendations.")
-            cleaned["action"] = cleaned.get("own_action", "")
+            cleaned["action"] = own
         elif choice:
+            if own:
+                self.add_error(
+                    "choice",
+                    "You chose a recommendation and typed your own action: keep one. Set the list to "
+                    "“My own action…” to keep what you typed, or clear the text to keep the recommendation.",
+                )
             cleaned["action"] = self.options[int(choice.removeprefix("opt-"))]
         else:
             cleaned["action"] = ""

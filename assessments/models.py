@@ -11,6 +11,8 @@ from django.utils import timezone
 from roles.levels import Level
 from roles.models import Role, Skill
 
+from .owners import owned
+
 EVIDENCE_MAX_LENGTH = 1000
 PLAN_ACTION_MAX_LENGTH = 500
 
@@ -22,8 +24,9 @@ class AssessmentQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=Assessment.Status.SUBMITTED)
 
-    def owned_by(self, user):
-        return self.filter(user=user)
+    def owned_by(self, owner):
+        """`owner`'s assessments: a user's, or a visitor session's (an `owners.Owner`)."""
+        return owned(self, owner)
 
 
 class Assessment(models.Model):
@@ -98,6 +101,11 @@ class Assessment(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class RatingQuerySet(models.QuerySet):
+    def owned_by(self, owner):
+        return owned(self, owner, "assessment__")
+
+
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="ratings")
@@ -113,6 +121,8 @@ class Rating(models.Model):
     )
     prefilled_at = models.DateTimeField(null=True, blank=True, help_text="When the carried-over rating was made.")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "id"]
@@ -136,6 +146,9 @@ def new_share_token():
 class ShareLinkQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
+
+    def owned_by(self, owner):
+        return owned(self, owner, "assessment__")
 
 
 class ShareLink(models.Model):
@@ -166,21 +179,39 @@ class ShareLink(models.Model):
         return self.revoked_at is None
 
 
-class Plan(models.Model):
-    """A development plan made from one submitted assessment's gaps."""
+class PlanQuerySet(models.QuerySet):
+    def owned_by(self, owner):
+        return owned(self, owner, "assessment__")
 
+
+class Plan(models.Model):
+    """A person's development plan for one role: one per person and role, kept across retakes.
+
+    `assessment` is the report the plan was last brought up to date with; a retake's report moves
+    it forward (services.create_plan), carrying the open items and their history along."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="plan")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="plan_one_per_user_and_role")]
 
     def __str__(self):
         return f"Plan for {self.assessment}"
 
     def get_absolute_url(self):
         return reverse("assessments:plan", kwargs={"pk": self.assessment_id})
+
+
+class PlanItemQuerySet(models.QuerySet):
+    def owned_by(self, owner):
+        return owned(self, owner, "plan__assessment__")
 
 
 class PlanItem(models.Model):
@@ -201,6 +232,8 @@ class PlanItem(models.Model):
     order = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PlanItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "order", "id"]
         constraints = [
@@ -218,3 +251,45 @@ class PlanItem(models.Model):
         return (
             self.target_date is not None and self.status != self.Status.DONE and self.target_date < timezone.localdate()
         )
+
+
+class OwnerKey(models.Model):
+    """The current key of an owner's cached pages (careerpath/pagecache.py): 'u<user id>' or
+    's<session key>'. Any write to the owner's rows replaces it in the same transaction, so every
+    process (whatever its cache) stops serving the old pages the moment the write commits, and
+    a deleted owner's row goes, leaving their cached pages unreadable."""
+
+    scope = models.CharField(max_length=64, primary_key=True)
+    key = models.BinaryField(max_length=32)
+
+    def __str__(self):
+        return self.scope
+
+
+class PlanItemEvent(models.Model):
+    """One line of a plan item's history: made, changed by its owner, carried into a retake, closed."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        EDITED = "edited", "Changed"
+        CARRIED = "carried", "Carried forward"
+        CLOSED = "closed", "Closed"
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    text = models.CharField(max_length=600)
+    assessment = models.ForeignKey(
+        Assessment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The report that caused the event, for events a report caused.",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "at", "id"]
+
+    def __str__(self):
+        return f"{self.item}: {self.text}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from careerpath.sql import table
 from roles.models import RoleSkill, Skill
 
+from . import owners
 from .models import Assessment, Rating
 from .snapshots import build_snapshot
 
@@ -30,6 +31,18 @@ class AlreadySubmitted(AssessmentError):
 class UnknownSkill(AssessmentError):
     def __init__(self):
         super().__init__("That skill is not part of this role.")
+
+
+class RoleNotOffered(AssessmentError):
+    def __init__(self):
+        super().__init__("This role is no longer offered, so its assessment cannot be started or continued.")
+
+
+def is_offered(*, published, user):
+    """Whether `user` (None for a visitor) may start or continue an assessment of a role that is
+    `published` or not: anyone while it is; staff also while it is not (the preview
+    `Role.objects.visible_to` gives them)."""
+    return published or (user is not None and user.is_authenticated and user.is_staff)
 
 
 class NotComplete(AssessmentError):
@@ -53,7 +66,7 @@ def _lock(assessment):
 def latest_ratings(*, user, exclude_assessment=None):
     """{skill_id: Rating} with the most recent rating the user gave each skill, in any assessment."""
     ratings = (
-        Rating.objects.filter(assessment__user=user)
+        Rating.objects.owned_by(user)
         .exclude(assessment=exclude_assessment)
         .order_by("skill_id", "-updated_at", "-id")
         .only("id", "skill_id", "level", "evidence", "updated_at", "prefilled_at")
@@ -92,10 +105,12 @@ def start_assessment(*, role, user=None, session_key="", retake_of=None):
     """Return the open draft of `role` for this user (or visitor session), creating it if needed.
 
     A new draft for a user is pre-filled with the most recent rating they gave each skill.
-    Returns (assessment, created).
+    Returns (assessment, created). Raises RoleNotOffered for an unpublished role (except for staff).
     """
     if user is None and not session_key:
         raise ValueError("A draft needs a user or a session.")
+    if not is_offered(published=role.is_published, user=user):
+        raise RoleNotOffered()
     owner = {"user": user} if user is not None else {"user": None, "session_key": session_key}
     existing = Assessment.objects.drafts().filter(role=role, **owner).first()
     if existing:
@@ -123,6 +138,7 @@ def _touch_draft(assessment, now):
     if not Assessment.objects.drafts().filter(pk=assessment.pk).update(updated_at=now):
         raise AlreadySubmitted()
     assessment.updated_at = now
+    owners.changed(owners.Owner.of_assessment(assessment))  # a bulk write: no signal says so
 
 
 def _upsert(assessment, ratings, now):
@@ -211,6 +227,7 @@ def confirm_prefilled(*, assessment):
         raise AlreadySubmitted()
     count = locked.ratings.filter(prefilled_at__isnull=False).update(prefilled_from=None, prefilled_at=None)
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    owners.changed(owners.Owner.of_assessment(locked))
     return count
 
 
@@ -232,6 +249,8 @@ def submit_assessment(*, assessment, current_role=None):
     if locked.is_submitted:
         return locked, False
     role = locked.role
+    if not is_offered(published=role.is_published, user=locked.user):
+        raise RoleNotOffered()  # the snapshot would freeze content that is no longer public
     ratings = current_ratings(locked)
     total = RoleSkill.objects.filter(role=role).count()
     if len(ratings) < total:
@@ -248,12 +267,29 @@ def submit_assessment(*, assessment, current_role=None):
 
 
 def retake_assessment(*, assessment):
-    """A new draft of the same role, pre-filled with the latest ratings (this report's included)."""
+    """A new draft of the same role, pre-filled with the latest ratings (this report's included).
+
+    Raises RoleNotOffered when the role has been unpublished since (staff may still retake it)."""
     return start_assessment(role=assessment.role, user=assessment.user, retake_of=assessment)
 
 
 @transaction.atomic
 def delete_assessment(*, assessment):
+    """Delete the assessment. A plan last brought up to date with it moves back to the person's
+    latest other report of the role, so deleting a report never deletes the plan's history."""
+    from .models import Plan
+
+    plan = Plan.objects.filter(assessment_id=assessment.pk).first()
+    if plan is not None:
+        earlier = (
+            Assessment.objects.submitted()
+            .filter(user_id=assessment.user_id, role_id=assessment.role_id)
+            .exclude(pk=assessment.pk)
+            .order_by("-submitted_at", "-id")
+            .first()
+        )
+        if earlier is not None:
+            Plan.objects.filter(pk=plan.pk).update(assessment=earlier, updated_at=timezone.now())
     assessment.delete()
 
 
@@ -287,50 +323,144 @@ def claim_session_drafts(*, session_key, user):
             )
         Assessment.objects.filter(pk=existing.pk).update(updated_at=timezone.now())
         draft.delete()
+    owners.changed(owners.Owner(session_key=session_key), user)
     return len(drafts)
 
 
 # --- development plans -------------------------------------------------------------------
 
 
-@transaction.atomic
-def create_plan(*, assessment):
-    """One plan per submitted assessment, with one item per gap in priority order.
-
-    Calling it again returns the existing plan unchanged. Returns (plan, created).
-    """
-    from .models import Plan, PlanItem
+def _plan_gaps(assessment):
+    """(gaps in priority order, {slug: skill id}, {slug: (rating, target)} of every scored skill)."""
     from .reports import build_report
 
+    report = build_report(assessment.snapshot)
+    slugs = {g.slug for g in report.gaps}
+    skill_ids = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "id"))
+    levels = {s.slug: (s.rating, s.target) for s in report.skills}
+    return [g for g in report.gaps if g.slug in skill_ids], skill_ids, levels
+
+
+def _report_date(assessment):
+    return f"{timezone.localtime(assessment.submitted_at):%-d %b %Y}"
+
+
+@transaction.atomic
+def create_plan(*, assessment):
+    """The person's one plan for the assessment's role, brought up to date with this report.
+
+    No plan yet: one item per gap in priority order. A plan made from an earlier report of the
+    role: open items are carried forward with their action, date, notes and status (their levels
+    updated); open items whose gap has closed are closed ("done: you now meet the target"); new
+    gaps get new items; every change is written to the item's history. A plan already made from
+    this report, or from a later one, is returned unchanged. Returns (plan, created).
+    """
+    from .models import Plan, PlanItem, PlanItemEvent
+
     locked = _lock(assessment)
-    if not locked.is_submitted:
+    if not locked.is_submitted or locked.user_id is None:
         raise AssessmentError("Submit the assessment first: a plan is made from its gap report.")
-    existing = Plan.objects.filter(assessment=locked).first()
-    if existing:
-        return existing, False
-    plan = Plan.objects.create(assessment=locked)
-    report = build_report(locked.snapshot)
-    skill_ids = dict(Skill.objects.filter(slug__in=[g.slug for g in report.gaps]).values_list("slug", "id"))
-    PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan,
-            skill_id=skill_ids[gap.slug],
-            skill_name=gap.name,
-            current_level=gap.rating,
-            target_level=gap.target,
-            order=position,
+    plan = Plan.objects.select_for_update().filter(user_id=locked.user_id, role_id=locked.role_id).first()
+    if plan is not None:
+        made_from = Assessment.objects.only("submitted_at").get(pk=plan.assessment_id)
+        if plan.assessment_id == locked.pk or made_from.submitted_at >= locked.submitted_at:
+            return plan, False
+    gaps, skill_ids, levels = _plan_gaps(locked)
+    when = _report_date(locked)
+    created = plan is None
+    if created:
+        plan = Plan.objects.create(user_id=locked.user_id, role_id=locked.role_id, assessment=locked)
+        existing = {}
+    else:
+        plan.assessment = locked
+        plan.save(update_fields=["assessment", "updated_at"])
+        existing = {item.skill_id: item for item in plan.items.all()}
+    events, new_items = [], []
+    gap_skill_ids = set()
+    for position, gap in enumerate(gaps):
+        skill_id = skill_ids[gap.slug]
+        gap_skill_ids.add(skill_id)
+        item = existing.get(skill_id)
+        if item is None:
+            item = PlanItem(
+                plan=plan,
+                skill_id=skill_id,
+                skill_name=gap.name,
+                current_level=gap.rating,
+                target_level=gap.target,
+                order=position,
+            )
+            new_items.append(item)
+            continue
+        if item.status == PlanItem.Status.DONE and (item.current_level, item.target_level) == (gap.rating, gap.target):
+            item.order = position
+            item.save(update_fields=["order", "updated_at"])
+            continue
+        text = f"Carried forward into your report of {when}: level {item.current_level} → {gap.rating}"
+        text += f", target {gap.target}." if gap.target == item.target_level else f", target now {gap.target}."
+        item.current_level, item.target_level, item.skill_name, item.order = gap.rating, gap.target, gap.name, position
+        item.save(update_fields=["current_level", "target_level", "skill_name", "order", "updated_at"])
+        events.append(PlanItemEvent(item=item, kind=PlanItemEvent.Kind.CARRIED, text=text, assessment=locked))
+    after = len(gaps)
+    for item in existing.values():
+        if item.skill_id in gap_skill_ids:
+            continue
+        item.order = after
+        after += 1
+        if item.status == PlanItem.Status.DONE:
+            item.save(update_fields=["order", "updated_at"])
+            continue
+        slug = Skill.objects.filter(pk=item.skill_id).values_list("slug", flat=True).first()
+        if slug in levels:
+            rating, target = levels[slug]
+            text = f"Done: you now meet the target (level {rating} of {target} in your report of {when})."
+        else:
+            text = f"Closed: the role no longer lists this skill (report of {when})."
+        item.status = PlanItem.Status.DONE
+        item.save(update_fields=["status", "order", "updated_at"])
+        events.append(PlanItemEvent(item=item, kind=PlanItemEvent.Kind.CLOSED, text=text, assessment=locked))
+    PlanItem.objects.bulk_create(new_items)
+    added = "Added from your report of" if created else "Added: a new gap in your report of"
+    events += [
+        PlanItemEvent(
+            item=item,
+            kind=PlanItemEvent.Kind.ADDED,
+            text=f"{added} {when} (level {item.current_level}, target {item.target_level}).",
+            assessment=locked,
         )
-        for position, gap in enumerate(report.gaps)
-        if gap.slug in skill_ids
-    )
-    return plan, True
+        for item in new_items
+    ]
+    PlanItemEvent.objects.bulk_create(events)
+    owners.changed(owners.Owner.of_assessment(locked))  # bulk writes send no model signal
+    return plan, created
+
+
+def _describe_changes(item, *, action, target_date, notes, status):
+    from .models import PlanItem
+
+    changes = []
+    if status != item.status:
+        changes.append(f"status {PlanItem.Status(item.status).label} → {PlanItem.Status(status).label}")
+    if action != item.action:
+        changes.append(f"action: {action}" if action else "action cleared")
+    if target_date != item.target_date:
+        changes.append(f"target date {target_date:%-d %b %Y}" if target_date else "target date cleared")
+    if notes != item.notes:
+        changes.append("notes edited")
+    text = "; ".join(changes)
+    return (text[:1].upper() + text[1:])[:590]
 
 
 @transaction.atomic
 def update_plan_item(*, item, action, target_date, notes, status):
+    from .models import PlanItemEvent
+
+    text = _describe_changes(item, action=action, target_date=target_date, notes=notes, status=status)
     item.action = action
     item.target_date = target_date
     item.notes = notes
     item.status = status
     item.save(update_fields=["action", "target_date", "notes", "status", "updated_at"])
+    if text:
+        PlanItemEvent.objects.create(item=item, kind=PlanItemEvent.Kind.EDITED, text=f"{text}.")
     return item

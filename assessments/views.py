@@ -9,11 +9,11 @@ import json
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,12 +21,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import show_targets_while_rating
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
 from roles.levels import scale as level_scale
 from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 
 from . import scoring, services
+from .calendar import plan_ics
+from .dashboard import dashboard_context
 from .explain import worked_example
 from .fit import fit_data, role_fit_for
 from .forms import (
@@ -39,43 +42,54 @@ from .forms import (
     level_field_name,
 )
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
-from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
+from .owners import Owner
+from .plans import finished_item_outcomes, item_histories, plan_for, plan_options
 from .reports import report_data, report_for, report_rows
-from .stamps import draft_stamp, report_stamp, user_stamp
-from .steps import build_steps, first_unrated_step
+from .steps import build_steps, first_unrated_step, step_states, time_left
 
-# --- scoping -----------------------------------------------------------------------------
-
-
-def _owner_filter(request):
-    if request.user.is_authenticated:
-        return Q(user=request.user)
-    key = request.session.session_key
-    if not key:
-        return None
-    return Q(user__isnull=True, session_key=key)
+# --- scoping: every read of an owned row goes through `<Model>.objects.owned_by` ------------------
 
 
-def get_assessment_or_404(request, pk, *, defer_snapshot=True, related=True):
+def get_assessment_or_404(request, pk, *, related=True):
     """The requester's own assessment (a visitor's: the one in their session), else 404.
 
-    `related=False` loads the assessment row alone (the autosave path needs only its ids).
+    `related=False` loads the assessment row alone (the autosave path needs only its ids), with
+    its role's `is_published` as `role_is_published`.
     """
-    owner = _owner_filter(request)
-    if owner is None:
-        raise Http404("No such assessment.")
-    qs = Assessment.objects.select_related("role", "role__family") if related else Assessment.objects.all()
-    if defer_snapshot:
-        qs = qs.defer("snapshot")
-    return get_object_or_404(qs.filter(owner), pk=pk)
+    qs = Assessment.objects.owned_by(Owner.of(request)).defer("snapshot")
+    if related:
+        qs = qs.select_related("role", "role__family")
+    else:
+        qs = qs.annotate(role_is_published=F("role__is_published"))
+    return get_object_or_404(qs, pk=pk)
 
 
-def get_submitted_or_404(request, pk):
-    if not request.user.is_authenticated:
-        raise Http404("No such report.")
-    return get_object_or_404(
-        Assessment.objects.submitted().select_related("role").defer("snapshot"), pk=pk, user=request.user
-    )
+def get_submitted_or_404(request, pk, *, snapshot=False):
+    """The requester's own submitted assessment (with its snapshot when asked), else 404."""
+    qs = Assessment.objects.owned_by(Owner.of(request)).submitted().select_related("role", "current_role")
+    return get_object_or_404(qs if snapshot else qs.defer("snapshot"), pk=pk)
+
+
+# --- a draft of a role that was unpublished -------------------------------------------------
+
+
+def _withdrawn(request, assessment):
+    """True when `assessment` is a draft of a role no longer offered to the requester: the role was
+    unpublished after the draft began, and the requester is not staff (staff keep their preview)."""
+    if not assessment.is_draft:
+        return False
+    # get_assessment_or_404(related=False) reads the flag with the row instead of the whole role
+    cached = Assessment.role.is_cached(assessment)
+    published = assessment.role.is_published if cached else assessment.role_is_published
+    user = request.user if request.user.is_authenticated else None
+    return not services.is_offered(published=published, user=user)
+
+
+def _withdrawn_page(request, assessment):
+    """The draft's own saved ratings, and nothing of the role's content since (410 Gone)."""
+    ratings = Rating.objects.filter(assessment=assessment).select_related("skill").order_by("skill__name", "id")
+    context = {"assessment": assessment, "ratings": ratings}
+    return render(request, "assessments/withdrawn.html", context, status=410)
 
 
 # --- taking ------------------------------------------------------------------------------
@@ -93,11 +107,15 @@ def _ratings_by_skill(assessment):
 def start(request, slug):
     role = get_object_or_404(Role.objects.visible_to(request.user), slug=slug)
     if request.user.is_authenticated:
-        assessment, created = services.start_assessment(role=role, user=request.user)
+        owner = {"user": request.user}
     else:
         if not request.session.session_key:
             request.session.save()
-        assessment, created = services.start_assessment(role=role, session_key=request.session.session_key)
+        owner = {"session_key": request.session.session_key}
+    try:
+        assessment, created = services.start_assessment(role=role, **owner)
+    except services.RoleNotOffered:
+        raise Http404("No such role.") from None  # unpublished a moment ago
     if not created:
         messages.info(request, "Welcome back: you are continuing your assessment where you left off.")
     return redirect("assessments:take", pk=assessment.pk)
@@ -110,6 +128,8 @@ def resume(request, pk):
     assessment = get_assessment_or_404(request, pk)
     if assessment.is_submitted:
         return redirect("assessments:report", pk=assessment.pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     steps = build_steps(_role_skills(assessment))
     number = first_unrated_step(steps, set(_ratings_by_skill(assessment)))
     if number is None:
@@ -128,15 +148,23 @@ def _plan_items_for(assessment, skill_ids):
     if assessment.user_id is None:
         return {}
     items = (
-        PlanItem.objects.filter(
-            plan__assessment__user_id=assessment.user_id,
-            plan__assessment__role_id=assessment.role_id,
-            skill_id__in=skill_ids,
-        )
+        PlanItem.objects.owned_by(Owner.of_assessment(assessment))
+        .filter(plan__assessment__role_id=assessment.role_id, skill_id__in=skill_ids)
         .exclude(plan__assessment=assessment)
         .order_by("plan__created_at", "id")
     )
     return {item.skill_id: item for item in items}  # the latest plan wins
+
+
+def _confirmed(ratings):
+    """The skills rated and confirmed (a carried-over rating still waits for its confirmation)."""
+    return {skill_id for skill_id, rating in ratings.items() if not rating.is_prefilled}
+
+
+def _to_do(role_skills, ratings):
+    """How many of the role's skills are still to rate or to confirm."""
+    confirmed = _confirmed(ratings)
+    return sum(1 for rs in role_skills if rs.skill_id not in confirmed)
 
 
 def _nudges(ratings):
@@ -166,7 +194,7 @@ class _Step(NamedTuple):
     page_context: Callable[[], dict]  # built only when the page is rendered
 
 
-def _step_context(assessment, number, *, data=None):
+def _step_context(assessment, number, *, data=None, show_targets=False):
     """The step's form, the steps, and a function giving the page's context.
 
     404 for a step number the role does not have; `data` binds the form (a POST)."""
@@ -186,7 +214,12 @@ def _step_context(assessment, number, *, data=None):
             initial[evidence_field_name(rs.skill)] = rating.evidence
     form = StepForm(data, role_skills=current.items, initial=initial)
     return _Step(
-        form, steps, lambda: _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+        form,
+        steps,
+        lambda: (
+            _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
+            | {"show_targets": show_targets}
+        ),
     )
 
 
@@ -206,50 +239,38 @@ def _step_page_context(assessment, steps, current, form, role_skills, ratings, n
     return {
         "assessment": assessment,
         "role": assessment.role,
-        "steps": steps,
+        "steps": step_states(steps, _confirmed(ratings), number),
         "step": current,
         "rows": rows,
         "form": form,
         "progress": _progress(role_skills, ratings),
+        "time_left": time_left(_to_do(role_skills, ratings)),
         "scale": level_scale(),
         "nudges": _nudges(ratings),
         "is_last": number == len(steps),
     }
 
 
-def _owner_args(request):
-    if request.user.is_authenticated:
-        return {"user": request.user}
-    return {"session_key": request.session.session_key}
-
-
-@never_cache
 @require_http_methods(["GET", "POST"])
+@cached_page(owner=True, content=True, timeout=settings.PAGE_CACHE_DRAFT_SECONDS)
 def step(request, pk, number):
-    """A step's GET is served whole from the cache under the draft's stamp (its last change, the
-    owner's plan items and the content revision: one query); a POST saves and moves on."""
-    if request.method == "GET":
-        stamp = draft_stamp(pk=pk, **_owner_args(request))
-        if stamp is None:
-            raise Http404("No such assessment.")
-        if not stamp.submitted:
-
-            def context():
-                assessment = get_assessment_or_404(request, pk)
-                return _step_context(assessment, number).page_context()
-
-            try:
-                return cached_page(request, f"step:{pk}:{number}:{stamp.digest}", "assessments/step.html", context)
-            except _NoSteps:
-                return redirect("assessments:review", pk=pk)
+    """Show a step (its GET is cached per owner and content revision); a POST saves and moves on."""
     assessment = get_assessment_or_404(request, pk)
     if assessment.is_submitted:
         messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
         return redirect("assessments:report", pk=assessment.pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
+    # From the session (no query); saving the preference forgets the owner's cached pages.
+    show_targets = show_targets_while_rating(request)
     try:
-        form, steps, page_context = _step_context(assessment, number, data=request.POST or None)
+        form, steps, page_context = _step_context(
+            assessment, number, data=request.POST or None, show_targets=show_targets
+        )
     except _NoSteps:
         return redirect("assessments:review", pk=assessment.pk)
+    if request.method == "GET":
+        return render(request, "assessments/step.html", page_context())
     if form.is_valid():
         try:
             services.save_ratings(assessment=assessment, ratings=form.ratings())
@@ -264,9 +285,14 @@ def step(request, pk, number):
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
         if "exit" in request.POST:
-            messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
             if request.user.is_authenticated:
+                messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
                 return redirect("assessments:dashboard")
+            messages.success(
+                request,
+                "Saved in this browser. To continue, come back to this guide in this browser and press "
+                "“Assess yourself”, or sign up (free) to keep your answers in an account.",
+            )
             return redirect(assessment.role.get_absolute_url())
         if "back" in request.POST and number > 1:
             return redirect("assessments:step", pk=assessment.pk, number=number - 1)
@@ -282,6 +308,8 @@ def step(request, pk, number):
 def rate(request, pk):
     """Autosave one rating (sent by static/js/assessment.js). Answers JSON."""
     assessment = get_assessment_or_404(request, pk, related=False)
+    if _withdrawn(request, assessment):
+        return JsonResponse({"saved": False, "error": services.RoleNotOffered().args[0]}, status=410)
     form = RateForm(request.POST)
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
@@ -307,6 +335,8 @@ def review(request, pk):
     assessment = get_assessment_or_404(request, pk)
     if assessment.is_submitted:
         return redirect("assessments:report", pk=assessment.pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     role_skills = _role_skills(assessment)
     ratings = _ratings_by_skill(assessment)
     steps = build_steps(role_skills)
@@ -317,7 +347,8 @@ def review(request, pk):
         {
             "assessment": assessment,
             "role": assessment.role,
-            "steps": steps,
+            "steps": step_states(steps, _confirmed(ratings)),
+            "time_left": time_left(_to_do(role_skills, ratings)),
             "ratings": ratings,
             "progress": progress,
             "carried_over": sum(
@@ -332,6 +363,8 @@ def review(request, pk):
 @require_POST
 def confirm_carried_over(request, pk):
     assessment = get_assessment_or_404(request, pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     try:
         count = services.confirm_prefilled(assessment=assessment)
     except services.AssessmentError as exc:
@@ -345,6 +378,8 @@ def confirm_carried_over(request, pk):
 @require_POST
 def submit(request, pk):
     assessment = get_assessment_or_404(request, pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     form = SubmitForm(request.POST, role=assessment.role)
     if not form.is_valid():
         messages.error(request, "Choose your current role from the list, or leave it blank.")
@@ -379,7 +414,10 @@ def delete(request, pk):
 @require_POST
 def retake(request, pk):
     assessment = get_submitted_or_404(request, pk)
-    draft, created = services.retake_assessment(assessment=assessment)
+    try:
+        draft, created = services.retake_assessment(assessment=assessment)
+    except services.RoleNotOffered:
+        raise Http404("No such role.") from None  # as /roles/<slug>/ and start answer for it
     if created:
         messages.info(request, "Your earlier ratings are filled in. Confirm or change each one.")
     else:
@@ -390,47 +428,11 @@ def retake(request, pk):
 # --- dashboard ---------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 @require_GET
+@cached_page(owner=True, content=True, per_day=True)  # per day: plan items become overdue
 def dashboard(request):
-    """Served whole from the cache under the user's stamp (their assessments, plans and items, the
-    content revision) and today's date (plan items become overdue)."""
-    key = f"dashboard:{request.user.pk}:{user_stamp(request.user)}:{timezone.localdate().isoformat()}"
-    return cached_page(request, key, "assessments/dashboard.html", lambda: _dashboard_context(request.user))
-
-
-def _dashboard_context(user):
-    skill_count = (
-        RoleSkill.objects.filter(role_id=OuterRef("role_id"))
-        .order_by()
-        .values("role_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    # Ratings of skills the role has now (a skill removed from the role keeps its rating but not its count).
-    rated_count = (
-        Rating.objects.filter(
-            assessment_id=OuterRef("pk"),
-            skill_id__in=RoleSkill.objects.filter(role_id=OuterRef(OuterRef("role_id"))).values("skill_id"),
-        )
-        .order_by()
-        .values("assessment_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    assessments = (
-        Assessment.objects.owned_by(user)
-        .select_related("role")
-        .defer("snapshot", "role__about", "role__ai_impact_outlook", "role__methodology", "role__salary_note")
-        .annotate(total=Coalesce(Subquery(skill_count), 0), rated=Coalesce(Subquery(rated_count), 0))
-        .order_by("-updated_at", "-id")
-    )
-    drafts = [a for a in assessments if a.is_draft]
-    submitted = [a for a in assessments if a.is_submitted]
-    for a in drafts:
-        a.percent = round(100 * a.rated / a.total) if a.total else 0
-    return {"drafts": drafts, "submitted": submitted, "plan_summary": dashboard_summary(user)}
+    return render(request, "assessments/dashboard.html", dashboard_context(request.user))
 
 
 # --- report ------------------------------------------------------------------------------
@@ -456,20 +458,16 @@ def _report_context(assessment, *, share_link=None):
 
 def _earlier_submitted(assessment):
     return (
-        Assessment.objects.submitted()
-        .defer("snapshot")
-        .filter(user_id=assessment.user_id, role_id=assessment.role_id, submitted_at__lt=assessment.submitted_at)
+        Assessment.objects.owned_by(Owner.of_assessment(assessment))
+        .submitted()
+        .filter(role_id=assessment.role_id, submitted_at__lt=assessment.submitted_at)
         .order_by("-submitted_at")
         .first()
     )
 
 
 def _report_page_context(request, pk):
-    assessment = get_object_or_404(
-        Assessment.objects.submitted().select_related("role", "current_role").defer("snapshot"),
-        pk=pk,
-        user=request.user,
-    )
+    assessment = get_submitted_or_404(request, pk, snapshot=True)
     context = _report_context(assessment)
     earlier = _earlier_submitted(assessment)
     if earlier is not None:
@@ -478,32 +476,26 @@ def _report_page_context(request, pk):
     fits = role_fit_for(request.user)
     context["fits"] = fits.ranked[:3]
     context["unranked_count"] = len(fits.unranked)
-    context["share_links"] = assessment.share_links.active()
-    context["plan"] = Plan.objects.filter(assessment=assessment).first()
+    context["share_links"] = ShareLink.objects.owned_by(request.user).active().filter(assessment=assessment)
+    context["plan"] = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
     return context
 
 
-@never_cache
 @login_required
 @require_GET
+@cached_page(owner=True, content=True)
 def report(request, pk):
-    """The whole page is cached under the owner's stamp (one query), so a repeat view renders nothing."""
-    stamp = report_stamp(pk=pk, user=request.user)
-    if stamp is None:
-        raise Http404("No such report.")
-    return cached_page(
-        request, f"report:{pk}:{stamp}", "assessments/report.html", lambda: _report_page_context(request, pk)
-    )
+    return render(request, "assessments/report.html", _report_page_context(request, pk))
 
 
 @never_cache
 @login_required
 @require_GET
 def report_json(request, pk):
-    assessment = get_object_or_404(Assessment.objects.submitted().defer("snapshot"), pk=pk, user=request.user)
+    assessment = get_submitted_or_404(request, pk, snapshot=True)
     data = report_data(assessment, report_for(assessment))
-    plan = Plan.objects.filter(assessment=assessment).first()
+    plan = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     data["plan"] = None if plan is None else _plan_data(plan)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
@@ -516,7 +508,7 @@ def report_json(request, pk):
 @login_required
 @require_GET
 def report_csv(request, pk):
-    assessment = get_object_or_404(Assessment.objects.submitted().defer("snapshot"), pk=pk, user=request.user)
+    assessment = get_submitted_or_404(request, pk, snapshot=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="careerpath-report-{assessment.pk}.csv"'
     writer = csv.writer(response)
@@ -524,17 +516,11 @@ def report_csv(request, pk):
     return response
 
 
-@never_cache
 @login_required
 @require_GET
+@cached_page(owner=True, content=True)
 def role_fit(request):
-    """Served whole from the cache under the user's stamp (ratings move it) and the content revision."""
-    return cached_page(
-        request,
-        f"fit-page:{request.user.pk}:{user_stamp(request.user)}",
-        "assessments/fit.html",
-        lambda: {"fits": role_fit_for(request.user)},
-    )
+    return render(request, "assessments/fit.html", {"fits": role_fit_for(request.user)})
 
 
 @never_cache
@@ -587,7 +573,7 @@ def shares(request, pk):
 @require_POST
 def revoke_share(request, pk, link_id):
     assessment = get_submitted_or_404(request, pk)
-    link = get_object_or_404(ShareLink.objects.active(), pk=link_id, assessment=assessment)
+    link = get_object_or_404(ShareLink.objects.owned_by(request.user).active(), pk=link_id, assessment=assessment)
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])
     messages.success(request, "Link revoked: it no longer opens the report.")
@@ -597,17 +583,25 @@ def revoke_share(request, pk, link_id):
 @never_cache
 @require_GET
 def shared_report(request, token):
-    link = get_object_or_404(
+    link = (
         ShareLink.objects.active()
         .select_related("assessment", "assessment__role", "assessment__current_role")
-        .defer("assessment__snapshot"),
-        token=token,
-        assessment__status=Assessment.Status.SUBMITTED,
+        .filter(token=token, assessment__status=Assessment.Status.SUBMITTED)
+        .first()
     )
+    if link is None:
+        # Revoked, unknown or mistyped: one page for all, so it confirms nothing about the token.
+        response = render(request, "assessments/shared_link_dead.html", status=404)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
     context = _report_context(link.assessment, share_link=link)
     context["share_link"] = link
     if link.include_plan:
-        context["plan"] = Plan.objects.filter(assessment=link.assessment).prefetch_related("items").first()
+        context["plan"] = (
+            Plan.objects.filter(user_id=link.assessment.user_id, role_id=link.assessment.role_id)
+            .prefetch_related("items")
+            .first()
+        )
     response = render(request, "assessments/shared_report.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -633,22 +627,27 @@ def _plan_data(plan):
 
 
 def _get_plan_or_404(request, pk):
-    assessment = get_submitted_or_404(request, pk)
-    plan = get_object_or_404(Plan.objects.select_related("assessment__role"), assessment=assessment)
-    return assessment, plan
+    """The requester's plan for the role of their report `pk`: the plan is made from (and its page
+    addressed by) the latest report it was brought up to date with, which is returned with it."""
+    report = get_submitted_or_404(request, pk)
+    plan = plan_for(request.user, report.role_id)
+    if plan is None:
+        raise Http404("No plan for this role.")
+    return plan.assessment, plan
 
 
 def _plan_page(request, assessment, plan, *, bound=None):
     report_view = report_for(assessment)
     options = plan_options(report_view)
     items = list(plan.items.select_related("skill"))
+    histories = item_histories(plan)
     rows = []
     for item in items:
         if bound is not None and bound.instance.pk == item.pk:
             form = bound
         else:
             form = PlanItemForm(instance=item, options=options.get(item.skill.slug, []), prefix=f"item-{item.pk}")
-        rows.append({"item": item, "form": form})
+        rows.append({"item": item, "form": form, "history": histories.get(item.pk, [])})
     done = sum(1 for i in items if i.status == PlanItem.Status.DONE)
     return render(
         request,
@@ -664,7 +663,11 @@ def plan_create(request, pk):
     plan, created = services.create_plan(assessment=assessment)
     if created:
         messages.success(request, "Your plan is ready: choose what you will do about each gap and by when.")
-    return redirect("assessments:plan", pk=assessment.pk)
+    elif plan.assessment_id == assessment.pk:
+        messages.success(request, "Your plan now follows this report: open items carried forward, closed gaps done.")
+    else:
+        messages.info(request, "Your plan follows your latest report of this role.")
+    return redirect(plan.get_absolute_url())
 
 
 @never_cache
@@ -672,6 +675,8 @@ def plan_create(request, pk):
 @require_GET
 def plan(request, pk):
     assessment, plan = _get_plan_or_404(request, pk)
+    if assessment.pk != pk:
+        return redirect(plan.get_absolute_url())
     return _plan_page(request, assessment, plan)
 
 
@@ -680,7 +685,7 @@ def plan(request, pk):
 @require_POST
 def plan_item(request, pk, item_id):
     assessment, plan = _get_plan_or_404(request, pk)
-    item = get_object_or_404(PlanItem.objects.select_related("skill"), pk=item_id, plan=plan)
+    item = get_object_or_404(PlanItem.objects.owned_by(request.user).select_related("skill"), pk=item_id, plan=plan)
     options = plan_options(report_for(assessment)).get(item.skill.slug, [])
     # The form validates a copy: a failed validation must not leave half-applied values on `item`.
     form = PlanItemForm(

@@ -279,6 +279,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the cookie: static/js takes the token from the form field
 
 # Security headers. Production defaults are strict; each can be relaxed for a TLS-terminating proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -341,3 +342,12 @@ LOGGING = {
         "careerpath.cache": {"level": "WARNING", "filters": ["once_a_minute"]},
     },
 }
+
+# --- Page cache (careerpath/pagecache.py) -------------------------------------------------------
+# How long a stored page or value lives (every key has a TTL); a draft's step pages change with
+# every answer, so theirs expire fast. PAGE_CACHE_STRICT makes a cached template that reads what
+# its key does not fix raise instead of rendering empty (on in DEBUG and in the tests).
+PAGE_CACHE_SECONDS = env_int("CAREERPATH_PAGE_CACHE_SECONDS", 60 * 60 * 24)
+PAGE_CACHE_DRAFT_SECONDS = env_int("CAREERPATH_PAGE_CACHE_DRAFT_SECONDS", 10 * 60)
+PAGE_CACHE_STRICT = env_bool("CAREERPATH_PAGE_CACHE_STRICT", DEBUG)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("careerpath.pagecache.strict_context")

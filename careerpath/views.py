@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
+from assessments.dashboard import member_home
 from roles.models import Role
 
 from .middleware import database_unavailable, unavailable_response
@@ -17,8 +18,13 @@ from .middleware import database_unavailable, unavailable_response
 
 @require_safe
 def home(request):
-    roles = Role.objects.published().select_related("family").order_by("title")[:6]
-    return render(request, "home.html", {"featured_roles": roles})
+    """The guides, flagship ones (chosen by editors: Role.is_featured) first; for a signed-in member,
+    also where they left off: a draft to continue, their plan's next item, their latest readiness."""
+    roles = Role.objects.published().select_related("family").order_by("-is_featured", "title")[:6]
+    context = {"featured_roles": roles}
+    if request.user.is_authenticated:
+        context["member"] = member_home(request.user)
+    return render(request, "home.html", context)
 
 
 @never_cache

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import revision, services
+from . import registry, revision, services
 from .admin_filters import ContentHoleFilter
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
 from .models import (
@@ -192,16 +192,10 @@ class SourceInline(RoleInline):
     fields = ["title", "detail", "url"]
 
 
-# Roles --------------------------------------------------------------------------------------------
-
-
-class RoleSectionsAdmin(SortableAdminBase, admin.ModelAdmin):
-    """A role guide's sections on a page of their own (`admin:roles_role_sections`), so the role
-    page stays short: its fields and its skills. Not registered: RoleAdmin routes to it."""
-
-    fields = ["title", "back_to_role"]
-    readonly_fields = ["title", "back_to_role"]
-    inlines = [
+ROLE_ROW_INLINES = {
+    inline.model: inline
+    for inline in (
+        RoleSkillInline,
         ResponsibilityInline,
         SalaryBandInline,
         TransitionPathInline,
@@ -215,7 +209,19 @@ class RoleSectionsAdmin(SortableAdminBase, admin.ModelAdmin):
         HiringCompanyInline,
         IndustrySectorInline,
         SourceInline,
-    ]
+    )
+}
+
+# Roles --------------------------------------------------------------------------------------------
+
+
+class RoleSectionsAdmin(SortableAdminBase, admin.ModelAdmin):
+    """A role guide's sections on a page of their own (`admin:roles_role_sections`), so the role
+    page stays short: its fields and its skills. Not registered: RoleAdmin routes to it."""
+
+    fields = ["title", "back_to_role"]
+    readonly_fields = ["title", "back_to_role"]
+    inlines = [ROLE_ROW_INLINES[model] for model in registry.ROLE_ROWS if model is not RoleSkill]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         role = self.get_object(request, object_id)
@@ -254,7 +260,7 @@ class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
         ("Methodology", {"fields": ["methodology"]}),
     ]
     readonly_fields = ["other_sections"]
-    inlines = [RoleSkillInline]
+    inlines = [ROLE_ROW_INLINES[RoleSkill]]  # the other role rows are on the sections page
     actions = ["publish", "unpublish", "duplicate"]
 
     def get_fieldsets(self, request, obj=None):

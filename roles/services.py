@@ -2,41 +2,8 @@
 
 from django.db import transaction
 
-from .models import (
-    FAQ,
-    CareerMove,
-    DevelopmentSuggestion,
-    HiringCompany,
-    IndustrySector,
-    LadderLevel,
-    NextStep,
-    Responsibility,
-    Role,
-    RoleCertification,
-    RoleCourse,
-    RoleSkill,
-    SalaryBand,
-    Source,
-    TransitionArtifact,
-    TransitionPath,
-)
-
-# Rows that belong to one role and are copied as they are, with `role` pointing at the copy.
-_ROLE_ROWS = [
-    RoleSkill,
-    Responsibility,
-    DevelopmentSuggestion,
-    NextStep,
-    CareerMove,
-    LadderLevel,
-    SalaryBand,
-    RoleCourse,
-    RoleCertification,
-    HiringCompany,
-    IndustrySector,
-    FAQ,
-    Source,
-]
+from .models import CareerMove, LadderLevel, Role, TransitionPath
+from .registry import CHILD_ROWS, ROLE_ROWS
 
 # Foreign keys to a role other than `role`: a reference to the original becomes a reference to the copy
 # (the ladder rung "this role" stays "this role").
@@ -81,17 +48,25 @@ def duplicate_role(*, role):
     copy.is_published = False
     copy.save()
 
-    for model in _ROLE_ROWS:
-        rows = [_fresh(obj, original=original, copy=copy) for obj in model.objects.filter(role=original)]
-        model.objects.bulk_create(rows)
-
-    artifacts = []
-    for path in TransitionPath.objects.filter(role=original).prefetch_related("artifacts"):
-        path_artifacts = list(path.artifacts.all())
-        new_path = _fresh(path, original=original, copy=copy)
-        new_path.save()
-        for artifact in path_artifacts:
-            artifact.path = new_path
-            artifacts.append(_as_new(artifact))
-    TransitionArtifact.objects.bulk_create(artifacts)
+    for model in ROLE_ROWS:
+        if model not in CHILD_ROWS:
+            rows = [_fresh(obj, original=original, copy=copy) for obj in model.objects.filter(role=original)]
+            model.objects.bulk_create(rows)
+            continue
+        for parent in model.objects.filter(role=original):  # saved one by one: their children need the new ids
+            children = [
+                (child, list(child.objects.filter(**{_parent_field(child, model): parent})))
+                for child in CHILD_ROWS[model]
+            ]
+            new_parent = _fresh(parent, original=original, copy=copy)
+            new_parent.save()
+            for child, rows in children:
+                for row in rows:
+                    setattr(row, _parent_field(child, model), new_parent)
+                child.objects.bulk_create(_as_new(row) for row in rows)
     return copy
+
+
+def _parent_field(child, parent):
+    """The name of `child`'s foreign key to `parent`."""
+    return next(f.name for f in child._meta.concrete_fields if f.is_relation and f.related_model is parent)

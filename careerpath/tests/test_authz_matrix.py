@@ -75,6 +75,7 @@ MATRIX = {
     "logout": {"GET": everyone(405), "POST": everyone(302)},
     "accounts:signup": {"GET": visitors_only(), "POST": visitors_only()},
     "accounts:settings": {"GET": logged_in(200), "POST": logged_in(405)},
+    "accounts:preferences": {"GET": logged_in(405), "POST": logged_in(302), "writes": {BOB, ALICE, STAFF}},
     "accounts:export": {"GET": logged_in(200), "POST": logged_in(405)},
     "accounts:delete": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "enter your password"
     "password_change": {"GET": logged_in(200), "POST": logged_in(200)},
@@ -321,6 +322,52 @@ def test_an_unpublished_role_is_visible_to_staff_only(world):
     assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200}
     start = reverse("assessments:start", args=[hidden.slug])
     assert clients[BOB].post(start).status_code == 404
+
+
+def test_a_skill_only_unpublished_roles_use_is_visible_to_staff_only(world):
+    hidden = make_role(title="Secret Role", required=1, differentiating=0, is_published=False)
+    secret = hidden.role_skills.get().skill
+    clients = clients_for(world)
+    url = reverse("roles:skill", args=[secret.slug])
+    codes = {p: clients[p].get(url).status_code for p in PRINCIPALS}
+    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200}
+
+
+# Alice's draft once its role is unpublished: every URL that takes it forward, what alice gets, and
+# what a visitor gets (a 404 without her session; a log-in redirect where the view needs an account).
+WITHDRAWN = {
+    "assessments:take": ("get", 410, 404),
+    "assessments:step": ("get", 410, 404),
+    "assessments:review": ("get", 410, 404),
+    "assessments:rate": ("post", 410, 404),
+    "assessments:confirm": ("post", 410, 404),
+    "assessments:submit": ("post", 410, 302),
+    "assessments:delete": ("get", 200, 302),  # she may still delete it
+}
+
+
+@pytest.mark.parametrize("name", sorted(WITHDRAWN))
+def test_a_draft_of_an_unpublished_role_is_gone_for_its_owner_and_404_for_everyone_else(world, name):
+    Role.objects.filter(pk=world.draft.role_id).update(is_published=False)
+    clients = clients_for(world)
+    method, alices_code, visitors_code = WITHDRAWN[name]
+    expected = {VISITOR: visitors_code, BOB: 404, STAFF: 404, ALICE: alices_code}
+    url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names(site_urls()[name][1])))
+    for principal in PRINCIPALS:
+        before = fingerprint()
+        response = getattr(clients[principal], method)(url, {"skill": world.skill.slug, "level": "3"})
+        assert response.status_code == expected[principal], f"{method} {name} as {principal}"
+        assert fingerprint() == before, f"{method} {name} as {principal} changed the database"
+
+
+def test_retaking_a_report_of_an_unpublished_role_is_a_404_for_its_owner(world):
+    Role.objects.filter(pk=world.submitted.role_id).update(is_published=False)
+    clients = clients_for(world)
+    before = fingerprint()
+    url = reverse("assessments:retake", args=[world.submitted.pk])
+    codes = {p: clients[p].post(url).status_code for p in (BOB, STAFF, ALICE)}
+    assert codes == {BOB: 404, STAFF: 404, ALICE: 404}
+    assert fingerprint() == before
 
 
 def test_a_visitor_reaches_only_the_draft_in_their_own_session(world):

@@ -1,4 +1,5 @@
-"""Bad input, generated: the rating step, autosave, evidence notes, sign-up and the role importer.
+"""Bad input, generated: the rating step, autosave, evidence notes, sign-up (and its throttle), drafts of
+unpublished roles, the plan's calendar file and the role importer.
 
 Whatever arrives (any text, numbers, unicode, NUL characters, which PostgreSQL cannot store, broken
 bodies, random file structures), the answer is a success or a clear refusal, never a server error,
@@ -17,6 +18,7 @@ from urllib.parse import quote, urlencode
 import pytest
 import yaml
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -334,6 +336,7 @@ def test_signup_creates_an_ordinary_user_or_shows_form_errors_without_a_500(
     post = {**extra, "username": username, "email": email, "password1": password1}
     post["password2"] = password1 if same else password2
     users_before = set(User.objects.values_list("pk", flat=True))
+    cache.clear()  # each example its own sign-up count (the throttle is fuzzed below)
 
     response = Client(raise_request_exception=False).post(reverse("accounts:signup"), post)
 
@@ -351,6 +354,105 @@ def test_signup_creates_an_ordinary_user_or_shows_form_errors_without_a_500(
         assert response.status_code == 200
         assert response.context["form"].errors
         assert not new.exists(), f"a refused sign-up created a user: {post!r}"
+
+
+ADDRESS = st.one_of(
+    st.ip_addresses().map(str),
+    TEXT,
+    st.lists(st.one_of(st.ip_addresses().map(str), ANY_TEXT), max_size=4).map(", ".join),
+)
+
+
+@FUZZ
+@given(forwarded=ADDRESS, remote=st.ip_addresses().map(str), proxies=st.integers(0, 3), tries=st.integers(1, 12))
+@example(forwarded="unknown, \x00", remote="127.0.0.1", proxies=1, tries=11)
+@example(forwarded=", , ,", remote="::1", proxies=3, tries=11)
+def test_the_sign_up_throttle_takes_any_forwarded_header_without_a_500(db, settings, forwarded, remote, proxies, tries):
+    """Whatever X-Forwarded-For says, sign-up answers 200 (a refused form) or, past the limit, 429."""
+    settings.TRUSTED_PROXY_COUNT = proxies
+    cache.clear()
+    client = Client(raise_request_exception=False)
+    post = {"username": "x", "email": "not-an-email", "password1": "a", "password2": "b"}
+    codes = [
+        client.post(reverse("accounts:signup"), post, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded).status_code
+        for _ in range(tries)
+    ]
+    assert codes == [200] * min(tries, 10) + [429] * max(tries - 10, 0)
+    assert not User.objects.filter(username="x").exists()
+
+
+# --- a draft of a role that was unpublished ----------------------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_draft_of_an_unpublished_role_refuses_any_post_and_saves_nothing(draft_page, data):
+    """Autosave answers 410 JSON and the step the 410 page, whatever is sent; no rating changes."""
+    draft, client, skills = draft_page["draft"], draft_page["client"], draft_page["skills"]
+    Role.objects.filter(pk=draft.role_id).update(is_published=False)
+    before = ratings_of(draft)
+    rate = data.draw(st.dictionaries(st.sampled_from(["skill", "level", "evidence"]), TEXT, max_size=3))
+    if data.draw(st.booleans()):
+        rate["skill"] = skills[0].slug
+    response = client.post(draft_page["rate_url"], rate)
+    assert response.status_code == 410 and json.loads(response.content)["saved"] is False
+    response = client.post(draft_page["step_url"], data.draw(step_posts(skills)))
+    assert response.status_code == 410 and "This role is no longer offered" in response.content.decode()
+    assert ratings_of(draft) == before
+
+
+# --- the plan's calendar file ------------------------------------------------------------------
+
+CONTROL_TEXT = st.text(
+    st.one_of(
+        st.characters(exclude_categories=["Cs"]),
+        st.sampled_from(["\r", "\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\x00", "\x1b", "\x9b"]),
+    ),
+    max_size=80,
+)
+
+
+@pytest.fixture
+def plan_world(alice):
+    from assessments import services
+    from assessments.tests.factories import submitted_for
+
+    role = make_role(required=2, differentiating=0, title="Calendar Role")
+    first = role.role_skills.select_related("skill").order_by("order")[0].skill
+    report = submitted_for(alice, role, level=3, levels={first.slug: 1})
+    plan, _ = services.create_plan(assessment=report)
+    return plan
+
+
+@FUZZ
+@given(action=CONTROL_TEXT, notes=CONTROL_TEXT, title=CONTROL_TEXT.filter(lambda t: t.strip()))
+@example(action="Act\rBEGIN:VALARM\rTRIGGER:-PT1M\rEND:VALARM", notes="\u2028END:VEVENT", title="R\x85X-A:1")
+def test_the_calendar_file_has_one_event_and_no_raw_control_character_whatever_is_typed(
+    plan_world, action, notes, title
+):
+    import datetime as dt
+
+    from icalendar import Calendar
+
+    from assessments.calendar import plan_ics
+
+    item = plan_world.items.order_by("order").first()
+    item.action, item.notes, item.target_date = (
+        action.replace("\x00", ""),
+        notes.replace("\x00", ""),
+        dt.date(2030, 1, 1),
+    )
+    item.save()
+    Role.objects.filter(pk=plan_world.assessment.role_id).update(title=title.replace("\x00", "")[:160])
+    plan_world.assessment.role.refresh_from_db()
+
+    text = plan_ics(plan_world).decode("utf-8")
+
+    body = text.replace("\r\n", "")
+    assert not [c for c in body if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029"]
+    unfolded = text.replace("\r\n ", "").split("\r\n")
+    assert [line for line in unfolded if line.startswith("BEGIN:")] == ["BEGIN:VCALENDAR", "BEGIN:VEVENT"]
+    assert len(Calendar.from_ical(text).walk("VEVENT")) == 1
 
 
 # --- the role importer ----------------------------------------------------------------------------
