@@ -10,12 +10,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import registry, revision, services
+from .admin_filters import ContentHoleFilter
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
 from .models import (
     FAQ,
     CareerMove,
     Certification,
+    CertificationSkill,
     Course,
+    CourseSkill,
     DevelopmentSuggestion,
     Family,
     HiringCompany,
@@ -332,7 +335,7 @@ class FamilyAdmin(admin.ModelAdmin):
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "role_count"]
-    list_filter = ["category"]
+    list_filter = ["category", ContentHoleFilter]
     search_fields = ["name", "slug", "category"]
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = [
@@ -354,12 +357,36 @@ class SkillAdmin(admin.ModelAdmin):
         return skill.role_count
 
 
+class CourseSkillInline(admin.TabularInline):
+    model = CourseSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "level", "order"]
+    verbose_name = "skill taught"
+    verbose_name_plural = "skills taught (and the level a learner reaches)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("course", "skill")
+
+
+class CertificationSkillInline(admin.TabularInline):
+    model = CertificationSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "level", "order"]
+    verbose_name = "skill covered"
+    verbose_name_plural = "skills covered (and the level a holder has shown)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("certification", "skill")
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "provider", "url"]
     search_fields = ["title", "slug", "provider"]
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ["skills"]
+    inlines = [CourseSkillInline]
 
 
 @admin.register(Certification)
@@ -367,7 +394,7 @@ class CertificationAdmin(admin.ModelAdmin):
     list_display = ["name", "issuer", "url"]
     search_fields = ["name", "slug", "issuer"]
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ["skills"]
+    inlines = [CertificationSkillInline]
 
 
 # Transition paths, with their artifacts -----------------------------------------------------------

@@ -342,15 +342,6 @@ class Texts(Field):
         return [artifact.text for artifact in obj.artifacts.all()]
 
 
-class SkillSlugs(Texts):
-    """The slugs of the skills a course or certification teaches."""
-
-    item = Slug(Skill, "slug", required=True)
-
-    def dump(self, obj):
-        return [skill.slug for skill in obj.skills.all()]
-
-
 class Entry(Field):
     """A mapping with known keys, read into {attr: value} holding only the keys the file gives."""
 
@@ -423,6 +414,35 @@ class ListOf(Field):
         return items
 
 
+class TaughtSkills(ListOf):
+    """The skills a course or certification teaches, each with the level (1-5) it reaches."""
+
+    def __init__(self):
+        super().__init__(
+            Entry(
+                {
+                    "skill": Slug(Skill, "slug", attr="skill", required=True),
+                    "level": Integer(MIN_TARGET, MAX_LEVEL, required=True),
+                }
+            ),
+            default=[],
+        )
+
+    def read(self, value, where, problems):
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    problems.add(
+                        f"{where}[{index}]",
+                        f"give the skill and the level the offering reaches: {{skill: {item}, level: 1-5}}",
+                    )
+            value = [item for item in value if not isinstance(item, str)]
+        return super().read(value, where, problems)
+
+    def dump(self, obj):
+        return [{"skill": link.skill.slug, "level": link.level} for link in obj.skill_links.all()]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The format as field tables. Keys are the file's keys, in the order export writes them.
 
@@ -450,7 +470,7 @@ COURSE = Entry(
         "provider": Text(Course, "provider"),
         "url": Url(Course, "url"),
         "description": Text(Course, "description"),
-        "skills": SkillSlugs(),
+        "skills": TaughtSkills(),
     }
 )
 CERTIFICATION = Entry(
@@ -460,7 +480,7 @@ CERTIFICATION = Entry(
         "issuer": Text(Certification, "issuer"),
         "url": Url(Certification, "url"),
         "description": Text(Certification, "description"),
-        "skills": SkillSlugs(),
+        "skills": TaughtSkills(),
     }
 )
 
@@ -665,14 +685,14 @@ class SharedEntry:
 
     `shared`: the fields the file gives for the row shared between roles (they overwrite the stored
     ones; fields left out are left alone). `link`: the role's own fields for a skill (RoleSkill).
-    `skills`: the skill slugs a course or certification teaches, among this role's skills.
+    `skills`: {skill slug: level reached} for a course or certification, among this role's skills.
     """
 
     where: str
     slug: str
     shared: dict
     link: dict = field(default_factory=dict)
-    skills: list = field(default_factory=list)
+    skills: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -853,12 +873,19 @@ def _taught(items, key, name_attr, skill_slugs, problems):
             problems.add(where, f"{slug!r} is listed twice (first at {first_at[slug]})")
             continue
         first_at[slug] = where
-        taught = values.get("skills", [])
-        for position, skill in enumerate(taught):
+        taught, taught_at = {}, {}  # skill slug → level it reaches; → where it is listed
+        for position, link in enumerate(values.get("skills") or []):
+            at, skill = f"{where}.skills[{position}]", (link or {}).get("skill")
+            if skill is None or "level" not in link:
+                continue  # already reported
             if skill not in skill_slugs:
-                problems.add(f"{where}.skills[{position}]", f"{skill!r} is not one of this role's skills")
+                problems.add(_join(at, "skill"), f"{skill!r} is not one of this role's skills")
+            elif skill in taught:
+                problems.add(_join(at, "skill"), f"{skill!r} is listed twice (first at {taught_at[skill]})")
+            else:
+                taught[skill], taught_at[skill] = link["level"], at
         shared = {attr: value for attr, value in values.items() if attr not in ("slug", "skills")}
-        entries.append(SharedEntry(where=where, slug=slug, shared=shared, skills=list(dict.fromkeys(taught))))
+        entries.append(SharedEntry(where=where, slug=slug, shared=shared, skills=taught))
     return entries
 
 
@@ -909,6 +936,13 @@ def _check_across_files(files):
                         problems.append(
                             f"{role.filename}: {entry.where}.{_shared_key(name)}: {_short(value)} differs from "
                             f"{_short(seen)} given for {noun} {entry.slug!r} in {seen_in}"
+                        )
+                for position, (skill, level) in enumerate(entry.skills.items() if attr != "skills" else ()):
+                    seen, seen_in = first.setdefault((entry.slug, "level", skill), (level, role.filename))
+                    if seen != level:
+                        problems.append(
+                            f"{role.filename}: {entry.where}.skills[{position}].level: {level} differs from "
+                            f"{seen} given for {noun} {entry.slug!r} and skill {skill!r} in {seen_in}"
                         )
 
     skill_named = {}  # name → (slug, filename, where)
@@ -1214,39 +1248,52 @@ def _save_section(section, role_id, items, ids, stored):
 
 
 def _save_taught_skills(files, attr, shared, skill_ids):
-    """Link courses (or certifications) to the skills they teach, as far as each file speaks; changed slugs.
+    """Link courses (or certifications) to the skills they teach, at the level each reaches, as far
+    as each file speaks; the slugs of the offerings whose links changed.
 
     A file speaks about its own skills only: for each of them, the course teaches it if and only if
-    the file lists it. If several files of a run give the same course, a skill any of them lists is
-    taught. Links to skills that none of the run's files has are left alone.
+    the file lists it, to the level the file gives. If several files of a run give the same course,
+    a skill any of them lists is taught (they must agree on its level: `_check_across_files`).
+    Links to skills that none of the run's files has are left alone.
     """
-    wanted = defaultdict(dict)  # course slug → {skill id: taught?}
+    wanted = defaultdict(dict)  # course slug → {skill id: (level, order) or None when not taught}
     for role in files:
         for entry in getattr(role, attr):
-            taught = {skill_ids[slug] for slug in entry.skills}
             links = wanted[entry.slug]
+            order = {slug: position for position, slug in enumerate(entry.skills)}
             for skill in role.skills:
                 skill_id = skill_ids[skill.slug]
-                links[skill_id] = links.get(skill_id, False) or skill_id in taught
+                if skill.slug in entry.skills:
+                    links[skill_id] = (entry.skills[skill.slug], order[skill.slug])
+                else:
+                    links.setdefault(skill_id, None)
     if not wanted:
         return set()
-    through = (Course if attr == "courses" else Certification).skills.through
+    model = Course if attr == "courses" else Certification
+    through = model.skills.through
     fk = "course_id" if attr == "courses" else "certification_id"
     pks = {slug: shared[slug].pk for slug in wanted}
-    stored = set(through.objects.filter(**{f"{fk}__in": pks.values()}).values_list(fk, "skill_id"))
+    stored = {
+        (getattr(link, fk), link.skill_id): link for link in through.objects.filter(**{f"{fk}__in": pks.values()})
+    }
     add, remove, changed = [], [], set()
     for slug, links in wanted.items():
         for skill_id, taught in links.items():
-            if taught and (pks[slug], skill_id) not in stored:
-                add.append(through(**{fk: pks[slug], "skill_id": skill_id}))
+            link = stored.get((pks[slug], skill_id))
+            if taught is not None and link is None:
+                add.append(through(**{fk: pks[slug]}, skill_id=skill_id, level=taught[0], order=taught[1]))
                 changed.add(slug)
-            elif not taught and (pks[slug], skill_id) in stored:
-                remove.append((pks[slug], skill_id))
+            elif taught is not None and link.level != taught[0]:
+                link.level = taught[0]
+                link.save(update_fields=["level"])
+                changed.add(slug)
+            elif taught is None and link is not None:
+                remove.append(link.pk)
                 changed.add(slug)
     if add:
         through.objects.bulk_create(add)
-    for pk, skill_id in remove:
-        through.objects.filter(**{fk: pk, "skill_id": skill_id}).delete()
+    if remove:
+        through.objects.filter(pk__in=remove).delete()
     return changed
 
 
@@ -1265,8 +1312,8 @@ def dump_role(role):
             "ladder_levels__rung_role",
             "transition_paths__from_role",
             "transition_paths__artifacts",
-            "role_courses__course__skills",
-            "role_certifications__certification__skills",
+            "role_courses__course__skill_links__skill",
+            "role_certifications__certification__skill_links__skill",
         )
         .get(pk=role.pk)
     )
@@ -1303,10 +1350,10 @@ def _dump_skill(link):
 
 
 def _dump_taught(entry, obj, skill_slugs):
-    """A course or certification, with the skills it teaches among the role's, in the role's order."""
+    """A course or certification, with the skills it teaches among the role's (and the level each reaches)."""
     data = entry.dump(obj)
-    taught = set(data.pop("skills", []))
-    data["skills"] = [slug for slug in skill_slugs if slug in taught]
+    levels = {link["skill"]: link["level"] for link in data.pop("skills", [])}
+    data["skills"] = [{"skill": slug, "level": levels[slug]} for slug in skill_slugs if slug in levels]
     return {key: value for key, value in data.items() if value != []}
 
 

@@ -333,7 +333,7 @@ class Course(models.Model):
     provider = models.CharField("provider / author", max_length=160, blank=True)
     url = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="courses")
+    skills = models.ManyToManyField(Skill, through="CourseSkill", blank=True, related_name="courses")
 
     class Meta:
         ordering = ["title"]
@@ -348,13 +348,60 @@ class Certification(models.Model):
     issuer = models.CharField(max_length=160, blank=True)
     url = models.URLField(max_length=500, blank=True)
     description = models.TextField(blank=True)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="certifications")
+    skills = models.ManyToManyField(Skill, through="CertificationSkill", blank=True, related_name="certifications")
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+
+OFFERING_LEVEL_CHOICES = [(lvl.value, f"{lvl.value} — {lvl.label}") for lvl in Level if lvl.value >= 1]
+
+
+class CourseSkill(models.Model):
+    """A skill a course teaches, and the level (1-5) someone who completes it reaches."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="skill_links")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="course_links")
+    level = models.PositiveSmallIntegerField(
+        choices=OFFERING_LEVEL_CHOICES, help_text="The level a learner who completes the course reaches."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "skill"], name="courseskill_skill_once_per_course"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="courseskill_level_1_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.course} teaches {self.skill} to level {self.level}"
+
+
+class CertificationSkill(models.Model):
+    """A skill a certification covers, and the level (1-5) its holder has shown."""
+
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="skill_links")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="certification_links")
+    level = models.PositiveSmallIntegerField(
+        choices=OFFERING_LEVEL_CHOICES, help_text="The level a holder of the certification has shown."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["certification", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "skill"], name="certificationskill_skill_once_per_certification"
+            ),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="certificationskill_level_1_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.certification} covers {self.skill} to level {self.level}"
 
 
 class RoleCourse(models.Model):

@@ -30,7 +30,7 @@ ROLE_ROWS = (
 CHILD_ROWS = {m.TransitionPath: (m.TransitionArtifact,)}
 
 # Content shared between roles.
-SHARED = (m.Family, m.Role, m.Skill, m.Course, m.Certification)
+SHARED = (m.Family, m.Role, m.Skill, m.Course, m.Certification, m.CourseSkill, m.CertificationSkill)
 
 # Many-to-many tables of role content (they send m2m_changed, not save/delete).
 M2M_THROUGH = (m.Course.skills.through, m.Certification.skills.through)

@@ -68,8 +68,12 @@ class CourseFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def skills(self, create, extracted, **kwargs):
+        """`skills=[skill, ...]` (each reached to level `skills__level`, 3 by default) or `[(skill, level), ...]`."""
         if create and extracted:
-            self.skills.set(extracted)
+            default = kwargs.get("level", 3)
+            for order, item in enumerate(extracted):
+                skill, level = item if isinstance(item, tuple) else (item, default)
+                self.skill_links.create(skill=skill, level=level, order=order)
 
 
 class CertificationFactory(factory.django.DjangoModelFactory):
@@ -83,8 +87,12 @@ class CertificationFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def skills(self, create, extracted, **kwargs):
+        """`skills=[skill, ...]` (each reached to level `skills__level`, 3 by default) or `[(skill, level), ...]`."""
         if create and extracted:
-            self.skills.set(extracted)
+            default = kwargs.get("level", 3)
+            for order, item in enumerate(extracted):
+                skill, level = item if isinstance(item, tuple) else (item, default)
+                self.skill_links.create(skill=skill, level=level, order=order)
 
 
 class RoleCourseFactory(factory.django.DjangoModelFactory):

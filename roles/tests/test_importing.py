@@ -19,7 +19,9 @@ from roles.models import (
     FAQ,
     CareerMove,
     Certification,
+    CertificationSkill,
     Course,
+    CourseSkill,
     DevelopmentSuggestion,
     Family,
     HiringCompany,
@@ -63,8 +65,8 @@ ALL_MODELS = [
     IndustrySector,
     FAQ,
     Source,
-    Course.skills.through,
-    Certification.skills.through,
+    CourseSkill,
+    CertificationSkill,
 ]
 
 
@@ -206,10 +208,13 @@ def test_import_creates_every_section_of_the_worked_example(example_roles):
     ]
     (course,) = role.courses.all()
     assert course.provider == "Chip Huyen (O'Reilly book)"
-    assert sorted(course.skills.values_list("slug", flat=True)) == ["model-monitoring", "model-registry"]
+    assert sorted(course.skill_links.values_list("skill__slug", "level")) == [
+        ("model-monitoring", 3),
+        ("model-registry", 2),
+    ]
     (certification,) = role.certifications.all()
     assert (certification.name, certification.issuer) == ("HashiCorp Certified: Terraform Associate", "HashiCorp")
-    assert list(certification.skills.values_list("slug", flat=True)) == ["infrastructure-as-code"]
+    assert list(certification.skill_links.values_list("skill__slug", "level")) == [("infrastructure-as-code", 3)]
     assert [(c.name, c.source) for c in role.hiring_companies.all()] == [
         ("Example Cloud Co.", "editorial (general knowledge)"),
         ("Example Retail Group", ""),
@@ -337,7 +342,7 @@ def test_shared_skill_fields_a_file_leaves_out_are_left_alone(tmp_path):
 
 
 def test_certifications_accept_title_and_provider(tmp_path):
-    certification = {"title": "Widget Pro", "provider": "Widget Board", "skills": ["widgetry"]}
+    certification = {"title": "Widget Pro", "provider": "Widget Board", "skills": [{"skill": "widgetry", "level": 2}]}
     import_roles(write(tmp_path, "widget-engineer.yaml", widget_role(certifications=[certification])))
 
     saved = Certification.objects.get()
@@ -436,13 +441,29 @@ BAD_VALUES = [
     ),
     (
         "courses",
-        [{"title": "C", "skills": ["widgetry", "nope"]}],
-        "courses[0].skills[1]: 'nope' is not one of this role's skills",
+        [{"title": "C", "skills": [{"skill": "widgetry", "level": 3}, {"skill": "nope", "level": 3}]}],
+        "courses[0].skills[1].skill: 'nope' is not one of this role's skills",
     ),
     (
         "certifications",
-        [{"name": "C", "skills": ["nope"]}],
-        "certifications[0].skills[0]: 'nope' is not one of this role's skills",
+        [{"name": "C", "skills": [{"skill": "nope", "level": 2}]}],
+        "certifications[0].skills[0].skill: 'nope' is not one of this role's skills",
+    ),
+    ("courses", [{"title": "C", "skills": [{"skill": "widgetry"}]}], "courses[0].skills[0].level: is required"),
+    (
+        "courses",
+        [{"title": "C", "skills": ["widgetry"]}],
+        "courses[0].skills[0]: give the skill and the level the offering reaches: {skill: widgetry, level: 1-5}",
+    ),
+    (
+        "courses",
+        [{"title": "C", "skills": [{"skill": "widgetry", "level": 6}]}],
+        "courses[0].skills[0].level: 6 is not between 1 and 5",
+    ),
+    (
+        "courses",
+        [{"title": "C", "skills": [{"skill": "widgetry", "level": 2}, {"skill": "widgetry", "level": 3}]}],
+        "courses[0].skills[1].skill: 'widgetry' is listed twice (first at courses[0].skills[0])",
     ),
     ("certifications", [{"name": "C", "title": "D"}], "certifications[0]: give 'name' or 'title', not both"),
     ("certifications", [{"issuer": "Board"}], "certifications[0].name: is required"),
@@ -630,7 +651,10 @@ def test_export_writes_json_to_a_file_with_o(example_roles, tmp_path):
     data = json.loads((tmp_path / "role.json").read_text(encoding="utf-8"))
     assert data["family"] == "Applied AI · ML Engineering"
     assert data["last_reviewed"] == "2026-05-01"
-    assert data["courses"][0]["skills"] == ["model-registry", "model-monitoring"]
+    assert data["courses"][0]["skills"] == [
+        {"skill": "model-registry", "level": 2},
+        {"skill": "model-monitoring", "level": 3},
+    ]
     assert "Wrote role 'mlops-engineer' to" in out.getvalue()
 
 
@@ -667,3 +691,28 @@ def test_shipped_content_imports_cleanly():
     assert writes(queries.captured_queries) == [], "\n".join(writes(queries.captured_queries))
     assert len(queries) <= 35, "a no-op import reads each table once, however many roles"
     assert again.startswith(f"Imported {len(paths)} roles (0 created, 0 updated, {len(paths)} unchanged)")
+
+
+def test_reimport_with_a_new_offering_level_updates_only_that_level(tmp_path):
+    course = {"title": "Widget School", "skills": [{"skill": "widgetry", "level": 2}]}
+    path = write(tmp_path, "widget-engineer.yaml", widget_role(courses=[course]))
+    import_roles(path)
+    course["skills"][0]["level"] = 3
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role(courses=[course])))
+
+    assert list(CourseSkill.objects.values_list("skill__slug", "level")) == [("widgetry", 3)]
+
+
+def test_import_rejects_two_files_giving_an_offering_different_levels(tmp_path):
+    def role(slug, level):
+        course = {"title": "Widget School", "skills": [{"skill": "widgetry", "level": level}]}
+        return widget_role(slug=slug, courses=[course])
+
+    before = database_state()
+    lines = import_fails(write(tmp_path, "a.yaml", role("a", 2)), write(tmp_path, "b.yaml", role("b", 4)))
+
+    assert lines == [
+        "b.yaml: courses[0].skills[0].level: 4 differs from 2 given for course 'widget-school' and skill "
+        "'widgetry' in a.yaml"
+    ]
+    assert database_state() == before
