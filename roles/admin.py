@@ -56,31 +56,37 @@ class RowAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class LabelledRowsMixin:
-    """Each input of a tabular inline gets an accessible name: its column header and its row.
+def labelled_rows(formset):
+    """`formset` with an accessible name on each input of each row: its column header and its row.
 
-    A tabular inline shows field labels only as column headers, which screen readers do not tie
-    to the inputs below them; "Target — Senior ML Engineer: Python" says which cell is which."""
+    Tabular inlines and editable changelists show field labels only as column headers, which
+    screen readers do not tie to the inputs below them; "Target — Python (Required, target 3)"
+    says which cell is which."""
+
+    class LabelledFormSet(formset):
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            row = str(form.instance) if form.instance.pk else "new row"
+            cached = form.instance._state.fields_cache
+            for name, field in form.fields.items():
+                field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
+                if index is not None:
+                    # Rows print no help text (the column header does, once), so a row's
+                    # aria-describedby would point at nothing.
+                    field.help_text = ""
+                inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+                if isinstance(inner, RowAutocompleteSelect):
+                    inner.row_choice = cached.get(name)
+
+    return LabelledFormSet
+
+
+class LabelledRowsMixin:
+    """An inline whose inputs are named by column and row (`labelled_rows`), and whose
+    autocomplete cells label their choice without a query per row."""
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-
-        class LabelledFormSet(formset):
-            def add_fields(self, form, index):
-                super().add_fields(form, index)
-                row = str(form.instance) if form.instance.pk else "new row"
-                cached = form.instance._state.fields_cache
-                for name, field in form.fields.items():
-                    field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
-                    if index is not None:
-                        # A tabular inline prints help text once, in the column header (from the
-                        # empty form), so a row's aria-describedby would point at nothing.
-                        field.help_text = ""
-                    inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
-                    if isinstance(inner, RowAutocompleteSelect):
-                        inner.row_choice = cached.get(name)
-
-        return LabelledFormSet
+        return labelled_rows(super().get_formset(request, obj, **kwargs))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -436,6 +442,9 @@ class RoleSkillAdmin(RoleRowAdmin):
     list_per_page = 50
     search_fields = ["role__title", "skill__name"]
     autocomplete_fields = ["role", "skill"]
+
+    def get_changelist_formset(self, request, **kwargs):
+        return labelled_rows(super().get_changelist_formset(request, **kwargs))
 
 
 @admin.register(Responsibility)

@@ -488,3 +488,13 @@ def test_the_role_skill_list_filters_by_role_and_family_and_edits_target_in_plac
     second.refresh_from_db()
     first.refresh_from_db()
     assert (second.target, first.target) == (5, 3)
+
+
+def test_the_role_skill_list_names_each_editable_cell_by_column_and_row(staff_client):
+    role = make_role(required=1, differentiating=0)
+    rs = role.role_skills.select_related("skill").get()
+
+    page = staff_client.get(admin_url(RoleSkill, "changelist")).content.decode()
+
+    assert f'aria-label="Target — {rs}"' in page
+    assert "_helptext" not in page.split('id="result_list"')[1]  # no describedby to help text the rows lack
