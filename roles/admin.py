@@ -23,6 +23,7 @@ from .models import (
     Role,
     RoleCertification,
     RoleCourse,
+    RoleFieldSource,
     RoleSkill,
     SalaryBand,
     Skill,
@@ -36,6 +37,7 @@ from .models import (
 
 class RoleInline(admin.TabularInline):
     extra = 0
+    autocomplete_fields = ["sources"]
     select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
 
     def get_queryset(self, request):
@@ -45,89 +47,93 @@ class RoleInline(admin.TabularInline):
 class RoleSkillInline(RoleInline):
     model = RoleSkill
     form = RoleSkillAdminForm
-    autocomplete_fields = ["skill"]
+    autocomplete_fields = ["skill", "sources"]
     select_related = ["skill"]
-    fields = ["skill", "kind", "target", "weight", "commonly_missing", "note", "order"]
+    fields = ["skill", "kind", "target", "weight", "commonly_missing", "note", "sources", "editor_note", "order"]
 
 
 class ResponsibilityInline(RoleInline):
     model = Responsibility
-    fields = ["section", "text", "order", "source"]
+    fields = ["section", "text", "order", "sources", "editor_note"]
 
 
 class DevelopmentSuggestionInline(RoleInline):
     model = DevelopmentSuggestion
-    autocomplete_fields = ["skill"]
-    fields = ["text", "skill", "order", "source"]
+    autocomplete_fields = ["skill", "sources"]
+    fields = ["text", "skill", "order", "sources", "editor_note"]
 
 
 class NextStepInline(RoleInline):
     model = NextStep
-    fields = ["text", "order", "source"]
+    fields = ["text", "order", "sources", "editor_note"]
 
 
 class CareerMoveInline(RoleInline):
     model = CareerMove
     fk_name = "role"
-    autocomplete_fields = ["to_role"]
+    autocomplete_fields = ["to_role", "sources"]
     select_related = ["role", "to_role"]
-    fields = ["kind", "to_role", "note", "order", "source"]
+    fields = ["kind", "to_role", "note", "order", "sources", "editor_note"]
 
 
 class LadderLevelInline(RoleInline):
     model = LadderLevel
     fk_name = "role"
-    autocomplete_fields = ["rung_role"]
-    fields = ["title", "years", "description", "rung_role", "order", "source"]
+    autocomplete_fields = ["rung_role", "sources"]
+    fields = ["title", "years", "description", "rung_role", "order", "sources", "editor_note"]
 
 
 class TransitionPathInline(RoleInline):
     model = TransitionPath
     fk_name = "role"
-    autocomplete_fields = ["from_role"]
+    autocomplete_fields = ["from_role", "sources"]
     select_related = ["role", "from_role"]
-    fields = ["from_role", "typical_months", "gap", "order", "source"]
+    fields = ["from_role", "typical_months", "gap", "order", "sources", "editor_note"]
     show_change_link = True
 
 
 class SalaryBandInline(RoleInline):
     model = SalaryBand
     form = SalaryBandAdminForm
-    fields = ["level", "low", "high", "currency", "notes", "order", "source"]
+    fields = ["level", "low", "high", "currency", "notes", "order", "sources", "editor_note"]
 
 
 class RoleCourseInline(RoleInline):
     model = RoleCourse
-    autocomplete_fields = ["course"]
+    autocomplete_fields = ["course", "sources"]
     select_related = ["role", "course"]
-    fields = ["course", "order"]
+    fields = ["course", "order", "sources", "editor_note"]
 
 
 class RoleCertificationInline(RoleInline):
     model = RoleCertification
-    autocomplete_fields = ["certification"]
+    autocomplete_fields = ["certification", "sources"]
     select_related = ["role", "certification"]
-    fields = ["certification", "order"]
+    fields = ["certification", "order", "sources", "editor_note"]
 
 
 class HiringCompanyInline(RoleInline):
     model = HiringCompany
-    fields = ["name", "order", "source"]
+    fields = ["name", "order", "sources", "editor_note"]
 
 
 class IndustrySectorInline(RoleInline):
     model = IndustrySector
-    fields = ["name", "order", "source"]
+    fields = ["name", "order", "sources", "editor_note"]
 
 
 class FAQInline(RoleInline):
     model = FAQ
-    fields = ["question", "answer", "order", "source"]
+    fields = ["question", "answer", "order", "sources", "editor_note"]
 
 
-class SourceInline(RoleInline):
-    model = Source
-    fields = ["title", "detail", "url", "order"]
+class RoleFieldSourceInline(RoleInline):
+    model = RoleFieldSource
+    autocomplete_fields = ["source"]
+    select_related = ["role", "source"]
+    fields = ["field", "source"]
+    verbose_name = "source of a header fact"
+    verbose_name_plural = "sources of the header facts (summary, about, median salary, growth, AI impact)"
 
 
 # Roles --------------------------------------------------------------------------------------------
@@ -151,6 +157,7 @@ class RoleAdmin(admin.ModelAdmin):
         ),
         ("AI impact", {"fields": ["ai_impact_score", "ai_impact_label", "ai_impact_outlook"]}),
         ("Methodology", {"fields": ["methodology"]}),
+        ("Editors only (never shown to readers)", {"fields": ["editor_note"]}),
     ]
     inlines = [
         RoleSkillInline,
@@ -166,7 +173,7 @@ class RoleAdmin(admin.ModelAdmin):
         RoleCertificationInline,
         HiringCompanyInline,
         IndustrySectorInline,
-        SourceInline,
+        RoleFieldSourceInline,
     ]
     actions = ["publish", "unpublish", "duplicate"]
 
@@ -321,7 +328,7 @@ class RoleSkillAdmin(RoleRowAdmin):
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(RoleRowAdmin):
-    list_display = ["__str__", "role", "section", "order", "source"]
+    list_display = ["__str__", "role", "section", "order"]
     list_filter = ["section"]
     search_fields = ["text", "role__title"]
 
@@ -359,7 +366,7 @@ class LadderLevelAdmin(RoleRowAdmin):
 @admin.register(SalaryBand)
 class SalaryBandAdmin(RoleRowAdmin):
     form = SalaryBandAdminForm
-    list_display = ["level", "role", "low", "high", "currency", "source"]
+    list_display = ["level", "role", "low", "high", "currency"]
     list_filter = ["currency"]
     search_fields = ["level", "role__title"]
 
@@ -384,13 +391,13 @@ class RoleCertificationAdmin(RoleRowAdmin):
 
 @admin.register(HiringCompany)
 class HiringCompanyAdmin(RoleRowAdmin):
-    list_display = ["name", "role", "order", "source"]
+    list_display = ["name", "role", "order"]
     search_fields = ["name", "role__title"]
 
 
 @admin.register(IndustrySector)
 class IndustrySectorAdmin(RoleRowAdmin):
-    list_display = ["name", "role", "order", "source"]
+    list_display = ["name", "role", "order"]
     search_fields = ["name", "role__title"]
 
 
@@ -401,9 +408,11 @@ class FAQAdmin(RoleRowAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RoleRowAdmin):
-    list_display = ["title", "role", "url", "order"]
-    search_fields = ["title", "detail", "role__title"]
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "title", "publisher", "key", "date_reviewed", "is_editorial"]
+    list_filter = ["is_editorial"]
+    search_fields = ["key", "title", "short_name", "publisher"]
+    prepopulated_fields = {"key": ("short_name",)}
 
 
 @admin.register(TransitionArtifact)

@@ -14,9 +14,9 @@ from .models import (
     Role,
     RoleCertification,
     RoleCourse,
+    RoleFieldSource,
     RoleSkill,
     SalaryBand,
-    Source,
     TransitionArtifact,
     TransitionPath,
 )
@@ -35,7 +35,7 @@ _ROLE_ROWS = [
     HiringCompany,
     IndustrySector,
     FAQ,
-    Source,
+    TransitionPath,
 ]
 
 # Foreign keys to a role other than `role`: a reference to the original becomes a reference to the copy
@@ -81,17 +81,27 @@ def duplicate_role(*, role):
     copy.is_published = False
     copy.save()
 
-    for model in _ROLE_ROWS:
-        rows = [_fresh(obj, original=original, copy=copy) for obj in model.objects.filter(role=original)]
-        model.objects.bulk_create(rows)
-
     artifacts = []
-    for path in TransitionPath.objects.filter(role=original).prefetch_related("artifacts"):
-        path_artifacts = list(path.artifacts.all())
-        new_path = _fresh(path, original=original, copy=copy)
-        new_path.save()
-        for artifact in path_artifacts:
-            artifact.path = new_path
-            artifacts.append(_as_new(artifact))
+    for model in _ROLE_ROWS:
+        related = ["sources", "artifacts"] if model is TransitionPath else ["sources"]
+        originals = list(model.objects.filter(role=original).prefetch_related(*related))
+        cited = [[source.pk for source in obj.sources.all()] for obj in originals]
+        paths = [list(obj.artifacts.all()) for obj in originals] if model is TransitionPath else []
+        rows = model.objects.bulk_create([_fresh(obj, original=original, copy=copy) for obj in originals])
+        through = model.sources.through
+        fk = f"{model._meta.model_name}_id"
+        through.objects.bulk_create(
+            through(**{fk: row.pk}, source_id=source_id)
+            for row, source_ids in zip(rows, cited, strict=True)
+            for source_id in source_ids
+        )
+        for new_path, path_artifacts in zip(rows, paths, strict=False):  # paths: transition paths only
+            for artifact in path_artifacts:
+                artifact.path = new_path
+                artifacts.append(_as_new(artifact))
     TransitionArtifact.objects.bulk_create(artifacts)
+    RoleFieldSource.objects.bulk_create(
+        RoleFieldSource(role=copy, field=row.field, source_id=row.source_id)
+        for row in RoleFieldSource.objects.filter(role=original)
+    )
     return copy

@@ -7,6 +7,7 @@ guide is.
 
 from typing import NamedTuple
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
@@ -17,12 +18,12 @@ from django.views.decorators.http import require_safe
 
 from careerpath.pagecache import cached_page
 
-from . import levels, revision
+from . import levels, provenance, revision
 from .forms import RoleFilterForm
 from .models import (
     CareerMove,
-    Certification,
-    Course,
+    CertificationSkill,
+    CourseSkill,
     DevelopmentSuggestion,
     Family,
     LadderLevel,
@@ -30,6 +31,7 @@ from .models import (
     Role,
     RoleCertification,
     RoleCourse,
+    RoleFieldSource,
     RoleSkill,
     Skill,
     SkillKind,
@@ -54,8 +56,19 @@ def role_cards(roles, content_revision):
 
     Called once per content revision (see `cached_role_cards`), so each card is rendered from
     one partial and its link built from a URL computed once rather than a reverse() per role."""
-    roles = roles.select_related("family").only(
-        "title", "slug", "summary", "median_salary", "salary_currency", "is_entry_level", "is_published", "family__name"
+    roles = (
+        roles.select_related("family")
+        .only(
+            "title",
+            "slug",
+            "summary",
+            "median_salary",
+            "salary_currency",
+            "is_entry_level",
+            "is_published",
+            "family__name",
+        )
+        .annotate(**provenance.card_annotations())
     )
     counts = skill_totals(content_revision)
     detail_url = reverse("roles:detail", args=["__slug__"])
@@ -63,6 +76,7 @@ def role_cards(roles, content_revision):
     cards = []
     for role in roles.order_by("title"):
         role.required_count, role.differentiating_count, _weight = counts.get(role.pk, (0, 0, 0))
+        role.is_sourced, role.median_cited = provenance.card_provenance(role)
         html = item.render({"role": role, "url": detail_url.replace("__slug__", role.slug)})
         cards.append(RoleCard(role.pk, role.title, role.required_count, role.differentiating_count, html))
     return cards
@@ -124,9 +138,11 @@ def role_guide(user, slug):
 
     roles = visible.select_related("family").prefetch_related(
         Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill")),
-        "responsibilities",
+        "role_skills__sources",
+        "responsibilities__sources",
         Prefetch("suggestions", queryset=DevelopmentSuggestion.objects.select_related("skill")),
-        "next_steps",
+        "suggestions__sources",
+        "next_steps__sources",
         Prefetch(
             "career_moves",
             queryset=CareerMove.objects.select_related("to_role").annotate(linked=is_visible("to_role")),
@@ -140,23 +156,28 @@ def role_guide(user, slug):
             queryset=TransitionPath.objects.select_related("from_role").annotate(linked=is_visible("from_role")),
         ),
         "transition_paths__artifacts",
-        "salary_bands",
+        "career_moves__sources",
+        "ladder_levels__sources",
+        "transition_paths__sources",
+        "salary_bands__sources",
         Prefetch(
             "role_courses",
             queryset=RoleCourse.objects.select_related("course").prefetch_related(
-                Prefetch("course__skills", queryset=Skill.objects.only("name", "slug"))
+                Prefetch("course__skill_links", queryset=CourseSkill.objects.select_related("skill"))
             ),
         ),
+        "role_courses__sources",
         Prefetch(
             "role_certifications",
             queryset=RoleCertification.objects.select_related("certification").prefetch_related(
-                Prefetch("certification__skills", queryset=Skill.objects.only("name", "slug"))
+                Prefetch("certification__skill_links", queryset=CertificationSkill.objects.select_related("skill"))
             ),
         ),
-        "hiring_companies",
-        "industry_sectors",
-        "faqs",
-        "sources",
+        "role_certifications__sources",
+        "hiring_companies__sources",
+        "industry_sectors__sources",
+        "faqs__sources",
+        Prefetch("field_sources", queryset=RoleFieldSource.objects.select_related("source")),
     )
     return get_object_or_404(roles, slug=slug)
 
@@ -187,8 +208,26 @@ def guide_sections(role):
         "companies": list(role.hiring_companies.all()),
         "sectors": list(role.industry_sectors.all()),
         "faqs": list(role.faqs.all()),
-        "sources": list(role.sources.all()),
     }
+    groups = [
+        ("Skills", role_skills),
+        *[(label, items) for label, items in responsibilities],
+        ("Career ladder", sections["ladder"]),
+        ("Career moves", moves),
+        ("Transition paths", sections["paths"]),
+        ("Salary bands", sections["salary_bands"]),
+        ("Development suggestions", sections["suggestions"]),
+        ("Recommended next steps", sections["next_steps"]),
+        ("Courses", sections["courses"]),
+        ("Certifications", sections["certifications"]),
+        ("Hiring companies", sections["companies"]),
+        ("Industry sectors", sections["sectors"]),
+        ("Questions and answers", sections["faqs"]),
+    ]
+    sections["sources"], sections["fact_cites"] = provenance.cite(groups, list(role.field_sources.all()))
+    sections["hiring_sources"] = _cited_in(sections["companies"] + sections["sectors"])
+    sections["is_sourced"] = provenance.is_sourced(role_skills)
+    sections["editors_email"] = settings.CAREERPATH_EDITORS_EMAIL
     toc = [
         ("about", "About the role", role.about),
         ("ai-impact", "AI impact outlook", role.ai_impact_outlook),
@@ -197,17 +236,26 @@ def guide_sections(role):
         ("ladder", "Career ladder", sections["ladder"]),
         ("moves", "Career moves", moves),
         ("paths", "Transition paths into this role", sections["paths"]),
-        ("salary", "Salary and demand", sections["salary_bands"] or role.salary_note or role.growth_trend),
+        ("salary", "Salary and demand", True),  # says so plainly when no source gives salary data
         ("development", "Development suggestions", sections["suggestions"]),
         ("next-steps", "Recommended next steps", sections["next_steps"]),
         ("courses", "Courses and certifications", sections["courses"] or sections["certifications"]),
         ("hiring", "Who hires", sections["companies"] or sections["sectors"]),
         ("faq", "Questions and answers", sections["faqs"]),
-        ("methodology", "Methodology and sources", role.methodology or sections["sources"]),
+        ("methodology", "Methodology and sources", True),
     ]
     sections["toc"] = [(anchor, title) for anchor, title, content in toc if content]
     sections["shown"] = {anchor for anchor, _title in sections["toc"]}
     return sections
+
+
+def _cited_in(items):
+    """The sources cited by any of `items` (each with `cites`), in citation order."""
+    seen = {}
+    for item in items:
+        for entry in item.cites:
+            seen.setdefault(entry.number, entry)
+    return [seen[number] for number in sorted(seen)]
 
 
 @require_safe
@@ -281,8 +329,10 @@ def skill_page_body(user, skill):
             "skill": skill,
             "scale": scale,
             "role_skills": role_skills,
-            "courses": Course.objects.filter(skills=skill),
-            "certifications": Certification.objects.filter(skills=skill),
+            "course_links": CourseSkill.objects.filter(skill=skill).select_related("course").order_by("course__title"),
+            "certification_links": CertificationSkill.objects.filter(skill=skill)
+            .select_related("certification")
+            .order_by("certification__name"),
         },
     )
 
