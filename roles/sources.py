@@ -34,7 +34,9 @@ SHIPPED = [
             "DecipherU's guide to the Senior ML Engineer role (track “Applied AI · ML Engineering”). "
             "It cites the Bureau of Labor Statistics Occupational Employment and Wage Statistics (May 2024), "
             "O*NET OnLine 28.0, the Stanford HAI AI Index Report and the NIST AI Risk Management Framework, "
-            "and anchors its salary bands on Levels.fyi 2025-2026 and Glassdoor public ranges."
+            "and anchors its salary bands on Levels.fyi 2025-2026 and Glassdoor public ranges. It says its list "
+            "of hiring companies is compiled from publicly available job postings, and that it is not affiliated "
+            "with the companies listed."
         ),
         "is_editorial": False,
     },
