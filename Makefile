@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup migrate content check-content admin lint format check-migrations pytest e2e clean npm serve-prod
+.PHONY: run test setup migrate content check-content admin lint format check-migrations pytest e2e clean npm serve-prod faults
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,9 +59,16 @@ test: setup npm lint check-migrations migrate
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Production-style server (gunicorn); needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_DEBUG=0.
+## Trusts no forwarder header (SCRIPT_NAME, X-Forwarded-*) unless FORWARDED_ALLOW_IPS names the proxy.
+FORWARDED_ALLOW_IPS ?=
 serve-prod: content
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn careerpath.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --no-control-socket
+	$(BIN)/gunicorn careerpath.wsgi --bind 127.0.0.1:$(PORT) --workers 3 --no-control-socket \
+		--forwarded-allow-ips "$(FORWARDED_ALLOW_IPS)"
+
+## Fault test: Redis stopped, PostgreSQL restarted, a worker killed, under load (docs/reliability.md).
+faults: setup
+	$(BIN)/python bench/faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache

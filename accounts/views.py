@@ -1,6 +1,7 @@
 """Sign up, log in (keeping a visitor's draft), and the account's own data: export and deletion."""
 
 import json
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -9,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -38,20 +40,35 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}! Your account is ready.")
         _claim_visitor_drafts(request, user, session_key)
-        return redirect(_safe_next(request) or "assessments:dashboard")
-    return render(request, "registration/signup.html", {"form": form, "next": _safe_next(request)})
+        return redirect(safe_next(request) or reverse("assessments:dashboard"))
+    return render(request, "registration/signup.html", {"form": form, "next": safe_next(request)})
 
 
-def _safe_next(request):
+def safe_next(request):
+    """The `next` the request carries when it is a safe redirect target, else "".
+
+    Safe means a path on this site ("/roles/", not "//evil.example") or an absolute http(s) URL to
+    this host. Anything else ("dashboard", "*x") is refused rather than handed to `redirect()`,
+    which would try to reverse it as a view name (a 500 after the account was already made).
+    """
     nxt = request.POST.get("next") or request.GET.get("next") or ""
-    if nxt and url_has_allowed_host_and_scheme(
+    is_path = nxt.startswith("/")
+    is_absolute = urlsplit(nxt).scheme in ("http", "https")
+    if (is_path or is_absolute) and url_has_allowed_host_and_scheme(
         nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return nxt
     return ""
 
 
-class LoginView(auth_views.LoginView):
+class SafeNextMixin:
+    """Django's login and logout views, following `next` only under the same rule as signup."""
+
+    def get_redirect_url(self):
+        return safe_next(self.request)
+
+
+class LoginView(SafeNextMixin, auth_views.LoginView):
     """Django's login, which also moves a visitor's draft assessments to the account."""
 
     redirect_authenticated_user = True
@@ -61,6 +78,10 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         _claim_visitor_drafts(self.request, form.get_user(), session_key)
         return response
+
+
+class LogoutView(SafeNextMixin, auth_views.LogoutView):
+    pass
 
 
 @never_cache

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
 from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
@@ -253,6 +255,13 @@ def step(request, pk, number):
         except services.AssessmentError as exc:
             messages.error(request, str(exc))
             return redirect("assessments:take", pk=assessment.pk)
+        except DatabaseError as exc:
+            if not database_unavailable(exc):  # read-only, disk full, restarting: say so, keep the answers
+                raise
+            form.add_error(None, "We couldn't save this right now; your answers are still on this page.")
+            response = render(request, "assessments/step.html", page_context(), status=503)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         if "exit" in request.POST:
             messages.success(request, "Saved. You can pick up where you left off from your dashboard.")
             if request.user.is_authenticated:

@@ -108,6 +108,8 @@ def start_gunicorn(env, port, workers, threads, log_path):
         str(workers),
         "--threads",
         str(threads),
+        "--forwarded-allow-ips",
+        "",
         "--no-control-socket",
     ]
     log = open(log_path, "w")  # noqa: SIM115 (closed in stop_gunicorn)
@@ -154,10 +156,13 @@ class Stats:
         self.submitted = set()
         self.journeys = 0
         self.unexpected = Counter()  # (kind, status) answered but not what the journey expects
+        self.timeline = []  # (started, ended, kind, status or error name), time.monotonic()
 
     def record(self, kind, status, seconds):
+        ended = time.monotonic()
         with self.lock:
             self.requests.append((kind, status, seconds))
+            self.timeline.append((ended - seconds, ended, kind, status))
 
     def saved_rating(self, pk, slug, level, evidence):
         with self.lock:
@@ -188,8 +193,10 @@ class Browser:
             content = response.read()
         except (OSError, http.client.HTTPException) as error:
             self.conn = None
+            ended = time.monotonic()
             with self.stats.lock:
                 self.stats.transport_errors[f"{kind}: {type(error).__name__}"] += 1
+                self.stats.timeline.append((ended - (time.perf_counter() - started), ended, kind, type(error).__name__))
             return None, {}, b""
         self.stats.record(kind, response.status, time.perf_counter() - started)
         for header in response.headers.get_all("Set-Cookie") or []:
@@ -230,6 +237,11 @@ def sign_up(port, stats):
     return browser
 
 
+def passed(deadline):
+    """True once the deadline (a time.monotonic() value, or a function giving one) has passed."""
+    return time.monotonic() >= (deadline() if callable(deadline) else deadline)
+
+
 def journey(browser, stats, deadline, rng):
     """Start the role, rate every skill, submit, read the report. Returns early at the deadline.
 
@@ -243,7 +255,7 @@ def journey(browser, stats, deadline, rng):
     pk = int(PK_IN_PATH.search(headers["Location"]).group(1))
 
     number = 1
-    while time.monotonic() < deadline:
+    while not passed(deadline):
         step_path = f"/assessments/{pk}/step/{number}/"
         status, _, content = browser.request("step page", "GET", step_path)
         if not expect(stats, "step page", status, 200):
@@ -265,7 +277,7 @@ def journey(browser, stats, deadline, rng):
                 if expect(stats, "autosave", status, 200) and json.loads(body).get("saved") is True:
                     stats.saved_rating(pk, slug, level, evidence)
                     answers[slug] = (level, evidence)
-            if time.monotonic() >= deadline:
+            if passed(deadline):
                 return
         form = {}
         for slug, (level, evidence) in answers.items():
@@ -300,7 +312,7 @@ def person(port, stats, deadline, seed):
     """Sign up once, then take the assessment again and again until the deadline."""
     rng = random.Random(seed)
     browser = None
-    while time.monotonic() < deadline:
+    while not passed(deadline):
         if browser is None:
             browser = sign_up(port, stats)  # again only if the last sign-up failed
             continue

@@ -161,6 +161,7 @@ def start_gunicorn(env, *, port, workers, threads, log_path):
     command = [
         str(GUNICORN), "careerpath.wsgi", "--workers", str(workers), "--threads", str(threads),
         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--log-level", "warning", "--timeout", "120",
+        "--forwarded-allow-ips", "",  # as make serve-prod: no forwarder header is trusted
     ]  # fmt: skip
     log = open(log_path, "ab")  # noqa: SIM115 (closed in stop_gunicorn)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)

@@ -12,6 +12,7 @@ Production hardening (HSTS, secure cookies, SSL redirect) is on whenever DEBUG i
 can be relaxed one switch at a time; see docs/deploy.md.
 """
 
+import hashlib
 import os
 import secrets
 from datetime import timedelta
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "careerpath.middleware.DatabaseUnavailableMiddleware",  # database down: 503 "we'll be right back"
 ]
 
 ROOT_URLCONF = "careerpath.urls"
@@ -131,6 +133,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer fails the request in seconds (a 503 page), not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers queue instead of failing with "database is locked" (autosave from two tabs).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -153,27 +160,65 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 
 # worker processes, DJANGO_CACHE_URL=redis://host:6379/0 shares one cache between them (each
 # computation done once, not once per process) and keeps sessions in it too (cached_db: the
 # database stays the record, the cache saves a query per request).
-def cache_settings(url, *, max_entries):
+#
+# The cache is an optimisation, never a dependency (docs/reliability.md): with Redis down, slow or
+# restarting, every call gives up within CACHE_SOCKET_TIMEOUT, counts as a miss (IGNORE_EXCEPTIONS),
+# is logged at most once a minute (careerpath.cache.OncePerInterval), and is never retried; the next
+# call tries Redis again, so caching resumes by itself. Every key expires (TIMEOUT, and
+# careerpath.cache.RedisCache turns "forever" into MAX_TIMEOUT); give Redis a maxmemory with
+# allkeys-lru (docs/deploy.md).
+CACHE_SOCKET_CONNECT_TIMEOUT = 0.1  # seconds; a Redis on the same network connects in about 1 ms
+CACHE_SOCKET_TIMEOUT = 0.25  # seconds for one command; the slowest get of a page is about 2 ms
+
+
+def default_cache_key_prefix(database):
+    """A prefix unique to this database, so two deployments sharing one Redis never share keys."""
+    where = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return "cp-" + hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+def cache_settings(url, *, max_entries, key_prefix="careerpath", timeout=3600, max_timeout=86400):
     """CACHES for DJANGO_CACHE_URL: empty or locmem:// (per process), or redis://... / rediss://..."""
     if not url or url == "locmem://":
         return {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "careerpath",
-            "OPTIONS": {"MAX_ENTRIES": max_entries},
+            "KEY_PREFIX": key_prefix,
+            "TIMEOUT": timeout,
+            "OPTIONS": {"MAX_ENTRIES": max_entries},  # culls a third of the entries when full
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "careerpath.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": "careerpath"}
+        return {
+            "BACKEND": "careerpath.cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            "TIMEOUT": timeout,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_SOCKET_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+                "MAX_TIMEOUT": max_timeout,
+            },
+        }
     raise ImproperlyConfigured(f"DJANGO_CACHE_URL must be locmem:// or a redis:// address; got {url!r}.")
 
 
 CACHES = {
     "default": cache_settings(
-        os.environ.get("DJANGO_CACHE_URL", "").strip(), max_entries=env_int("DJANGO_CACHE_MAX_ENTRIES", 5000)
+        os.environ.get("DJANGO_CACHE_URL", "").strip(),
+        max_entries=env_int("DJANGO_CACHE_MAX_ENTRIES", 5000),
+        key_prefix=os.environ.get("DJANGO_CACHE_KEY_PREFIX", "").strip()
+        or default_cache_key_prefix(DATABASES["default"]),
+        timeout=env_int("DJANGO_CACHE_TIMEOUT", 3600),
+        max_timeout=env_int("DJANGO_CACHE_MAX_TIMEOUT", 86400),
     )
 }
 SHARED_CACHE = CACHES["default"]["BACKEND"].endswith("RedisCache")
 # A session kept in a per-process cache would go stale in the other processes: only with a shared one.
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if SHARED_CACHE else "db")
+# django-redis logs each ignored cache error; OncePerInterval (LOGGING below) keeps one a minute.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "careerpath.cache"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -248,7 +293,10 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# The path the site is served under ("" for the root, or e.g. /careers), from settings only: never
+# from a request's SCRIPT_NAME, which a client or a proxy could set and the page cache would keep.
+FORCE_SCRIPT_NAME = os.environ.get("DJANGO_FORCE_SCRIPT_NAME", "").strip().rstrip("/")
 
 # Content-Security-Policy: only this origin, no inline script or style.
 # Where readers send corrections to a role guide (a mailto link on editorial guides). Not a secret;
@@ -287,7 +335,12 @@ AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"once_a_minute": {"()": "careerpath.cache.OncePerInterval", "seconds": 60}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # A cache outage: one traceback a minute, not one per request (see CACHES).
+        "careerpath.cache": {"level": "WARNING", "filters": ["once_a_minute"]},
+    },
 }

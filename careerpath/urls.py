@@ -3,14 +3,16 @@ import os
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import LoginView
+from accounts.views import LoginView, LogoutView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("roles.urls")),

@@ -50,11 +50,24 @@ def log_in(page: Page, username, *, password=PASSWORD):
 
 def log_out(page: Page):
     """The navbar's "Log out" button (a POST form); at phone width the menu is opened first."""
-    toggler = page.locator(".navbar-toggler")
-    if toggler.is_visible():
-        toggler.click()
+    if page.locator(".navbar-toggler").is_visible():
+        toggle_menu(page, opened=True)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+
+_MENU_SETTLED = {True: re.compile(r"(^|\s)show(\s|$)"), False: re.compile(r"^(?!.*\b(show|collapsing)\b)")}
+
+
+def toggle_menu(page: Page, *, opened):
+    """Tap the phone menu's toggler and wait until the menu has finished opening (or closing).
+
+    Bootstrap ignores a tap while the menu is still sliding (`.collapsing`), so a test that taps
+    again too early on a slow machine would see a menu that never closes; waiting for the settled
+    class (`show` once open, neither `show` nor `collapsing` once closed) removes that race."""
+    page.locator(".navbar-toggler").click()
+    expect(page.locator("#nav-main")).to_have_class(_MENU_SETTLED[opened])
+    expect(page.locator(".navbar-toggler")).to_have_attribute("aria-expanded", str(opened).lower())
 
 
 # --- role data ------------------------------------------------------------------------------

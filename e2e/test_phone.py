@@ -15,6 +15,7 @@ from .helpers import (
     screenshot,
     start_assessment,
     step_skills,
+    toggle_menu,
     wider_than_viewport,
 )
 
@@ -67,11 +68,10 @@ def test_at_phone_width_role_step_and_report_fit_the_screen_and_every_control_is
     assert_fits_the_screen(page, "the role page")
     menu_link = page.locator("#nav-main").get_by_role("link", name="Role guides")
     expect(menu_link).to_be_hidden()
-    page.locator(".navbar-toggler").click()
+    toggle_menu(page, opened=True)
     expect(menu_link).to_be_visible()
-    expect(page.locator(".navbar-toggler")).to_have_attribute("aria-expanded", "true")
     assert_reachable(page.locator("#nav-main").get_by_role("link", name="Log in"))
-    page.locator(".navbar-toggler").click()
+    toggle_menu(page, opened=False)
     expect(menu_link).to_be_hidden()
     assert_reachable(page.get_by_role("button", name="Assess yourself").first)
 

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.tests.factories import PASSWORD, UserFactory
 
@@ -99,3 +100,47 @@ def test_signed_in_user_visiting_signup_goes_to_dashboard(alice_client):
     response = alice_client.get(reverse("accounts:signup"))
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:dashboard")
+
+
+UNSAFE_NEXT = ["dashboard", "*x", "", "//evil.example", "https://evil.example/", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("nxt", UNSAFE_NEXT)
+def test_signup_with_an_unsafe_next_goes_to_the_dashboard_not_a_500(client, nxt):
+    response = client.post(reverse("accounts:signup") + "?" + urlencode({"next": nxt}), GOOD)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:dashboard")
+    assert User.objects.filter(username="carol").exists()
+
+
+@pytest.mark.parametrize("nxt", UNSAFE_NEXT)
+def test_login_with_an_unsafe_next_goes_to_the_dashboard(client, alice, nxt):
+    data = {"username": "alice", "password": PASSWORD, "next": nxt}
+    response = client.post(reverse("login"), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:dashboard")
+
+
+@pytest.mark.parametrize("nxt", UNSAFE_NEXT)
+def test_logout_with_an_unsafe_next_goes_home(alice_client, nxt):
+    response = alice_client.post(reverse("logout") + "?" + urlencode({"next": nxt}))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+@pytest.mark.parametrize("view", ["accounts:signup", "login"])
+def test_a_safe_next_on_this_site_is_followed_after_signup_or_login(client, alice, view):
+    data = GOOD if view == "accounts:signup" else {"username": "alice", "password": PASSWORD}
+    response = client.post(reverse(view) + "?next=/roles/senior-ml-engineer/", data)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/roles/senior-ml-engineer/"
+
+
+def test_the_signup_page_does_not_carry_an_unsafe_next_into_its_form(client):
+    page = client.get(reverse("accounts:signup") + "?next=dashboard").content.decode()
+
+    assert 'name="next" value=""' in page

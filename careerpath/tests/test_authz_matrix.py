@@ -69,6 +69,7 @@ def visitors_only(code=200):
 MATRIX = {
     "home": {"GET": everyone(200), "POST": everyone(405)},
     "healthz": {"GET": everyone(200), "POST": everyone(405)},
+    "readyz": {"GET": everyone(200), "POST": everyone(405)},
     # accounts
     "login": {"GET": visitors_only(), "POST": visitors_only()},
     "logout": {"GET": everyone(405), "POST": everyone(302)},

@@ -259,6 +259,9 @@ def test_autosave_and_step_survive_broken_request_bodies(draft_page, body, conte
 @given(text=TEXT)
 @example(text="abc\x00def")  # PostgreSQL: a NUL in a share token must be a 404, not a DataError
 @example(text="..")
+@example(text="dashboard")  # no slash, no dot: must never reach reverse() as a view name
+@example(text="*x")
+@example(text="//evil.example")
 def test_public_urls_with_any_text_in_the_path_or_query_never_fail(db, text):
     client = Client(raise_request_exception=False)
     quoted = quote(text, safe="")
@@ -301,6 +304,30 @@ def test_public_urls_with_any_text_in_the_path_or_query_never_fail(db, text):
     username="newuser", email="n@example.com", password1="a-long-safe\x00passphrase", same=True, password2="", extra={}
 )
 @example(username="ALICE", email="x@example.com", password1="a-long-safe-passphrase", same=True, password2="", extra={})
+@example(  # a `next` with no slash and no dot was reversed as a view name: a 500 after signup succeeded
+    username="newuser",
+    email="n@example.com",
+    password1="a-long-safe-passphrase",
+    same=True,
+    password2="",
+    extra={"next": "dashboard"},
+)
+@example(
+    username="newuser",
+    email="n@example.com",
+    password1="a-long-safe-passphrase",
+    same=True,
+    password2="",
+    extra={"next": "*\U000bb289\U00079c85"},
+)
+@example(
+    username="newuser",
+    email="n@example.com",
+    password1="a-long-safe-passphrase",
+    same=True,
+    password2="",
+    extra={"next": "//evil.example"},
+)
 def test_signup_creates_an_ordinary_user_or_shows_form_errors_without_a_500(
     alice, username, email, password1, same, password2, extra
 ):
@@ -313,6 +340,8 @@ def test_signup_creates_an_ordinary_user_or_shows_form_errors_without_a_500(
     assert response.status_code < 500, post
     new = User.objects.exclude(pk__in=users_before)
     if response.status_code == 302:
+        location = response["Location"]
+        assert location.startswith("/") and not location.startswith("//"), f"signup redirects off site: {location}"
         assert new.count() == 1
         user = new.get()
         assert not user.is_staff and not user.is_superuser
