@@ -108,3 +108,14 @@ def test_commonly_missing_is_the_one_term(client):
     for page in (html, skill_page):
         assert "Commonly missing" in page
         assert "often missing" not in page.lower()
+
+
+@pytest.mark.django_db(transaction=True)  # the content revision moves when a change commits
+def test_changing_only_a_citation_moves_the_content_revision():
+    from roles import revision
+
+    faq = sourced_guide().faqs.get()
+    before = revision.current()
+    faq.sources.set([shipped_source("careerpath-editors")])
+
+    assert revision.current() == before + 1
