@@ -1,5 +1,6 @@
 """The editors' admin: a whole role guide on one page, and the shared skills, courses and certifications."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
@@ -35,19 +36,55 @@ from .models import (
 # Inlines of the role page -------------------------------------------------------------------------
 
 
+class SourcesWidget(forms.SelectMultiple):
+    """A plain multiple select over options read once per request (`RoleInline`).
+
+    The default widget re-reads the sources for every row of every inline (a guide has a hundred
+    rows); this one keeps the options it was given and ignores the per-row queryset the field
+    hands it."""
+
+    def __init__(self, options=(), attrs=None):
+        super().__init__(attrs)
+        self._options = list(options)
+
+    @property
+    def choices(self):
+        return self._options
+
+    @choices.setter
+    def choices(self, value):
+        pass  # ModelMultipleChoiceField sets its queryset here: keep the options read once
+
+
 class RoleInline(admin.TabularInline):
     extra = 0
-    autocomplete_fields = ["sources"]
     select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.select_related)
+        queryset = super().get_queryset(request).select_related(*self.select_related)
+        if "sources" in {f.name for f in self.model._meta.many_to_many}:
+            queryset = queryset.prefetch_related("sources")  # each row's citations in one query
+        return queryset
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "sources":  # no add/change/view links around it: three sources, edited on their own page
+            return self.formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "editor_note":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 1, "cols": 30})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "sources":
+            if not hasattr(request, "_source_options"):
+                request._source_options = [(s.pk, str(s)) for s in Source.objects.all()]
+            kwargs["widget"] = SourcesWidget(request._source_options, attrs={"size": 3})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class RoleSkillInline(RoleInline):
     model = RoleSkill
     form = RoleSkillAdminForm
-    autocomplete_fields = ["skill", "sources"]
+    autocomplete_fields = ["skill"]
     select_related = ["skill"]
     fields = ["skill", "kind", "target", "weight", "commonly_missing", "note", "sources", "editor_note", "order"]
 
@@ -59,7 +96,7 @@ class ResponsibilityInline(RoleInline):
 
 class DevelopmentSuggestionInline(RoleInline):
     model = DevelopmentSuggestion
-    autocomplete_fields = ["skill", "sources"]
+    autocomplete_fields = ["skill"]
     fields = ["text", "skill", "order", "sources", "editor_note"]
 
 
@@ -71,7 +108,7 @@ class NextStepInline(RoleInline):
 class CareerMoveInline(RoleInline):
     model = CareerMove
     fk_name = "role"
-    autocomplete_fields = ["to_role", "sources"]
+    autocomplete_fields = ["to_role"]
     select_related = ["role", "to_role"]
     fields = ["kind", "to_role", "note", "order", "sources", "editor_note"]
 
@@ -79,14 +116,14 @@ class CareerMoveInline(RoleInline):
 class LadderLevelInline(RoleInline):
     model = LadderLevel
     fk_name = "role"
-    autocomplete_fields = ["rung_role", "sources"]
+    autocomplete_fields = ["rung_role"]
     fields = ["title", "years", "description", "rung_role", "order", "sources", "editor_note"]
 
 
 class TransitionPathInline(RoleInline):
     model = TransitionPath
     fk_name = "role"
-    autocomplete_fields = ["from_role", "sources"]
+    autocomplete_fields = ["from_role"]
     select_related = ["role", "from_role"]
     fields = ["from_role", "typical_months", "gap", "order", "sources", "editor_note"]
     show_change_link = True
@@ -100,14 +137,14 @@ class SalaryBandInline(RoleInline):
 
 class RoleCourseInline(RoleInline):
     model = RoleCourse
-    autocomplete_fields = ["course", "sources"]
+    autocomplete_fields = ["course"]
     select_related = ["role", "course"]
     fields = ["course", "order", "sources", "editor_note"]
 
 
 class RoleCertificationInline(RoleInline):
     model = RoleCertification
-    autocomplete_fields = ["certification", "sources"]
+    autocomplete_fields = ["certification"]
     select_related = ["role", "certification"]
     fields = ["certification", "order", "sources", "editor_note"]
 
