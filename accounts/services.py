@@ -1,5 +1,6 @@
 """Writes and reads of a person's own account data."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 
 from assessments.models import Assessment
@@ -74,6 +75,11 @@ def _assessment_data(assessment):
 
 @transaction.atomic
 def delete_user_account(*, user):
-    """Remove the account and everything it owns (assessments, ratings, share links, plans)."""
-    Assessment.objects.filter(user=user).delete()
+    """Remove the account and everything it owns (assessments, ratings, share links, plans), and
+    the sign-in records kept under its username. The owner's cached pages go with it: deleting the
+    user replaces their owner key (assessments.owners), on every instance sharing the cache."""
+    username = user.get_username()
+    Assessment.objects.owned_by(user).delete()
+    for model in (AccessLog, AccessAttempt, AccessFailureLog):
+        model.objects.filter(username=username).delete()
     user.delete()

@@ -15,18 +15,16 @@ lists (a test checks the two agree), at a cost that does not grow with the roles
 
 from collections import defaultdict
 
-from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Least
 
+from careerpath.pagecache import cached_value, content_revision
 from roles.models import Role, RoleSkill, SkillKind
 from roles.stats import WEIGHT_HUNDREDTHS, skill_totals
 
 from . import scoring
+from .owners import Owner
 from .services import latest_ratings
-from .stamps import user_stamp
-
-CACHE_SECONDS = 60 * 60 * 24
 
 
 def role_totals():
@@ -85,10 +83,12 @@ def compute_role_fit(user, *, min_shared=3):
 
 
 def role_fit_for(user, *, min_shared=3):
-    """Cached per user under their stamp, which role content and any rating they give move."""
-    key = f"fit:{user.pk}:{min_shared}:{user_stamp(user)}"
-    fits = cache.get(key)
-    if fits is None:
-        fits = compute_role_fit(user, min_shared=min_shared)
-        cache.set(key, fits, timeout=CACHE_SECONDS)
-    return fits
+    """Cached per owner (any change of their data replaces the owner key) and content revision:
+    the report and the role-fit page both show it, and a cold computation at the benchmark's scale
+    costs 0.2-0.3 s (docs/performance.md)."""
+    return cached_value(
+        "role-fit",
+        (min_shared, content_revision()),
+        lambda: compute_role_fit(user, min_shared=min_shared),
+        owner_scope=Owner.coerce(user).scope,
+    )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from roles.levels import Level
 from roles.models import Role, Skill
 
+from .owners import owned
+
 EVIDENCE_MAX_LENGTH = 1000
 PLAN_ACTION_MAX_LENGTH = 500
 
@@ -22,8 +24,9 @@ class AssessmentQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(status=Assessment.Status.SUBMITTED)
 
-    def owned_by(self, user):
-        return self.filter(user=user)
+    def owned_by(self, owner):
+        """`owner`'s assessments: a user's, or a visitor session's (an `owners.Owner`)."""
+        return owned(self, owner)
 
 
 class Assessment(models.Model):
@@ -98,6 +101,11 @@ class Assessment(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class RatingQuerySet(models.QuerySet):
+    def owned_by(self, owner):
+        return owned(self, owner, "assessment__")
+
+
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="ratings")
@@ -113,6 +121,8 @@ class Rating(models.Model):
     )
     prefilled_at = models.DateTimeField(null=True, blank=True, help_text="When the carried-over rating was made.")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "id"]
@@ -136,6 +146,9 @@ def new_share_token():
 class ShareLinkQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
+
+    def owned_by(self, owner):
+        return owned(self, owner, "assessment__")
 
 
 class ShareLink(models.Model):
@@ -162,12 +175,19 @@ class ShareLink(models.Model):
         return self.revoked_at is None
 
 
+class PlanQuerySet(models.QuerySet):
+    def owned_by(self, owner):
+        return owned(self, owner, "assessment__")
+
+
 class Plan(models.Model):
     """A development plan made from one submitted assessment's gaps."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="plan")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -177,6 +197,11 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("assessments:plan", kwargs={"pk": self.assessment_id})
+
+
+class PlanItemQuerySet(models.QuerySet):
+    def owned_by(self, owner):
+        return owned(self, owner, "plan__assessment__")
 
 
 class PlanItem(models.Model):
@@ -196,6 +221,8 @@ class PlanItem(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     order = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "order", "id"]

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from .models import Plan, PlanItem
+from .owners import Owner
 
 
 def plan_options(report):
@@ -25,12 +26,7 @@ def plan_options(report):
 
 def active_plan(user):
     """The user's most recent plan, with its items, or None."""
-    return (
-        Plan.objects.filter(assessment__user=user)
-        .select_related("assessment__role")
-        .order_by("-created_at", "-id")
-        .first()
-    )
+    return Plan.objects.owned_by(user).select_related("assessment__role").order_by("-created_at", "-id").first()
 
 
 def dashboard_summary(user, *, upcoming=3):
@@ -125,8 +121,8 @@ class ItemOutcome:
 def finished_item_outcomes(assessment, report):
     """For the finished items of the user's latest earlier plan for this role: did the rating move?"""
     earlier_plan = (
-        Plan.objects.filter(
-            assessment__user_id=assessment.user_id,
+        Plan.objects.owned_by(Owner.of_assessment(assessment))
+        .filter(
             assessment__role_id=assessment.role_id,
             assessment__submitted_at__lt=assessment.submitted_at,
         )

@@ -7,8 +7,6 @@ and returns a `ReportView` with everything the page, the JSON and the CSV export
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
-
 from roles.levels import LEVEL_DESCRIPTIONS, Level, scale
 
 from . import scoring
@@ -230,21 +228,10 @@ def build_report(snapshot):
     )
 
 
-REPORT_CACHE_VERSION = 1
-
-
 def report_for(assessment):
-    """The report of a submitted assessment, computed once per process and then cached.
-
-    A submitted assessment never changes (its snapshot is frozen), so its id and submission time
-    identify the report exactly. The snapshot is read from the database only on a cache miss.
-    """
-    key = f"report:{REPORT_CACHE_VERSION}:{assessment.pk}:{assessment.submitted_at.timestamp()}"
-    report = cache.get(key)
-    if report is None:
-        report = build_report(assessment.snapshot)
-        cache.set(key, report, timeout=None)
-    return report
+    """The report of a submitted assessment, from its frozen snapshot (the pages that show it are
+    cached whole; building it costs 1-15 ms, see docs/performance.md)."""
+    return build_report(assessment.snapshot)
 
 
 def _decimal(value):

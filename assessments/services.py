@@ -14,6 +14,7 @@ from django.utils import timezone
 from careerpath.sql import table
 from roles.models import RoleSkill, Skill
 
+from . import owners
 from .models import Assessment, Rating
 from .snapshots import build_snapshot
 
@@ -53,7 +54,7 @@ def _lock(assessment):
 def latest_ratings(*, user, exclude_assessment=None):
     """{skill_id: Rating} with the most recent rating the user gave each skill, in any assessment."""
     ratings = (
-        Rating.objects.filter(assessment__user=user)
+        Rating.objects.owned_by(user)
         .exclude(assessment=exclude_assessment)
         .order_by("skill_id", "-updated_at", "-id")
         .only("id", "skill_id", "level", "evidence", "updated_at", "prefilled_at")
@@ -123,6 +124,7 @@ def _touch_draft(assessment, now):
     if not Assessment.objects.drafts().filter(pk=assessment.pk).update(updated_at=now):
         raise AlreadySubmitted()
     assessment.updated_at = now
+    owners.changed(owners.Owner.of_assessment(assessment))  # a bulk write: no signal says so
 
 
 def _upsert(assessment, ratings, now):
@@ -211,6 +213,7 @@ def confirm_prefilled(*, assessment):
         raise AlreadySubmitted()
     count = locked.ratings.filter(prefilled_at__isnull=False).update(prefilled_from=None, prefilled_at=None)
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    owners.changed(owners.Owner.of_assessment(locked))
     return count
 
 
@@ -287,6 +290,7 @@ def claim_session_drafts(*, session_key, user):
             )
         Assessment.objects.filter(pk=existing.pk).update(updated_at=timezone.now())
         draft.delete()
+    owners.changed(owners.Owner(session_key=session_key), user)
     return len(drafts)
 
 
@@ -323,6 +327,7 @@ def create_plan(*, assessment):
         for position, gap in enumerate(report.gaps)
         if gap.slug in skill_ids
     )
+    owners.changed(owners.Owner.of_assessment(locked))
     return plan, True
 
 

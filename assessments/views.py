@@ -9,10 +9,11 @@ import json
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,43 +39,29 @@ from .forms import (
     level_field_name,
 )
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
+from .owners import Owner
 from .plans import dashboard_summary, finished_item_outcomes, plan_ics, plan_options
 from .reports import report_data, report_for, report_rows
-from .stamps import draft_stamp, report_stamp, user_stamp
 from .steps import build_steps, first_unrated_step
 
-# --- scoping -----------------------------------------------------------------------------
+# --- scoping: every read of an owned row goes through `<Model>.objects.owned_by` ------------------
 
 
-def _owner_filter(request):
-    if request.user.is_authenticated:
-        return Q(user=request.user)
-    key = request.session.session_key
-    if not key:
-        return None
-    return Q(user__isnull=True, session_key=key)
-
-
-def get_assessment_or_404(request, pk, *, defer_snapshot=True, related=True):
+def get_assessment_or_404(request, pk, *, related=True):
     """The requester's own assessment (a visitor's: the one in their session), else 404.
 
     `related=False` loads the assessment row alone (the autosave path needs only its ids).
     """
-    owner = _owner_filter(request)
-    if owner is None:
-        raise Http404("No such assessment.")
-    qs = Assessment.objects.select_related("role", "role__family") if related else Assessment.objects.all()
-    if defer_snapshot:
-        qs = qs.defer("snapshot")
-    return get_object_or_404(qs.filter(owner), pk=pk)
+    qs = Assessment.objects.owned_by(Owner.of(request)).defer("snapshot")
+    if related:
+        qs = qs.select_related("role", "role__family")
+    return get_object_or_404(qs, pk=pk)
 
 
-def get_submitted_or_404(request, pk):
-    if not request.user.is_authenticated:
-        raise Http404("No such report.")
-    return get_object_or_404(
-        Assessment.objects.submitted().select_related("role").defer("snapshot"), pk=pk, user=request.user
-    )
+def get_submitted_or_404(request, pk, *, snapshot=False):
+    """The requester's own submitted assessment (with its snapshot when asked), else 404."""
+    qs = Assessment.objects.owned_by(Owner.of(request)).submitted().select_related("role", "current_role")
+    return get_object_or_404(qs if snapshot else qs.defer("snapshot"), pk=pk)
 
 
 # --- taking ------------------------------------------------------------------------------
@@ -127,11 +114,8 @@ def _plan_items_for(assessment, skill_ids):
     if assessment.user_id is None:
         return {}
     items = (
-        PlanItem.objects.filter(
-            plan__assessment__user_id=assessment.user_id,
-            plan__assessment__role_id=assessment.role_id,
-            skill_id__in=skill_ids,
-        )
+        PlanItem.objects.owned_by(Owner.of_assessment(assessment))
+        .filter(plan__assessment__role_id=assessment.role_id, skill_id__in=skill_ids)
         .exclude(plan__assessment=assessment)
         .order_by("plan__created_at", "id")
     )
@@ -216,31 +200,10 @@ def _step_page_context(assessment, steps, current, form, role_skills, ratings, n
     }
 
 
-def _owner_args(request):
-    if request.user.is_authenticated:
-        return {"user": request.user}
-    return {"session_key": request.session.session_key}
-
-
-@never_cache
 @require_http_methods(["GET", "POST"])
+@cached_page(owner=True, content=True, timeout=settings.PAGE_CACHE_DRAFT_SECONDS)
 def step(request, pk, number):
-    """A step's GET is served whole from the cache under the draft's stamp (its last change, the
-    owner's plan items and the content revision: one query); a POST saves and moves on."""
-    if request.method == "GET":
-        stamp = draft_stamp(pk=pk, **_owner_args(request))
-        if stamp is None:
-            raise Http404("No such assessment.")
-        if not stamp.submitted:
-
-            def context():
-                assessment = get_assessment_or_404(request, pk)
-                return _step_context(assessment, number).page_context()
-
-            try:
-                return cached_page(request, f"step:{pk}:{number}:{stamp.digest}", "assessments/step.html", context)
-            except _NoSteps:
-                return redirect("assessments:review", pk=pk)
+    """Show a step (its GET is cached per owner and content revision); a POST saves and moves on."""
     assessment = get_assessment_or_404(request, pk)
     if assessment.is_submitted:
         messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
@@ -249,6 +212,8 @@ def step(request, pk, number):
         form, steps, page_context = _step_context(assessment, number, data=request.POST or None)
     except _NoSteps:
         return redirect("assessments:review", pk=assessment.pk)
+    if request.method == "GET":
+        return render(request, "assessments/step.html", page_context())
     if form.is_valid():
         try:
             services.save_ratings(assessment=assessment, ratings=form.ratings())
@@ -389,14 +354,11 @@ def retake(request, pk):
 # --- dashboard ---------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 @require_GET
+@cached_page(owner=True, content=True, per_day=True)  # per day: plan items become overdue
 def dashboard(request):
-    """Served whole from the cache under the user's stamp (their assessments, plans and items, the
-    content revision) and today's date (plan items become overdue)."""
-    key = f"dashboard:{request.user.pk}:{user_stamp(request.user)}:{timezone.localdate().isoformat()}"
-    return cached_page(request, key, "assessments/dashboard.html", lambda: _dashboard_context(request.user))
+    return render(request, "assessments/dashboard.html", _dashboard_context(request.user))
 
 
 def _dashboard_context(user):
@@ -446,52 +408,42 @@ def _report_context(assessment, *, shared=False):
 
 def _earlier_submitted(assessment):
     return (
-        Assessment.objects.submitted()
-        .defer("snapshot")
-        .filter(user_id=assessment.user_id, role_id=assessment.role_id, submitted_at__lt=assessment.submitted_at)
+        Assessment.objects.owned_by(Owner.of_assessment(assessment))
+        .submitted()
+        .filter(role_id=assessment.role_id, submitted_at__lt=assessment.submitted_at)
         .order_by("-submitted_at")
         .first()
     )
 
 
 def _report_page_context(request, pk):
-    assessment = get_object_or_404(
-        Assessment.objects.submitted().select_related("role", "current_role").defer("snapshot"),
-        pk=pk,
-        user=request.user,
-    )
+    assessment = get_submitted_or_404(request, pk, snapshot=True)
     context = _report_context(assessment)
     earlier = _earlier_submitted(assessment)
     if earlier is not None:
         context["earlier"] = earlier
         context["progress"] = scoring.progress(report_for(earlier).scored, context["report"].scored)
     context["fits"] = role_fit_for(request.user)[:5]
-    context["share_links"] = assessment.share_links.active()
-    context["plan"] = Plan.objects.filter(assessment=assessment).first()
+    context["share_links"] = ShareLink.objects.owned_by(request.user).active().filter(assessment=assessment)
+    context["plan"] = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
     return context
 
 
-@never_cache
 @login_required
 @require_GET
+@cached_page(owner=True, content=True)
 def report(request, pk):
-    """The whole page is cached under the owner's stamp (one query), so a repeat view renders nothing."""
-    stamp = report_stamp(pk=pk, user=request.user)
-    if stamp is None:
-        raise Http404("No such report.")
-    return cached_page(
-        request, f"report:{pk}:{stamp}", "assessments/report.html", lambda: _report_page_context(request, pk)
-    )
+    return render(request, "assessments/report.html", _report_page_context(request, pk))
 
 
 @never_cache
 @login_required
 @require_GET
 def report_json(request, pk):
-    assessment = get_object_or_404(Assessment.objects.submitted().defer("snapshot"), pk=pk, user=request.user)
+    assessment = get_submitted_or_404(request, pk, snapshot=True)
     data = report_data(assessment, report_for(assessment))
-    plan = Plan.objects.filter(assessment=assessment).first()
+    plan = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     data["plan"] = None if plan is None else _plan_data(plan)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
@@ -504,7 +456,7 @@ def report_json(request, pk):
 @login_required
 @require_GET
 def report_csv(request, pk):
-    assessment = get_object_or_404(Assessment.objects.submitted().defer("snapshot"), pk=pk, user=request.user)
+    assessment = get_submitted_or_404(request, pk, snapshot=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="careerpath-report-{assessment.pk}.csv"'
     writer = csv.writer(response)
@@ -512,17 +464,11 @@ def report_csv(request, pk):
     return response
 
 
-@never_cache
 @login_required
 @require_GET
+@cached_page(owner=True, content=True)
 def role_fit(request):
-    """Served whole from the cache under the user's stamp (ratings move it) and the content revision."""
-    return cached_page(
-        request,
-        f"fit-page:{request.user.pk}:{user_stamp(request.user)}",
-        "assessments/fit.html",
-        lambda: {"fits": role_fit_for(request.user)},
-    )
+    return render(request, "assessments/fit.html", {"fits": role_fit_for(request.user)})
 
 
 # --- sharing -----------------------------------------------------------------------------
@@ -552,7 +498,7 @@ def shares(request, pk):
 @require_POST
 def revoke_share(request, pk, link_id):
     assessment = get_submitted_or_404(request, pk)
-    link = get_object_or_404(ShareLink.objects.active(), pk=link_id, assessment=assessment)
+    link = get_object_or_404(ShareLink.objects.owned_by(request.user).active(), pk=link_id, assessment=assessment)
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])
     messages.success(request, "Link revoked: it no longer opens the report.")
@@ -563,9 +509,7 @@ def revoke_share(request, pk, link_id):
 @require_GET
 def shared_report(request, token):
     link = get_object_or_404(
-        ShareLink.objects.active()
-        .select_related("assessment", "assessment__role", "assessment__current_role")
-        .defer("assessment__snapshot"),
+        ShareLink.objects.active().select_related("assessment", "assessment__role", "assessment__current_role"),
         token=token,
         assessment__status=Assessment.Status.SUBMITTED,
     )
@@ -598,8 +542,10 @@ def _plan_data(plan):
 
 
 def _get_plan_or_404(request, pk):
-    assessment = get_submitted_or_404(request, pk)
-    plan = get_object_or_404(Plan.objects.select_related("assessment__role"), assessment=assessment)
+    assessment = get_submitted_or_404(request, pk, snapshot=True)
+    plan = get_object_or_404(
+        Plan.objects.owned_by(request.user).select_related("assessment__role"), assessment=assessment
+    )
     return assessment, plan
 
 
@@ -645,7 +591,7 @@ def plan(request, pk):
 @require_POST
 def plan_item(request, pk, item_id):
     assessment, plan = _get_plan_or_404(request, pk)
-    item = get_object_or_404(PlanItem.objects.select_related("skill"), pk=item_id, plan=plan)
+    item = get_object_or_404(PlanItem.objects.owned_by(request.user).select_related("skill"), pk=item_id, plan=plan)
     options = plan_options(report_for(assessment)).get(item.skill.slug, [])
     # The form validates a copy: a failed validation must not leave half-applied values on `item`.
     form = PlanItemForm(

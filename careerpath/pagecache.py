@@ -1,32 +1,164 @@
-"""Whole pages from the cache, with the per-request parts filled in.
+"""The one page cache: a plain view, wrapped once, stored under a key it declares from named parts.
 
-Most of a role guide or a submitted report is the same on every request; what differs is the CSRF
-token in its forms and, in the navbar, the signed-in person's name. `cached_page` renders the page
-once with placeholders in those places, stores the HTML under a key that names everything else the
-page depends on (the caller's job: a content revision, a report's id and its owner's data stamp),
-and answers each later request with a cache read and two string replacements: no template work.
+    @cached_page(owner=True, content=True)
+    def report(request, pk):
+        return render(request, "assessments/report.html", report_context(request, pk))
 
-The navbar differs between visitors, members and staff, so each has its own entry. A page with a
-flash message waiting is rendered normally (messages are shown once) and not stored.
+The key of a stored page is made of named parts, and nothing else decides what a request gets:
 
-So a template served this way may read of `user` only `is_authenticated`, `is_staff` and
-`get_username` (anything else renders empty), and of `request` only what its key already fixes
-(its path): whatever else differs between requests would be stored for the next one.
+- `view`: the view's name, its URL arguments and the script prefix the links were built with;
+- `variant`: who looks, as the navbar shows it (visitor, member, staff);
+- `owner` (owner=True): the requester's owner scope (a user, or a visitor's session) and that
+  scope's current *owner key*. Every write to an owned row (assessment, rating, plan, plan item,
+  share link) replaces the owner key (`forget_owner`), so the owner's stored pages become
+  unreachable at once, on every instance sharing the cache. Owner pages are also encrypted with
+  that key, so replacing or deleting it (a deleted account) leaves nothing readable behind;
+- `content` (content=True): the role-content revision (roles/revision.py), which every change
+  of role content moves;
+- `day` (per_day=True): today's date, for pages where time passing changes what they show;
+- `build`: a digest of the code, templates, static files and requirements, computed at startup,
+  so a deploy never serves a page of the old code.
+
+A view's template is rendered once with placeholders where the per-request parts go (the CSRF
+token, the user's name) and the same stored HTML then answers every request of that key, with the
+two placeholders filled in. So the template sees a *strict* user and request: `user` offers only
+`is_authenticated`, `is_staff` and `get_username`, `request` only its path. Reading anything else
+raises `UncachedRead` when PAGE_CACHE_STRICT is on (DEBUG and tests), instead of silently storing
+an empty value for everyone. Only GET requests without a query string and without a flash message
+waiting are served from or stored in the cache; anything else, and any answer but a 200, goes
+through the plain view.
+
+Every stored entry has a TTL (PAGE_CACHE_SECONDS; drafts' pages PAGE_CACHE_DRAFT_SECONDS). Only
+the public `django.core.cache` API is used, so any backend works; with several processes it must
+be a shared one (Redis, as docs/deploy.md says), or a write seen by one process leaves another's
+owner pages stale until their TTL ends.
 """
 
 import functools
 import hashlib
+import os
+import pickle
 from dataclasses import dataclass
+from pathlib import Path
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import escape
 
-CACHE_SECONDS = 60 * 60 * 24
+# --- the build version -------------------------------------------------------------------------
+
+_BUILD_SUFFIXES = {".py", ".html", ".txt", ".css", ".js", ".svg", ".json", ".yaml"}
+_BUILD_SKIP = {".venv", "node_modules", ".git", "bench", "docs", "e2e", "tests", "content", "__pycache__"}
+
+
+def _build_files(root):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _BUILD_SKIP and not d.startswith("."))
+        for name in sorted(filenames):
+            if Path(name).suffix in _BUILD_SUFFIXES:
+                yield Path(dirpath) / name
+
+
+def compute_build_version(root=None):
+    """A digest of the code, templates, static files and requirements under `root`."""
+    root = Path(root or settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=8)
+    for path in _build_files(root):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def build_version():
+    return compute_build_version()
+
+
+# --- owner keys ----------------------------------------------------------------------------------
+
+
+def _owner_key_name(scope):
+    return f"owner-key:{scope}"
+
+
+def owner_key(scope):
+    """The owner scope's current key (32 random bytes), made on first use."""
+    return cache.get_or_set(_owner_key_name(scope), lambda: os.urandom(32), timeout=settings.PAGE_CACHE_SECONDS)
+
+
+def forget_owner(scope):
+    """Make every page and value stored for `scope` unreachable and unreadable, on every instance.
+
+    Called when the owner's data changes: at once, and again when the transaction commits (a page
+    rendered from the old rows between the two is stored under the key the commit replaces)."""
+    if not scope:
+        return
+    name = _owner_key_name(scope)
+    cache.delete(name)
+    transaction.on_commit(lambda: cache.delete(name))
+
+
+def _key_id(key):
+    return hashlib.blake2b(key, digest_size=8).hexdigest()
+
+
+def _seal(key, value):
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key).encrypt(nonce, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), None)
+
+
+def _open(key, sealed):
+    return pickle.loads(AESGCM(key).decrypt(sealed[:12], sealed[12:], None))
+
+
+# --- keys ------------------------------------------------------------------------------------------
+
+
+def content_revision():
+    from roles import revision
+
+    return revision.current()
+
+
+def cache_key(name, parts, *, owner_scope=None):
+    """`name` and its parts, the build version and (for an owner's entry) the owner key's id."""
+    text = ":".join(str(part) for part in (build_version(), name, *parts))
+    if len(text) > 200:  # an absurd slug in a URL: hash to stay a valid memcached/Redis key
+        text = "h:" + hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return f"page:{text}" if owner_scope is None else f"page:{owner_scope}:{text}"
+
+
+def cached_value(name, parts, compute, *, owner_scope=None, timeout=None):
+    """`compute()`, cached under `name` and `parts` (what it depends on) and the build version.
+
+    With `owner_scope` the value is personal: keyed and encrypted by the owner's key, so it goes
+    when the owner's data changes or the owner is deleted."""
+    timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+    if owner_scope is None:
+        return cache.get_or_set(cache_key(name, parts), compute, timeout=timeout)
+    key = owner_key(owner_scope)
+    full_key = cache_key(name, (*parts, _key_id(key)), owner_scope=owner_scope)
+    sealed = cache.get(full_key)
+    if sealed is not None:
+        return _open(key, sealed)
+    value = compute()
+    cache.set(full_key, _seal(key, value), timeout=timeout)
+    return value
+
+
+# --- what a cached template may read ----------------------------------------------------------------
+
+
+class UncachedRead(Exception):
+    """A cached template read something its cache key does not vary by."""
 
 
 @dataclass(frozen=True)
@@ -44,22 +176,52 @@ def _holes():
     return Holes(csrf=f"csrfhole{digest[:24]}", username=f"userhole{digest[24:48]}")
 
 
-@dataclass(frozen=True)
-class NavbarUser:
-    """What the navbar reads of `request.user`, with the name left as a placeholder."""
+class _Strict:
+    """Offers `allowed`; anything else raises UncachedRead when strict (else reads as empty)."""
 
-    is_authenticated: bool
-    is_staff: bool
-    username: str
+    def __init__(self, what, allowed):
+        object.__setattr__(self, "_what", what)
+        object.__setattr__(self, "_allowed", allowed)
 
-    def get_username(self):
-        return self.username
+    def __getattr__(self, name):
+        if name in self._allowed:
+            return self._allowed[name]
+        if name.startswith("__") or not settings.PAGE_CACHE_STRICT:
+            raise AttributeError(name)
+        raise UncachedRead(f"A cached page's template read {self._what}.{name}, which its cache key does not fix.")
+
+    def __getitem__(self, name):
+        return self.__getattr__(name)
 
 
 def variant(user):
     if not user.is_authenticated:
         return "visitor"
     return "staff" if user.is_staff else "member"
+
+
+def strict_context(request):
+    """Context processor (last in the list): while a page is rendered for storing, the template
+    gets the strict user and request, the CSRF placeholder and no messages."""
+    if not getattr(request, "_rendering_for_cache", False):
+        return {}
+    holes = _holes()
+    user = request.user
+    strict_user = _Strict(
+        "user",
+        {
+            "is_authenticated": user.is_authenticated,
+            "is_staff": user.is_authenticated and user.is_staff,
+            "get_username": lambda: holes.username,
+        },
+    )
+    return {
+        "user": strict_user,
+        "request": _Strict("request", {"path": request.path, "user": strict_user}),
+        "perms": _Strict("perms", {}),
+        "csrf_token": holes.csrf,
+        "messages": (),
+    }
 
 
 def fill(html, request):
@@ -72,37 +234,70 @@ def fill(html, request):
     return html
 
 
-def render_page(request, template_name, context):
-    """The page with placeholders where the per-request parts go (for storing)."""
-    holes = _holes()
-    user = request.user
-    page_context = {
-        **context,
-        "csrf_token": holes.csrf,
-        "user": NavbarUser(user.is_authenticated, user.is_authenticated and user.is_staff, holes.username),
-        "messages": (),
-    }
-    return render_to_string(template_name, page_context, request=request)
+# --- the decorator ----------------------------------------------------------------------------------
 
 
-def _cache_key(key, navbar):
-    """The stored page's key; a long one (an absurd slug in a URL) is hashed to stay a valid key."""
-    if len(key) > 200:
-        key = "h:" + hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    return f"page:{key}:{navbar}"
+def owner_scope(request):
+    """'u<id>' for a signed-in user, 's<session key>' for a visitor with a session, else None."""
+    if request.user.is_authenticated:
+        return f"u{request.user.pk}"
+    key = request.session.session_key
+    return f"s{key}" if key else None
 
 
-def cached_page(request, key, template_name, get_context, *, status=200):
-    """Serve `template_name` with `get_context()` from the cache under `key` and the navbar variant.
+def _cacheable(request):
+    return request.method in ("GET", "HEAD") and not request.GET and not len(messages.get_messages(request))
 
-    `get_context` is only called on a miss. `key` must change whenever anything the page shows
-    changes, except the CSRF token, the user's name and flash messages, which are handled here.
-    """
-    if len(messages.get_messages(request)):
-        return HttpResponse(render_to_string(template_name, get_context(), request=request), status=status)
-    full_key = _cache_key(key, variant(request.user))
-    html = cache.get(full_key)
-    if html is None:
-        html = render_page(request, template_name, get_context())
-        cache.set(full_key, html, timeout=CACHE_SECONDS)
-    return HttpResponse(fill(html, request), status=status)
+
+def _headers(response, request, *, owner):
+    if owner:
+        add_never_cache_headers(response)  # personal: no browser or proxy keeps it
+    elif request.user.is_authenticated:
+        patch_cache_control(response, private=True)  # holds the user's name and a CSRF token
+    return response
+
+
+def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
+    """Serve the wrapped view's 200 answers from the cache under the key its parts declare."""
+
+    def decorator(view):
+        name = f"{view.__module__}.{view.__qualname__}"
+
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            scope = owner_scope(request) if owner else None
+            if not _cacheable(request) or (owner and scope is None):
+                return _headers(view(request, *args, **kwargs), request, owner=owner)
+            parts = [
+                get_script_prefix(),
+                variant(request.user),
+                *args,
+                *(f"{k}={v}" for k, v in sorted(kwargs.items())),
+            ]
+            if content:
+                parts.append(f"rev{content_revision()}")
+            if per_day:
+                parts.append(timezone.localdate().isoformat())
+            key = owner_key(scope) if owner else None
+            full_key = cache_key(name, parts if key is None else (*parts, _key_id(key)), owner_scope=scope)
+            stored = cache.get(full_key)
+            if stored is not None:
+                html = stored if key is None else _open(key, stored)
+                return _headers(HttpResponse(fill(html, request)), request, owner=owner)
+            request._rendering_for_cache = True
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request._rendering_for_cache = False
+            if response.status_code != 200 or getattr(response, "streaming", False):
+                return _headers(response, request, owner=owner)
+            html = response.content.decode(response.charset)
+            ttl = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+            cache.set(full_key, html if key is None else _seal(key, html), timeout=ttl)
+            response.content = fill(html, request)
+            return _headers(response, request, owner=owner)
+
+        wrapper.cached_page = {"owner": owner, "content": content, "per_day": per_day}
+        return wrapper
+
+    return decorator

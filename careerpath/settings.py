@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "adminsortable2",
     "accounts",
     "roles",
     "assessments",
@@ -344,3 +345,12 @@ LOGGING = {
         "careerpath.cache": {"level": "WARNING", "filters": ["once_a_minute"]},
     },
 }
+
+# --- Page cache (careerpath/pagecache.py) -------------------------------------------------------
+# How long a stored page or value lives (every key has a TTL); a draft's step pages change with
+# every answer, so theirs expire fast. PAGE_CACHE_STRICT makes a cached template that reads what
+# its key does not fix raise instead of rendering empty (on in DEBUG and in the tests).
+PAGE_CACHE_SECONDS = env_int("CAREERPATH_PAGE_CACHE_SECONDS", 60 * 60 * 24)
+PAGE_CACHE_DRAFT_SECONDS = env_int("CAREERPATH_PAGE_CACHE_DRAFT_SECONDS", 10 * 60)
+PAGE_CACHE_STRICT = env_bool("CAREERPATH_PAGE_CACHE_STRICT", DEBUG)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("careerpath.pagecache.strict_context")

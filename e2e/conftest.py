@@ -74,6 +74,9 @@ def new_context(new_context):
         kwargs.setdefault("viewport", DESKTOP)
         context = new_context(**kwargs)
         context.set_default_timeout(10_000)
+        # Loading a page may take longer on CI's shared two cores (the admin role page most of all);
+        # an action on a loaded page still fails fast.
+        context.set_default_navigation_timeout(30_000)
         return context
 
     return make

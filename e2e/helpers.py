@@ -291,3 +291,14 @@ def describe(violations):
             if node.get("summary"):
                 lines.append("      " + node["summary"].replace("\n", "\n      "))
     return "\n".join(lines)
+
+
+def dangling_describedby(page: Page):
+    """`aria-describedby` ids that point at no element (help text printed without its id).
+
+    The admin's hidden `.empty-form` row is a template for "Add another", not a form anyone sees."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[aria-describedby]:not(.empty-form *)')].flatMap(el =>
+             el.getAttribute('aria-describedby').split(/\\s+/).filter(id => id && !document.getElementById(id))
+               .map(id => (el.id || el.name || el.tagName) + ' -> #' + id))"""
+    )

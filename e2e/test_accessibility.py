@@ -1,60 +1,379 @@
-"""axe-core finds no serious or critical accessibility problem on the pages people use.
+"""axe-core finds no serious or critical problem on any page a person can reach, in any state.
 
-The page is loaded with its real Content-Security-Policy; axe is evaluated through the DevTools
-protocol (see `helpers.axe_violations` and docs/testing.md).
+Every state below is opened in Chromium with the page's real Content-Security-Policy, at desktop
+(1280 x 800) and phone (390 x 844) width, by the person who would see it: a visitor, alice (a
+member with a report, a retake, a plan, a share link and drafts) or the editor. Forms are shown
+in their error states too. axe runs WCAG 2.0, 2.1 and 2.2 A and AA rules (see `helpers.axe_violations`).
+
+`test_every_page_has_axe_coverage` fails when a URL the site serves is neither walked here nor
+listed in `NOT_PAGES` with the reason it has no page of its own, the way the authorization matrix
+fails for an unlisted URL. New pages join by adding a `State`.
 """
 
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pytest
-from playwright.sync_api import expect
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import Page, expect
 
-from assessments.models import ShareLink
+from assessments import services
+from assessments.models import PlanItem, ShareLink
 from assessments.tests.factories import draft_for, submitted_for
-from roles.models import Role
+from careerpath.tests.test_authz_matrix import all_url_patterns
+from roles.models import Role, RoleSkill, Skill
 
-from .helpers import SENIOR_ML, SERIOUS, axe_violations, describe, log_in, planned_levels, role_targets
+from .helpers import (
+    PHONE,
+    SENIOR_ML,
+    SERIOUS,
+    axe_violations,
+    dangling_describedby,
+    describe,
+    log_in,
+    planned_levels,
+    rate,
+    role_targets,
+    wait_until_saved,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def alice_with_assessments(alice):
-    """A submitted report of Senior ML Engineer (with gaps and strengths), a share link to it,
-    and a draft of ML Engineer with a few ratings."""
-    report = submitted_for(alice, Role.objects.get(slug=SENIOR_ML), levels=planned_levels(role_targets(SENIOR_ML)))
-    draft_slugs = list(role_targets("ml-engineer"))[:3]
-    draft = draft_for(alice, Role.objects.get(slug="ml-engineer"), dict.fromkeys(draft_slugs, 3))
-    link = ShareLink.objects.create(assessment=report, display_name="Sam")
-    return {"report": report, "draft": draft, "share": link}
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": PHONE}
+VISITOR, ALICE, STAFF = "visitor", "alice", "staff"
+LONG_TEXT = "x" * 1200  # longer than any free-text field allows
 
 
-# (name, whose page: None for a visitor's, "alice" for hers; the path, given alice's assessments)
-PAGES = [
-    ("home", None, lambda a: "/"),
-    ("role-list", None, lambda a: "/roles/"),
-    ("role-detail", None, lambda a: f"/roles/{SENIOR_ML}/"),
-    ("skill", None, lambda a: "/skills/python/"),
-    ("signup", None, lambda a: "/accounts/signup/"),
-    ("login", None, lambda a: "/accounts/login/"),
-    ("dashboard", "alice", lambda a: "/dashboard/"),
-    ("assessment-step", "alice", lambda a: f"/assessments/{a['draft'].pk}/step/1/"),
-    ("review", "alice", lambda a: f"/assessments/{a['draft'].pk}/review/"),
-    ("report", "alice", lambda a: f"/assessments/{a['report'].pk}/report/"),
-    ("shared-report", None, lambda a: a["share"].get_absolute_url()),
+# --- the world alice lives in ------------------------------------------------------------------
+
+
+class World:
+    """Alice's reports, retake, plan, share link and drafts; an unpublished role for staff to preview."""
+
+    def __init__(self, alice):
+        self.user = alice
+        senior = Role.objects.get(slug=SENIOR_ML)
+        ml_engineer = Role.objects.get(slug="ml-engineer")
+        levels = planned_levels(role_targets(SENIOR_ML))
+        self.report = submitted_for(alice, senior, levels=levels, current_role=ml_engineer)
+        self.share = ShareLink.objects.create(assessment=self.report, display_name="Sam")
+        self.plan, _ = services.create_plan(assessment=self.report)
+        items = list(self.plan.items.order_by("order", "id"))
+        overdue, done = items[0], items[1]
+        overdue.target_date = datetime.date.today() - datetime.timedelta(days=10)
+        overdue.save()
+        done.status = PlanItem.Status.DONE
+        done.save()
+        # A retake submitted with better ratings, then a retake of that still in progress.
+        retake, _ = services.retake_assessment(assessment=self.report)
+        better = {slug: min(level + 1, 5) for slug, level in levels.items()}
+        for skill, level in self._by_skill(senior, better).items():
+            services.save_rating(assessment=retake, skill=skill, level=level)
+        self.retaken, _ = services.submit_assessment(assessment=retake)
+        self.new_plan, _ = services.create_plan(assessment=self.retaken)
+        self.retake_draft, _ = services.retake_assessment(assessment=self.retaken)
+        # A fresh draft of another role, a few skills rated.
+        self.draft = draft_for(alice, ml_engineer, dict.fromkeys(list(role_targets("ml-engineer"))[:3], 3))
+        self.draft_slugs = list(role_targets("ml-engineer"))
+        self.hidden_role = Role.objects.filter(is_published=False).first() or self._unpublish("staff-ml-engineer")
+
+    @staticmethod
+    def _by_skill(role, levels):
+        skills = {rs.skill.slug: rs.skill for rs in role.role_skills.select_related("skill")}
+        return {skills[slug]: level for slug, level in levels.items()}
+
+    @staticmethod
+    def _unpublish(slug):
+        role = Role.objects.get(slug=slug)
+        role.is_published = False
+        role.save()
+        return role
+
+    def reset_link(self):
+        uid = urlsafe_base64_encode(force_bytes(self.user.pk))
+        return reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(self.user)])
+
+
+# --- how to reach each state -----------------------------------------------------------------
+
+
+def submit_first_form(page: Page, button):
+    page.get_by_role("button", name=button).first.click()
+    page.wait_for_load_state()
+
+
+def fill_and_submit(fields, button):
+    """Fill {field name: value} and press `button` (maxlength is lifted so a too-long value reaches
+    the server). A plan's fields carry a per-item prefix, so names match by their ending."""
+
+    def act(page: Page, world):
+        for name, value in fields.items():
+            field = page.locator(f'[name$="{name}"]').first
+            field.evaluate("el => el.removeAttribute('maxlength')")
+            field.fill(value)
+        submit_first_form(page, button)
+        expect(page.locator(".is-invalid, .alert-danger, .errorlist, .invalid-feedback").first).to_be_visible()
+
+    return act
+
+
+def step_error(page: Page, world):
+    """An evidence note over the limit: the step comes back with the error by the field."""
+    box = page.locator("fieldset[data-skill] textarea").first
+    box.evaluate("el => el.removeAttribute('maxlength')")
+    box.fill(LONG_TEXT)
+    submit_first_form(page, "Save and continue")
+    expect(page.locator(".invalid-feedback, .is-invalid").first).to_be_visible()
+
+
+def after_autosave(page: Page, world):
+    slug = page.locator("fieldset[data-skill]").first.get_attribute("data-skill")
+    rate(page, {slug: 2})
+    wait_until_saved(page)
+
+
+def start_as_visitor(page: Page, world):
+    page.get_by_role("button", name="Assess yourself").first.click()
+    expect(page.locator("fieldset[data-skill]").first).to_be_visible()
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    url_name: str  # the URL pattern whose page this is
+    who: str
+    path: Callable[[World], str]
+    act: Callable[[Page, World], None] | None = None
+    status: int = 200
+
+
+def url(name, *args):
+    return lambda world: reverse(name, args=args)
+
+
+VISITOR_STATES = [
+    State("home", "home", VISITOR, url("home")),
+    State("role list", "roles:list", VISITOR, url("roles:list")),
+    State("role search with no match", "roles:list", VISITOR, lambda w: reverse("roles:list") + "?q=zzzz-nothing"),
+    State("role guide", "roles:detail", VISITOR, url("roles:detail", SENIOR_ML)),
+    State("editorial role guide", "roles:detail", VISITOR, url("roles:detail", "ml-engineer")),
+    State("skill", "roles:skill", VISITOR, url("roles:skill", "python")),
+    State("scale", "roles:scale", VISITOR, url("roles:scale")),
+    State("not found", "", VISITOR, lambda w: "/no-such-page/", status=404),
+    State("server error", "", VISITOR, lambda w: "/__boom__/", status=500),
+    State("visitor's first step", "assessments:step", VISITOR, url("roles:detail", SENIOR_ML), start_as_visitor),
+    State("signup", "accounts:signup", VISITOR, url("accounts:signup")),
+    State(
+        "signup with errors",
+        "accounts:signup",
+        VISITOR,
+        url("accounts:signup"),
+        fill_and_submit({"username": "alice", "email": "not-an-email"}, "Sign up"),
+    ),
+    State("login", "login", VISITOR, url("login")),
+    State(
+        "login with errors",
+        "login",
+        VISITOR,
+        url("login"),
+        fill_and_submit({"username": "alice", "password": "wrong-password"}, "Log in"),
+    ),
+    State("password reset", "password_reset", VISITOR, url("password_reset")),
+    State("password reset sent", "password_reset_done", VISITOR, url("password_reset_done")),
+    State("set a new password", "password_reset_confirm", VISITOR, lambda w: w.reset_link()),
+    State(
+        "set a new password with errors",
+        "password_reset_confirm",
+        VISITOR,
+        lambda w: w.reset_link(),
+        fill_and_submit({"new_password1": "short", "new_password2": "other"}, "Set my password"),
+    ),
+    State("password is set", "password_reset_complete", VISITOR, url("password_reset_complete")),
+    State("shared report", "assessments:shared", VISITOR, lambda w: w.share.get_absolute_url()),
 ]
-NEEDS_ASSESSMENTS = {"dashboard", "assessment-step", "review", "report", "shared-report"}
+
+ALICE_STATES = [
+    State("dashboard", "assessments:dashboard", ALICE, url("assessments:dashboard")),
+    State("role fit", "assessments:fit", ALICE, url("assessments:fit")),
+    State(
+        "step with an error",
+        "assessments:step",
+        ALICE,
+        lambda w: reverse("assessments:step", args=[w.draft.pk, 1]),
+        step_error,
+    ),
+    State(
+        "step after autosave",
+        "assessments:step",
+        ALICE,
+        lambda w: reverse("assessments:step", args=[w.draft.pk, 1]),
+        after_autosave,
+    ),
+    State("review", "assessments:review", ALICE, lambda w: reverse("assessments:review", args=[w.draft.pk])),
+    State(
+        "retake's step", "assessments:step", ALICE, lambda w: reverse("assessments:step", args=[w.retake_draft.pk, 1])
+    ),
+    State(
+        "retake's review",
+        "assessments:review",
+        ALICE,
+        lambda w: reverse("assessments:review", args=[w.retake_draft.pk]),
+    ),
+    State("delete a draft", "assessments:delete", ALICE, lambda w: reverse("assessments:delete", args=[w.draft.pk])),
+    State("report", "assessments:report", ALICE, lambda w: reverse("assessments:report", args=[w.report.pk])),
+    State("retaken report", "assessments:report", ALICE, lambda w: reverse("assessments:report", args=[w.retaken.pk])),
+    State("share links", "assessments:shares", ALICE, lambda w: reverse("assessments:shares", args=[w.report.pk])),
+    State(
+        "share link with an error",
+        "assessments:shares",
+        ALICE,
+        lambda w: reverse("assessments:shares", args=[w.report.pk]),
+        fill_and_submit({"display_name": LONG_TEXT}, "Create share link"),
+    ),
+    State("plan, new", "assessments:plan", ALICE, lambda w: reverse("assessments:plan", args=[w.retaken.pk])),
+    State(
+        "plan with overdue and done items",
+        "assessments:plan",
+        ALICE,
+        lambda w: reverse("assessments:plan", args=[w.report.pk]),
+    ),
+    State(
+        "plan item that failed to save",
+        "assessments:plan_item",
+        ALICE,
+        lambda w: reverse("assessments:plan", args=[w.report.pk]),
+        fill_and_submit({"own_action": LONG_TEXT}, "Save"),
+    ),
+    State("settings", "accounts:settings", ALICE, url("accounts:settings")),
+    State("password change", "password_change", ALICE, url("password_change")),
+    State(
+        "password change with errors",
+        "password_change",
+        ALICE,
+        url("password_change"),
+        fill_and_submit({"old_password": "wrong", "new_password1": "short", "new_password2": "x"}, "Change password"),
+    ),
+    State("password changed", "password_change_done", ALICE, url("password_change_done")),
+    State("delete account", "accounts:delete", ALICE, url("accounts:delete")),
+    State(
+        "delete account with a wrong password",
+        "accounts:delete",
+        ALICE,
+        url("accounts:delete"),
+        fill_and_submit({"password": "wrong-password"}, "Delete my account for good"),
+    ),
+]
+
+STAFF_STATES = [
+    State(
+        "preview of an unpublished guide",
+        "roles:detail",
+        STAFF,
+        lambda w: reverse("roles:detail", args=[w.hidden_role.slug]),
+    ),
+    State(
+        "admin: role page",
+        "admin",
+        STAFF,
+        lambda w: reverse("admin:roles_role_change", args=[Role.objects.get(slug=SENIOR_ML).pk]),
+    ),
+    State(
+        "admin: role sections page",
+        "admin",
+        STAFF,
+        lambda w: reverse("admin:roles_role_sections", args=[Role.objects.get(slug=SENIOR_ML).pk]),
+    ),
+    State(
+        "admin: skill page",
+        "admin",
+        STAFF,
+        lambda w: reverse("admin:roles_skill_change", args=[Skill.objects.get(slug="python").pk]),
+    ),
+    State("admin: role skills", "admin", STAFF, lambda w: reverse("admin:roles_roleskill_changelist")),
+    State(
+        "admin: role skills filtered",
+        "admin",
+        STAFF,
+        lambda w: reverse("admin:roles_roleskill_changelist") + f"?role__id__exact={RoleSkill.objects.first().role_id}",
+    ),
+]
+
+STATES = VISITOR_STATES + ALICE_STATES + STAFF_STATES
+
+# URL names with no page of their own to check, and why.
+NOT_PAGES = {
+    "healthz": "JSON for load balancers",
+    "logout": "POST only; answers with a redirect",
+    "assessments:start": "POST only; redirects to the first step (walked as the visitor's first step)",
+    "assessments:take": "redirects to the first unrated step or the review",
+    "assessments:rate": "the autosave endpoint: JSON (walked as 'step after autosave')",
+    "assessments:confirm": "POST only; redirects to the review",
+    "assessments:submit": "POST only; redirects to the report",
+    "assessments:retake": "POST only; redirects to the retake's first step (walked)",
+    "assessments:report_json": "a JSON download",
+    "assessments:report_csv": "a CSV download",
+    "assessments:revoke_share": "POST only; redirects to the share links",
+    "assessments:plan_create": "POST only; redirects to the plan",
+    "assessments:plan_ics": "a calendar download",
+    "accounts:export": "a JSON download of the account's data",
+}
 
 
-@pytest.mark.parametrize(("name", "user", "path"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_has_no_serious_or_critical_axe_violations(page, shipped_roles, alice, axe_source, name, user, path):
-    assessments = alice_with_assessments(alice) if name in NEEDS_ASSESSMENTS else {}
-    if user:
-        log_in(page, user)
-    response = page.goto(path(assessments))
-    assert response.ok, f"{name}: {response.status}"
-    expect(page.locator("main h1")).to_be_visible()
+# --- the walk ----------------------------------------------------------------------------------
 
-    violations = axe_violations(page, axe_source)
 
-    if violations:
-        print(f"\naxe on {name} ({page.url}):\n{describe(violations)}")
-    serious = [v for v in violations if v["impact"] in SERIOUS]
-    assert not serious, f"axe found serious or critical problems on {name} ({page.url}):\n{describe(serious)}"
+@pytest.fixture
+def world(shipped_roles, alice):
+    return World(alice)
+
+
+@pytest.fixture
+def error_page_urls(settings):
+    """Serve a URL that fails, so the real 500 page (DEBUG off) is walked too."""
+    settings.ROOT_URLCONF = "e2e.urls_with_error"
+    settings.DEBUG = False
+
+
+def walk(page: Page, world, states, axe_source, width):
+    problems = []
+    for state in states:
+        response = page.goto(state.path(world), timeout=60_000)  # the admin role page is slow on a busy machine
+        assert response.status == state.status, f"{state.name}: {response.status} at {page.url}"
+        if state.act:
+            state.act(page, world)
+        expect(page.locator("main h1, h1").first).to_be_visible()
+        serious = [v for v in axe_violations(page, axe_source) if v["impact"] in SERIOUS]
+        if serious:
+            problems.append(f"{state.name} ({page.url}, {width}):\n{describe(serious)}")
+        dangling = dangling_describedby(page)
+        if dangling:
+            problems.append(f"{state.name} ({page.url}, {width}): aria-describedby points nowhere: {dangling}")
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("who", [VISITOR, ALICE, STAFF])
+def test_every_state_has_no_serious_axe_violation(new_context, world, staff, error_page_urls, axe_source, who, width):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    if who == ALICE:
+        log_in(page, "alice")
+    elif who == STAFF:
+        log_in(page, staff.username)
+
+    problems = walk(page, world, [s for s in STATES if s.who == who], axe_source, width)
+
+    assert not problems, "axe found serious or critical problems:\n\n" + "\n\n".join(problems)
+
+
+def test_every_page_has_axe_coverage():
+    """A URL the site serves is walked above or says why it has no page (admin: our customised pages)."""
+    walked = {state.url_name for state in STATES}
+    names = {name for name, route, _ in all_url_patterns() if name and not route.startswith("admin/")}
+    uncovered = sorted(names - walked - set(NOT_PAGES))
+    assert not uncovered, f"URLs with no accessibility check: add a State or a NOT_PAGES reason: {uncovered}"
+    stale = sorted((set(NOT_PAGES) | walked) - names - {"", "admin"})
+    assert not stale, f"states or reasons for URLs that no longer exist: {stale}"

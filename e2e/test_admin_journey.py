@@ -60,9 +60,8 @@ def test_editor_adds_a_skill_in_the_admin_new_assessments_show_it_and_submitted_
     page.locator(".select2-results__option", has_text=new_skill.name).first.click()
     new_row.locator("select[name$='-kind']").select_option("differentiating")
     new_row.locator("select[name$='-target']").select_option("2")
-    new_row.locator("input[name$='-order']").fill("999")
     screenshot(page, "admin-role", max_height=1400)
-    # Scroll down only (the inline table is wider than the window), the new row near the bottom.
+    # Scroll down to the new row near the bottom (new rows go last: the drag order is kept for them).
     new_row.evaluate(
         "e => window.scrollTo({left: 0, top: e.getBoundingClientRect().bottom + window.scrollY - 800, behavior: 'instant'})"
     )

@@ -1,11 +1,16 @@
-"""The editors' admin: a whole role guide on one page, and the shared skills, courses and certifications."""
+"""The editors' admin: a role page (its fields and skills), its sections page, and the shared skills, courses and certifications."""
 
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from . import revision, services
+from . import registry, revision, services
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
 from .models import (
     FAQ,
@@ -36,6 +41,54 @@ from .models import (
 # Inlines of the role page -------------------------------------------------------------------------
 
 
+class RowAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select, labelling a row's current choice from the object the inline
+    already fetched (`select_related`); Django's own widget looks it up again, one query per row."""
+
+    row_choice = None  # set per row by `LabelledRowsMixin`
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.row_choice
+        if chosen is None or {str(v) for v in value if v not in ("", None)} != {str(chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class LabelledRowsMixin:
+    """Each input of a tabular inline gets an accessible name: its column header and its row.
+
+    A tabular inline shows field labels only as column headers, which screen readers do not tie
+    to the inputs below them; "Target — Senior ML Engineer: Python" says which cell is which."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(formset):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = str(form.instance) if form.instance.pk else "new row"
+                cached = form.instance._state.fields_cache
+                for name, field in form.fields.items():
+                    field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
+                    if index is not None:
+                        # A tabular inline prints help text once, in the column header (from the
+                        # empty form), so a row's aria-describedby would point at nothing.
+                        field.help_text = ""
+                    inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+                    if isinstance(inner, RowAutocompleteSelect):
+                        inner.row_choice = cached.get(name)
+
+        return LabelledFormSet
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = RowAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class SourcesWidget(forms.SelectMultiple):
     """A plain multiple select over options read once per request (`RoleInline`).
 
@@ -56,8 +109,12 @@ class SourcesWidget(forms.SelectMultiple):
         pass  # ModelMultipleChoiceField sets its queryset here: keep the options read once
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(LabelledRowsMixin, SortableTabularInline):
+    """A section of the role page: rows in their `order`, which editors change by dragging.
+    `sources` are the row's citations (readers see them); `editor_note` is for editors only."""
+
     extra = 0
+    ordering = ["order", "id"]
     select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
 
     def get_queryset(self, request):
@@ -67,7 +124,7 @@ class RoleInline(admin.TabularInline):
         return queryset
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "sources":  # no add/change/view links around it: three sources, edited on their own page
+        if db_field.name == "sources":  # no add/change links around it: sources are edited on their own page
             return self.formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "editor_note":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 1, "cols": 30})
@@ -82,27 +139,31 @@ class RoleInline(admin.TabularInline):
 
 
 class RoleSkillInline(RoleInline):
+    """Compact rows: the note lives on the row's own page (the change link)."""
+
     model = RoleSkill
     form = RoleSkillAdminForm
     autocomplete_fields = ["skill"]
     select_related = ["skill"]
-    fields = ["skill", "kind", "target", "weight", "commonly_missing", "note", "sources", "editor_note", "order"]
+    fields = ["skill", "kind", "target", "weight", "commonly_missing"]
+    show_change_link = True
 
 
 class ResponsibilityInline(RoleInline):
     model = Responsibility
-    fields = ["section", "text", "order", "sources", "editor_note"]
+    fields = ["section", "text", "sources", "editor_note"]
 
 
 class DevelopmentSuggestionInline(RoleInline):
     model = DevelopmentSuggestion
     autocomplete_fields = ["skill"]
-    fields = ["text", "skill", "order", "sources", "editor_note"]
+    select_related = ["skill"]
+    fields = ["text", "skill", "sources", "editor_note"]
 
 
 class NextStepInline(RoleInline):
     model = NextStep
-    fields = ["text", "order", "sources", "editor_note"]
+    fields = ["text", "sources", "editor_note"]
 
 
 class CareerMoveInline(RoleInline):
@@ -110,14 +171,15 @@ class CareerMoveInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["to_role"]
     select_related = ["role", "to_role"]
-    fields = ["kind", "to_role", "note", "order", "sources", "editor_note"]
+    fields = ["kind", "to_role", "note", "sources", "editor_note"]
 
 
 class LadderLevelInline(RoleInline):
     model = LadderLevel
     fk_name = "role"
     autocomplete_fields = ["rung_role"]
-    fields = ["title", "years", "description", "rung_role", "order", "sources", "editor_note"]
+    select_related = ["rung_role"]
+    fields = ["title", "years", "description", "rung_role", "sources", "editor_note"]
 
 
 class TransitionPathInline(RoleInline):
@@ -125,59 +187,110 @@ class TransitionPathInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["from_role"]
     select_related = ["role", "from_role"]
-    fields = ["from_role", "typical_months", "gap", "order", "sources", "editor_note"]
+    fields = ["from_role", "typical_months", "gap", "sources", "editor_note"]
     show_change_link = True
 
 
 class SalaryBandInline(RoleInline):
     model = SalaryBand
     form = SalaryBandAdminForm
-    fields = ["level", "low", "high", "currency", "notes", "order", "sources", "editor_note"]
+    fields = ["level", "low", "high", "currency", "notes", "sources", "editor_note"]
 
 
 class RoleCourseInline(RoleInline):
     model = RoleCourse
     autocomplete_fields = ["course"]
     select_related = ["role", "course"]
-    fields = ["course", "order", "sources", "editor_note"]
+    fields = ["course", "sources", "editor_note"]
 
 
 class RoleCertificationInline(RoleInline):
     model = RoleCertification
     autocomplete_fields = ["certification"]
     select_related = ["role", "certification"]
-    fields = ["certification", "order", "sources", "editor_note"]
+    fields = ["certification", "sources", "editor_note"]
 
 
 class HiringCompanyInline(RoleInline):
     model = HiringCompany
-    fields = ["name", "order", "sources", "editor_note"]
+    fields = ["name", "sources", "editor_note"]
 
 
 class IndustrySectorInline(RoleInline):
     model = IndustrySector
-    fields = ["name", "order", "sources", "editor_note"]
+    fields = ["name", "sources", "editor_note"]
 
 
 class FAQInline(RoleInline):
     model = FAQ
-    fields = ["question", "answer", "order", "sources", "editor_note"]
+    fields = ["question", "answer", "sources", "editor_note"]
 
 
-class RoleFieldSourceInline(RoleInline):
+class RoleFieldSourceInline(LabelledRowsMixin, admin.TabularInline):
+    """Unordered (the page shows each fact where it belongs), so not sortable like the sections."""
+
     model = RoleFieldSource
+    extra = 0
     autocomplete_fields = ["source"]
-    select_related = ["role", "source"]
     fields = ["field", "source"]
-    verbose_name = "source of a header fact"
-    verbose_name_plural = "sources of the header facts (summary, about, median salary, growth, AI impact)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("role", "source")
+
+    verbose_name = "source of a header fact"
+    verbose_name_plural = "sources of the role's own facts (summary, about, median salary, growth, AI impact)"
+
+
+ROLE_ROW_INLINES = {
+    inline.model: inline
+    for inline in (
+        RoleSkillInline,
+        ResponsibilityInline,
+        SalaryBandInline,
+        TransitionPathInline,
+        FAQInline,
+        DevelopmentSuggestionInline,
+        NextStepInline,
+        CareerMoveInline,
+        LadderLevelInline,
+        RoleCourseInline,
+        RoleCertificationInline,
+        HiringCompanyInline,
+        IndustrySectorInline,
+        RoleFieldSourceInline,
+    )
+}
 
 # Roles --------------------------------------------------------------------------------------------
 
 
+class RoleSectionsAdmin(SortableAdminBase, admin.ModelAdmin):
+    """A role guide's sections on a page of their own (`admin:roles_role_sections`), so the role
+    page stays short: its fields and its skills. Not registered: RoleAdmin routes to it."""
+
+    fields = ["title", "back_to_role"]
+    readonly_fields = ["title", "back_to_role"]
+    inlines = [ROLE_ROW_INLINES[model] for model in registry.ROLE_ROWS if model is not RoleSkill]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        role = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "title": f"The sections of {role}" if role else "Sections"}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if "_continue" in request.POST:
+            return super().response_change(request, obj)
+        self.message_user(request, f"Saved the sections of {obj}.", messages.SUCCESS)
+        return redirect("admin:roles_role_change", obj.pk)
+
+    @admin.display(description="Role")
+    def back_to_role(self, role):
+        url = reverse("admin:roles_role_change", args=[role.pk])
+        return format_html('<a href="{}">Back to the role page (its fields and skills)</a>', url)
+
+
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
     form = RoleAdminForm
     list_display = ["title", "family", "is_published", "skill_count", "last_reviewed", "updated_at"]
     list_filter = ["is_published", "family", "is_entry_level"]
@@ -196,23 +309,32 @@ class RoleAdmin(admin.ModelAdmin):
         ("Methodology", {"fields": ["methodology"]}),
         ("Editors only (never shown to readers)", {"fields": ["editor_note"]}),
     ]
-    inlines = [
-        RoleSkillInline,
-        ResponsibilityInline,
-        SalaryBandInline,
-        TransitionPathInline,
-        FAQInline,
-        DevelopmentSuggestionInline,
-        NextStepInline,
-        CareerMoveInline,
-        LadderLevelInline,
-        RoleCourseInline,
-        RoleCertificationInline,
-        HiringCompanyInline,
-        IndustrySectorInline,
-        RoleFieldSourceInline,
-    ]
+    readonly_fields = ["other_sections"]
+    inlines = [ROLE_ROW_INLINES[RoleSkill]]  # the other role rows are on the sections page
     actions = ["publish", "unpublish", "duplicate"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets
+        return [(None, {"fields": ["other_sections"]}), *self.fieldsets]
+
+    def get_urls(self):
+        sections = RoleSectionsAdmin(Role, self.admin_site)
+        return [
+            path(
+                "<path:object_id>/sections/",
+                self.admin_site.admin_view(sections.change_view),
+                name="roles_role_sections",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="The guide's other sections")
+    def other_sections(self, role):
+        url = reverse("admin:roles_role_sections", args=[role.pk])
+        return format_html(
+            '<a href="{}">Edit responsibilities, salary, ladder, transitions, courses, FAQ and sources</a>', url
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(skill_count=Count("role_skills"))
@@ -311,7 +433,8 @@ class CertificationSkillInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "provider", "url"]
+    list_display = ["title", "provider", "format", "cost", "url"]
+    list_filter = ["format", "cost"]
     search_fields = ["title", "slug", "provider"]
     prepopulated_fields = {"slug": ("title",)}
     inlines = [CourseSkillInline]
@@ -319,7 +442,8 @@ class CourseAdmin(admin.ModelAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
-    list_display = ["name", "issuer", "url"]
+    list_display = ["name", "issuer", "format", "cost", "url"]
+    list_filter = ["cost"]
     search_fields = ["name", "slug", "issuer"]
     prepopulated_fields = {"slug": ("name",)}
     inlines = [CertificationSkillInline]
@@ -328,14 +452,15 @@ class CertificationAdmin(admin.ModelAdmin):
 # Transition paths, with their artifacts -----------------------------------------------------------
 
 
-class TransitionArtifactInline(admin.TabularInline):
+class TransitionArtifactInline(LabelledRowsMixin, SortableTabularInline):
     model = TransitionArtifact
     extra = 0
-    fields = ["text", "order"]
+    ordering = ["order", "id"]
+    fields = ["text"]
 
 
 @admin.register(TransitionPath)
-class TransitionPathAdmin(admin.ModelAdmin):
+class TransitionPathAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ["__str__", "role", "from_role", "typical_months"]
     list_select_related = ["role", "from_role"]
     search_fields = ["role__title", "from_role__title", "gap"]
@@ -357,8 +482,10 @@ class RoleRowAdmin(admin.ModelAdmin):
 class RoleSkillAdmin(RoleRowAdmin):
     form = RoleSkillAdminForm
     list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing"]
+    list_editable = ["kind", "target", "weight"]
     list_select_related = ["role", "skill"]
-    list_filter = ["kind", "target", "commonly_missing"]
+    list_filter = [("role", admin.RelatedOnlyFieldListFilter), "role__family", "kind", "target", "commonly_missing"]
+    list_per_page = 50
     search_fields = ["role__title", "skill__name"]
     autocomplete_fields = ["role", "skill"]
 

@@ -2,41 +2,8 @@
 
 from django.db import transaction
 
-from .models import (
-    FAQ,
-    CareerMove,
-    DevelopmentSuggestion,
-    HiringCompany,
-    IndustrySector,
-    LadderLevel,
-    NextStep,
-    Responsibility,
-    Role,
-    RoleCertification,
-    RoleCourse,
-    RoleFieldSource,
-    RoleSkill,
-    SalaryBand,
-    TransitionArtifact,
-    TransitionPath,
-)
-
-# Rows that belong to one role and are copied as they are, with `role` pointing at the copy.
-_ROLE_ROWS = [
-    RoleSkill,
-    Responsibility,
-    DevelopmentSuggestion,
-    NextStep,
-    CareerMove,
-    LadderLevel,
-    SalaryBand,
-    RoleCourse,
-    RoleCertification,
-    HiringCompany,
-    IndustrySector,
-    FAQ,
-    TransitionPath,
-]
+from .models import CareerMove, LadderLevel, Role, TransitionPath
+from .registry import CHILD_ROWS, ROLE_ROWS
 
 # Foreign keys to a role other than `role`: a reference to the original becomes a reference to the copy
 # (the ladder rung "this role" stays "this role").
@@ -81,27 +48,46 @@ def duplicate_role(*, role):
     copy.is_published = False
     copy.save()
 
-    artifacts = []
-    for model in _ROLE_ROWS:
-        related = ["sources", "artifacts"] if model is TransitionPath else ["sources"]
-        originals = list(model.objects.filter(role=original).prefetch_related(*related))
-        cited = [[source.pk for source in obj.sources.all()] for obj in originals]
-        paths = [list(obj.artifacts.all()) for obj in originals] if model is TransitionPath else []
-        rows = model.objects.bulk_create([_fresh(obj, original=original, copy=copy) for obj in originals])
-        through = model.sources.through
-        fk = f"{model._meta.model_name}_id"
-        through.objects.bulk_create(
-            through(**{fk: row.pk}, source_id=source_id)
-            for row, source_ids in zip(rows, cited, strict=True)
-            for source_id in source_ids
-        )
-        for new_path, path_artifacts in zip(rows, paths, strict=False):  # paths: transition paths only
-            for artifact in path_artifacts:
-                artifact.path = new_path
-                artifacts.append(_as_new(artifact))
-    TransitionArtifact.objects.bulk_create(artifacts)
-    RoleFieldSource.objects.bulk_create(
-        RoleFieldSource(role=copy, field=row.field, source_id=row.source_id)
-        for row in RoleFieldSource.objects.filter(role=original)
-    )
+    for model in ROLE_ROWS:
+        originals = list(model.objects.filter(role=original).prefetch_related(*_citations_of(model)))
+        cited = [[source.pk for source in obj.sources.all()] if _citations_of(model) else [] for obj in originals]
+        if model not in CHILD_ROWS:
+            rows = model.objects.bulk_create([_fresh(obj, original=original, copy=copy) for obj in originals])
+            _copy_citations(model, rows, cited)
+            continue
+        rows = []
+        for parent in originals:  # saved one by one: their children need the new ids
+            children = [
+                (child, list(child.objects.filter(**{_parent_field(child, model): parent})))
+                for child in CHILD_ROWS[model]
+            ]
+            new_parent = _fresh(parent, original=original, copy=copy)
+            new_parent.save()
+            rows.append(new_parent)
+            for child, child_rows in children:
+                for row in child_rows:
+                    setattr(row, _parent_field(child, model), new_parent)
+                child.objects.bulk_create(_as_new(row) for row in child_rows)
+        _copy_citations(model, rows, cited)
     return copy
+
+
+def _citations_of(model):
+    """["sources"] when rows of `model` cite sources (a many-to-many a bulk copy leaves behind), else []."""
+    return ["sources"] if "sources" in {f.name for f in model._meta.many_to_many} else []
+
+
+def _copy_citations(model, rows, cited):
+    """Give each copied row the sources its original cites (`cited`: source ids, row by row)."""
+    if not _citations_of(model):
+        return
+    through = model.sources.through
+    fk = f"{model._meta.model_name}_id"
+    through.objects.bulk_create(
+        through(**{fk: row.pk}, source_id=source_id) for row, ids in zip(rows, cited, strict=True) for source_id in ids
+    )
+
+
+def _parent_field(child, parent):
+    """The name of `child`'s foreign key to `parent`."""
+    return next(f.name for f in child._meta.concrete_fields if f.is_relation and f.related_model is parent)

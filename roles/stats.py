@@ -1,19 +1,19 @@
 """Per-role skill totals, shared by the role list's cards and role fit.
 
-One aggregate over every role skill (300,000 rows at the benchmark's scale), so it is computed once
-per content revision and cached; only role content changes it.
+One aggregate over every role skill (300,000 rows at the benchmark's scale: 0.3 s), so it is
+computed once per content revision and cached (careerpath.pagecache.cached_value); only role
+content changes it.
 """
 
 from typing import NamedTuple
 
-from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, Round
 
+from careerpath.pagecache import cached_value
+
 from . import revision
 from .models import DEFAULT_WEIGHTS, RoleSkill, SkillKind
-
-CACHE_SECONDS = 60 * 60 * 24
 
 # A role skill's effective weight (a missing one is its kind's default) in hundredths, as an integer:
 # weights have two decimals, so sums of it are exact in SQL on PostgreSQL and SQLite alike.
@@ -47,19 +47,18 @@ def skill_totals(content_revision=None):
     has already read it)."""
     if content_revision is None:
         content_revision = revision.current()
-    key = f"role-skill-totals:{content_revision}"
-    totals = cache.get(key)
-    if totals is None:
-        rows = (
-            RoleSkill.objects.order_by()
-            .values("role_id")
-            .annotate(
-                required=Count("pk", filter=Q(kind=SkillKind.REQUIRED)),
-                differentiating=Count("pk", filter=Q(kind=SkillKind.DIFFERENTIATING)),
-                weight=Sum(WEIGHT_HUNDREDTHS),
-            )
-            .values_list("role_id", "required", "differentiating", "weight")
+    return cached_value("role-skill-totals", (content_revision,), _compute_totals)
+
+
+def _compute_totals():
+    rows = (
+        RoleSkill.objects.order_by()
+        .values("role_id")
+        .annotate(
+            required=Count("pk", filter=Q(kind=SkillKind.REQUIRED)),
+            differentiating=Count("pk", filter=Q(kind=SkillKind.DIFFERENTIATING)),
+            weight=Sum(WEIGHT_HUNDREDTHS),
         )
-        totals = {role_id: SkillTotals(*counts) for role_id, *counts in rows}
-        cache.set(key, totals, timeout=CACHE_SECONDS)
-    return totals
+        .values_list("role_id", "required", "differentiating", "weight")
+    )
+    return {role_id: SkillTotals(*counts) for role_id, *counts in rows}

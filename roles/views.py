@@ -1,24 +1,19 @@
 """The public role pages: the list, a whole role guide, a skill, and the proficiency scale.
 
-Each view loads what the person may see (`Role.objects.visible_to`) and renders it. The queries that
-build a page are the functions above the views, each one a fixed number of queries however long the
-guide is.
+Each view loads what the person may see (`Role.objects.visible_to`) and renders it; the list (when
+nothing is searched), the guide and the skill page are cached whole per content revision by
+`careerpath.pagecache.cached_page`. The queries that build a page are the functions above the
+views, each one a fixed number of queries however long the guide is.
 """
 
-from typing import NamedTuple
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import get_template, render_to_string
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from careerpath.pagecache import cached_page
 
-from . import levels, provenance, revision
+from . import levels, provenance
 from .forms import RoleFilterForm
 from .models import (
     CareerMove,
@@ -40,23 +35,19 @@ from .models import (
 from .stats import skill_totals
 
 
-class RoleCard(NamedTuple):
-    """A role as the list shows it: its card rendered once per content revision, plus the few
-    fields the list filters and orders by (and that tests read from the context)."""
-
-    pk: int
-    title: str
-    required_count: int
-    differentiating_count: int
-    html: str
-
-
-def role_cards(roles, content_revision):
-    """The cards of `roles` in title order, each rendered to HTML (two queries).
-
-    Called once per content revision (see `cached_role_cards`), so each card is rendered from
-    one partial and its link built from a URL computed once rather than a reverse() per role."""
-    roles = (
+def role_list_context(user, data):
+    """The search form (bound to `data` when something was searched) and the roles it selects,
+    in title order, each with its skill counts (skill totals are cached per content revision)."""
+    visible = Role.objects.visible_to(user)
+    families = Family.objects.filter(pk__in=visible.values("family")).order_by("name")
+    form = RoleFilterForm(data or None, families=families)
+    if not data:
+        roles = visible
+    elif form.is_valid():
+        roles = search_roles(visible, **form.cleaned_data)
+    else:
+        roles = Role.objects.none()  # an unknown family matches nothing (rather than every role)
+    roles = list(
         roles.select_related("family")
         .only(
             "title",
@@ -69,54 +60,13 @@ def role_cards(roles, content_revision):
             "family__name",
         )
         .annotate(**provenance.card_annotations())
+        .order_by("title")
     )
-    counts = skill_totals(content_revision)
-    detail_url = reverse("roles:detail", args=["__slug__"])
-    item = get_template("includes/role_list_item.html")
-    cards = []
-    for role in roles.order_by("title"):
+    counts = skill_totals()
+    for role in roles:
         role.required_count, role.differentiating_count, _weight = counts.get(role.pk, (0, 0, 0))
         role.is_sourced, role.median_cited = provenance.card_provenance(role)
-        html = item.render({"role": role, "url": detail_url.replace("__slug__", role.slug)})
-        cards.append(RoleCard(role.pk, role.title, role.required_count, role.differentiating_count, html))
-    return cards
-
-
-def viewer_key(user):
-    """The part of a role-content cache key that depends on who looks: staff also see unpublished
-    roles (`Role.objects.visible_to`), everyone else the same published ones."""
-    return int(user.is_authenticated and user.is_staff)
-
-
-def cached_role_cards(user, content_revision):
-    """The cards of the roles `user` may see, cached per content revision and staff/visitor view,
-    so a search reuses them and only asks the database which roles match."""
-    key = f"role-list:cards:{content_revision}:{viewer_key(user)}"
-    cards = cache.get(key)
-    if cards is None:
-        cards = role_cards(Role.objects.visible_to(user), content_revision)
-        cache.set(key, cards, timeout=None)
-    return cards
-
-
-def role_list_body(form, cards, *, is_filtered):
-    """The role list below the navbar: the search form, how many roles, and their cards."""
-    context = {
-        "form": form,
-        "roles": cards,
-        "cards_html": mark_safe("".join(card.html for card in cards)),  # each rendered by the template engine
-        "is_filtered": is_filtered,
-    }
-    return render_to_string("includes/role_list_body.html", context)
-
-
-def matching_cards(cards, visible, form):
-    """The cards the bound search form selects: one query for the matching ids (the same
-    `search_roles` rules), the cards themselves from the cached list, kept in its title order."""
-    if not form.is_valid():
-        return []  # an unknown family matches nothing (rather than silently showing every role)
-    ids = set(search_roles(visible, **form.cleaned_data).order_by().values_list("pk", flat=True))
-    return [card for card in cards if card.pk in ids]
+    return {"form": form, "roles": roles, "is_filtered": any(data.get(name) for name in form.fields)}
 
 
 def search_roles(roles, *, q="", family=None):
@@ -259,96 +209,42 @@ def _cited_in(items):
 
 
 @require_safe
+@cached_page(content=True)  # a search has a query string: rendered, never stored
 def role_list(request):
-    """Every role the person may see as a card, or those the search selects. Without a search the
-    whole list is cached per content revision; a search renders the form (with what was searched)
-    around the cached cards of the matching roles."""
-    content_revision = revision.current()
-
-    def families():
-        return Family.objects.filter(pk__in=Role.objects.visible_to(request.user).values("family")).order_by("name")
-
-    if not request.GET:
-        return cached_page(
-            request,
-            f"role-list:{content_revision}",
-            "roles/role_list.html",
-            lambda: {
-                "body": role_list_body(
-                    RoleFilterForm(None, families=families()),
-                    cached_role_cards(request.user, content_revision),
-                    is_filtered=False,
-                )
-            },
-        )
-    visible = Role.objects.visible_to(request.user)
-    form = RoleFilterForm(request.GET, families=families())
-    cards = matching_cards(cached_role_cards(request.user, content_revision), visible, form)
-    is_filtered = any(request.GET.get(name) for name in form.fields)
-    body = role_list_body(form, cards, is_filtered=is_filtered)
-    return render(request, "roles/role_list.html", {"body": body})
+    """Every role the person may see as a card, or those the search selects."""
+    return render(request, "roles/role_list.html", role_list_context(request.user, request.GET))
 
 
 @require_safe
+@cached_page(content=True)
 def role_detail(request, slug):
-    """The guide, served whole from the cache per content revision and navbar variant (visitor,
-    member, staff: staff also see unpublished guides); the CSRF token of its "Assess yourself" forms
-    and the user's name are filled in per request. A warm request reads only the revision."""
-
-    def context():
-        role = role_guide(request.user, slug)
-        return {"role": role, "skill_count": len(role.role_skills.all()), **guide_sections(role)}
-
-    return cached_page(request, f"role-guide:{slug}:{revision.current()}", "roles/role_detail.html", context)
+    role = role_guide(request.user, slug)
+    return render(request, "roles/role_detail.html", {"role": role, **guide_sections(role)})
 
 
-def skill_page_body(user, skill):
-    """The skill page below the navbar, rendered: its levels, the roles `user` may see that need it
-    (with links built from a URL computed once) and where to learn it (four queries)."""
-    role_skills = list(
+def skill_page_context(user, slug):
+    """A skill, its levels, the roles `user` may see that need it, and where to learn it."""
+    skill = get_object_or_404(Skill, slug=slug)
+    role_skills = (
         RoleSkill.objects.filter(skill=skill, role__in=Role.objects.visible_to(user))
         .select_related("role__family")
-        .only(
-            "kind",
-            "target",
-            "commonly_missing",
-            "role__title",
-            "role__slug",
-            "role__is_published",
-            "role__family__name",
-        )
         .order_by("role__title")
     )
-    detail_url = reverse("roles:detail", args=["__slug__"])
-    for rs in role_skills:
-        rs.role_url = detail_url.replace("__slug__", rs.role.slug)
-    scale = [{**level, "own": skill.descriptor(level["level"])} for level in levels.scale()]
-    return render_to_string(
-        "includes/skill_page_body.html",
-        {
-            "skill": skill,
-            "scale": scale,
-            "role_skills": role_skills,
-            "course_links": CourseSkill.objects.filter(skill=skill).select_related("course").order_by("course__title"),
-            "certification_links": CertificationSkill.objects.filter(skill=skill)
-            .select_related("certification")
-            .order_by("certification__name"),
-        },
-    )
+    return {
+        "skill": skill,
+        "scale": [{**level, "own": skill.descriptor(level["level"])} for level in levels.scale()],
+        "role_skills": role_skills,
+        "course_links": CourseSkill.objects.filter(skill=skill).select_related("course").order_by("course__title"),
+        "certification_links": CertificationSkill.objects.filter(skill=skill)
+        .select_related("certification")
+        .order_by("certification__name"),
+    }
 
 
 @require_safe
+@cached_page(content=True)
 def skill_detail(request, slug):
-    """A skill's page. Everything on it comes from role content (skills, roles, courses and
-    certifications all count in the content revision), so the whole page is served from the cache
-    per revision and navbar variant (staff also see unpublished roles); a warm page reads only the
-    revision. An unknown slug is a 404 (and nothing is stored)."""
-
-    def context():
-        skill = get_object_or_404(Skill, slug=slug)
-        return {"skill": skill, "body": skill_page_body(request.user, skill)}
-
-    return cached_page(request, f"skill-page:{slug}:{revision.current()}", "roles/skill_detail.html", context)
+    return render(request, "roles/skill_detail.html", skill_page_context(request.user, slug))
 
 
 @require_safe

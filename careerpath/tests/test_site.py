@@ -149,11 +149,13 @@ def test_pages_and_sessions_work_on_a_shared_redis_cache(redis_cache, alice):
 
 
 def test_a_page_key_from_an_absurdly_long_url_stays_a_short_valid_cache_key():
-    from careerpath.pagecache import _cache_key
+    from careerpath.pagecache import build_version, cache_key
 
-    assert _cache_key("role-guide:data-analyst:7", "visitor") == "page:role-guide:data-analyst:7:visitor"
-    long_key = _cache_key("role-guide:" + "x" * 5000 + ":7", "visitor")
-    assert len(long_key) < 60 and long_key != _cache_key("role-guide:" + "x" * 4999 + ":7", "visitor")
+    assert cache_key("roles.views.role_detail", ["/", "visitor", "data-analyst"]) == (
+        f"page:{build_version()}:roles.views.role_detail:/:visitor:data-analyst"
+    )
+    long_key = cache_key("roles.views.role_detail", ["/", "visitor", "x" * 5000])
+    assert len(long_key) < 60 and long_key != cache_key("roles.views.role_detail", ["/", "visitor", "x" * 4999])
 
 
 def test_the_redis_cache_reuses_its_client_between_calls(redis_cache):

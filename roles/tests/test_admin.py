@@ -113,8 +113,12 @@ def add_inline_rows(data, prefix, rows):
     return data
 
 
-def change_form(client, role):
-    response = client.get(admin_url(Role, "change", role.pk))
+def sections_url(role):
+    return reverse("admin:roles_role_sections", args=[role.pk])
+
+
+def change_form(client, role, *, sections=False):
+    response = client.get(sections_url(role) if sections else admin_url(Role, "change", role.pk))
     assert response.status_code == 200
     return form_data(response)
 
@@ -178,12 +182,17 @@ def test_role_changelist_shows_skill_counts(staff_client):
 # The role page: inlines, saving, validation -------------------------------------------------------
 
 
-def test_role_change_page_has_every_inline(staff_client):
+def test_role_page_has_the_skills_and_the_sections_page_has_every_other_inline(staff_client):
     role = guide(1)
     response = staff_client.get(admin_url(Role, "change", role.pk))
-    inlines = {inline.formset.model for inline in response.context["inline_admin_formsets"]}
+    assert [inline.formset.model for inline in response.context["inline_admin_formsets"]] == [RoleSkill]
+    page = response.content.decode()
+    assert sections_url(role) in page
+    assert 'href="/roles/guide-1/"' in page or "View on site" in page
+
+    sections = staff_client.get(sections_url(role))
+    inlines = {inline.formset.model for inline in sections.context["inline_admin_formsets"]}
     assert inlines >= {
-        RoleSkill,
         Responsibility,
         SalaryBand,
         TransitionPath,
@@ -196,8 +205,25 @@ def test_role_change_page_has_every_inline(staff_client):
         IndustrySector,
         RoleFieldSource,
     }
-    assert len(inlines) == 14
-    assert 'href="/roles/guide-1/"' in response.content.decode() or "View on site" in response.content.decode()
+    assert len(inlines) == 13
+
+
+def test_the_sections_page_saves_a_new_row_and_goes_back_to_the_role(staff_client):
+    role = guide(1)
+    data = change_form(staff_client, role, sections=True)
+    add_inline_rows(data, "faqs", [{"question": "Is it remote-friendly?", "answer": "Often."}])
+
+    response = staff_client.post(sections_url(role), data)
+
+    assert response.status_code == 302, errors_of(response)
+    assert response["Location"] == admin_url(Role, "change", role.pk)
+    assert role.faqs.filter(question="Is it remote-friendly?").exists()
+
+
+def test_bob_cannot_open_a_roles_sections_page(bob_client):
+    role = guide(1)
+    response = bob_client.get(sections_url(role))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
 
 
 def test_role_change_page_saves_a_change(staff_client):
@@ -217,8 +243,10 @@ def test_an_admin_change_shows_on_the_public_page_at_once(staff_client, client):
     assert "Is it remote-friendly?" not in client.get(role.get_absolute_url()).content.decode()  # now cached
     data = change_form(staff_client, role)
     data["summary"] = "Freshly edited summary."
-    add_inline_rows(data, "faqs", [{"question": "Is it remote-friendly?", "answer": "Often.", "order": "5"}])
     assert staff_client.post(admin_url(Role, "change", role.pk), data).status_code == 302
+    data = change_form(staff_client, role, sections=True)
+    add_inline_rows(data, "faqs", [{"question": "Is it remote-friendly?", "answer": "Often."}])
+    assert staff_client.post(sections_url(role), data).status_code == 302
     html = client.get(role.get_absolute_url()).content.decode()
     assert "Freshly edited summary." in html
     assert "Is it remote-friendly?" in html
@@ -252,11 +280,9 @@ def test_adding_a_skill_the_role_already_has_shows_an_error(staff_client):
 
 def test_salary_band_with_low_above_high_shows_a_friendly_error(staff_client):
     role = guide(1)
-    data = change_form(staff_client, role)
-    add_inline_rows(
-        data, "salary_bands", [{"level": "Staff", "low": "300000", "high": "200000", "currency": "USD", "order": "2"}]
-    )
-    response = staff_client.post(admin_url(Role, "change", role.pk), data)
+    data = change_form(staff_client, role, sections=True)
+    add_inline_rows(data, "salary_bands", [{"level": "Staff", "low": "300000", "high": "200000", "currency": "USD"}])
+    response = staff_client.post(sections_url(role), data)
     assert response.status_code == 200
     assert "The high end must be at least the low end." in errors_of(response)
     assert "Constraint" not in errors_of(response)
@@ -404,3 +430,64 @@ def test_duplicate_keeps_default_weights_and_kinds():
     copy = services.duplicate_role(role=role)
     (rs,) = copy.role_skills.all()
     assert (rs.kind, rs.target, str(rs.weight)) == ("differentiating", 2, "0.50")
+
+
+# The role page editors spend their time on ------------------------------------------------------
+
+
+@pytest.fixture
+def senior_ml_guide(db):
+    from glob import glob
+
+    from django.core.management import call_command
+
+    call_command("import_roles", *sorted(glob("content/roles/*.yaml")), verbosity=0)
+    return Role.objects.get(slug="senior-ml-engineer")
+
+
+def test_the_senior_ml_role_page_loads_in_at_most_20_queries(
+    staff_client, senior_ml_guide, django_assert_max_num_queries
+):
+    url = admin_url(Role, "change", senior_ml_guide.pk)
+    staff_client.get(url)  # the session and the admin's first-visit lookups
+
+    with django_assert_max_num_queries(20):  # prints every query when it fails
+        response = staff_client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode().count('name="role_skills-') > 31 * 5  # every skill's row is there
+
+
+def test_the_role_page_names_every_inline_input_by_column_and_row(staff_client):
+    role = make_role(required=1, differentiating=0)
+    skill = role.role_skills.get().skill
+
+    page = staff_client.get(admin_url(Role, "change", role.pk)).content.decode()
+
+    assert f'aria-label="Target — {skill.name} (Required, target 3)"' in page
+    assert 'aria-label="skill — new row"' in page or 'aria-label="Skill — new row"' in page
+
+
+def test_the_role_skill_list_filters_by_role_and_family_and_edits_target_in_place(staff_client):
+    role = make_role(required=2, differentiating=0, title="Filtered Role")
+    other = make_role(required=1, differentiating=0, title="Other Role")
+    first, second = role.role_skills.order_by("order")
+
+    page = staff_client.get(admin_url(RoleSkill, "changelist"), {"role__id__exact": role.pk}).content.decode()
+    assert first.skill.name in page and other.role_skills.get().skill.name not in page
+    assert (
+        staff_client.get(admin_url(RoleSkill, "changelist"), {"role__family__id__exact": role.family_id}).status_code
+        == 200
+    )
+
+    rows = RoleSkill.objects.filter(role=role).order_by("-id")  # the changelist's default order for the formset
+    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2", "_save": "Save"}
+    for i, rs in enumerate(rows):
+        data |= {f"form-{i}-id": rs.pk, f"form-{i}-kind": rs.kind, f"form-{i}-target": 5 if rs == second else rs.target}
+        data |= {f"form-{i}-weight": rs.weight}
+    response = staff_client.post(admin_url(RoleSkill, "changelist") + f"?role__id__exact={role.pk}", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (second.target, first.target) == (5, 3)
