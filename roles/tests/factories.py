@@ -13,7 +13,9 @@ from roles.models import (
     SalaryBand,
     Skill,
     SkillKind,
+    Source,
 )
+from roles.sources import ensure_shipped
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):
@@ -142,3 +144,9 @@ def make_role(*, required=3, differentiating=1, courses=0, **role_kwargs):
         course = CourseFactory(skills=[role_skills[i % len(role_skills)].skill])
         RoleCourseFactory(role=role, course=course, order=i)
     return role
+
+
+def shipped_source(key):
+    """One of the shipped sources (created if a transactional test flushed them)."""
+    ensure_shipped(Source)
+    return Source.objects.get(key=key)
