@@ -219,7 +219,12 @@ def build_matrix(columns, contributors, *, min_contributors, courses=(), certifi
     matrix.aggregates = aggregates
     matrix.risks = [Risk(a.column, a.at_target) for a in aggregates if a.at_target <= 1]
     matrix.gaps = [
-        TeamGap(g.column, g.priority, g.members_below, tuple(p.title for p in picks if g.column.slug in p.covers))
+        TeamGap(
+            g.column,
+            g.priority,
+            g.members_below,
+            tuple(p.title for p in picks if any(c.skill == g.column.slug for c in p.covers)),
+        )
         for g in gaps
     ]
     matrix.offerings = picks

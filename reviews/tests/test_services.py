@@ -219,9 +219,9 @@ def test_a_new_plan_uses_the_calibrated_ratings(submitted, slugs):
 
 
 def test_role_fit_uses_the_calibrated_level_of_the_latest_rating(alice, submitted, slugs):
-    before = {f.slug: f for f in compute_role_fit(alice)}
+    before = {f.slug: f for f in compute_role_fit(alice).ranked}
     services.save_calibrations(assessment=submitted, calibrations=[CalibrationInput(slugs[2], 3)])
-    after = {f.slug: f for f in compute_role_fit(alice)}
+    after = {f.slug: f for f in compute_role_fit(alice).ranked}
     role_slug = submitted.role.slug
     assert after[role_slug].readiness > before[role_slug].readiness
 

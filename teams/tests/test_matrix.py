@@ -41,8 +41,8 @@ def person(name, levels, *, individual=False, evidence=False):
 
 def courses():
     return [
-        scoring.OfferingInput(key="sql-course", title="SQL Course", skills=("sql",)),
-        scoring.OfferingInput(key="py-course", title="Python Course", skills=("python",)),
+        scoring.OfferingInput(key="sql-course", title="SQL Course", skills=(scoring.OfferingSkill("sql", 5),)),
+        scoring.OfferingInput(key="py-course", title="Python Course", skills=(scoring.OfferingSkill("python", 5),)),
     ]
 
 
