@@ -5,12 +5,20 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("assessments", "0001_initial")]
+BEFORE = [("assessments", "0002_owner_key")]  # the migration 0003_plan_per_role follows
 AFTER = [("assessments", "0004_plan_per_role_constraints")]
 
 
+@pytest.fixture
+def latest_schema_after():
+    """Whatever the test migrates to, later tests get the whole schema back (every app's latest)."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
-def test_existing_plans_are_merged_into_one_per_person_and_role(alice, role, skills):
+def test_existing_plans_are_merged_into_one_per_person_and_role(alice, role, skills, latest_schema_after):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
