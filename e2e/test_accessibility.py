@@ -307,6 +307,8 @@ STATES = VISITOR_STATES + ALICE_STATES + STAFF_STATES
 # URL names with no page of their own to check, and why.
 NOT_PAGES = {
     "healthz": "JSON for load balancers",
+    "readyz": "JSON for load balancers (readiness)",
+    "accounts:preferences": "POST only; redirects to the account settings page (checked as 'settings')",
     "logout": "POST only; answers with a redirect",
     "assessments:start": "POST only; redirects to the first step (walked as the visitor's first step)",
     "assessments:take": "redirects to the first unrated step or the review",
