@@ -4,18 +4,27 @@ from django.contrib.auth.models import User
 
 from .models import Preferences
 
+USERNAME_TAKEN = "That username is not available. Please choose another."
+EMAIL_IN_USE = "If you already have an account, log in or reset your password."
+
 
 class SignupForm(UserCreationForm):
+    """A new account. The messages for a username or email already in use say no more than they
+    must (see accounts/tests/test_signup_enumeration.py for why each says what it says)."""
+
     email = forms.EmailField(required=True, help_text="Used only for password resets.")
 
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+        # Replaces the model's "A user with that username already exists" (a taken username is
+        # refused in any letter case: UserCreationForm.clean_username).
+        error_messages = {"username": {"unique": USERNAME_TAKEN}}
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists. Try logging in instead.")
+            raise forms.ValidationError(EMAIL_IN_USE, code="in_use")
         return email
 
 

@@ -4,6 +4,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 
 from assessments.models import Assessment
+from reviews.selectors import export_reviews
+from reviews.services import forget_reviewer
 
 
 def export_user_data(*, user):
@@ -22,6 +24,7 @@ def export_user_data(*, user):
             "last_login": user.last_login,
         },
         "assessments": [_assessment_data(a) for a in assessments],
+        "reviews": export_reviews(user),  # reviews: ratings received and given, requests, calibrations
     }
 
 
@@ -79,6 +82,7 @@ def delete_user_account(*, user):
     the sign-in records kept under its username. The owner's cached pages go with it: deleting the
     user replaces their owner key (assessments.owners), on every instance sharing the cache."""
     username = user.get_username()
+    forget_reviewer(user=user)  # reviews: the reviews they gave go; their assessments' reviews go with them
     Assessment.objects.owned_by(user).delete()
     for model in (AccessLog, AccessAttempt, AccessFailureLog):
         model.objects.filter(username=username).delete()

@@ -22,6 +22,7 @@ from assessments.services import claim_session_drafts
 from .forms import DeleteAccountForm, PreferencesForm, SignupForm
 from .models import preferences_for, remember_in_session
 from .services import delete_user_account, export_user_data, save_preferences
+from .throttling import signup_throttled
 
 
 def _claim_visitor_drafts(request, user, session_key):
@@ -34,6 +35,8 @@ def _claim_visitor_drafts(request, user, session_key):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("assessments:dashboard")
+    if request.method == "POST" and (throttled := signup_throttled(request)):
+        return throttled
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()

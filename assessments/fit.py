@@ -67,13 +67,16 @@ def rated_sums(levels, *, min_shared=3):
 
 
 def compute_role_fit(user, *, min_shared=3):
+    from reviews.selectors import calibrated_levels
+
     latest = latest_ratings(user=user)
     if not latest:
         return []
     totals = role_totals()
     sums = []
     for role_id, (shared, covered, required_met) in rated_sums(
-        {skill_id: rating.level for skill_id, rating in latest.items()}, min_shared=min_shared
+        calibrated_levels(latest),
+        min_shared=min_shared,  # reviews: a calibrated level wins over its self-rating
     ).items():
         if role_id not in totals:  # published while the totals were read; the next revision has it
             continue

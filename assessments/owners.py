@@ -79,7 +79,7 @@ def _row_saved_or_deleted(sender, instance, **kwargs):
 
 
 def _user_deleted(sender, instance, **kwargs):
-    changed(Owner(user_id=instance.pk))
+    pagecache.drop_owner(Owner(user_id=instance.pk).scope)
 
 
 def connect_signals():

@@ -1,11 +1,8 @@
 """Reading development plans (one per person and role): the options for each gap, the dashboard
-summaries, the calendar file, item histories, and whether finished plan items moved the rating in a
-later assessment."""
+summaries, item histories, and whether finished plan items moved the rating in a later assessment
+(the calendar file: calendar.py)."""
 
 from dataclasses import dataclass
-from datetime import timedelta
-
-from django.utils import timezone
 
 from .models import Plan, PlanItem, PlanItemEvent
 
@@ -27,7 +24,8 @@ def plan_options(report):
 def plan_for(user, role_id):
     """The user's one plan for the role, or None."""
     return (
-        Plan.objects.filter(user=user, role_id=role_id)
+        Plan.objects.owned_by(user)
+        .filter(role_id=role_id)
         .select_related("assessment__role")
         .defer("assessment__snapshot")
         .first()
@@ -52,71 +50,11 @@ def _summary(plan, items, upcoming):
 
 def plan_summaries(user, *, upcoming=3):
     """One summary per plan (one plan per role), the most recently changed first; two queries."""
-    plans = list(Plan.objects.filter(user=user).select_related("role").order_by("-updated_at", "-id"))
+    plans = list(Plan.objects.owned_by(user).select_related("role").order_by("-updated_at", "-id"))
     items = {}
     for item in PlanItem.objects.filter(plan__in=plans).order_by("order", "id"):
         items.setdefault(item.plan_id, []).append(item)
     return [_summary(plan, items.get(plan.pk, []), upcoming) for plan in plans]
-
-
-def _ics_escape(text):
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def _fold(line):
-    """RFC 5545: lines longer than 75 octets are folded with CRLF + space."""
-    raw = line.encode("utf-8")
-    if len(raw) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
-def plan_ics(plan, *, host="careerpath"):
-    """An iCalendar file with one all-day event per plan item that has a target date."""
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    role = plan.assessment.role.title
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//careerpath//development plan//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_escape(f'careerpath plan: {role}')}",
-    ]
-    for item in plan.items.all():
-        if not item.target_date:
-            continue
-        summary = (
-            f"{item.skill_name}: {item.action}"
-            if item.action
-            else f"{item.skill_name}: reach level {item.target_level}"
-        )
-        description = (
-            f"Plan for {role}. {item.skill_name}: from level {item.current_level} to {item.target_level}. "
-            f"Status: {item.get_status_display()}." + (f" Notes: {item.notes}" if item.notes else "")
-        )
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:plan-{plan.pk}-item-{item.pk}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{item.target_date:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{item.target_date + timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{_ics_escape(summary)}",
-            f"DESCRIPTION:{_ics_escape(description)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,18 @@ class UnknownSkill(AssessmentError):
         super().__init__("That skill is not part of this role.")
 
 
+class RoleNotOffered(AssessmentError):
+    def __init__(self):
+        super().__init__("This role is no longer offered, so its assessment cannot be started or continued.")
+
+
+def is_offered(*, published, user):
+    """Whether `user` (None for a visitor) may start or continue an assessment of a role that is
+    `published` or not: anyone while it is; staff also while it is not (the preview
+    `Role.objects.visible_to` gives them)."""
+    return published or (user is not None and user.is_authenticated and user.is_staff)
+
+
 class NotComplete(AssessmentError):
     def __init__(self, missing):
         self.missing = missing
@@ -93,10 +105,12 @@ def start_assessment(*, role, user=None, session_key="", retake_of=None):
     """Return the open draft of `role` for this user (or visitor session), creating it if needed.
 
     A new draft for a user is pre-filled with the most recent rating they gave each skill.
-    Returns (assessment, created).
+    Returns (assessment, created). Raises RoleNotOffered for an unpublished role (except for staff).
     """
     if user is None and not session_key:
         raise ValueError("A draft needs a user or a session.")
+    if not is_offered(published=role.is_published, user=user):
+        raise RoleNotOffered()
     owner = {"user": user} if user is not None else {"user": None, "session_key": session_key}
     existing = Assessment.objects.drafts().filter(role=role, **owner).first()
     if existing:
@@ -235,6 +249,8 @@ def submit_assessment(*, assessment, current_role=None):
     if locked.is_submitted:
         return locked, False
     role = locked.role
+    if not is_offered(published=role.is_published, user=locked.user):
+        raise RoleNotOffered()  # the snapshot would freeze content that is no longer public
     ratings = current_ratings(locked)
     total = RoleSkill.objects.filter(role=role).count()
     if len(ratings) < total:
@@ -251,7 +267,9 @@ def submit_assessment(*, assessment, current_role=None):
 
 
 def retake_assessment(*, assessment):
-    """A new draft of the same role, pre-filled with the latest ratings (this report's included)."""
+    """A new draft of the same role, pre-filled with the latest ratings (this report's included).
+
+    Raises RoleNotOffered when the role has been unpublished since (staff may still retake it)."""
     return start_assessment(role=assessment.role, user=assessment.user, retake_of=assessment)
 
 
@@ -313,10 +331,11 @@ def claim_session_drafts(*, session_key, user):
 
 
 def _plan_gaps(assessment):
-    """(gaps in priority order, {slug: skill id}, {slug: (rating, target)} of every scored skill)."""
-    from .reports import build_report
+    """(gaps in priority order, {slug: skill id}, {slug: (rating, target)} of every scored skill),
+    on calibrated ratings (the self-ratings until a second opinion is calibrated)."""
+    from reviews.selectors import report_on_basis
 
-    report = build_report(assessment.snapshot)
+    report = report_on_basis(assessment, "calibrated")
     slugs = {g.slug for g in report.gaps}
     skill_ids = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "id"))
     levels = {s.slug: (s.rating, s.target) for s in report.skills}

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
+from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,10 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import show_targets_while_rating
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
+from reviews.selectors import add_ratings_basis, default_basis, parse_basis, report_on_basis, report_page_context
 from roles.levels import scale as level_scale
 from roles.models import Role, RoleSkill
 
 from . import scoring, services
+from .calendar import plan_ics
 from .dashboard import dashboard_context
 from .fit import role_fit_for
 from .forms import (
@@ -40,7 +43,7 @@ from .forms import (
 )
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .owners import Owner
-from .plans import finished_item_outcomes, item_histories, plan_for, plan_ics, plan_options
+from .plans import finished_item_outcomes, item_histories, plan_for, plan_options
 from .reports import report_data, report_for, report_rows
 from .steps import build_steps, first_unrated_step, step_states, time_left
 
@@ -50,11 +53,14 @@ from .steps import build_steps, first_unrated_step, step_states, time_left
 def get_assessment_or_404(request, pk, *, related=True):
     """The requester's own assessment (a visitor's: the one in their session), else 404.
 
-    `related=False` loads the assessment row alone (the autosave path needs only its ids).
+    `related=False` loads the assessment row alone (the autosave path needs only its ids), with
+    its role's `is_published` as `role_is_published`.
     """
     qs = Assessment.objects.owned_by(Owner.of(request)).defer("snapshot")
     if related:
         qs = qs.select_related("role", "role__family")
+    else:
+        qs = qs.annotate(role_is_published=F("role__is_published"))
     return get_object_or_404(qs, pk=pk)
 
 
@@ -62,6 +68,28 @@ def get_submitted_or_404(request, pk, *, snapshot=False):
     """The requester's own submitted assessment (with its snapshot when asked), else 404."""
     qs = Assessment.objects.owned_by(Owner.of(request)).submitted().select_related("role", "current_role")
     return get_object_or_404(qs if snapshot else qs.defer("snapshot"), pk=pk)
+
+
+# --- a draft of a role that was unpublished -------------------------------------------------
+
+
+def _withdrawn(request, assessment):
+    """True when `assessment` is a draft of a role no longer offered to the requester: the role was
+    unpublished after the draft began, and the requester is not staff (staff keep their preview)."""
+    if not assessment.is_draft:
+        return False
+    # get_assessment_or_404(related=False) reads the flag with the row instead of the whole role
+    cached = Assessment.role.is_cached(assessment)
+    published = assessment.role.is_published if cached else assessment.role_is_published
+    user = request.user if request.user.is_authenticated else None
+    return not services.is_offered(published=published, user=user)
+
+
+def _withdrawn_page(request, assessment):
+    """The draft's own saved ratings, and nothing of the role's content since (410 Gone)."""
+    ratings = Rating.objects.filter(assessment=assessment).select_related("skill").order_by("skill__name", "id")
+    context = {"assessment": assessment, "ratings": ratings}
+    return render(request, "assessments/withdrawn.html", context, status=410)
 
 
 # --- taking ------------------------------------------------------------------------------
@@ -79,11 +107,15 @@ def _ratings_by_skill(assessment):
 def start(request, slug):
     role = get_object_or_404(Role.objects.visible_to(request.user), slug=slug)
     if request.user.is_authenticated:
-        assessment, created = services.start_assessment(role=role, user=request.user)
+        owner = {"user": request.user}
     else:
         if not request.session.session_key:
             request.session.save()
-        assessment, created = services.start_assessment(role=role, session_key=request.session.session_key)
+        owner = {"session_key": request.session.session_key}
+    try:
+        assessment, created = services.start_assessment(role=role, **owner)
+    except services.RoleNotOffered:
+        raise Http404("No such role.") from None  # unpublished a moment ago
     if not created:
         messages.info(request, "Welcome back: you are continuing your assessment where you left off.")
     return redirect("assessments:take", pk=assessment.pk)
@@ -96,6 +128,8 @@ def resume(request, pk):
     assessment = get_assessment_or_404(request, pk)
     if assessment.is_submitted:
         return redirect("assessments:report", pk=assessment.pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     steps = build_steps(_role_skills(assessment))
     number = first_unrated_step(steps, set(_ratings_by_skill(assessment)))
     if number is None:
@@ -225,6 +259,8 @@ def step(request, pk, number):
     if assessment.is_submitted:
         messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
         return redirect("assessments:report", pk=assessment.pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     # From the session (no query); saving the preference forgets the owner's cached pages.
     show_targets = show_targets_while_rating(request)
     try:
@@ -272,6 +308,8 @@ def step(request, pk, number):
 def rate(request, pk):
     """Autosave one rating (sent by static/js/assessment.js). Answers JSON."""
     assessment = get_assessment_or_404(request, pk, related=False)
+    if _withdrawn(request, assessment):
+        return JsonResponse({"saved": False, "error": services.RoleNotOffered().args[0]}, status=410)
     form = RateForm(request.POST)
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
@@ -297,6 +335,8 @@ def review(request, pk):
     assessment = get_assessment_or_404(request, pk)
     if assessment.is_submitted:
         return redirect("assessments:report", pk=assessment.pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     role_skills = _role_skills(assessment)
     ratings = _ratings_by_skill(assessment)
     steps = build_steps(role_skills)
@@ -323,6 +363,8 @@ def review(request, pk):
 @require_POST
 def confirm_carried_over(request, pk):
     assessment = get_assessment_or_404(request, pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     try:
         count = services.confirm_prefilled(assessment=assessment)
     except services.AssessmentError as exc:
@@ -336,6 +378,8 @@ def confirm_carried_over(request, pk):
 @require_POST
 def submit(request, pk):
     assessment = get_assessment_or_404(request, pk)
+    if _withdrawn(request, assessment):
+        return _withdrawn_page(request, assessment)
     form = SubmitForm(request.POST, role=assessment.role)
     if not form.is_valid():
         messages.error(request, "Choose your current role from the list, or leave it blank.")
@@ -370,7 +414,10 @@ def delete(request, pk):
 @require_POST
 def retake(request, pk):
     assessment = get_submitted_or_404(request, pk)
-    draft, created = services.retake_assessment(assessment=assessment)
+    try:
+        draft, created = services.retake_assessment(assessment=assessment)
+    except services.RoleNotOffered:
+        raise Http404("No such role.") from None  # as /roles/<slug>/ and start answer for it
     if created:
         messages.info(request, "Your earlier ratings are filled in. Confirm or change each one.")
     else:
@@ -421,6 +468,7 @@ def _report_page_context(request, pk):
     context["share_links"] = ShareLink.objects.owned_by(request.user).active().filter(assessment=assessment)
     context["plan"] = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
+    context.update(report_page_context(assessment, parse_basis(request.GET.get("basis"))))  # reviews: ratings basis
     return context
 
 
@@ -436,7 +484,8 @@ def report(request, pk):
 @require_GET
 def report_json(request, pk):
     assessment = get_submitted_or_404(request, pk, snapshot=True)
-    data = report_data(assessment, report_for(assessment))
+    basis = parse_basis(request.GET.get("basis")) or default_basis(assessment)  # reviews: ratings basis
+    data = add_ratings_basis(report_data(assessment, report_on_basis(assessment, basis)), assessment, basis)
     plan = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     data["plan"] = None if plan is None else _plan_data(plan)
     response = HttpResponse(

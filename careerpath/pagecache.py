@@ -9,10 +9,11 @@ The key of a stored page is made of named parts, and nothing else decides what a
 - `view`: the view's name, its URL arguments and the script prefix the links were built with;
 - `variant`: who looks, as the navbar shows it (visitor, member, staff);
 - `owner` (owner=True): the requester's owner scope (a user, or a visitor's session) and that
-  scope's current *owner key*. Every write to an owned row (assessment, rating, plan, plan item,
-  share link) replaces the owner key (`forget_owner`), so the owner's stored pages become
-  unreachable at once, on every instance sharing the cache. Owner pages are also encrypted with
-  that key, so replacing or deleting it (a deleted account) leaves nothing readable behind;
+  scope's current *owner key*, kept in the database (`assessments.OwnerKey`). Every write to an
+  owned row (assessment, rating, plan, plan item, share link) replaces the owner key in its own
+  transaction (`forget_owner`), so the owner's stored pages become unreachable the moment the
+  write commits, on every instance, whatever cache each one has. Owner pages are also encrypted
+  with that key, so replacing or deleting it (a deleted account) leaves nothing readable behind;
 - `content` (content=True): the role-content revision (roles/revision.py), which every change
   of role content moves;
 - `day` (per_day=True): today's date, for pages where time passing changes what they show;
@@ -29,9 +30,9 @@ waiting are served from or stored in the cache; anything else, and any answer bu
 through the plain view.
 
 Every stored entry has a TTL (PAGE_CACHE_SECONDS; drafts' pages PAGE_CACHE_DRAFT_SECONDS). Only
-the public `django.core.cache` API is used, so any backend works; with several processes it must
-be a shared one (Redis, as docs/deploy.md says), or a write seen by one process leaves another's
-owner pages stale until their TTL ends.
+the public `django.core.cache` API is used, so any backend works: owner keys live in the database
+and content pages are keyed by the database's content revision, so even a per-process cache in
+each of several workers never serves a page that a write has made stale.
 """
 
 import functools
@@ -45,7 +46,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix
@@ -85,25 +85,43 @@ def build_version():
 # --- owner keys ----------------------------------------------------------------------------------
 
 
-def _owner_key_name(scope):
-    return f"owner-key:{scope}"
-
-
 def owner_key(scope):
-    """The owner scope's current key (32 random bytes), made on first use."""
-    return cache.get_or_set(_owner_key_name(scope), lambda: os.urandom(32), timeout=settings.PAGE_CACHE_SECONDS)
+    """The owner scope's current key (32 random bytes), kept in the database and made on first use.
+
+    The database, not the cache, holds it: a per-process cache in each of several workers, or a
+    Redis that was cut off and came back, would otherwise keep serving a key that a write replaced."""
+    from assessments.models import OwnerKey
+
+    key = OwnerKey.objects.filter(scope=scope).values_list("key", flat=True).first()
+    if key is None:  # no write of theirs yet: make one (a concurrent first view may win the race)
+        OwnerKey.objects.bulk_create([OwnerKey(scope=scope, key=os.urandom(32))], ignore_conflicts=True)
+        key = OwnerKey.objects.filter(scope=scope).values_list("key", flat=True).get()
+    return bytes(key)
 
 
 def forget_owner(scope):
     """Make every page and value stored for `scope` unreachable and unreadable, on every instance.
 
-    Called when the owner's data changes: at once, and again when the transaction commits (a page
-    rendered from the old rows between the two is stored under the key the commit replaces)."""
-    if not scope:
-        return
-    name = _owner_key_name(scope)
-    cache.delete(name)
-    transaction.on_commit(lambda: cache.delete(name))
+    Called when the owner's data changes, in the writing transaction: readers see the new key
+    exactly when they can see the new rows (a page rendered from the old rows meanwhile is stored
+    under the old key, which the commit retires)."""
+    from assessments.models import OwnerKey
+
+    if scope:
+        OwnerKey.objects.bulk_create(  # one upsert: a new key, whether or not they had one
+            [OwnerKey(scope=scope, key=os.urandom(32))],
+            update_conflicts=True,
+            unique_fields=["scope"],
+            update_fields=["key"],
+        )
+
+
+def drop_owner(scope):
+    """The owner is gone (a deleted account): their key goes, and with it every page sealed with it."""
+    from assessments.models import OwnerKey
+
+    if scope:
+        OwnerKey.objects.filter(scope=scope).delete()
 
 
 def _key_id(key):

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "accounts",
     "roles",
     "assessments",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +280,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the cookie: static/js takes the token from the form field
 
 # Security headers. Production defaults are strict; each can be relaxed for a TLS-terminating proxy.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("roles.urls")),
     path("", include("assessments.urls")),
+    path("", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

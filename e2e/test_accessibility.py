@@ -54,7 +54,7 @@ LONG_TEXT = "x" * 1200  # longer than any free-text field allows
 class World:
     """Alice's reports, retake, plan, share link and drafts; an unpublished role for staff to preview."""
 
-    def __init__(self, alice):
+    def __init__(self, alice, reviewer=None):
         self.user = alice
         senior = Role.objects.get(slug=SENIOR_ML)
         ml_engineer = Role.objects.get(slug="ml-engineer")
@@ -80,6 +80,13 @@ class World:
         self.draft = draft_for(alice, ml_engineer, dict.fromkeys(list(role_targets("ml-engineer"))[:3], 3))
         self.draft_slugs = list(role_targets("ml-engineer"))
         self.hidden_role = Role.objects.filter(is_published=False).first() or self._unpublish("staff-ml-engineer")
+        if reviewer is not None:  # reviews: the editor reviewed alice's report once and is rating it again
+            from reviews.services import request_review
+            from reviews.tests.factories import review_of
+
+            self.review = review_of(self.report, reviewer, level=1, comments={"python": "Seen it"})
+            self.review_draft = review_of(self.report, reviewer, submit=False)
+            self.review_link = request_review(assessment=self.report, display_name="Alice")
 
     @staticmethod
     def _by_skill(role, levels):
@@ -268,6 +275,64 @@ ALICE_STATES = [
     ),
 ]
 
+
+def after_review_autosave(page: Page, world):
+    """The draft review has every skill at 2 (reviews.tests.factories): change one to 4."""
+    slug = page.locator("fieldset[data-skill]").first.get_attribute("data-skill")
+    rate(page, {slug: 4})
+    wait_until_saved(page)
+
+
+def review_url(name, attr):
+    return lambda w: reverse(name, args=[getattr(w, attr).pk])
+
+
+REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her reviewer
+    State("second opinions", "reviews:manage", ALICE, review_url("reviews:manage", "report")),
+    State(
+        "second opinions with an error",
+        "reviews:manage",
+        ALICE,
+        review_url("reviews:manage", "report"),
+        fill_and_submit({"display_name": LONG_TEXT}, "Make a review link"),
+    ),
+    State("compare and calibrate", "reviews:compare", ALICE, review_url("reviews:compare", "review")),
+    State(
+        "calibration with an error",
+        "reviews:compare",
+        ALICE,
+        review_url("reviews:compare", "review"),
+        fill_and_submit({"note-python": LONG_TEXT}, "Save calibrated ratings"),
+    ),
+    State("calibration over time", "reviews:calibration", ALICE, url("reviews:calibration")),
+    State("reviews alice gives", "reviews:mine", ALICE, url("reviews:mine")),
+    State(
+        "report on the reviewer's ratings",
+        "assessments:report",
+        ALICE,
+        lambda w: reverse("assessments:report", args=[w.report.pk]) + "?basis=reviewer",
+    ),
+    State("own review link", "reviews:open", ALICE, lambda w: w.review_link.get_absolute_url(), status=400),
+    State("review link", "reviews:open", STAFF, lambda w: w.review_link.get_absolute_url()),
+    State("rating blind", "reviews:review", STAFF, review_url("reviews:review", "review_draft")),
+    State(
+        "rating blind after autosave",
+        "reviews:review",
+        STAFF,
+        review_url("reviews:review", "review_draft"),
+        after_review_autosave,
+    ),
+    State(
+        "rating with an error",
+        "reviews:review",
+        STAFF,
+        review_url("reviews:review", "review_draft"),
+        fill_and_submit({"overall_comment": "x" * 2100}, "Save draft"),
+    ),
+    State("submitted review", "reviews:review", STAFF, review_url("reviews:review", "review")),
+    State("reviews the editor gives", "reviews:mine", STAFF, url("reviews:mine")),
+]
+
 STAFF_STATES = [
     State(
         "preview of an unpublished guide",
@@ -302,7 +367,7 @@ STAFF_STATES = [
     ),
 ]
 
-STATES = VISITOR_STATES + ALICE_STATES + STAFF_STATES
+STATES = VISITOR_STATES + ALICE_STATES + STAFF_STATES + REVIEW_STATES
 
 # URL names with no page of their own to check, and why.
 NOT_PAGES = {
@@ -322,6 +387,9 @@ NOT_PAGES = {
     "assessments:plan_create": "POST only; redirects to the plan",
     "assessments:plan_ics": "a calendar download",
     "accounts:export": "a JSON download of the account's data",
+    "reviews:revoke": "POST only; redirects to the second-opinion page",
+    "reviews:delete": "POST only; redirects to the second-opinion page",
+    "reviews:rate": "the review's autosave endpoint: JSON (walked as 'rating blind after autosave')",
 }
 
 
@@ -329,8 +397,8 @@ NOT_PAGES = {
 
 
 @pytest.fixture
-def world(shipped_roles, alice):
-    return World(alice)
+def world(shipped_roles, alice, staff):
+    return World(alice, reviewer=staff)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import datetime
 import difflib
 import json
 import re
+import reprlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -75,15 +76,21 @@ class RoleFileError(Exception):
         super().__init__("\n".join([heading, *self.problems]))
 
 
+PROBLEM_MAX_LENGTH = 300  # a problem line quotes keys and values from the file: never all of a huge one
+
+
 class Problems:
-    """Collects one file's problems as `file: field.path: message` lines."""
+    """Collects one file's problems as `file: field.path: message` lines, each at most 300 characters."""
 
     def __init__(self, filename):
         self.filename = filename
         self.lines = []
 
     def add(self, where, message):
-        self.lines.append(f"{self.filename}: {where}: {message}" if where else f"{self.filename}: {message}")
+        line = f"{self.filename}: {where}: {message}" if where else f"{self.filename}: {message}"
+        if len(line) > PROBLEM_MAX_LENGTH:
+            line = line[: PROBLEM_MAX_LENGTH - 3] + "..."
+        self.lines.append(line)
 
 
 class Invalid(Exception):
@@ -94,9 +101,18 @@ def _join(where, key):
     return f"{where}.{key}" if where else str(key)
 
 
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:56] + "...'"
+_REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
+_REPR.maxlevel, _REPR.maxdict, _REPR.maxlist, _REPR.maxtuple, _REPR.maxset = 2, 4, 4, 4, 4
+_REPR.maxstring, _REPR.maxother, _REPR.maxlong = 60, 60, 40
+
+
+def _short(value, limit=60):
+    """A value as a message shows it, at most about `limit` characters, whatever its size.
+
+    `reprlib` stops after a few items and levels, so the work is bounded too: a plain repr() of a
+    nested list first builds the whole text (gigabytes for a few hundred bytes of YAML aliases)."""
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def _got(value):
@@ -675,7 +691,25 @@ class RoleFile:
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that refuses a key given twice in one mapping (the second would silently win)."""
+    """Safe YAML that refuses anchors and aliases, and a key given twice in one mapping.
+
+    Aliases are refused while the file is composed, before anything is expanded: nine aliases of
+    nine aliases... make a few hundred bytes stand for billions of values (a "billion laughs"). Role
+    files have no use for them, so an anchor (`&name`) is refused too, at its own line.
+    A key given twice is refused because the second would silently win.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*{event.anchor[:30]}) are not allowed", event.start_mark
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, f"anchors (&{event.anchor[:30]}) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -683,7 +717,10 @@ class _Loader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str | int) and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    "while reading a mapping", node.start_mark, f"the key {key!r} is given twice", key_node.start_mark
+                    "while reading a mapping",
+                    node.start_mark,
+                    f"the key {_short(key)} is given twice",
+                    key_node.start_mark,
                 )
             if isinstance(key, str | int):
                 seen.add(key)

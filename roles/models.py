@@ -84,6 +84,21 @@ class Role(models.Model):
         return reverse("roles:detail", kwargs={"slug": self.slug})
 
 
+class SkillQuerySet(models.QuerySet):
+    def with_offered(self):
+        """Each skill with `is_offered`: whether a published role uses it."""
+        used = RoleSkill.objects.filter(skill_id=models.OuterRef("pk"), role__is_published=True)
+        return self.annotate(is_offered=models.Exists(used))
+
+    def visible_to(self, user):
+        """Staff preview every skill; everyone else sees those a published role uses (a skill of
+        unpublished roles only, or of none, is not public: its name may be a draft's)."""
+        skills = self.with_offered()
+        if user.is_authenticated and user.is_staff:
+            return skills
+        return skills.filter(is_offered=True)
+
+
 class Skill(models.Model):
     """A skill shared across roles, with optional descriptors of what each level looks like."""
 
@@ -96,6 +111,8 @@ class Skill(models.Model):
     descriptor_3 = models.TextField("level 3 (Practitioner) looks like", blank=True)
     descriptor_4 = models.TextField("level 4 (Advanced) looks like", blank=True)
     descriptor_5 = models.TextField("level 5 (Expert) looks like", blank=True)
+
+    objects = SkillQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -104,13 +104,13 @@ def role_guide(user, slug):
         Prefetch(
             "role_courses",
             queryset=RoleCourse.objects.select_related("course").prefetch_related(
-                Prefetch("course__skills", queryset=Skill.objects.only("name", "slug"))
+                Prefetch("course__skills", queryset=Skill.objects.visible_to(user).only("name", "slug"))
             ),
         ),
         Prefetch(
             "role_certifications",
             queryset=RoleCertification.objects.select_related("certification").prefetch_related(
-                Prefetch("certification__skills", queryset=Skill.objects.only("name", "slug"))
+                Prefetch("certification__skills", queryset=Skill.objects.visible_to(user).only("name", "slug"))
             ),
         ),
         "hiring_companies",
@@ -186,7 +186,7 @@ def role_detail(request, slug):
 
 def skill_page_context(user, slug):
     """A skill, its levels, the roles `user` may see that need it, and where to learn it."""
-    skill = get_object_or_404(Skill, slug=slug)
+    skill = get_object_or_404(Skill.objects.visible_to(user), slug=slug)
     role_skills = (
         RoleSkill.objects.filter(skill=skill, role__in=Role.objects.visible_to(user))
         .select_related("role__family")

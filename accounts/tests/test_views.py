@@ -29,7 +29,7 @@ def test_signup_creates_a_user_and_logs_them_in(client):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"username": "alice"}, "username", "already exists"),
+        ({"username": "alice"}, "username", "not available"),
         ({"password2": "something-else-entirely"}, "password2", "didn’t match"),
         ({"password1": "password", "password2": "password"}, "password2", "too common"),
         ({"password1": "12345678901", "password2": "12345678901"}, "password2", "entirely numeric"),

@@ -1,7 +1,8 @@
-"""Who may open what: every URL the site has, probed as four people.
+"""Who may open what: every URL the site has, probed as five people.
 
 - visitor: not logged in;
 - bob: logged in, owns nothing of alice's;
+- carol: logged in, the reviewer alice asked for a second opinion (reviews app);
 - alice: owns the assessments, report, share link and plan the URLs point at;
 - staff: an editor (staff and superuser), who has no business with alice's assessments either.
 
@@ -25,16 +26,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.tests.factories import UserFactory
 from assessments import services
 from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
 from assessments.tests.factories import draft_for, submitted_for
+from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
+from reviews.tests.factories import review_of
 from roles.models import Role, RoleSkill, Skill
 from roles.tests.factories import make_role
 
 pytestmark = pytest.mark.django_db
 
-VISITOR, BOB, ALICE, STAFF = "visitor", "bob", "alice", "staff"
-PRINCIPALS = (VISITOR, BOB, ALICE, STAFF)
+VISITOR, BOB, ALICE, STAFF, REVIEWER = "visitor", "bob", "alice", "staff", "carol"
+PRINCIPALS = (VISITOR, BOB, ALICE, STAFF, REVIEWER)
 LOGIN = "login"  # a 302 to the login page, with ?next=
 
 
@@ -52,17 +56,22 @@ def everyone(code):
 
 def logged_in(code, *, visitor=LOGIN):
     """A page for any logged-in person (about their own account); visitors are sent to log in."""
-    return {VISITOR: visitor, BOB: code, ALICE: code, STAFF: code}
+    return {VISITOR: visitor, BOB: code, ALICE: code, STAFF: code, REVIEWER: code}
 
 
 def alices(code, *, visitor=LOGIN):
     """Alice's own object: she gets `code`; everyone else a 404 (visitors: `visitor`)."""
-    return {VISITOR: visitor, BOB: 404, ALICE: code, STAFF: 404}
+    return {VISITOR: visitor, BOB: 404, ALICE: code, STAFF: 404, REVIEWER: 404}
 
 
 def visitors_only(code=200):
     """Log-in and sign-up pages: logged-in people are sent on to their dashboard."""
-    return {VISITOR: code, BOB: 302, ALICE: 302, STAFF: 302}
+    return {VISITOR: code, BOB: 302, ALICE: 302, STAFF: 302, REVIEWER: 302}
+
+
+def carols(code, *, visitor=LOGIN):
+    """Carol's review of alice: she gets `code`; everyone else (alice too, for a draft) a 404."""
+    return {VISITOR: visitor, BOB: 404, ALICE: 404, STAFF: 404, REVIEWER: code}
 
 
 # url name -> {"GET": {principal: code}, "POST": {principal: code}, "writes": principals whose POST may write}
@@ -114,7 +123,22 @@ MATRIX = {
     "assessments:plan_ics": {"GET": alices(200), "POST": logged_in(405)},
     # a share link: anyone holding it may read the report, nobody may write through it
     "assessments:shared": {"GET": everyone(200), "POST": everyone(405)},
+    # reviews: alice asked carol for a second opinion (a submitted review, and a draft on a second link)
+    "reviews:manage": {"GET": alices(200), "POST": alices(200)},  # empty POST: form errors
+    "reviews:revoke": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
+    "reviews:mine": {"GET": logged_in(200), "POST": logged_in(405)},
+    "reviews:calibration": {"GET": logged_in(200), "POST": logged_in(405)},
+    "reviews:review": {"GET": carols(200), "POST": carols(200)},  # the draft; empty POST: shown again
+    "reviews:rate": {"GET": logged_in(405), "POST": carols(400)},  # empty autosave: 400
+    "reviews:compare": {"GET": alices(200), "POST": alices(200)},  # the submitted review; empty POST: errors
+    "reviews:delete": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
+    # the draft's link: carol goes on to her review; alice may not review herself; spent for others
+    "reviews:open": {
+        "GET": {VISITOR: LOGIN, BOB: 410, ALICE: 400, STAFF: 410, REVIEWER: 302},
+        "POST": {VISITOR: LOGIN, BOB: 410, ALICE: 400, STAFF: 410, REVIEWER: 302},
+    },
 }
+
 
 # Pages that only redirect: where they may send each person (checked after the status code).
 REDIRECT_TARGETS = {
@@ -129,8 +153,8 @@ REDIRECT_TARGETS = {
 class World:
     """Alice's submitted assessment (with a share link and a plan) and a draft; bob's own report."""
 
-    def __init__(self, *, alice, bob, staff):
-        self.users = {ALICE: alice, BOB: bob, STAFF: staff}
+    def __init__(self, *, alice, bob, staff, carol):
+        self.users = {ALICE: alice, BOB: bob, STAFF: staff, REVIEWER: carol}
         self.role = make_role(required=3, differentiating=1, courses=1, title="Data Wrangler")
         self.other_role = make_role(required=2, differentiating=1, title="Pipeline Plumber")
         first = self.role.role_skills.select_related("skill").order_by("order")[0].skill
@@ -145,6 +169,8 @@ class World:
         assert self.plan_item is not None, "the world needs a plan item: alice's report must have a gap"
         self.bob_submitted = submitted_for(bob, self.role, level=4)
         self.bob_share = ShareLink.objects.create(assessment=self.bob_submitted, display_name="Bob B.")
+        self.review = review_of(self.submitted, carol)  # submitted: alice compares it
+        self.review_draft = review_of(self.submitted, carol, submit=False)  # carol is still rating
 
     def kwargs_for(self, name, kwarg_names):
         draft_urls = {"take", "step", "rate", "review", "confirm", "submit", "delete"}
@@ -155,9 +181,14 @@ class World:
             "slug": self.skill.slug if name == "roles:skill" else self.role.slug,
             "link_id": self.share.pk,
             "item_id": self.plan_item.pk,
-            "token": self.share.token,
+            "token": self.review_draft.request.token if name.startswith("reviews:") else self.share.token,
             "uidb64": urlsafe_base64_encode(force_bytes(self.users[ALICE].pk)),
         }
+        if name.startswith("reviews:"):  # carol's draft for her pages, the submitted review for alice's
+            values["pk"] = self.review_draft.pk if short in {"review", "rate"} else self.review.pk
+            if short in {"manage", "revoke"}:
+                values["pk"] = self.submitted.pk
+            values["request_id"] = self.review_draft.request.pk
         if name == "password_reset_confirm":
             values["token"] = default_token_generator.make_token(self.users[ALICE])
         missing = [k for k in kwarg_names if k not in values]
@@ -167,7 +198,7 @@ class World:
 
 @pytest.fixture
 def world(alice, bob, staff):
-    return World(alice=alice, bob=bob, staff=staff)
+    return World(alice=alice, bob=bob, staff=staff, carol=UserFactory(username="carol"))
 
 
 def clients_for(world):
@@ -216,8 +247,25 @@ def fingerprint():
     return {
         "counts": {
             model.__name__: model.objects.count()
-            for model in (Assessment, Rating, ShareLink, User, Plan, PlanItem, Role, Skill, RoleSkill)
+            for model in (
+                Assessment,
+                Rating,
+                ShareLink,
+                User,
+                Plan,
+                PlanItem,
+                Role,
+                Skill,
+                RoleSkill,
+                ReviewRequest,
+                Review,
+                ReviewRating,
+                Calibration,
+            )
         },
+        "review_requests": list(ReviewRequest.objects.order_by("pk").values_list("pk", "reviewer_id", "revoked_at")),
+        "reviews": list(Review.objects.order_by("pk").values_list("pk", "status", "overall_comment", "updated_at")),
+        "review_ratings": list(ReviewRating.objects.order_by("pk").values_list("pk", "level", "comment")),
         "assessments": list(
             Assessment.objects.order_by("pk").values_list("pk", "user_id", "status", "updated_at", "submitted_at")
         ),
@@ -272,7 +320,7 @@ def test_url_answers_each_person_as_the_matrix_says(world, name):
         assert fingerprint() == before, f"GET {name} as {principal} changed the database"
 
     # POSTs last, alice's very last: her POST may do what it says (delete, retake, revoke...).
-    for principal in (VISITOR, BOB, STAFF, ALICE):
+    for principal in (VISITOR, BOB, STAFF, REVIEWER, ALICE):
         before = fingerprint()
         response = clients[principal].post(url, {})
         check(response, entry["POST"][principal], name=name, method="POST", principal=principal)
@@ -317,9 +365,55 @@ def test_an_unpublished_role_is_visible_to_staff_only(world):
     clients = clients_for(world)
     url = reverse("roles:detail", args=[hidden.slug])
     codes = {p: clients[p].get(url).status_code for p in PRINCIPALS}
-    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200}
+    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200, REVIEWER: 404}
     start = reverse("assessments:start", args=[hidden.slug])
     assert clients[BOB].post(start).status_code == 404
+
+
+def test_a_skill_only_unpublished_roles_use_is_visible_to_staff_only(world):
+    hidden = make_role(title="Secret Role", required=1, differentiating=0, is_published=False)
+    secret = hidden.role_skills.get().skill
+    clients = clients_for(world)
+    url = reverse("roles:skill", args=[secret.slug])
+    codes = {p: clients[p].get(url).status_code for p in PRINCIPALS}
+    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200}
+
+
+# Alice's draft once its role is unpublished: every URL that takes it forward, what alice gets, and
+# what a visitor gets (a 404 without her session; a log-in redirect where the view needs an account).
+WITHDRAWN = {
+    "assessments:take": ("get", 410, 404),
+    "assessments:step": ("get", 410, 404),
+    "assessments:review": ("get", 410, 404),
+    "assessments:rate": ("post", 410, 404),
+    "assessments:confirm": ("post", 410, 404),
+    "assessments:submit": ("post", 410, 302),
+    "assessments:delete": ("get", 200, 302),  # she may still delete it
+}
+
+
+@pytest.mark.parametrize("name", sorted(WITHDRAWN))
+def test_a_draft_of_an_unpublished_role_is_gone_for_its_owner_and_404_for_everyone_else(world, name):
+    Role.objects.filter(pk=world.draft.role_id).update(is_published=False)
+    clients = clients_for(world)
+    method, alices_code, visitors_code = WITHDRAWN[name]
+    expected = {VISITOR: visitors_code, BOB: 404, STAFF: 404, ALICE: alices_code}
+    url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names(site_urls()[name][1])))
+    for principal in PRINCIPALS:
+        before = fingerprint()
+        response = getattr(clients[principal], method)(url, {"skill": world.skill.slug, "level": "3"})
+        assert response.status_code == expected[principal], f"{method} {name} as {principal}"
+        assert fingerprint() == before, f"{method} {name} as {principal} changed the database"
+
+
+def test_retaking_a_report_of_an_unpublished_role_is_a_404_for_its_owner(world):
+    Role.objects.filter(pk=world.submitted.role_id).update(is_published=False)
+    clients = clients_for(world)
+    before = fingerprint()
+    url = reverse("assessments:retake", args=[world.submitted.pk])
+    codes = {p: clients[p].post(url).status_code for p in (BOB, STAFF, ALICE)}
+    assert codes == {BOB: 404, STAFF: 404, ALICE: 404}
+    assert fingerprint() == before
 
 
 def test_a_visitor_reaches_only_the_draft_in_their_own_session(world):

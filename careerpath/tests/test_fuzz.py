@@ -1,4 +1,5 @@
-"""Bad input, generated: the rating step, autosave, evidence notes, sign-up and the role importer.
+"""Bad input, generated: the rating step, autosave, evidence notes, sign-up (and its throttle), drafts of
+unpublished roles, the plan's calendar file and the role importer.
 
 Whatever arrives (any text, numbers, unicode, NUL characters, which PostgreSQL cannot store, broken
 bodies, random file structures), the answer is a success or a clear refusal, never a server error,
@@ -17,6 +18,7 @@ from urllib.parse import quote, urlencode
 import pytest
 import yaml
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -267,6 +269,7 @@ def test_public_urls_with_any_text_in_the_path_or_query_never_fail(db, text):
     quoted = quote(text, safe="")
     urls = [
         f"/r/{quoted}/",
+        f"/review/{quoted}/",
         f"/roles/{quoted}/",
         f"/skills/{quoted}/",
         f"/accounts/reset/{quoted}/{quoted}/",
@@ -334,6 +337,7 @@ def test_signup_creates_an_ordinary_user_or_shows_form_errors_without_a_500(
     post = {**extra, "username": username, "email": email, "password1": password1}
     post["password2"] = password1 if same else password2
     users_before = set(User.objects.values_list("pk", flat=True))
+    cache.clear()  # each example its own sign-up count (the throttle is fuzzed below)
 
     response = Client(raise_request_exception=False).post(reverse("accounts:signup"), post)
 
@@ -351,6 +355,105 @@ def test_signup_creates_an_ordinary_user_or_shows_form_errors_without_a_500(
         assert response.status_code == 200
         assert response.context["form"].errors
         assert not new.exists(), f"a refused sign-up created a user: {post!r}"
+
+
+ADDRESS = st.one_of(
+    st.ip_addresses().map(str),
+    TEXT,
+    st.lists(st.one_of(st.ip_addresses().map(str), ANY_TEXT), max_size=4).map(", ".join),
+)
+
+
+@FUZZ
+@given(forwarded=ADDRESS, remote=st.ip_addresses().map(str), proxies=st.integers(0, 3), tries=st.integers(1, 12))
+@example(forwarded="unknown, \x00", remote="127.0.0.1", proxies=1, tries=11)
+@example(forwarded=", , ,", remote="::1", proxies=3, tries=11)
+def test_the_sign_up_throttle_takes_any_forwarded_header_without_a_500(db, settings, forwarded, remote, proxies, tries):
+    """Whatever X-Forwarded-For says, sign-up answers 200 (a refused form) or, past the limit, 429."""
+    settings.TRUSTED_PROXY_COUNT = proxies
+    cache.clear()
+    client = Client(raise_request_exception=False)
+    post = {"username": "x", "email": "not-an-email", "password1": "a", "password2": "b"}
+    codes = [
+        client.post(reverse("accounts:signup"), post, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded).status_code
+        for _ in range(tries)
+    ]
+    assert codes == [200] * min(tries, 10) + [429] * max(tries - 10, 0)
+    assert not User.objects.filter(username="x").exists()
+
+
+# --- a draft of a role that was unpublished ----------------------------------------------------
+
+
+@FUZZ
+@given(data=st.data())
+def test_a_draft_of_an_unpublished_role_refuses_any_post_and_saves_nothing(draft_page, data):
+    """Autosave answers 410 JSON and the step the 410 page, whatever is sent; no rating changes."""
+    draft, client, skills = draft_page["draft"], draft_page["client"], draft_page["skills"]
+    Role.objects.filter(pk=draft.role_id).update(is_published=False)
+    before = ratings_of(draft)
+    rate = data.draw(st.dictionaries(st.sampled_from(["skill", "level", "evidence"]), TEXT, max_size=3))
+    if data.draw(st.booleans()):
+        rate["skill"] = skills[0].slug
+    response = client.post(draft_page["rate_url"], rate)
+    assert response.status_code == 410 and json.loads(response.content)["saved"] is False
+    response = client.post(draft_page["step_url"], data.draw(step_posts(skills)))
+    assert response.status_code == 410 and "This role is no longer offered" in response.content.decode()
+    assert ratings_of(draft) == before
+
+
+# --- the plan's calendar file ------------------------------------------------------------------
+
+CONTROL_TEXT = st.text(
+    st.one_of(
+        st.characters(exclude_categories=["Cs"]),
+        st.sampled_from(["\r", "\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\x00", "\x1b", "\x9b"]),
+    ),
+    max_size=80,
+)
+
+
+@pytest.fixture
+def plan_world(alice):
+    from assessments import services
+    from assessments.tests.factories import submitted_for
+
+    role = make_role(required=2, differentiating=0, title="Calendar Role")
+    first = role.role_skills.select_related("skill").order_by("order")[0].skill
+    report = submitted_for(alice, role, level=3, levels={first.slug: 1})
+    plan, _ = services.create_plan(assessment=report)
+    return plan
+
+
+@FUZZ
+@given(action=CONTROL_TEXT, notes=CONTROL_TEXT, title=CONTROL_TEXT.filter(lambda t: t.strip()))
+@example(action="Act\rBEGIN:VALARM\rTRIGGER:-PT1M\rEND:VALARM", notes="\u2028END:VEVENT", title="R\x85X-A:1")
+def test_the_calendar_file_has_one_event_and_no_raw_control_character_whatever_is_typed(
+    plan_world, action, notes, title
+):
+    import datetime as dt
+
+    from icalendar import Calendar
+
+    from assessments.calendar import plan_ics
+
+    item = plan_world.items.order_by("order").first()
+    item.action, item.notes, item.target_date = (
+        action.replace("\x00", ""),
+        notes.replace("\x00", ""),
+        dt.date(2030, 1, 1),
+    )
+    item.save()
+    Role.objects.filter(pk=plan_world.assessment.role_id).update(title=title.replace("\x00", "")[:160])
+    plan_world.assessment.role.refresh_from_db()
+
+    text = plan_ics(plan_world).decode("utf-8")
+
+    body = text.replace("\r\n", "")
+    assert not [c for c in body if ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029"]
+    unfolded = text.replace("\r\n ", "").split("\r\n")
+    assert [line for line in unfolded if line.startswith("BEGIN:")] == ["BEGIN:VCALENDAR", "BEGIN:VEVENT"]
+    assert len(Calendar.from_ical(text).walk("VEVENT")) == 1
 
 
 # --- the role importer ----------------------------------------------------------------------------
@@ -510,3 +613,108 @@ def test_importing_a_file_that_is_not_utf8_is_a_command_error(tmp_path, db, raw)
 def test_the_fuzzed_draft_never_left_draft_state(draft_page):
     """A sanity check of the fixture the tests above share."""
     assert Assessment.objects.get(pk=draft_page["draft"].pk).is_draft
+
+
+# --- second opinions (reviews) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def review_pages(alice, bob):
+    from assessments.tests.factories import submitted_for
+    from reviews import services as review_services
+
+    role = make_role(required=3, differentiating=1, title="Fuzzed Review Role")
+    assessment = submitted_for(alice, role)
+    slugs = [s["slug"] for s in assessment.snapshot["skills"]]
+    review_request = review_services.request_review(assessment=assessment, display_name="A", skills=slugs[:2])
+    review, _ = review_services.take_request(review_request=review_request, user=bob)
+    reviewer, owner = Client(raise_request_exception=False), Client(raise_request_exception=False)
+    reviewer.force_login(bob)
+    owner.force_login(alice)
+    return {"assessment": assessment, "review": review, "slugs": slugs, "reviewer": reviewer, "owner": owner}
+
+
+def review_rows():
+    from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
+
+    return (
+        list(ReviewRequest.objects.order_by("pk").values_list("pk", "skills", "reviewer_id", "revoked_at")),
+        list(Review.objects.order_by("pk").values_list("pk", "status", "overall_comment")),
+        list(ReviewRating.objects.order_by("pk").values_list("pk", "skill_slug", "level", "comment")),
+        list(Calibration.objects.order_by("pk").values_list("pk", "skill_slug", "level", "note")),
+    )
+
+
+def assert_reviews_storable():
+    from reviews.models import Calibration, ReviewRating
+
+    for level, text in [
+        *ReviewRating.objects.values_list("level", "comment"),
+        *Calibration.objects.values_list("level", "note"),
+    ]:
+        assert 0 <= level <= 5 and "\x00" not in text and len(text) <= 1000
+
+
+@FUZZ
+@given(
+    skill=st.one_of(st.sampled_from(["SKILL0", "SKILL1", "SKILL3"]), TEXT),
+    level=value_or_list(LEVEL),
+    evidence=st.one_of(st.none(), value_or_list(TEXT)),
+    extra=st.dictionaries(FIELD_NAME, TEXT, max_size=2),
+)
+@example(skill="SKILL0", level="4", evidence="\x00", extra={})
+@example(skill="SKILL3", level="4", evidence="", extra={})  # a skill not in the request
+def test_review_autosave_saves_a_valid_rating_and_refuses_anything_else(review_pages, skill, level, evidence, extra):
+    slugs = review_pages["slugs"]
+    skill = {"SKILL0": slugs[0], "SKILL1": slugs[1], "SKILL3": slugs[3]}.get(skill, skill)
+    post = {**extra, "skill": skill, "level": level} | ({} if evidence is None else {"evidence": evidence})
+    before = review_rows()
+    response = review_pages["reviewer"].post(reverse("reviews:rate", args=[review_pages["review"].pk]), post)
+    assert response.status_code < 500, post
+    if response.status_code == 200:
+        assert skill in slugs[:2] and valid_level(level), post
+    else:
+        assert response.status_code == 400 and response.json()["error"], post
+        assert review_rows() == before, f"a refused autosave saved something: {post!r}"
+    assert_reviews_storable()
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_review_form_and_calibration_form_refuse_bad_input_without_a_500(review_pages, data):
+    from reviews.models import Review
+
+    slugs = review_pages["slugs"]
+    review = review_pages["review"]
+    post = {}
+    for slug in slugs:
+        if data.draw(st.booleans()):
+            post[f"level-{slug}"] = data.draw(value_or_list(LEVEL))
+        if data.draw(st.booleans()):
+            post[f"evidence-{slug}"] = data.draw(value_or_list(TEXT))
+        if data.draw(st.booleans()):
+            post[f"note-{slug}"] = data.draw(value_or_list(TEXT))
+    post.update(data.draw(st.dictionaries(FIELD_NAME, TEXT, max_size=3)))
+    post["overall_comment"] = data.draw(TEXT)
+    if data.draw(st.booleans()):
+        post["submit"] = "1"
+    before = review_rows()
+    response = review_pages["reviewer"].post(reverse("reviews:review", args=[review.pk]), post)
+    assert response.status_code in {200, 302}, post
+    if response.status_code == 200:
+        assert review_rows() == before, f"a refused review form saved something: {post!r}"
+    if Review.objects.filter(pk=review.pk, status="submitted").exists():  # a lucky complete submit
+        before = review_rows()
+        response = review_pages["owner"].post(reverse("reviews:compare", args=[review.pk]), post)
+        assert response.status_code in {200, 302}, post
+        if response.status_code == 200:
+            assert review_rows() == before
+    response = review_pages["owner"].post(
+        reverse("reviews:manage", args=[review_pages["assessment"].pk]),
+        {
+            "display_name": data.draw(TEXT),
+            "skills": data.draw(st.lists(st.one_of(st.sampled_from(slugs), TEXT), max_size=3)),
+        },
+    )
+    assert response.status_code in {200, 302}, post
+    assert_reviews_storable()

@@ -138,10 +138,13 @@ def test_personal_pages_are_never_kept_by_a_browser_or_proxy(alice_client, alice
 
 
 def readable_cache_text(entries):
-    """Everything an attacker holding the cache could read: each value as stored, and each value
-    decrypted with every owner key present in the cache."""
+    """Everything an attacker holding the cache and the database could read: each value as stored,
+    and each value decrypted with every owner key the database (or the cache) holds."""
+    from assessments.models import OwnerKey
+
     values = [v for v in entries if isinstance(v, bytes | str)]
     keys = [v for v in values if isinstance(v, bytes) and len(v) == 32]
+    keys += [bytes(key) for key in OwnerKey.objects.values_list("key", flat=True)]
     texts = []
     for value in values:
         texts.append(value if isinstance(value, str) else value.decode("latin-1"))
@@ -198,3 +201,24 @@ def test_a_deleted_assessments_pages_are_gone(alice_client, alice, role):
     alice_client.post(reverse("assessments:delete", args=[report.pk]))
 
     assert alice_client.get(url).status_code == 404
+
+
+# --- another process's cache ----------------------------------------------------------------------
+
+
+def test_a_write_seen_by_another_process_retires_pages_this_process_cached(alice_client, alice, role):
+    """Each gunicorn worker may have a cache of its own (no Redis): a write made through another
+    worker touches nothing in this one's cache, yet this one must not serve the old page."""
+    draft = draft_for(alice, role)
+    skill = role.role_skills.order_by("order").first().skill
+    url = reverse("assessments:step", args=[draft.pk, 1])
+    assert 'value="4" checked' not in alice_client.get(url).content.decode()  # stored here
+    this_process = dict(cache._cache), dict(cache._expire_info)
+
+    services.save_rating(assessment=draft, skill=skill, level=4)  # "another worker": its own cache...
+    cache._cache.clear()
+    cache._expire_info.clear()
+    cache._cache.update(this_process[0])  # ...so this worker's cache is exactly as it was
+    cache._expire_info.update(this_process[1])
+
+    assert 'value="4" checked' in alice_client.get(url).content.decode()

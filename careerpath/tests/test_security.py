@@ -18,7 +18,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import PASSWORD, UserFactory
 from assessments.models import Assessment, PlanItem, Rating, ShareLink
 
 from .test_authz_matrix import ALICE, MATRIX, PRINCIPALS, STAFF, VISITOR, World, clients_for, fingerprint, kwarg_names
@@ -37,7 +37,7 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def world(alice, bob, staff):
-    return World(alice=alice, bob=bob, staff=staff)
+    return World(alice=alice, bob=bob, staff=staff, carol=UserFactory(username="carol"))
 
 
 def url_for(world, name):
@@ -486,6 +486,10 @@ PERSONAL = [
     "accounts:settings",
     "accounts:export",
     "accounts:delete",
+    "reviews:manage",
+    "reviews:compare",
+    "reviews:calibration",
+    "reviews:mine",  # carol's own review pages (reviews:review) are never_cache as well: reviews/tests
 ]
 
 

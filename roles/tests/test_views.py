@@ -391,9 +391,10 @@ def test_skill_page_shows_descriptors_roles_and_courses(client):
     assert "Feature Store Certificate" in html
 
 
-def test_skill_page_has_an_empty_state_without_roles_or_courses(client):
+def test_skill_page_has_an_empty_state_without_roles_or_courses(staff_client):
+    """Only staff see a skill no role uses (visitors get a 404: test_skill_visibility.py)."""
     skill = SkillFactory(name="Juggling", slug="juggling")
-    html = client.get(skill.get_absolute_url()).content.decode()
+    html = staff_client.get(skill.get_absolute_url()).content.decode()
     assert "No published role guide lists this skill yet." in html
     assert "No course or certification" in html
 
@@ -563,11 +564,11 @@ def test_skill_page_shows_unpublished_roles_to_staff_only_with_warm_caches(clien
 
 
 @pytest.mark.django_db(transaction=True)
-def test_skill_page_of_a_deleted_skill_is_404_with_a_warm_cache(client):
+def test_skill_page_of_a_deleted_skill_is_404_with_a_warm_cache(staff_client):
     skill = SkillFactory(name="Juggling", slug="juggling")
-    assert client.get(skill.get_absolute_url()).status_code == 200
+    assert staff_client.get(skill.get_absolute_url()).status_code == 200
     skill.delete()
-    assert client.get(reverse("roles:skill", args=["juggling"])).status_code == 404
+    assert staff_client.get(reverse("roles:skill", args=["juggling"])).status_code == 404
 
 
 def test_a_cached_guide_shows_each_member_their_own_name_and_a_working_csrf_token(alice, bob):

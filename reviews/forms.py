@@ -1,0 +1,141 @@
+"""Forms for second opinions. They repeat the models' rules with friendly messages."""
+
+from django import forms
+
+from assessments.forms import LEVEL_CHOICES
+
+from .models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, OVERALL_COMMENT_MAX_LENGTH
+from .services import CalibrationInput, ReviewRatingInput
+
+LEVEL_ERRORS = {"invalid_choice": "Choose a level from 0 to 5."}
+
+
+def level_field_name(slug):
+    return f"level-{slug}"
+
+
+def comment_field_name(slug):
+    # The same name the self-assessment uses for its note: static/js/assessment.js sends it as `evidence`.
+    return f"evidence-{slug}"
+
+
+def note_field_name(slug):
+    return f"note-{slug}"
+
+
+class RequestForm(forms.Form):
+    display_name = forms.CharField(
+        max_length=80, label="Your name as the reviewer will see it", help_text="The only thing about you they see."
+    )
+    skills = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Skills to review",
+        error_messages={"required": "Choose at least one skill.", "invalid_choice": "Choose skills from the list."},
+    )
+    show_evidence = forms.BooleanField(
+        required=False, label="Show my evidence notes to the reviewer", help_text="Off: they see only the skills."
+    )
+
+    def __init__(self, *args, skills, **kwargs):
+        """`skills`: (slug, name) pairs of the assessment's skills; all are ticked at first."""
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("skills", [slug for slug, _ in skills])
+        super().__init__(*args, **kwargs)
+        self.fields["skills"].choices = list(skills)
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's level and comment for each skill of the request, and an overall comment."""
+
+    overall_comment = forms.CharField(
+        required=False,
+        max_length=OVERALL_COMMENT_MAX_LENGTH,
+        label="Overall comment (optional)",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": OVERALL_COMMENT_MAX_LENGTH}),
+    )
+
+    def __init__(self, *args, skills, **kwargs):
+        """`skills`: (slug, name) pairs in the role's order."""
+        super().__init__(*args, **kwargs)
+        self.skills = list(skills)
+        for slug, name in self.skills:
+            self.fields[level_field_name(slug)] = forms.TypedChoiceField(
+                label=name,
+                choices=LEVEL_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                error_messages=LEVEL_ERRORS,
+            )
+            self.fields[comment_field_name(slug)] = forms.CharField(
+                label="Comment (optional)",
+                max_length=COMMENT_MAX_LENGTH,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "maxlength": COMMENT_MAX_LENGTH}),
+                error_messages={"max_length": f"Keep the comment to {COMMENT_MAX_LENGTH:,} characters."},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for slug, _ in self.skills:
+            unrated = cleaned.get(level_field_name(slug)) is None and level_field_name(slug) not in self.errors
+            if cleaned.get(comment_field_name(slug)) and unrated:
+                self.add_error(comment_field_name(slug), "Choose a level for this skill to save the comment.")
+        return cleaned
+
+    def ratings(self):
+        return [
+            ReviewRatingInput(
+                skill_slug=slug,
+                level=self.cleaned_data[level_field_name(slug)],
+                comment=self.cleaned_data.get(comment_field_name(slug), ""),
+            )
+            for slug, _ in self.skills
+            if self.cleaned_data.get(level_field_name(slug)) is not None
+        ]
+
+
+class RateForm(forms.Form):
+    """One rating sent by the autosave script (static/js/assessment.js: skill, level, evidence)."""
+
+    skill = forms.SlugField(max_length=160)
+    level = forms.TypedChoiceField(choices=LEVEL_CHOICES, coerce=int, error_messages=LEVEL_ERRORS)
+    evidence = forms.CharField(max_length=COMMENT_MAX_LENGTH, required=False, strip=True)
+
+
+class CalibrationForm(forms.Form):
+    """The owner's calibrated level and note for each compared skill."""
+
+    def __init__(self, *args, rows, **kwargs):
+        """`rows`: the compare page's rows (each with its pair, name and current calibration)."""
+        super().__init__(*args, **kwargs)
+        self.slugs = []
+        for row in rows:
+            slug = row["pair"].skill
+            self.slugs.append(slug)
+            current = row["calibration"]
+            self.fields[level_field_name(slug)] = forms.TypedChoiceField(
+                label=f"Calibrated level for {row['name']}",
+                choices=LEVEL_CHOICES,
+                coerce=int,
+                initial=current.level if current else row["pair"].self_level,
+                error_messages={**LEVEL_ERRORS, "required": "Choose a level from 0 to 5."},
+            )
+            self.fields[note_field_name(slug)] = forms.CharField(
+                label=f"Why (optional) for {row['name']}",
+                max_length=NOTE_MAX_LENGTH,
+                required=False,
+                initial=current.note if current else "",
+                error_messages={"max_length": f"Keep the note to {NOTE_MAX_LENGTH} characters."},
+            )
+
+    def calibrations(self):
+        return [
+            CalibrationInput(
+                skill_slug=slug,
+                level=self.cleaned_data[level_field_name(slug)],
+                note=self.cleaned_data.get(note_field_name(slug), ""),
+            )
+            for slug in self.slugs
+        ]

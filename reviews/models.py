@@ -1,0 +1,194 @@
+"""Second opinions: a person asks someone to rate them blind, then compares and calibrates.
+
+- `ReviewRequest`: a single-use link (or, later, an invitation to one teammate) to review some
+  skills of one submitted assessment; it expires after `REQUEST_DAYS` and can be revoked.
+- `Review`: the one answer a request gets (a one-to-one: a link can never yield two reviews).
+- `ReviewRating`: the reviewer's level and comment for one skill the request names.
+- `Calibration`: the owner's agreed level for one skill of their assessment, with a note of why.
+
+Skills are named by slug, as in the assessment's frozen snapshot that every review reads.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Assessment
+from roles.levels import Level
+
+REQUEST_DAYS = 14
+COMMENT_MAX_LENGTH = 1000
+OVERALL_COMMENT_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 500
+
+
+def new_review_token():
+    return secrets.token_urlsafe(32)  # 256 bits
+
+
+def default_expiry():
+    return timezone.now() + timedelta(days=REQUEST_DAYS)
+
+
+class ReviewRequestQuerySet(models.QuerySet):
+    def open(self):
+        """Not revoked, not expired, not yet taken by a reviewer."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), reviewer__isnull=True)
+
+
+class ReviewRequest(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "Waiting for a reviewer"
+        IN_PROGRESS = "in_progress", "Being reviewed"
+        ANSWERED = "answered", "Answered"
+        REVOKED = "revoked", "Revoked"
+        EXPIRED = "expired", "Expired"
+        CLOSED = "closed", "Closed"  # taken, then the reviewer deleted their account or the review was deleted
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="review_requests")
+    token = models.CharField(max_length=64, unique=True, default=new_review_token, editable=False)
+    display_name = models.CharField(max_length=80, help_text="The only name of yours the reviewer sees.")
+    skills = models.JSONField(default=list, help_text="Slugs of the skills to review (from the snapshot).")
+    show_evidence = models.BooleanField(default=False, help_text="Whether the reviewer sees your evidence notes.")
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="For a request to a named person (a teammate): only they may take it.",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_requests_taken",
+        help_text="Who took the link (single use).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=default_expiry)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="reviewrequest_expires_later"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review request for {self.assessment} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("reviews:open", kwargs={"token": self.token})
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def state(self):
+        if self.revoked_at is not None:
+            return self.State.REVOKED
+        review = getattr(self, "review", None) if self.taken_at else None
+        if review is not None:
+            return self.State.ANSWERED if review.is_submitted else self.State.IN_PROGRESS
+        if self.taken_at is not None:
+            return self.State.CLOSED
+        if self.is_expired:
+            return self.State.EXPIRED
+        return self.State.OPEN
+
+    def get_state_display(self):
+        return self.State(self.state).label
+
+
+class ReviewQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status=Review.Status.SUBMITTED)
+
+    def given_by(self, user):
+        return self.filter(reviewer=user)
+
+    def received_by(self, user):
+        return self.filter(request__assessment__user=user)
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    request = models.OneToOneField(ReviewRequest, on_delete=models.CASCADE, related_name="review")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_given")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    overall_comment = models.TextField(blank=True, max_length=OVERALL_COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="review_submitted_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review #{self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("reviews:review", kwargs={"pk": self.pk})
+
+    @property
+    def is_submitted(self):
+        return self.status == self.Status.SUBMITTED
+
+
+class ReviewRating(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
+    skill_slug = models.SlugField(max_length=160)
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    comment = models.CharField(max_length=COMMENT_MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["review", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "skill_slug"], name="reviewrating_one_per_skill"),
+            models.CheckConstraint(condition=Q(level__gte=0, level__lte=5), name="reviewrating_level_0_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.skill_slug}: {self.level}"
+
+
+class Calibration(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="calibrations")
+    skill_slug = models.SlugField(max_length=160)
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "skill_slug"], name="calibration_one_per_skill"),
+            models.CheckConstraint(condition=Q(level__gte=0, level__lte=5), name="calibration_level_0_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.skill_slug}: calibrated {self.level}"

@@ -1,0 +1,385 @@
+"""Reads for second opinions: what each person may see, and the ratings a report is computed on.
+
+`ratings_on_basis(assessment, basis)` is the one place that says which level each skill has on a
+basis (self, reviewer or calibrated); the report page, report.json and the plan read it through
+`report_on_basis`, and role fit through `calibrated_levels`, which applies the same calibrations.
+"""
+
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from assessments.models import Assessment, Rating
+from assessments.reports import build_report
+
+from . import calibration
+from .models import Calibration, Review, ReviewRating, ReviewRequest
+
+
+class Basis:
+    SELF = "self"
+    REVIEWER = "reviewer"
+    CALIBRATED = "calibrated"
+    ALL = (SELF, REVIEWER, CALIBRATED)
+    LABELS = {SELF: "Your ratings", REVIEWER: "Reviewer's ratings", CALIBRATED: "Calibrated ratings"}
+
+
+def parse_basis(value):
+    """A basis named in a query string, or "" (the default) for anything else."""
+    return value if value in Basis.ALL else ""
+
+
+# --- scoping -------------------------------------------------------------------------------
+
+
+def get_submitted_or_404(request, pk):
+    """The requester's own submitted assessment (with its snapshot), else 404."""
+    if not request.user.is_authenticated:
+        raise Http404("No such assessment.")
+    return get_object_or_404(Assessment.objects.submitted().select_related("role"), pk=pk, user=request.user)
+
+
+def get_request_for_owner_or_404(assessment, request_id):
+    return get_object_or_404(ReviewRequest, pk=request_id, assessment=assessment)
+
+
+def get_review_for_reviewer_or_404(request, pk):
+    """A review the requester gives (draft or submitted), else 404."""
+    return get_object_or_404(
+        Review.objects.select_related("request", "request__assessment", "request__assessment__role"),
+        pk=pk,
+        reviewer=request.user,
+        request__revoked_at__isnull=True,
+    )
+
+
+def get_review_for_owner_or_404(request, pk):
+    """A submitted review of one of the requester's assessments, else 404 (drafts stay private)."""
+    return get_object_or_404(
+        Review.objects.submitted().select_related("request", "request__assessment", "request__assessment__role"),
+        pk=pk,
+        request__assessment__user=request.user,
+    )
+
+
+def get_link_or_404(token):
+    return get_object_or_404(
+        ReviewRequest.objects.select_related("assessment", "assessment__role"),
+        token=token,
+        assessment__status=Assessment.Status.SUBMITTED,
+    )
+
+
+# --- the ratings on each basis ---------------------------------------------------------------
+
+
+def self_levels(assessment):
+    ratings = assessment.snapshot.get("ratings", {})
+    return {s["slug"]: int(ratings.get(s["slug"], {}).get("level", 0)) for s in assessment.snapshot["skills"]}
+
+
+def submitted_reviews(assessment):
+    """The assessment's submitted reviews, newest first, with their ratings."""
+    return list(
+        Review.objects.submitted()
+        .filter(request__assessment=assessment)
+        .select_related("request", "reviewer")
+        .prefetch_related(Prefetch("ratings", queryset=ReviewRating.objects.order_by("id")))
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def reviewer_levels(assessment):
+    """{slug: level} from the newest submitted review ({} without one)."""
+    review = Review.objects.submitted().filter(request__assessment=assessment).order_by("-submitted_at", "-id").first()
+    if review is None:
+        return {}
+    return dict(review.ratings.values_list("skill_slug", "level"))
+
+
+def calibrations(assessment):
+    """{slug: Calibration} the owner has set."""
+    return {c.skill_slug: c for c in Calibration.objects.filter(assessment=assessment)}
+
+
+def default_basis(assessment):
+    """Calibrated once the owner has calibrated anything, else self."""
+    return Basis.CALIBRATED if Calibration.objects.filter(assessment=assessment).exists() else Basis.SELF
+
+
+def ratings_on_basis(assessment, basis):
+    """{skill slug: level} for every skill of the assessment on `basis`.
+
+    self: the owner's submitted ratings. reviewer: the newest submitted review's, a skill the
+    reviewer was not asked about keeping the self-rating. calibrated: the owner's calibrations,
+    a skill not calibrated keeping the self-rating (so it equals self until the owner calibrates).
+    """
+    levels = self_levels(assessment)
+    if basis == Basis.REVIEWER:
+        overrides = reviewer_levels(assessment)
+    elif basis == Basis.CALIBRATED:
+        overrides = {slug: c.level for slug, c in calibrations(assessment).items()}
+    elif basis == Basis.SELF:
+        overrides = {}
+    else:
+        raise ValueError(f"Unknown ratings basis: {basis!r}")
+    levels.update({slug: level for slug, level in overrides.items() if slug in levels})
+    return levels
+
+
+def report_on_basis(assessment, basis):
+    """The gap report computed on `basis` (the pure scoring, on the frozen snapshot's role)."""
+    return _report_from_levels(assessment, ratings_on_basis(assessment, basis))
+
+
+def _report_from_levels(assessment, levels):
+    snapshot = assessment.snapshot
+    ratings = snapshot.get("ratings", {})
+    rebased = {
+        **snapshot,
+        "ratings": {slug: {**ratings.get(slug, {"evidence": ""}), "level": level} for slug, level in levels.items()},
+    }
+    return build_report(rebased)
+
+
+def _review_counts(assessment):
+    """(submitted reviews, open requests, calibrations) of the assessment, in one query."""
+    now = timezone.now()
+
+    def count(qs):
+        return Coalesce(Subquery(qs.order_by().values("n")[:1]), 0)
+
+    grouped = {"assessment_id": OuterRef("pk")}
+    reviews = Review.objects.submitted().filter(request__assessment_id=OuterRef("pk")).values("request__assessment_id")
+    opened = ReviewRequest.objects.filter(
+        **grouped, revoked_at__isnull=True, expires_at__gt=now, reviewer__isnull=True, taken_at__isnull=True
+    ).values("assessment_id")
+    calibrated = Calibration.objects.filter(**grouped).values("assessment_id")
+    return (
+        Assessment.objects.filter(pk=assessment.pk)
+        .annotate(
+            reviews=count(reviews.annotate(n=Count("id"))),
+            opened=count(opened.annotate(n=Count("id"))),
+            calibrated=count(calibrated.annotate(n=Count("id"))),
+        )
+        .values_list("reviews", "opened", "calibrated")
+        .get()
+    )
+
+
+def report_page_context(assessment, basis):
+    """What the report page adds for reviews: the report on the chosen basis and the panel.
+    One query on the self basis (the page's usual case), three more on another."""
+    reviews, opened, calibrated = _review_counts(assessment)
+    chosen = basis or (Basis.CALIBRATED if calibrated else Basis.SELF)
+    if chosen == Basis.REVIEWER and not reviews:
+        chosen = Basis.SELF
+    bases = [{"key": b, "label": Basis.LABELS[b]} for b in Basis.ALL if b != Basis.REVIEWER or reviews]
+    context = {
+        "ratings_basis": chosen,
+        "ratings_basis_label": Basis.LABELS[chosen],
+        "ratings_bases": bases,
+        "has_reviews": bool(reviews),
+        "open_requests": opened,
+    }
+    if chosen != Basis.SELF:
+        context["report"] = _report_from_levels(assessment, ratings_on_basis(assessment, chosen))
+    return context
+
+
+def ratings_basis_data(assessment, basis):
+    """report.json's additions: `ratings_basis` and, per skill slug, the three ratings."""
+    chosen = basis or default_basis(assessment)
+    mine = self_levels(assessment)
+    theirs = reviewer_levels(assessment)
+    calibrated = {**mine, **{s: c.level for s, c in calibrations(assessment).items() if s in mine}}
+    return chosen, {
+        slug: {"self_rating": level, "reviewer_rating": theirs.get(slug), "calibrated_rating": calibrated[slug]}
+        for slug, level in mine.items()
+    }
+
+
+def add_ratings_basis(data, assessment, basis):
+    """Put the basis and the three ratings into report.json's data (see docs/report-format.md)."""
+    chosen, per_skill = ratings_basis_data(assessment, basis)
+    data["ratings_basis"] = chosen
+    for skill in data["skills"]:
+        skill.update(per_skill.get(skill["slug"], {}))
+    return data
+
+
+def calibrated_levels(latest):
+    """{skill_id: level} from `latest` ({skill_id: Rating}, the person's latest rating of each
+    skill), a rating whose assessment the owner calibrated for that skill taking the calibrated
+    level. One query."""
+    levels = {skill_id: rating.level for skill_id, rating in latest.items()}
+    if not levels:
+        return levels
+    rows = Rating.objects.filter(
+        pk__in=[r.pk for r in latest.values()], assessment__calibrations__skill_slug=F("skill__slug")
+    ).values_list("skill_id", "assessment__calibrations__level")
+    levels.update(dict(rows))
+    return levels
+
+
+# --- comparing ---------------------------------------------------------------------------------
+
+
+def _skill_meta(assessment):
+    return {s["slug"]: s for s in assessment.snapshot["skills"]}
+
+
+def pairs_for(review, assessment=None):
+    """The review's ratings paired with the owner's self-ratings, as `calibration.Pair`s."""
+    assessment = assessment or review.request.assessment
+    meta, mine = _skill_meta(assessment), self_levels(assessment)
+    return [
+        calibration.Pair(
+            skill=r.skill_slug,
+            category=meta[r.skill_slug].get("category", ""),
+            self_level=mine[r.skill_slug],
+            reviewer_level=r.level,
+        )
+        for r in review.ratings.all()
+        if r.skill_slug in meta
+    ]
+
+
+def comparison(review):
+    """Rows for the compare page, with agreement overall and per category."""
+    assessment = review.request.assessment
+    meta = _skill_meta(assessment)
+    evidence = assessment.snapshot.get("ratings", {})
+    calibrated = calibrations(assessment)
+    comments = {r.skill_slug: r.comment for r in review.ratings.all()}
+    pairs = pairs_for(review, assessment)
+    rows = [
+        {
+            "pair": p,
+            "name": meta[p.skill]["name"],
+            "target": int(meta[p.skill]["target"]),
+            "evidence": evidence.get(p.skill, {}).get("evidence", ""),
+            "comment": comments.get(p.skill, ""),
+            "calibration": calibrated.get(p.skill),
+            "calibrated_level": calibrated[p.skill].level if p.skill in calibrated else p.self_level,
+        }
+        for p in pairs
+    ]
+    return {
+        "rows": rows,
+        "agreement": calibration.agreement(pairs),
+        "by_category": calibration.agreement_by_category(pairs),
+        "flagged": calibration.flagged(pairs),
+    }
+
+
+def tendencies_for(user):
+    """Per-category tendencies over every submitted review of the user's assessments."""
+    reviews = (
+        Review.objects.submitted()
+        .received_by(user)
+        .select_related("request__assessment")
+        .prefetch_related("ratings")
+        .order_by("submitted_at", "id")
+    )
+    reviews = list(reviews)
+    return len(reviews), calibration.tendencies([pairs_for(r) for r in reviews])
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+def requests_of(assessment):
+    return list(
+        ReviewRequest.objects.filter(assessment=assessment).select_related("review").order_by("-created_at", "-id")
+    )
+
+
+def reviews_given(user):
+    return list(
+        Review.objects.given_by(user)
+        .filter(request__revoked_at__isnull=True)
+        .select_related("request__assessment__role")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def invitations_for(user):
+    """Open requests addressed to `user` by name (the teammate path)."""
+    return list(ReviewRequest.objects.open().filter(invitee=user).select_related("assessment__role"))
+
+
+# --- download my data --------------------------------------------------------------------------
+
+
+def _ratings_data(review, names):
+    return [
+        {
+            "skill": r.skill_slug,
+            "skill_name": names.get(r.skill_slug, r.skill_slug),
+            "level": r.level,
+            "comment": r.comment,
+        }
+        for r in review.ratings.all()
+    ]
+
+
+def export_reviews(user):
+    """Reviews in a person's data download: the ratings they received and the ratings they gave.
+
+    Received: the reviewer is named only by what they rated and wrote (no account details).
+    Given: the role and the skills, never the owner's ratings, evidence or account.
+    """
+    received = (
+        Review.objects.submitted()
+        .received_by(user)
+        .select_related("request__assessment__role")
+        .prefetch_related("ratings")
+        .order_by("submitted_at", "id")
+    )
+    given = Review.objects.given_by(user).select_related("request__assessment__role").prefetch_related("ratings")
+    out = {"requested": [], "received": [], "given": [], "calibrations": []}
+    for r in ReviewRequest.objects.filter(assessment__user=user).order_by("created_at", "id"):
+        out["requested"].append(
+            {
+                "assessment": r.assessment_id,
+                "skills": list(r.skills),
+                "show_evidence": r.show_evidence,
+                "created_at": r.created_at,
+                "expires_at": r.expires_at,
+                "revoked_at": r.revoked_at,
+                "taken": r.taken_at is not None,
+            }
+        )
+    for review in received:
+        assessment = review.request.assessment
+        names = {s["slug"]: s["name"] for s in assessment.snapshot["skills"]}
+        out["received"].append(
+            {
+                "assessment": assessment.pk,
+                "role": assessment.role.title,
+                "submitted_at": review.submitted_at,
+                "overall_comment": review.overall_comment,
+                "ratings": _ratings_data(review, names),
+            }
+        )
+    for review in given.order_by("created_at", "id"):
+        assessment = review.request.assessment
+        names = {s["slug"]: s["name"] for s in assessment.snapshot["skills"]}
+        out["given"].append(
+            {
+                "role": assessment.role.title,
+                "for": review.request.display_name,
+                "status": review.status,
+                "submitted_at": review.submitted_at,
+                "overall_comment": review.overall_comment,
+                "ratings": _ratings_data(review, names),
+            }
+        )
+    for c in Calibration.objects.filter(assessment__user=user).order_by("assessment_id", "id"):
+        out["calibrations"].append(
+            {"assessment": c.assessment_id, "skill": c.skill_slug, "level": c.level, "note": c.note}
+        )
+    return out

@@ -1,0 +1,297 @@
+"""The second-opinion pages: the owner, the reviewer, another member and a visitor on each."""
+
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from reviews import services
+from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
+from reviews.services import CalibrationInput
+
+from .factories import request_for, review_of
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def rows():
+    return (
+        list(ReviewRequest.objects.order_by("pk").values_list("pk", "reviewer_id", "revoked_at", "skills")),
+        list(Review.objects.order_by("pk").values_list("pk", "status", "overall_comment")),
+        list(ReviewRating.objects.order_by("pk").values_list("pk", "skill_slug", "level", "comment")),
+        list(Calibration.objects.order_by("pk").values_list("pk", "skill_slug", "level", "note")),
+    )
+
+
+# --- asking ---------------------------------------------------------------------------------
+
+
+def test_the_report_offers_a_second_opinion(alice_client, submitted):
+    response = alice_client.get(reverse("assessments:report", args=[submitted.pk]))
+    assert b"Ask for a second opinion" in response.content
+    assert reverse("reviews:manage", args=[submitted.pk]).encode() in response.content
+
+
+def test_the_owner_makes_a_link_for_chosen_skills(alice_client, submitted, slugs):
+    url = reverse("reviews:manage", args=[submitted.pk])
+    page = alice_client.get(url)
+    assert page.status_code == 200
+    assert page.content.count(b'name="skills"') == 4 and page.content.count(b"checked") >= 4  # all ticked
+    response = alice_client.post(url, {"display_name": "Alice", "skills": [slugs[0], slugs[2]], "show_evidence": "on"})
+    assert response.status_code == 302
+    review_request = ReviewRequest.objects.get()
+    assert review_request.skills == [slugs[0], slugs[2]] and review_request.show_evidence
+    assert review_request.get_absolute_url().encode() in alice_client.get(url).content
+
+
+def test_a_request_without_skills_shows_the_error_and_saves_nothing(alice_client, submitted):
+    response = alice_client.post(reverse("reviews:manage", args=[submitted.pk]), {"display_name": "Alice"})
+    assert response.status_code == 200
+    assert b"Choose at least one skill." in response.content
+    assert ReviewRequest.objects.count() == 0
+
+
+def test_a_request_for_a_skill_not_in_the_assessment_is_refused(alice_client, submitted):
+    response = alice_client.post(
+        reverse("reviews:manage", args=[submitted.pk]), {"display_name": "A", "skills": ["made-up"]}
+    )
+    assert b"Choose skills from the list." in response.content
+    assert ReviewRequest.objects.count() == 0
+
+
+def test_bob_gets_404_for_alices_review_pages(bob_client, submitted, carol):
+    review = review_of(submitted, carol)
+    before = rows()
+    for url in (
+        reverse("reviews:manage", args=[submitted.pk]),
+        reverse("reviews:compare", args=[review.pk]),
+        reverse("reviews:review", args=[review.pk]),
+    ):
+        assert bob_client.get(url).status_code == 404
+    assert bob_client.post(reverse("reviews:delete", args=[review.pk])).status_code == 404
+    assert bob_client.post(reverse("reviews:revoke", args=[submitted.pk, review.request.pk])).status_code == 404
+    assert rows() == before
+
+
+def test_a_visitor_is_sent_to_log_in_and_back_to_the_link(client, submitted):
+    review_request = request_for(submitted)
+    response = client.get(review_request.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={review_request.get_absolute_url()}"
+    login_page = client.get(response["Location"])
+    assert f"{reverse('accounts:signup')}?next={review_request.get_absolute_url()}".encode() in login_page.content
+
+
+def test_wrong_methods_get_405(alice_client, submitted):
+    assert alice_client.get(reverse("reviews:revoke", args=[submitted.pk, 1])).status_code == 405
+    assert alice_client.get(reverse("reviews:delete", args=[1])).status_code == 405
+    assert alice_client.get(reverse("reviews:rate", args=[1])).status_code == 405
+    assert alice_client.post(reverse("reviews:calibration")).status_code == 405
+    assert alice_client.post(reverse("reviews:mine")).status_code == 405
+
+
+# --- the link ---------------------------------------------------------------------------------
+
+
+def test_the_owner_opening_their_own_link_gets_a_clear_error(alice_client, submitted):
+    review_request = request_for(submitted)
+    before = rows()
+    for response in (
+        alice_client.get(review_request.get_absolute_url()),
+        alice_client.post(review_request.get_absolute_url()),
+    ):
+        assert response.status_code == 400
+        assert b"your own assessment" in response.content
+    assert rows() == before
+
+
+def test_a_second_reviewer_on_the_same_link_gets_a_clear_error(submitted, bob, carol):
+    review_request = request_for(submitted)
+    assert client_for(carol).post(review_request.get_absolute_url()).status_code == 302
+    before = rows()
+    response = client_for(bob).post(review_request.get_absolute_url())
+    assert response.status_code == 410
+    assert b"already been used by another reviewer" in response.content
+    assert rows() == before
+
+
+def test_a_revoked_link_gets_a_clear_error(alice_client, submitted, carol):
+    review_request = request_for(submitted)
+    alice_client.post(reverse("reviews:revoke", args=[submitted.pk, review_request.pk]))
+    before = rows()
+    response = client_for(carol).post(review_request.get_absolute_url())
+    assert response.status_code == 410 and b"withdrawn" in response.content
+    assert rows() == before
+
+
+def test_an_unknown_token_is_a_404(bob_client):
+    assert bob_client.get(reverse("reviews:open", args=["x" * 43])).status_code == 404
+
+
+# --- rating blind -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def carols_draft(submitted, carol, slugs):
+    review, _ = services.take_request(review_request=request_for(submitted, skills=slugs[:2]), user=carol)
+    return review
+
+
+def test_the_reviewer_rates_blind(submitted, carol, carols_draft, slugs):
+    response = client_for(carol).get(reverse("reviews:review", args=[carols_draft.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('type="radio"') == 2 * 6  # two requested skills, levels 0-5
+    assert slugs[2] not in body  # a skill not shared is not shown
+    assert "Their own rating" not in body and 'data-testid="shared-evidence"' not in body
+    assert 'data-autosave-url="' + reverse("reviews:rate", args=[carols_draft.pk]) in body
+
+
+def test_autosave_saves_one_rating_and_refuses_bad_ones(carol, carols_draft, slugs):
+    client = client_for(carol)
+    url = reverse("reviews:rate", args=[carols_draft.pk])
+    response = client.post(url, {"skill": slugs[0], "level": "4", "evidence": "Runs the deploys"})
+    assert response.status_code == 200 and response.json()["saved"] and response.json()["rated"] == 1
+    before = rows()
+    for bad in ({"skill": slugs[0], "level": "6"}, {"skill": slugs[3], "level": "2"}, {"skill": slugs[0]}):
+        response = client.post(url, bad)
+        assert response.status_code == 400 and response.json()["saved"] is False and response.json()["error"]
+    assert rows() == before
+
+
+def test_submitting_shows_the_owners_ratings_and_makes_it_read_only(submitted, carol, carols_draft, slugs):
+    client = client_for(carol)
+    url = reverse("reviews:review", args=[carols_draft.pk])
+    post = {f"level-{slugs[0]}": "1", f"level-{slugs[1]}": "5", f"evidence-{slugs[1]}": "Designed it", "submit": "1"}
+    assert client.post(url, {**post, "overall_comment": "Solid"}).status_code == 302
+    review = Review.objects.get()
+    assert review.is_submitted and review.overall_comment == "Solid"
+    page = client.get(url).content.decode()
+    assert "Their own rating" in page and 'type="radio"' not in page
+    before = rows()
+    client.post(url, {**post, f"level-{slugs[0]}": "0"})
+    assert client.post(reverse("reviews:rate", args=[review.pk]), {"skill": slugs[0], "level": "0"}).status_code == 409
+    assert rows() == before
+
+
+def test_submitting_an_incomplete_review_keeps_the_answers_as_a_draft(carol, carols_draft, slugs):
+    client = client_for(carol)
+    client.post(reverse("reviews:review", args=[carols_draft.pk]), {f"level-{slugs[0]}": "2", "submit": "1"})
+    review = Review.objects.get()
+    assert not review.is_submitted and list(review.ratings.values_list("level", flat=True)) == [2]
+
+
+def test_a_level_out_of_range_in_the_form_is_shown_and_saves_nothing(carol, carols_draft, slugs):
+    before = rows()
+    response = client_for(carol).post(reverse("reviews:review", args=[carols_draft.pk]), {f"level-{slugs[0]}": "9"})
+    assert response.status_code == 200 and b"Choose a level from 0 to 5." in response.content
+    assert rows() == before
+
+
+def test_evidence_is_shown_only_when_the_owner_shares_it(alice, submitted, carol, slugs):
+    from assessments.tests.factories import submitted_for
+    from roles.tests.factories import make_role
+
+    role = make_role(required=2, differentiating=0, title="Evidence Role")
+    first = role.role_skills.select_related("skill").first().skill
+    assessment = submitted_for(alice, role)
+    assessment.snapshot["ratings"][first.slug]["evidence"] = "Shipped the feature store"
+    assessment.save(update_fields=["snapshot"])
+    for shown in (False, True):
+        review, _ = services.take_request(review_request=request_for(assessment, show_evidence=shown), user=carol)
+        body = client_for(carol).get(reverse("reviews:review", args=[review.pk])).content
+        assert (b"Shipped the feature store" in body) is shown
+
+
+# --- comparing, calibrating and the report on a basis ----------------------------------------
+
+
+def test_compare_shows_both_sides_flags_and_comments(alice_client, submitted, carol, slugs):
+    # self 3, 3, 1, 2; reviewer 1, 3, 2, 2 -> slug0 differs by 2 (flagged)
+    review = review_of(
+        submitted, carol, levels={slugs[0]: 1, slugs[1]: 3, slugs[2]: 2, slugs[3]: 2}, comments={slugs[0]: "Not yet"}
+    )
+    body = alice_client.get(reverse("reviews:compare", args=[review.pk])).content.decode()
+    assert body.count('data-testid="flag"') == 1
+    assert "Not yet" in body and "carol" in body
+    assert "<strong>3 of 4</strong> skills (75%)" in body
+
+
+def test_calibrating_saves_changed_skills_with_a_note(alice_client, submitted, carol, slugs):
+    review = review_of(submitted, carol)
+    post = {f"level-{s}": str(v) for s, v in zip(slugs, [3, 3, 1, 2], strict=True)}
+    post[f"level-{slugs[2]}"] = "2"
+    post[f"note-{slugs[2]}"] = "My reviewer saw me do it"
+    assert alice_client.post(reverse("reviews:compare", args=[review.pk]), post).status_code == 302
+    assert list(Calibration.objects.values_list("skill_slug", "level", "note")) == [
+        (slugs[2], 2, "My reviewer saw me do it")
+    ]
+
+
+def test_a_bad_calibration_is_shown_and_saves_nothing(alice_client, submitted, carol, slugs):
+    review = review_of(submitted, carol)
+    before = rows()
+    post = {f"level-{s}": "3" for s in slugs} | {f"level-{slugs[1]}": "7", f"note-{slugs[0]}": "x" * 501}
+    response = alice_client.post(reverse("reviews:compare", args=[review.pk]), post)
+    assert response.status_code == 200 and b"Choose a level from 0 to 5." in response.content
+    assert rows() == before
+
+
+def test_the_report_switches_basis_and_the_json_names_it(alice_client, submitted, carol, slugs):
+    review_of(submitted, carol, level=5)
+    services.save_calibrations(assessment=submitted, calibrations=[CalibrationInput(slugs[2], 3, "agreed")])
+    url = reverse("assessments:report", args=[submitted.pk])
+    pages = {b: alice_client.get(f"{url}?basis={b}").content.decode() for b in ("self", "reviewer", "calibrated")}
+    assert 'data-testid="ratings-basis">Your ratings' in pages["self"]
+    assert 'data-testid="ratings-basis">Reviewer' in pages["reviewer"]
+    assert 'data-testid="ratings-basis">Calibrated' in pages["calibrated"]
+    assert len({p.split('data-testid="second-opinion"')[1] for p in pages.values()}) == 3
+    data = json.loads(alice_client.get(reverse("assessments:report_json", args=[submitted.pk])).content)
+    assert data["ratings_basis"] == "calibrated"  # calibrations exist: the default
+    by_slug = {s["slug"]: s for s in data["skills"]}
+    assert (by_slug[slugs[2]]["self_rating"], by_slug[slugs[2]]["reviewer_rating"]) == (1, 5)
+    assert (by_slug[slugs[2]]["calibrated_rating"], by_slug[slugs[2]]["rating"]) == (3, 3)
+    reviewer = json.loads(
+        alice_client.get(reverse("assessments:report_json", args=[submitted.pk]) + "?basis=reviewer").content
+    )
+    assert reviewer["ratings_basis"] == "reviewer" and {s["rating"] for s in reviewer["skills"]} == {5}
+
+
+def test_without_reviews_the_json_has_null_reviewer_ratings(alice_client, submitted):
+    data = json.loads(alice_client.get(reverse("assessments:report_json", args=[submitted.pk])).content)
+    assert data["ratings_basis"] == "self"
+    assert all(s["reviewer_rating"] is None and s["calibrated_rating"] == s["self_rating"] for s in data["skills"])
+
+
+def test_a_shared_report_never_shows_reviewers_or_comments(alice_client, submitted, carol, slugs):
+    from assessments.models import ShareLink
+
+    review_of(submitted, carol, comments={slugs[0]: "A private remark"})
+    link = ShareLink.objects.create(assessment=submitted, display_name="Alice")
+    body = Client().get(link.get_absolute_url()).content.decode()
+    assert "carol" not in body and "A private remark" not in body and "Second opinion" not in body
+
+
+def test_deleting_a_received_review_from_the_page(alice_client, submitted, carol):
+    review = review_of(submitted, carol)
+    assert alice_client.post(reverse("reviews:delete", args=[review.pk])).status_code == 302
+    assert not Review.objects.exists()
+
+
+def test_the_calibration_page_states_the_tendency_after_two_reviews(alice_client, submitted):
+    review_of(submitted, level=2)
+    assert b"With two reviews or more" in alice_client.get(reverse("reviews:calibration")).content
+    review_of(submitted, level=2)
+    assert b"rate yourself 0.3 levels above your reviewers" in alice_client.get(reverse("reviews:calibration")).content
+
+
+def test_the_reviewer_lists_their_reviews(submitted, carol, carols_draft):
+    body = client_for(carol).get(reverse("reviews:mine")).content.decode()
+    assert reverse("reviews:review", args=[carols_draft.pk]) in body

@@ -1,0 +1,304 @@
+"""Second opinions: asking, rating blind, comparing and calibrating.
+
+Each view loads what the requester may see through one scoped selector (someone else's request
+or review is a 404), calls one service, and renders or redirects.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from roles.levels import scale as level_scale
+
+from . import selectors, services
+from .forms import CalibrationForm, RateForm, RequestForm, ReviewForm, comment_field_name, level_field_name
+from .models import REQUEST_DAYS
+
+# --- the owner -------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request, pk):
+    """Ask for a second opinion on a submitted assessment; see and revoke requests; reviews received."""
+    assessment = selectors.get_submitted_or_404(request, pk)
+    skills = [(s["slug"], s["name"]) for s in assessment.snapshot["skills"]]
+    form = RequestForm(
+        request.POST or None, skills=skills, initial={"display_name": request.user.get_short_name() or ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_request = services.request_review(
+                assessment=assessment,
+                display_name=form.cleaned_data["display_name"],
+                skills=form.cleaned_data["skills"],
+                show_evidence=form.cleaned_data["show_evidence"],
+            )
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Review link made. Send it to one person: it works once and expires in {REQUEST_DAYS} days.",
+            )
+            return redirect(f"{request.path}#request-{review_request.pk}")
+    elif request.method == "POST":
+        messages.error(request, "Not made: check the form below.")
+    count, tendencies = selectors.tendencies_for(request.user)
+    return render(
+        request,
+        "reviews/manage.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "requests": selectors.requests_of(assessment),
+            "reviews": selectors.submitted_reviews(assessment),
+            "base_url": request.build_absolute_uri("/")[:-1],
+            "review_count": count,
+            "tendencies": tendencies,
+        },
+    )
+
+
+@login_required
+@require_POST
+def revoke(request, pk, request_id):
+    assessment = selectors.get_submitted_or_404(request, pk)
+    review_request = selectors.get_request_for_owner_or_404(assessment, request_id)
+    try:
+        services.revoke_request(review_request=review_request)
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Request revoked: the link no longer opens.")
+    return redirect("reviews:manage", pk=assessment.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def compare(request, pk):
+    """Self and reviewer side by side; the owner sets a calibrated level per skill."""
+    review = selectors.get_review_for_owner_or_404(request, pk)
+    data = selectors.comparison(review)
+    form = CalibrationForm(request.POST or None, rows=data["rows"])
+    if request.method == "POST":
+        if form.is_valid():
+            changed = [
+                c
+                for c, row in zip(form.calibrations(), data["rows"], strict=True)
+                if c.level != row["pair"].self_level or c.note or row["calibration"] is not None
+            ]
+            services.save_calibrations(assessment=review.request.assessment, calibrations=changed)
+            messages.success(request, "Calibrated ratings saved. Your report, plan and role fit now use them.")
+            return redirect("reviews:compare", pk=review.pk)
+        messages.error(request, "Not saved: check the highlighted skills.")
+    for row in data["rows"]:
+        row["level_field"] = form[level_field_name(row["pair"].skill)]
+        row["note_field"] = form[f"note-{row['pair'].skill}"]
+    return render(
+        request,
+        "reviews/compare.html",
+        {"review": review, "assessment": review.request.assessment, **data, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    review = selectors.get_review_for_owner_or_404(request, pk)
+    services.delete_review(review=review)
+    messages.success(request, "Review deleted: its ratings and comments are gone. Your calibrations stay.")
+    return redirect("reviews:manage", pk=review.request.assessment_id)
+
+
+@never_cache
+@login_required
+@require_GET
+def calibration(request):
+    """How the person's self-ratings compare with their reviewers' over time, per category."""
+    count, tendencies = selectors.tendencies_for(request.user)
+    return render(request, "reviews/calibration.html", {"review_count": count, "tendencies": tendencies})
+
+
+# --- the reviewer ------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_link(request, token):
+    """A review link: who sent it and what it covers; the button takes it (single use).
+
+    A visitor is sent to log in (or sign up) and back here. The owner, a used, expired or
+    revoked link, or a link meant for someone else gets a clear page saying so, and nothing changes.
+    """
+    review_request = selectors.get_link_or_404(token)
+    if review_request.reviewer_id == request.user.pk and review_request.revoked_at is None:
+        review = getattr(review_request, "review", None)
+        if review is not None:
+            return redirect("reviews:review", pk=review.pk)
+    try:
+        services.check_link(review_request=review_request, user=request.user)
+    except services.ReviewError as exc:
+        status = 400 if isinstance(exc, services.OwnAssessment) else 410
+        return render(request, "reviews/link_refused.html", {"error": str(exc)}, status=status)
+    if request.method == "POST":
+        try:
+            review, _ = services.take_request(review_request=review_request, user=request.user)
+        except services.ReviewError as exc:
+            return render(request, "reviews/link_refused.html", {"error": str(exc)}, status=410)
+        return redirect("reviews:review", pk=review.pk)
+    return render(
+        request,
+        "reviews/open.html",
+        {"review_request": review_request, "skill_count": len(review_request.skills)},
+    )
+
+
+def _skills_of(review):
+    """The requested skills as the snapshot has them, in the role's order: (slug, meta) pairs."""
+    snapshot = review.request.assessment.snapshot
+    chosen = set(review.request.skills)
+    return [(s["slug"], s) for s in snapshot["skills"] if s["slug"] in chosen]
+
+
+class SnapshotSkill:
+    """A skill of the frozen role, shaped for includes/skill_rating.html."""
+
+    def __init__(self, meta):
+        self.slug, self.name = meta["slug"], meta["name"]
+        self.category, self.description = meta.get("category", ""), ""
+        self.commonly_missing, self.note = meta.get("commonly_missing", False), meta.get("note", "")
+        self.target, self._descriptors = int(meta["target"]), meta.get("descriptors", {})
+
+    def descriptor(self, level):
+        return self._descriptors.get(str(level), "")
+
+    def get_target_display(self):
+        from roles.levels import Level
+
+        return Level(self.target).label
+
+
+def _review_page(request, review, form, *, status=200):
+    skills = _skills_of(review)
+    saved = {r.skill_slug: r for r in review.ratings.all()}
+    evidence = review.request.assessment.snapshot.get("ratings", {}) if review.request.show_evidence else {}
+    mine = selectors.self_levels(review.request.assessment) if review.is_submitted else {}
+    rows = []
+    for slug, meta in skills:
+        skill = SnapshotSkill(meta)
+        rows.append(
+            {
+                "skill": skill,
+                "role_skill": skill,
+                "level_field": form[level_field_name(slug)] if form else None,
+                "evidence_field": form[comment_field_name(slug)] if form else None,
+                "evidence_label": "Comment (optional): what you have seen that shows this",
+                "shared_evidence": evidence.get(slug, {}).get("evidence", ""),
+                "saved": saved.get(slug),
+                "owner_level": mine.get(slug),
+            }
+        )
+    rated = sum(1 for slug, _ in skills if slug in saved)
+    return render(
+        request,
+        "reviews/review.html",
+        {
+            "review": review,
+            "review_request": review.request,
+            "role_title": review.request.assessment.snapshot["role"]["title"],
+            "rows": rows,
+            "form": form,
+            "progress": {
+                "rated": rated,
+                "total": len(skills),
+                "percent": round(100 * rated / len(skills)) if skills else 0,
+            },
+            "scale": level_scale(),
+        },
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk):
+    """The reviewer rates blind (draft, autosaved); once submitted the page is read-only and shows
+    the owner's own ratings beside theirs."""
+    review = selectors.get_review_for_reviewer_or_404(request, pk)
+    if review.is_submitted:
+        if request.method == "POST":
+            messages.info(request, "This review is submitted and read-only.")
+            return redirect("reviews:review", pk=review.pk)
+        return _review_page(request, review, None)
+    skills = [(slug, meta["name"]) for slug, meta in _skills_of(review)]
+    saved = {r.skill_slug: r for r in review.ratings.all()}
+    initial = {"overall_comment": review.overall_comment}
+    for slug, rating in saved.items():
+        initial[level_field_name(slug)] = rating.level
+        initial[comment_field_name(slug)] = rating.comment
+    form = ReviewForm(request.POST or None, skills=skills, initial=initial)
+    if request.method == "GET":
+        return _review_page(request, review, form)
+    if not form.is_valid():
+        messages.error(request, "Some answers need another look; nothing was saved yet.")
+        return _review_page(request, review, form)
+    try:
+        services.save_review(
+            review=review, ratings=form.ratings(), overall_comment=form.cleaned_data["overall_comment"]
+        )
+        if "submit" in request.POST:
+            services.submit_review(review=review)
+            messages.success(request, "Review submitted. Thank you: here is how they rated themselves.")
+        else:
+            messages.success(request, "Draft saved. You can come back to it from your reviews.")
+    except services.ReviewNotComplete as exc:
+        messages.error(request, f"Your answers are saved. {exc}")
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+    return redirect("reviews:review", pk=review.pk)
+
+
+@never_cache
+@login_required
+@require_POST
+def rate(request, pk):
+    """Autosave one rating of a draft review (sent by static/js/assessment.js). Answers JSON."""
+    review = selectors.get_review_for_reviewer_or_404(request, pk)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        return JsonResponse({"saved": False, "error": "Not saved: check this answer.", "errors": errors}, status=400)
+    item = services.ReviewRatingInput(
+        skill_slug=form.cleaned_data["skill"], level=form.cleaned_data["level"], comment=form.cleaned_data["evidence"]
+    )
+    try:
+        services.save_review(review=review, ratings=[item])
+    except services.UnknownSkill as exc:
+        return JsonResponse({"saved": False, "error": str(exc)}, status=400)
+    except services.ReviewError as exc:
+        return JsonResponse({"saved": False, "error": str(exc)}, status=409)
+    rated = review.ratings.count()
+    return JsonResponse(
+        {"saved": True, "rated": rated, "total": len(review.request.skills), "saved_at": timezone.now().isoformat()}
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def mine(request):
+    """The reviews a person gives (drafts to finish, submitted ones) and requests sent to them."""
+    return render(
+        request,
+        "reviews/mine.html",
+        {"reviews": selectors.reviews_given(request.user), "invitations": selectors.invitations_for(request.user)},
+    )
