@@ -6,6 +6,8 @@ from django.db import transaction
 from assessments.models import Assessment
 from reviews.selectors import export_reviews
 from reviews.services import forget_reviewer
+from teams import selectors as team_selectors
+from teams import services as team_services
 
 
 def export_user_data(*, user):
@@ -25,6 +27,7 @@ def export_user_data(*, user):
         },
         "assessments": [_assessment_data(a) for a in assessments],
         "reviews": export_reviews(user),  # reviews: ratings received and given, requests, calibrations
+        "teams": team_selectors.export_memberships(user),
     }
 
 
@@ -84,6 +87,7 @@ def delete_user_account(*, user):
     username = user.get_username()
     forget_reviewer(user=user)  # reviews: the reviews they gave go; their assessments' reviews go with them
     Assessment.objects.owned_by(user).delete()
+    team_services.remove_user_from_all_teams(user=user)  # memberships go; a last owner's team passes on
     for model in (AccessLog, AccessAttempt, AccessFailureLog):
         model.objects.filter(username=username).delete()
     user.delete()

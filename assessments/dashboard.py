@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from roles.models import RoleSkill
+from teams.selectors import dashboard_assignments
 
 from .models import Assessment, Rating
 from .plans import plan_summaries
@@ -100,6 +101,7 @@ def dashboard_context(user):
         "report_groups": group_reports(submitted),
         "has_reports": bool(submitted),
         "plan_summaries": plan_summaries(user),
+        **dashboard_assignments(user),  # teams (#18): assignments with Start / Continue / Done
     }
 
 

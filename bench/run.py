@@ -8,6 +8,7 @@
 2. In-process Django on the same database: picks a pool of bench users (from seed_benchmark) who
    have submitted assessments of senior-ml-engineer and benchmark-300, opens a draft for each
    (start_assessment) and a share link; then logs each one in over HTTP (POST /accounts/login/).
+   The pool's owner and manager of the 200-member `bench-team-01` also load its team pages.
 3. Per endpoint: a wrk warm-up, then a measured wrk run (closed loop, fixed connections) that
    cycles through the pool's URLs and cookies from a generated Lua script, reporting req/s,
    p50/p95/p99 and non-2xx answers, and the ratio to the floor's req/s.
@@ -48,6 +49,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/careerpath_bench"
 SENIOR_ML = "senior-ml-engineer"
 BENCHMARK_300 = "benchmark-300"
 BENCH_SKILL = "bench-skill-0001"
+BENCH_TEAM = "bench-team-01"  # seed_benchmark: 200 members, both roles assigned
 
 # Targets from issue #8: minimum share of the floor's req/s, by endpoint group.
 RATIO_TARGETS = {"report": 0.40, "role detail": 0.40, "role list": 0.30, "autosave": 0.30, "step": 0.20}
@@ -79,6 +81,7 @@ class PoolUser:
     b300_report: int
     draft: int
     share_token: str
+    team: str = ""  # the slug of the 200-member bench team this user owns or manages (seed_benchmark)
     sessionid: str = ""
     csrftoken: str = ""
 
@@ -125,6 +128,29 @@ def build_endpoints(pool, draft_skills):
         Endpoint("report.csv", "", each(lambda u: f"/assessments/{u.senior_report}/report.csv")),
         Endpoint("shared report (visitor)", "", [Request("GET", f"/r/{u.share_token}/", {}) for u in pool]),
         Endpoint("role fit", "", each(lambda u: "/assessments/fit/")),
+        *team_endpoints(pool),
+    ]
+
+
+def team_endpoints(pool):
+    """The team page and matrix.json of the 200-member bench team, as its owner and manager see them."""
+    managers = [u for u in pool if u.team]
+    if not managers:
+        return []
+
+    def each(path_for):
+        return [Request("GET", path_for(u), u.cookie_headers()) for u in managers]
+
+    return [
+        Endpoint(f"team page {role} (200 members)", "", each(lambda u, r=role: f"/teams/{u.team}/roles/{r}/"))
+        for role in (SENIOR_ML, BENCHMARK_300)
+    ] + [
+        Endpoint(
+            f"team matrix.json {role} (200 members)",
+            "",
+            each(lambda u, r=role: f"/teams/{u.team}/roles/{r}/matrix.json"),
+        )
+        for role in (SENIOR_ML, BENCHMARK_300)
     ]
 
 
@@ -232,6 +258,11 @@ def prepare_pool(env, size):
         .filter(pk__in=submitted.filter(role__slug=BENCHMARK_300).values("user"))
         .order_by("pk")[:size]
     )
+    from teams.models import Membership
+
+    team_managers = dict(
+        Membership.objects.managing().filter(team__slug=BENCH_TEAM).values_list("user__username", "team__slug")
+    )
     pool = []
     for user in users:
         senior_report = submitted.filter(user=user, role=senior).order_by("pk").first()
@@ -239,7 +270,8 @@ def prepare_pool(env, size):
         draft, _created = start_assessment(role=senior, user=user)
         link = ShareLink.objects.active().filter(assessment=senior_report, display_name="Bench reader").first()
         link = link or ShareLink.objects.create(assessment=senior_report, display_name="Bench reader")
-        pool.append(PoolUser(user.username, senior_report.pk, b300_report.pk, draft.pk, link.token))
+        team = team_managers.get(user.username, "")
+        pool.append(PoolUser(user.username, senior_report.pk, b300_report.pk, draft.pk, link.token, team))
     if not pool:
         raise SystemExit("No bench user has both reports: run seed_benchmark on this database first.")
     draft_skills = list(

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "roles",
     "assessments",
     "reviews",
+    "teams",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Teams show aggregates only when at least this many consenting members contribute (issue #18).
+TEAM_MIN_AGGREGATE = env_int("TEAM_MIN_AGGREGATE", 3)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:dashboard"
 LOGOUT_REDIRECT_URL = "home"

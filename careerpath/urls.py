@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("roles.urls")),
     path("", include("assessments.urls")),
     path("", include("reviews.urls")),
+    path("teams/", include("teams.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -40,6 +40,7 @@ from .helpers import (
     role_targets,
     wait_until_saved,
 )
+from .test_teams import TEAM_NOT_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -390,6 +391,7 @@ NOT_PAGES = {
     "reviews:revoke": "POST only; redirects to the second-opinion page",
     "reviews:delete": "POST only; redirects to the second-opinion page",
     "reviews:rate": "the review's autosave endpoint: JSON (walked as 'rating blind after autosave')",
+    **TEAM_NOT_PAGES,
 }
 
 

@@ -107,11 +107,16 @@ PAGES = {
         10,  # ... and the upsert of the owner key that retires the owner's cached pages
     ),
     # reviews: +1 each (the second-opinion counts on the page; the reviewer's and calibrated ratings in the JSON)
-    "report": ("get", lambda w: reverse("assessments:report", args=[w["report"].pk]), None, 17),
+    "report": (
+        "get",
+        lambda w: reverse("assessments:report", args=[w["report"].pk]),
+        None,
+        18,
+    ),  # with the owner key and the second-opinion counts
     "report_json": ("get", lambda w: reverse("assessments:report_json", args=[w["report"].pk]), None, 9),
     "report_csv": ("get", lambda w: reverse("assessments:report_csv", args=[w["report"].pk]), None, 8),
     "shared": ("get", lambda w: reverse("assessments:shared", args=[w["share"].token]), None, 8),
-    "fit": ("get", lambda w: reverse("assessments:fit"), None, 11),  # the owner key: for the page, for role fit
+    "fit": ("get", lambda w: reverse("assessments:fit"), None, 12),  # the owner key (page, role fit) and calibrations
     "plan": ("get", lambda w: reverse("assessments:plan", args=[w["report"].pk]), None, 10),
 }
 

@@ -280,7 +280,7 @@ def fingerprint():
 
 
 def test_every_url_is_in_the_matrix():
-    names = set(site_urls())
+    names = {n for n in site_urls() if not (n or "").startswith("teams:")}  # teams: TEAM_MATRIX below
     assert None not in names, f"every non-admin URL needs a name: {site_urls()[None][0]}"
     missing = sorted(names - set(MATRIX))
     assert not missing, f"add these URLs to MATRIX in {__name__} (who may GET/POST them?): {missing}"
@@ -376,7 +376,7 @@ def test_a_skill_only_unpublished_roles_use_is_visible_to_staff_only(world):
     clients = clients_for(world)
     url = reverse("roles:skill", args=[secret.slug])
     codes = {p: clients[p].get(url).status_code for p in PRINCIPALS}
-    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200}
+    assert codes == {VISITOR: 404, BOB: 404, ALICE: 404, STAFF: 200, REVIEWER: 404}
 
 
 # Alice's draft once its role is unpublished: every URL that takes it forward, what alice gets, and
@@ -397,7 +397,7 @@ def test_a_draft_of_an_unpublished_role_is_gone_for_its_owner_and_404_for_everyo
     Role.objects.filter(pk=world.draft.role_id).update(is_published=False)
     clients = clients_for(world)
     method, alices_code, visitors_code = WITHDRAWN[name]
-    expected = {VISITOR: visitors_code, BOB: 404, STAFF: 404, ALICE: alices_code}
+    expected = {VISITOR: visitors_code, BOB: 404, STAFF: 404, ALICE: alices_code, REVIEWER: 404}
     url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names(site_urls()[name][1])))
     for principal in PRINCIPALS:
         before = fingerprint()
@@ -491,3 +491,141 @@ def test_every_admin_url_is_for_staff_only(world):
         if fingerprint() != before:
             problems.append(f"a GET of {url}, or a non-staff POST to it, changed the database")
     assert not problems, "\n".join(problems)
+
+
+# --- teams: six people ------------------------------------------------------------------------
+# owner, manager and member of one team; an outsider (logged in, in no team of theirs); a visitor;
+# staff (an editor who is in no team: the admin shows teams read-only, the team pages do not).
+
+OWNER, MANAGER, MEMBER, OUTSIDER = "owner", "manager", "member", "outsider"
+TEAM_PRINCIPALS = (VISITOR, OUTSIDER, STAFF, MEMBER, MANAGER, OWNER)  # POSTs run in this order
+
+
+def team_people(*, owner=None, manager=None, member=None, others=404, visitor=LOGIN):
+    """What each of the six gets: the team's people as given; the outsider and staff `others`."""
+    return {VISITOR: visitor, OUTSIDER: others, STAFF: others, MEMBER: member, MANAGER: manager, OWNER: owner}
+
+
+def members_all(code, **kw):
+    return team_people(owner=code, manager=code, member=code, **kw)
+
+
+def managers(code, **kw):
+    return team_people(owner=code, manager=code, member=404, **kw)
+
+
+def owner_only(code, **kw):
+    return team_people(owner=code, manager=404, member=404, **kw)
+
+
+TEAM_MATRIX = {
+    "teams:list": {"GET": members_all(200, others=200), "POST": members_all(405, others=405)},
+    "teams:create": {"GET": members_all(200, others=200), "POST": members_all(200, others=200)},  # empty: errors
+    "teams:detail": {"GET": members_all(200), "POST": members_all(405, others=405)},
+    "teams:consent": {"GET": members_all(200), "POST": members_all(200)},  # empty POST: "choose"
+    "teams:leave": {"GET": members_all(405, others=405), "POST": members_all(302), "writes": {MEMBER, MANAGER}},
+    "teams:invitations": {"GET": owner_only(200), "POST": owner_only(200)},  # empty POST: "role required"
+    "teams:revoke": {"GET": members_all(405, others=405), "POST": owner_only(302), "writes": {OWNER}},
+    "teams:remove": {"GET": members_all(405, others=405), "POST": owner_only(302), "writes": {OWNER}},
+    "teams:member_role": {"GET": members_all(405, others=405), "POST": owner_only(302)},  # empty: an error
+    "teams:transfer": {"GET": members_all(405, others=405), "POST": owner_only(302), "writes": {OWNER}},
+    "teams:assign": {"GET": managers(200), "POST": managers(200)},  # empty POST: form errors
+    "teams:role": {"GET": managers(200), "POST": members_all(405, others=405)},
+    "teams:matrix_json": {"GET": managers(200), "POST": members_all(405, others=405)},
+    "teams:matrix_csv": {"GET": managers(200), "POST": members_all(405, others=405)},
+    # An invitation link: anyone may open it; the first signed-in POST joins (the outsider), and
+    # the used link is then refused to everyone (410), members included.
+    "teams:join": {
+        "GET": {VISITOR: 200, OUTSIDER: 200, STAFF: 200, MEMBER: 200, MANAGER: 200, OWNER: 200},
+        "POST": {VISITOR: 200, OUTSIDER: 302, STAFF: 410, MEMBER: 410, MANAGER: 410, OWNER: 410},
+        "writes": {OUTSIDER},
+    },
+}
+
+
+class TeamWorld:
+    """A team with an owner (alice), a manager and a member who consented individually and
+    submitted the assigned role, an open invitation and its token; bob is the outsider."""
+
+    def __init__(self, *, alice, bob, staff):
+        from accounts.tests.factories import UserFactory
+        from teams import services as team_services
+        from teams.models import Membership as M
+
+        self.users = {OWNER: alice, OUTSIDER: bob, STAFF: staff}
+        self.role = make_role(required=3, differentiating=1, title="Data Wrangler")
+        self.team = team_services.create_team(user=alice, name="Data Team", slug="data-team")
+        self.users[MANAGER] = UserFactory(username="mona")
+        self.users[MEMBER] = UserFactory(username="mick")
+        self.memberships = {}
+        for principal, role in ((MANAGER, M.Role.MANAGER), (MEMBER, M.Role.MEMBER)):
+            invitation, _ = team_services.create_invitation(team=self.team, by=alice, role=role)
+            self.memberships[principal] = team_services.accept_invitation(
+                invitation=invitation, user=self.users[principal]
+            )
+        team_services.set_consent(membership=self.memberships[MEMBER], consent=M.Consent.INDIVIDUAL)
+        team_services.assign_role(team=self.team, by=alice, role=self.role)
+        submitted_for(self.users[MEMBER], self.role, level=2)
+        self.invitation, self.token = team_services.create_invitation(team=self.team, by=alice)
+
+    def kwargs_for(self, name, kwarg_names):
+        values = {
+            "slug": self.team.slug,
+            "role_slug": self.role.slug,
+            "token": self.token,
+            "pk": self.invitation.pk if name == "teams:revoke" else self.memberships[MEMBER].pk,
+        }
+        missing = [k for k in kwarg_names if k not in values]
+        assert not missing, f"{name}: teach TeamWorld.kwargs_for a value for {missing}"
+        return {k: values[k] for k in kwarg_names}
+
+
+def team_fingerprint():
+    from teams.models import Assignment, Invitation, Membership, Team
+
+    return {
+        **fingerprint(),
+        "teams": list(Team.objects.order_by("pk").values_list("pk", "name", "slug")),
+        "memberships": list(
+            Membership.objects.order_by("pk").values_list(
+                "pk", "team_id", "user_id", "role", "consent", "share_evidence", "share_plan"
+            )
+        ),
+        "invitations": list(Invitation.objects.order_by("pk").values_list("pk", "used_at", "used_by", "revoked_at")),
+        "assignments": list(Assignment.objects.order_by("pk").values_list("pk", "team_id", "role_id", "due_date")),
+    }
+
+
+def test_every_team_url_is_in_the_team_matrix():
+    names = {n for n in site_urls() if (n or "").startswith("teams:")}
+    missing = sorted(names - set(TEAM_MATRIX))
+    assert not missing, f"add these URLs to TEAM_MATRIX in {__name__} (who may GET/POST them?): {missing}"
+    stale = sorted(set(TEAM_MATRIX) - names)
+    assert not stale, f"TEAM_MATRIX names URLs that no longer exist: {stale}"
+    for name, entry in TEAM_MATRIX.items():
+        for method in ("GET", "POST"):
+            assert set(entry[method]) == set(TEAM_PRINCIPALS), f"{name} {method}: say what each person gets"
+            assert 403 not in entry[method].values(), f"{name}: a team you are not in is a 404, not a 403"
+
+
+@pytest.mark.parametrize("name", sorted(TEAM_MATRIX))
+def test_team_url_answers_each_person_as_the_team_matrix_says(alice, bob, staff, name):
+    world = TeamWorld(alice=alice, bob=bob, staff=staff)
+    route, pattern = site_urls()[name]
+    clients = {VISITOR: Client()}
+    for principal, user in world.users.items():
+        clients[principal] = Client()
+        clients[principal].force_login(user)
+    url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names(pattern)))
+    entry = TEAM_MATRIX[name]
+    for principal in TEAM_PRINCIPALS:
+        before = team_fingerprint()
+        response = clients[principal].get(url)
+        check(response, entry["GET"][principal], name=name, method="GET", principal=principal)
+        assert team_fingerprint() == before, f"GET {name} as {principal} changed the database"
+    for principal in TEAM_PRINCIPALS:
+        before = team_fingerprint()
+        response = clients[principal].post(url, {})
+        check(response, entry["POST"][principal], name=name, method="POST", principal=principal)
+        if principal not in entry.get("writes", set()):
+            assert team_fingerprint() == before, f"POST {name} as {principal} changed the database"

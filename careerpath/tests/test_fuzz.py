@@ -718,3 +718,91 @@ def test_the_review_form_and_calibration_form_refuse_bad_input_without_a_500(rev
     )
     assert response.status_code in {200, 302}, post
     assert_reviews_storable()
+
+
+# --- teams (issue #18) ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def team_owner(alice):
+    from teams import services as team_services
+
+    make_role(title="Data Wrangler")
+    team = team_services.create_team(user=alice, name="Data Team", slug="data-team")
+    client = Client()
+    client.force_login(alice)
+    return team, client
+
+
+def team_rows():
+    from teams.models import Assignment, Invitation, Membership, Team
+
+    return {
+        "teams": list(Team.objects.order_by("pk").values_list("pk", "name", "slug")),
+        "memberships": list(
+            Membership.objects.order_by("pk").values_list("pk", "role", "consent", "share_evidence", "share_plan")
+        ),
+        "assignments": list(Assignment.objects.order_by("pk").values_list("pk", "role_id", "everyone", "due_date")),
+        "invitations": Invitation.objects.count(),
+    }
+
+
+@given(name=TEXT, slug=TEXT)
+@FUZZ
+def test_creating_a_team_with_any_name_and_slug_creates_it_or_shows_errors(team_owner, name, slug):
+    _, client = team_owner
+    before = team_rows()
+    response = client.post(reverse("teams:create"), {"name": name, "slug": slug})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["form"].errors
+        assert team_rows() == before
+
+
+@given(role=value_or_list(TEXT), everyone=TEXT, members=value_or_list(TEXT), due=TEXT)
+@example(role="data-wrangler", everyone="on", members="", due="2027-01-31")
+@FUZZ
+def test_assigning_with_any_input_assigns_or_shows_errors_and_changes_nothing(team_owner, role, everyone, members, due):
+    team, client = team_owner
+    before = team_rows()
+    data = {"role": role, "everyone": everyone, "members": members, "due_date": due}
+    response = client.post(reverse("teams:assign", args=[team.slug]), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["form"].errors
+        assert team_rows() == before
+
+
+@given(consent=value_or_list(TEXT), evidence=TEXT, plan=TEXT)
+@example(consent="aggregates", evidence="on", plan="")
+@FUZZ
+def test_consent_with_any_input_is_saved_or_refused_without_a_500(team_owner, consent, evidence, plan):
+    team, client = team_owner
+    before = team_rows()
+    data = {"consent": consent, "share_evidence": evidence, "share_plan": plan}
+    response = client.post(reverse("teams:consent", args=[team.slug]), data)
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert response.context["form"].errors
+        assert team_rows() == before
+
+
+@given(email=TEXT, role=TEXT)
+@FUZZ
+def test_inviting_with_any_email_and_role_invites_or_shows_errors(team_owner, email, role):
+    team, client = team_owner
+    before = team_rows()
+    response = client.post(reverse("teams:invitations", args=[team.slug]), {"email": email, "role": role})
+    assert response.status_code == 200
+    if response.context["form"].errors:
+        assert team_rows() == before
+
+
+@given(token=TEXT)
+@FUZZ
+def test_any_invitation_token_is_refused_cleanly(team_owner, token):
+    _, client = team_owner
+    before = team_rows()
+    response = client.post(f"/teams/join/{quote(token, safe='')}/")
+    assert response.status_code in (404, 410)
+    assert team_rows() == before

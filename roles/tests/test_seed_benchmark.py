@@ -140,3 +140,25 @@ def test_password_from_the_environment(monkeypatch):
     seed()
 
     assert User.objects.get(username="bench00001").check_password(PASSWORD)
+
+
+@pytest.mark.django_db
+def test_seed_makes_50_teams_the_first_of_every_bench_user_and_flush_removes_them(senior_ml):
+    from teams.models import Assignment, Membership, Team
+
+    seed("--password", PASSWORD)
+    teams = Team.objects.filter(slug__startswith="bench-team-")
+    assert teams.count() == 50
+    first = teams.get(slug="bench-team-01")
+    assert first.memberships.count() == 10  # 200 at full scale, capped by the 10 users
+    assert sorted(Assignment.objects.filter(team=first).values_list("role__slug", flat=True)) == [
+        "benchmark-300",
+        "senior-ml-engineer",
+    ]
+    sizes = [t.memberships.count() for t in teams]
+    assert all(5 <= n <= 10 for n in sizes)
+    assert all(t.memberships.filter(role="owner").count() == 1 for t in teams)
+    assert set(Membership.objects.values_list("consent", flat=True)) <= {"nothing", "aggregates", "individual"}
+
+    seed("--password", PASSWORD, "--flush-bench")
+    assert Team.objects.filter(slug__startswith="bench-team-").count() == 50

@@ -8,6 +8,11 @@ It also makes `benchmark-300` (a published 300-skill role with 50 courses) and, 
 `senior-ml-engineer` exists (run `import_roles content/roles/*.yaml` first), gives bench users
 submitted assessments of it.
 
+Teams (issue #18): 50 teams `bench-team-01`... of 5-200 bench users (the first, `bench-team-01`, has
+exactly 200: the users who took senior-ml-engineer and benchmark-300, both assigned to it), each with
+an owner, a manager, mixed consent (30 % nothing, 40 % aggregates, 30 % individual) and one or two
+assigned roles, assigned before any bench submission so that they count as done.
+
 Why the assessments rate small roles: a submitted assessment rates every skill of its role, so
 50,000 assessments of 1,500-skill roles would be 75 million ratings. Real roles have 10-40 skills
 (the shipped ones have 10-31), so the bench users assess the 20 small roles (and 500 take
@@ -51,6 +56,7 @@ from roles.models import (
     Skill,
     SkillKind,
 )
+from teams.models import Assignment, Membership, Team
 
 SEED = 20240605
 MAX_ROLES_BEFORE = 50  # more roles than this means the database is not a fresh one
@@ -63,6 +69,9 @@ BENCH_CERT_PREFIX = "bench-cert-"
 BENCH_FAMILY_SLUG = "benchmark"
 BENCHMARK_300_SLUG = "benchmark-300"
 SENIOR_ML_SLUG = "senior-ml-engineer"
+BENCH_TEAM_PREFIX = "bench-team-"
+TEAMS = 50
+TEAM_SIZES = (5, 200)
 
 CATEGORIES = [
     "Machine learning",
@@ -371,6 +380,7 @@ def flush_bench_data():
     a_sql, a_params = _subquery(assessments)
     r_sql, r_params = _subquery(roles)
     removed = {}
+    removed["teams"] = Team.objects.filter(slug__startswith=BENCH_TEAM_PREFIX).delete()[1].get(Team._meta.label, 0)
     plans_sql, plans_params = _subquery(Plan.objects.filter(assessment__in=assessments))
     _raw(f"DELETE FROM {_table(PlanItem)} WHERE plan_id IN ({plans_sql})", plans_params)
     _raw(f"DELETE FROM {_table(Plan)} WHERE assessment_id IN ({a_sql})", a_params)
@@ -423,6 +433,7 @@ class Seeder:
         self._role_offerings()
         self.users = self._users()
         self._assessments()
+        self._teams()
         self._reset_sequences()
 
     # --- role content ----------------------------------------------------------------------
@@ -658,11 +669,45 @@ class Seeder:
         fields = ["id", "assessment", "skill", "level", "evidence", "prefilled_from", "prefilled_at", "updated_at"]
         self.writer.write(Rating, fields, rating_rows(), total=total, label="ratings")
 
+    # --- teams -----------------------------------------------------------------------------
+
+    def _teams(self):
+        """50 teams of 5-200 bench users; the first has exactly 200 (capped by the users there are)."""
+        rng, users = self.rng, self.users
+        by_slug = {slug: pk for pk, slug, _size in self.roles}
+        senior = Role.objects.filter(slug=SENIOR_ML_SLUG).values_list("pk", flat=True).first()
+        small = [pk for pk, _slug, _size in self.roles[: self.counts.small_roles]]
+        team_start, member_start, assignment_start = next_id(Team), next_id(Membership), next_id(Assignment)
+        assigned_at = self.now - timedelta(days=400)  # before every bench submission: they count as done
+        teams, members, assignments = [], [], []
+        for t in range(TEAMS):
+            size = min(TEAM_SIZES[1] if t == 0 else rng.randint(*TEAM_SIZES), len(users))
+            people = users[:size] if t == 0 else rng.sample(users, size)
+            team_id = team_start + t
+            teams.append((team_id, f"Bench team {t + 1:02d}", f"{BENCH_TEAM_PREFIX}{t + 1:02d}", assigned_at))
+            for i, user in enumerate(people):
+                role = "owner" if i == 0 else "manager" if i == 1 else "member"
+                consent = rng.choices(["nothing", "aggregates", "individual"], weights=(3, 4, 3))[0]
+                extras = consent == "individual" and rng.random() < 0.5
+                members.append((member_start + len(members), team_id, user, role, consent, extras, extras,
+                                assigned_at, assigned_at))  # fmt: skip
+            roles = [by_slug[BENCHMARK_300_SLUG]] + ([senior] if senior else []) if t == 0 else [rng.choice(small)]
+            for role_id in roles:
+                assignments.append((assignment_start + len(assignments), team_id, role_id, True, None, people[0],
+                                    assigned_at))  # fmt: skip
+        self.writer.write(Team, ["id", "name", "slug", "created_at"], iter(teams), total=len(teams), label="teams")
+        fields = ["id", "team", "user", "role", "consent", "share_evidence", "share_plan", "joined_at",
+                  "consent_updated_at"]  # fmt: skip
+        self.writer.write(Membership, fields, iter(members), total=len(members), label="memberships")
+        fields = ["id", "team", "role", "everyone", "due_date", "created_by", "created_at"]
+        self.writer.write(Assignment, fields, iter(assignments), total=len(assignments), label="assignments")
+
     @staticmethod
     def touched_models():
         return [
             Family, Skill, Course, Certification, Course.skills.through, Certification.skills.through, Role,
-            RoleSkill, RoleCourse, RoleCertification, get_user_model(), Assessment, Rating,
+            RoleSkill, RoleCourse, RoleCertification, get_user_model(), Assessment, Rating, Team, Membership,
+            Assignment, Assignment.targets.through,
         ]  # fmt: skip
 
     def _reset_sequences(self):
