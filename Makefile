@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup migrate content admin lint format check-migrations pytest e2e clean npm serve-prod faults
+.PHONY: run test setup migrate content check-content admin lint format check-migrations pytest e2e clean npm serve-prod faults
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ migrate: setup
 
 content: migrate
 	$(BIN)/python manage.py import_roles content/roles/*.yaml
+
+## The content rules of docs/content.md over content/roles/*.yaml (imported in a transaction rolled back).
+check-content: migrate
+	$(BIN)/python manage.py check_content
 
 ## Serve on 127.0.0.1:$(PORT) with the shipped role guides loaded (safe to run again).
 run: content
@@ -48,9 +52,10 @@ npm:
 pytest: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## Lint, migration check and the whole test suite (PostgreSQL when DATABASE_URL points to one, SQLite otherwise).
-test: setup npm lint check-migrations
+## Lint, migration check, the content rules and the whole test suite (PostgreSQL when DATABASE_URL points to one, SQLite otherwise).
+test: setup npm lint check-migrations migrate
 	$(BIN)/python manage.py check
+	$(BIN)/python manage.py check_content
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Production-style server (gunicorn); needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DJANGO_DEBUG=0.

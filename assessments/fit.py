@@ -2,14 +2,20 @@
 
 At scale a role has hundreds of skills and a person has rated a few hundred, shared by most roles,
 so nothing here loops over role skills in Python. Two aggregate queries give whole-number sums per
-role (`scoring.RoleSums`; weights in hundredths, coverage in sixtieths of a target, so the
+role (`scoring_fit.RoleSums`; weights in hundredths, coverage in sixtieths of a target, so the
 arithmetic is exact in SQL on PostgreSQL and SQLite alike):
 
 - each published role's totals (skills, required skills, Σ weight), cached per content revision;
-- over the rated skills only: shared skills, Σ weight × min(rating, target) × 60 / target, and the
-  required skills rated at or above target, the rating coming from a CASE over the user's levels.
+- over the rated skills only: shared skills, their Σ weight, Σ weight × min(rating, target) × 60 /
+  target, and the required skills rated at or above target, the rating coming from a CASE over the
+  user's levels.
 
-`scoring.role_fit_from_sums` then gives exactly what `scoring.role_fit` gives from the full skill
+A role is ranked only when its rated skills carry at least half its weight. For the others, "rate N
+more skills" takes the heaviest unrated skills first: their count per weight is the role's skills
+per weight (per content revision, roles.stats.weight_classes) less the rated ones per weight, which
+the rated-skills query gives by grouping on role and weight.
+
+`scoring_fit.role_fit_from_sums` then gives exactly what `scoring_fit.role_fit` gives from the full skill
 lists (a test checks the two agree), at a cost that does not grow with the roles' other skills.
 """
 
@@ -20,27 +26,29 @@ from django.db.models.functions import Least
 
 from careerpath.pagecache import cached_value, content_revision
 from roles.models import Role, RoleSkill, SkillKind
-from roles.stats import WEIGHT_HUNDREDTHS, skill_totals
+from roles.stats import WEIGHT_HUNDREDTHS, skill_totals, weight_classes
 
-from . import scoring
+from . import scoring_fit
 from .owners import Owner
 from .services import latest_ratings
 
 
-def role_totals():
+def role_totals(content_revision=None):
     """{role_id: (slug, title, skills, required skills, Σ weight in hundredths)} of published roles
     (their skill totals are cached per content revision, see roles.stats)."""
-    totals = skill_totals()
+    totals = skill_totals(content_revision)
     return {
         pk: (slug, title, totals[pk].skills, totals[pk].required, totals[pk].weight)
         for pk, slug, title in Role.objects.published().filter(pk__in=list(totals)).values_list("pk", "slug", "title")
     }
 
 
-def rated_sums(levels, *, min_shared=3):
-    """{role_id: (shared, covered, required_met)} for published roles sharing >= min_shared rated skills.
+def rated_sums(levels, *, min_shared=1):
+    """{role_id: (shared, covered, required_met, rated weight, {weight: rated skills})} for
+    published roles sharing >= min_shared rated skills.
 
-    `levels` is {skill_id: latest rating}. One grouped query over the rated role skills only.
+    `levels` is {skill_id: latest rating}. One query over the rated role skills only, grouped by
+    role and weight (a role's skills carry few distinct weights), added up per role here.
     """
     by_level = defaultdict(list)
     for skill_id, level in levels.items():
@@ -50,42 +58,92 @@ def rated_sums(levels, *, min_shared=3):
         default=Value(0),
         output_field=IntegerField(),
     )
-    covered = WEIGHT_HUNDREDTHS * Least(rating, F("target")) * (Value(scoring.COVERAGE_UNIT) / F("target"))
+    covered = WEIGHT_HUNDREDTHS * Least(rating, F("target")) * (Value(scoring_fit.COVERAGE_UNIT) / F("target"))
     rows = (
         RoleSkill.objects.filter(role__is_published=True, skill_id__in=list(levels))
         .order_by()
-        .values("role_id")
+        .annotate(w=WEIGHT_HUNDREDTHS)
+        .values("role_id", "w")
         .annotate(
             shared=Count("id"),
             covered=Sum(covered, output_field=IntegerField()),
             required_met=Count("id", filter=Q(kind=SkillKind.REQUIRED, target__lte=rating)),
         )
-        .filter(shared__gte=min_shared)
-        .values_list("role_id", "shared", "covered", "required_met")
+        .values_list("role_id", "w", "shared", "covered", "required_met")
     )
-    return {role_id: (shared, covered, met) for role_id, shared, covered, met in rows}
+    sums = {}
+    for role_id, weight, shared, covered_units, required_met in rows:
+        total = sums.setdefault(role_id, [0, 0, 0, 0, {}])
+        total[0] += shared
+        total[1] += covered_units
+        total[2] += required_met
+        total[3] += weight * shared
+        total[4][weight] = shared
+    return {role_id: tuple(total) for role_id, total in sums.items() if total[0] >= min_shared}
 
 
-def compute_role_fit(user, *, min_shared=3):
+def unrated_classes(all_classes, rated):
+    """(weight, how many) of a role's unrated skills, heaviest first: its classes less the rated ones."""
+    return tuple(
+        (weight, count - rated.get(weight, 0)) for weight, count in all_classes if count > rated.get(weight, 0)
+    )
+
+
+def compute_role_fit(user, *, min_shared=1):
+    """The user's role fit (`scoring_fit.FitList`): ranked roles, and the ones to rate more of.
+
+    Four queries cold (the latest ratings, their calibrations, the rated sums, the published
+    roles), plus the per-revision skill totals and weight classes when the content changed."""
     from reviews.selectors import calibrated_levels
 
     latest = latest_ratings(user=user)
     if not latest:
-        return []
-    totals = role_totals()
+        return scoring_fit.FitList((), ())
+    current_revision = content_revision()
+    totals = role_totals(current_revision)
+    # reviews: a calibrated level wins over its self-rating
+    rated = rated_sums(calibrated_levels(latest), min_shared=min_shared)
+    rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
+    short = {role_id for role_id, sums in rated.items() if 2 * sums[3] < totals[role_id][4]}
+    classes = weight_classes(current_revision) if short else {}
     sums = []
-    for role_id, (shared, covered, required_met) in rated_sums(
-        calibrated_levels(latest),
-        min_shared=min_shared,  # reviews: a calibrated level wins over its self-rating
-    ).items():
-        if role_id not in totals:  # published while the totals were read; the next revision has it
-            continue
+    for role_id, (shared, covered, required_met, rated_weight, rated_by_weight) in rated.items():
         slug, title, skills, required, weight = totals[role_id]
-        sums.append(scoring.RoleSums(slug, title, skills, required, weight, shared, covered, required_met))
-    return scoring.role_fit_from_sums(sums, min_shared=min_shared)
+        ranked = role_id not in short
+        sums.append(
+            scoring_fit.RoleSums(
+                slug,
+                title,
+                skills,
+                required,
+                weight,
+                shared,
+                covered,
+                required_met,
+                rated_weight,
+                () if ranked else unrated_classes(classes.get(role_id, ()), rated_by_weight),
+            )
+        )
+    return scoring_fit.role_fit_from_sums(sums, min_shared=min_shared)
 
 
-def role_fit_for(user, *, min_shared=3):
+def fit_data(fits):
+    """The documented JSON of role fit (docs/report-format.md): ranked roles in order, then the others."""
+
+    def entry(fit, ranked):
+        return {
+            "slug": fit.slug,
+            "title": fit.title,
+            "readiness": float(fit.readiness) if ranked else None,
+            "rated_weight_share": round(float(fit.rated_weight_share), 3),
+            "rated": fit.shared,
+            "total": fit.total,
+        }
+
+    return {"ranked": [entry(f, True) for f in fits.ranked], "unranked": [entry(f, False) for f in fits.unranked]}
+
+
+def role_fit_for(user, *, min_shared=1):
     """Cached per owner (any change of their data replaces the owner key) and content revision:
     the report and the role-fit page both show it, and a cold computation at the benchmark's scale
     costs 0.2-0.3 s (docs/performance.md)."""

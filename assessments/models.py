@@ -156,6 +156,10 @@ class ShareLink(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
     display_name = models.CharField(max_length=80, help_text="The only name the person you share with will see.")
     include_plan = models.BooleanField(default=False)
+    include_current_role = models.BooleanField(
+        default=False, help_text="Show the reader the role the owner holds now (and the path from it)."
+    )
+    include_evidence = models.BooleanField(default=False, help_text="Show the reader the owner's evidence notes.")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,8 +12,9 @@ def plan_options(report):
     options = {}
     for gap in report.gaps:
         texts = []
-        for offering in gap.courses:
-            kind = "Certification" if offering in report.certifications else "Course"
+        for chosen in gap.courses + gap.certifications:  # reports.OfferingForSkill
+            offering = chosen.offering
+            kind = "Certification" if offering.is_certification else "Course"
             provider = f" ({offering.provider})" if offering.provider else ""
             texts.append(f"{kind}: {offering.title}{provider}")
         texts.extend(f"Suggestion: {s}" for s in gap.suggestions)

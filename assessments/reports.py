@@ -11,17 +11,48 @@ from roles.levels import LEVEL_DESCRIPTIONS, Level, scale
 
 from . import scoring
 
+# The level an offering of an old (version 1) snapshot brings a learner to: those snapshots did not
+# record levels, and their reports said the offering closed the gap, so it counts up to the target.
+LEGACY_OFFERING_LEVEL = scoring.MAX_TARGET
+
+COURSE = "course"
+CERTIFICATION = "certification"
+
+
+@dataclass(frozen=True)
+class CoverView:
+    slug: str
+    name: str
+    before: int  # "from" in report.json
+    after: int  # "to"
+    target: int
+
 
 @dataclass(frozen=True)
 class OfferingView:
+    kind: str  # COURSE or CERTIFICATION
     slug: str
     title: str
     provider: str
     url: str
     description: str
     recommended: bool
-    covers: tuple  # skill slugs, gap order
-    covers_names: tuple
+    covers: tuple  # CoverView, in the offering's own skill order
+
+    @property
+    def is_certification(self):
+        return self.kind == CERTIFICATION
+
+    def cover_of(self, skill_slug):
+        return next((c for c in self.covers if c.slug == skill_slug), None)
+
+
+@dataclass(frozen=True)
+class OfferingForSkill:
+    """A chosen offering as one gap card shows it: the offering and how far it raises that skill."""
+
+    offering: OfferingView
+    cover: CoverView
 
 
 @dataclass(frozen=True)
@@ -40,8 +71,9 @@ class SkillView:
     next_level: int | None  # the level to reach next (None for a met target)
     next_level_name: str
     next_level_descriptor: str  # this skill's own words, or the generic scale's
-    courses: tuple = ()  # OfferingView titles that address this gap
-    suggestions: tuple = ()
+    courses: tuple = ()  # OfferingForSkill: chosen courses that raise this gap
+    certifications: tuple = ()  # OfferingForSkill: chosen certifications that raise it
+    suggestions: tuple = ()  # the guide's suggestions tied to this gap skill
 
     @property
     def rating_name(self):
@@ -55,6 +87,11 @@ class SkillView:
     def is_required(self):
         return self.kind == scoring.REQUIRED
 
+    @property
+    def has_catalogue_help(self):
+        """Something chosen for this gap: an offering or a suggestion tied to it."""
+        return bool(self.courses or self.certifications or self.suggestions)
+
 
 @dataclass(frozen=True)
 class ChartRow:
@@ -62,6 +99,7 @@ class ChartRow:
     y: int
     rating_width: float
     target_x: float
+    value_text: str  # "2 of 4", so the number is read, not only the bar's length and colour
 
 
 @dataclass
@@ -75,22 +113,53 @@ class ReportView:
     strengths: list
     courses: list
     certifications: list
-    suggestions: list
+    suggestions: list  # all the advice, for report.json: tied to gaps (gap order), then general
     next_steps: list
     transition_paths: list
     required_gaps: int = 0
+    required_total: int = 0
+    general_suggestions: list = field(default_factory=list)  # the page shows tied ones in the gap cards
     chart: dict = field(default_factory=dict)
     scored: scoring.Report | None = None  # the pure module's result, for progress over time
 
     @property
     def verdict(self):
+        """One plain sentence that follows the required bar."""
         if self.readiness.meets_required_bar:
-            return "You meet every required skill."
-        noun = "skill" if self.required_gaps == 1 else "skills"
-        return f"{self.required_gaps} required {noun} below target."
+            return f"You meet the required bar for {self.role_title}."
+        verb = "is" if self.required_total == 1 else "are"
+        noun = "skill" if self.required_total == 1 else "skills"
+        return f"Not yet: {self.required_gaps} of {self.required_total} required {noun} {verb} below target."
+
+    @property
+    def readiness_percent(self):
+        """Readiness as the page shows it: whole percentages (report.json keeps one decimal)."""
+        return {
+            "overall": scoring.whole_percent(self.readiness.overall),
+            "required": scoring.whole_percent(self.readiness.required),
+            "differentiating": scoring.whole_percent(self.readiness.differentiating),
+        }
 
     def transition_path_from(self, role_slug):
         return next((p for p in self.transition_paths if p["from_role"] == role_slug), None)
+
+
+def _offering_skills(offering):
+    """An offering's skills from a snapshot: [{"slug", "level"}] (version 2) or slugs (version 1)."""
+    return tuple(
+        scoring.OfferingSkill(entry, LEGACY_OFFERING_LEVEL)
+        if isinstance(entry, str)
+        else scoring.OfferingSkill(entry["slug"], int(entry["level"]))
+        for entry in offering["skills"]
+    )
+
+
+def _advice(entries):
+    """Suggestions or next steps from a snapshot: {"text", "skill"} dicts, or plain texts (version 1)."""
+    return [
+        scoring.SuggestionInput(text=e) if isinstance(e, str) else scoring.SuggestionInput(e["text"], e.get("skill"))
+        for e in entries
+    ]
 
 
 def scoring_inputs(snapshot):
@@ -105,26 +174,31 @@ def scoring_inputs(snapshot):
             weight=Decimal(s["weight"]),
             rating=int(ratings.get(s["slug"], {}).get("level", 0)),
             category=s.get("category", ""),
+            commonly_missing=bool(s.get("commonly_missing", False)),
         )
         for s in snapshot["skills"]
     ]
-    courses = [
-        scoring.OfferingInput(key=c["slug"], title=c["title"], skills=tuple(c["skills"]), recommended=c["recommended"])
-        for c in snapshot.get("courses", [])
-    ]
-    certifications = [
-        scoring.OfferingInput(key=c["slug"], title=c["title"], skills=tuple(c["skills"]), recommended=c["recommended"])
-        for c in snapshot.get("certifications", [])
-    ]
-    suggestions = [
-        scoring.SuggestionInput(text=s["text"], skill=s.get("skill")) for s in snapshot.get("suggestions", [])
-    ]
-    return skills, courses, certifications, suggestions
+    courses, certifications = (
+        [
+            scoring.OfferingInput(
+                key=c["slug"], title=c["title"], skills=_offering_skills(c), recommended=c["recommended"]
+            )
+            for c in snapshot.get(key, [])
+        ]
+        for key in ("courses", "certifications")
+    )
+    return skills, courses, certifications, _advice(snapshot.get("suggestions", []))
 
 
 def score_snapshot(snapshot):
     skills, courses, certifications, suggestions = scoring_inputs(snapshot)
-    return scoring.score(skills, courses=courses, certifications=certifications, suggestions=suggestions)
+    return scoring.score(
+        skills,
+        courses=courses,
+        certifications=certifications,
+        suggestions=suggestions,
+        next_steps=_advice(snapshot.get("next_steps", [])),
+    )
 
 
 def _next_level(result, descriptors):
@@ -135,41 +209,88 @@ def _next_level(result, descriptors):
     return level, Level(level).label, text
 
 
-def _offering_views(picks, by_slug, names):
+def _offering_views(kind, picks, by_slug, meta):
     views = []
     for pick in picks:
         data = by_slug[pick.key]
         views.append(
             OfferingView(
+                kind=kind,
                 slug=pick.key,
                 title=data["title"],
                 provider=data.get("provider", ""),
                 url=data.get("url", ""),
                 description=data.get("description", ""),
                 recommended=data.get("recommended", False),
-                covers=pick.covers,
-                covers_names=tuple(names[s] for s in pick.covers),
+                covers=tuple(
+                    CoverView(c.skill, meta[c.skill]["name"], c.before, c.after, int(meta[c.skill]["target"]))
+                    for c in pick.covers
+                ),
             )
         )
     return views
 
 
-CHART_ROW_HEIGHT = 28
-CHART_LABEL_WIDTH = 0  # labels are drawn in the HTML table beside the chart on small screens
-CHART_BAR_WIDTH = 500
+def _tied_suggestions(gaps, suggestions):
+    """{gap slug: its suggestions}, each text given to the first gap (in gap order) it is tied to."""
+    by_skill = {}
+    for suggestion in suggestions:
+        if suggestion.skill is not None:
+            by_skill.setdefault(suggestion.skill, []).append(suggestion.text)
+    tied, given = {}, set()
+    for gap in gaps:
+        texts = [t for t in dict.fromkeys(by_skill.get(gap.slug, ())) if t not in given]
+        given.update(texts)
+        tied[gap.slug] = texts
+    return tied
+
+
+def _for_skill(offerings, slug):
+    return tuple(OfferingForSkill(o, o.cover_of(slug)) for o in offerings if o.cover_of(slug) is not None)
+
+
+# The chart, in SVG user units. Wide: the label left of the bar, one line per skill. Narrow (phones):
+# the label on its own line above the bar, in a viewBox about as wide as a phone, so text drawn at
+# 13 units shows at about 13 px.
+WIDE = {"label": 290, "bar": 400, "value": 80, "row": 19, "top": 22, "label_y": 14, "bar_y": 4, "bar_h": 11}
+NARROW = {"label": 0, "bar": 260, "value": 80, "row": 44, "top": 22, "label_y": 14, "bar_y": 20, "bar_h": 16}
+
+
+def _chart(skills, layout):
+    bar = layout["bar"]
+    rows = [
+        ChartRow(
+            skill=s,
+            y=i * layout["row"],
+            rating_width=round(bar * s.rating / 5, 1),
+            target_x=round(bar * s.target / 5, 1),
+            value_text=f"{s.rating} of {s.target}",
+        )
+        for i, s in enumerate(skills)
+    ]
+    height = max(len(rows), 1) * layout["row"]
+    return {
+        **layout,
+        "rows": rows,
+        "height": height,
+        "total_height": height + layout["top"] + 6,
+        "width": layout["label"] + bar + layout["value"] + 20,
+        "bar_x": layout["label"] + 10,
+        "bar_mid": layout["bar_h"] // 2,
+        "ticks": [{"level": lvl, "x": round(bar * lvl / 5, 1)} for lvl in range(6)],
+    }
 
 
 def build_report(snapshot):
     report = score_snapshot(snapshot)
     meta = {s["slug"]: s for s in snapshot["skills"]}
     ratings = snapshot.get("ratings", {})
-    names = {s["slug"]: s["name"] for s in snapshot["skills"]}
-    courses = _offering_views(report.courses, {c["slug"]: c for c in snapshot.get("courses", [])}, names)
-    certs = _offering_views(report.certifications, {c["slug"]: c for c in snapshot.get("certifications", [])}, names)
-    suggestions_by_skill = {}
-    for s in snapshot.get("suggestions", []):
-        if s.get("skill"):
-            suggestions_by_skill.setdefault(s["skill"], []).append(s["text"])
+    courses = _offering_views(COURSE, report.courses, {c["slug"]: c for c in snapshot.get("courses", [])}, meta)
+    certs = _offering_views(
+        CERTIFICATION, report.certifications, {c["slug"]: c for c in snapshot.get("certifications", [])}, meta
+    )
+    tied = _tied_suggestions(report.gaps, _advice(snapshot.get("suggestions", [])))
+    shown_in_cards = {text for texts in tied.values() for text in texts}
 
     def view(result):
         m = meta[result.slug]
@@ -184,26 +305,18 @@ def build_report(snapshot):
             rating=result.rating,
             gap=result.gap,
             evidence=ratings.get(result.slug, {}).get("evidence", ""),
-            commonly_missing=m.get("commonly_missing", False),
+            commonly_missing=result.commonly_missing,
             note=m.get("note", ""),
             next_level=level,
             next_level_name=level_name,
             next_level_descriptor=descriptor,
-            courses=tuple(c for c in courses + certs if result.slug in c.covers),
-            suggestions=tuple(suggestions_by_skill.get(result.slug, ())) if result.gap else (),
+            courses=_for_skill(courses, result.slug),
+            certifications=_for_skill(certs, result.slug),
+            suggestions=tuple(tied.get(result.slug, ())),
         )
 
     skills = [view(r) for r in report.skills]
     by_slug = {s.slug: s for s in skills}
-    chart_rows = [
-        ChartRow(
-            skill=s,
-            y=i * CHART_ROW_HEIGHT,
-            rating_width=round(CHART_BAR_WIDTH * s.rating / 5, 1),
-            target_x=round(CHART_BAR_WIDTH * s.target / 5, 1),
-        )
-        for i, s in enumerate(skills)
-    ]
     return ReportView(
         role_slug=snapshot["role"]["slug"],
         role_title=snapshot["role"]["title"],
@@ -215,16 +328,13 @@ def build_report(snapshot):
         courses=courses,
         certifications=certs,
         suggestions=list(report.suggestions),
-        next_steps=list(snapshot.get("next_steps", [])),
+        general_suggestions=[text for text in report.suggestions if text not in shown_in_cards],
+        next_steps=list(report.next_steps),
         transition_paths=list(snapshot.get("transition_paths", [])),
         required_gaps=sum(1 for g in report.gaps if g.kind == scoring.REQUIRED),
+        required_total=sum(1 for s in report.skills if s.kind == scoring.REQUIRED),
         scored=report,
-        chart={
-            "rows": chart_rows,
-            "height": max(len(chart_rows), 1) * CHART_ROW_HEIGHT,
-            "width": CHART_BAR_WIDTH,
-            "ticks": [{"level": lvl, "x": CHART_BAR_WIDTH * lvl / 5} for lvl in range(6)],
-        },
+        chart={"wide": _chart(skills, WIDE), "narrow": _chart(skills, NARROW)},
     )
 
 
@@ -278,7 +388,7 @@ def _offering_data(offering):
         "title": offering.title,
         "provider": offering.provider,
         "url": offering.url,
-        "covers": list(offering.covers),
+        "covers": [{"skill": c.slug, "from": c.before, "to": c.after} for c in offering.covers],
     }
 
 

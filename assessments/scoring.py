@@ -3,13 +3,14 @@
 Dataclasses in, dataclasses out; only the standard library, so the tests need no database.
 docs/scoring.md states every rule in words and works the examples the tests pin.
 
-Numbers are exact: weights arrive as `Decimal`, targets and ratings as `int`, and everything in
-between is a `Fraction`. Readiness is rounded half up once, at the end, to one decimal place.
+Numbers are exact: weights arrive as `Decimal`, targets, levels and ratings as `int`, and
+everything in between is a `Fraction`. Readiness is rounded half up once, at the end, to one
+decimal place (the page then shows it as a whole percentage, see `whole_percent`).
 Everything is linear in the number of skills and offerings (n log n where it sorts).
 """
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -39,6 +40,15 @@ class SkillInput:
     weight: Decimal
     rating: int
     category: str = ""
+    commonly_missing: bool = False  # the role guide marks it as commonly missing
+
+
+@dataclass(frozen=True)
+class OfferingSkill:
+    """One skill an offering teaches, and the level (1-5) it brings a learner to in that skill."""
+
+    slug: str
+    level: int
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ class OfferingInput:
 
     key: str  # its slug
     title: str
-    skills: tuple[str, ...]  # slugs of the skills it teaches
+    skills: tuple[OfferingSkill, ...]  # the skills it teaches, in the offering's own order
     recommended: bool = False  # the role itself recommends it
 
 
@@ -74,14 +84,24 @@ class SkillResult:
     gap: int  # g = max(0, t - r)
     coverage: Fraction  # c = min(r, t) / t
     priority: Fraction  # w × g
+    commonly_missing: bool = False
+
+
+@dataclass(frozen=True)
+class Cover:
+    """How far a chosen offering raises one gap skill: from `before` to `after` (of its target)."""
+
+    skill: str
+    before: int
+    after: int
 
 
 @dataclass(frozen=True)
 class Pick:
     key: str
     title: str
-    covers: tuple[str, ...]  # gap skill slugs it addresses, in gap order
-    value: Fraction  # Σ remaining(s) over those skills at pick time
+    covers: tuple[Cover, ...]  # the gap skills it raises, in the offering's own skill order
+    value: Fraction  # Σ w(s) × (after − before) over those skills, at pick time
 
 
 @dataclass(frozen=True)
@@ -100,7 +120,8 @@ class Report:
     strengths: tuple[SkillResult, ...]
     courses: tuple[Pick, ...]
     certifications: tuple[Pick, ...]
-    suggestions: tuple[str, ...]
+    suggestions: tuple[str, ...]  # tied to a gap skill (gap order), then general ones
+    next_steps: tuple[str, ...] = ()  # the same rule; no text already in `suggestions`
 
 
 # --- Validation -------------------------------------------------------------------------------
@@ -159,6 +180,7 @@ def evaluate(skill: SkillInput) -> SkillResult:
         gap=gap,
         coverage=Fraction(min(rating, target), target),
         priority=weight * gap,
+        commonly_missing=bool(skill.commonly_missing),
     )
 
 
@@ -191,6 +213,14 @@ def _weighted_sums(results: Iterable[SkillResult]) -> tuple[Fraction, Fraction]:
         covered += weight * result.coverage
         total += weight
     return covered, total
+
+
+def whole_percent(value: Decimal | None) -> int | None:
+    """A one-decimal readiness as the page shows it: a whole number, rounded half up (79.5 → 80).
+
+    The page rounds the figure report.json gives, so the two never disagree by more than that
+    rounding: 79.4 shows as 79, 79.5 as 80."""
+    return None if value is None else math.floor(Fraction(value) + Fraction(1, 2))
 
 
 def _percentage(covered: Fraction, total: Fraction) -> Decimal | None:
@@ -234,11 +264,19 @@ def _name_key(result: SkillResult) -> tuple[str, str, str]:
 
 
 def _gap_key(result: SkillResult):
-    return (result.kind != REQUIRED, -result.priority, -result.gap, *_name_key(result))
+    return (
+        result.kind != REQUIRED,
+        -result.priority,
+        not result.commonly_missing,
+        -result.gap,
+        -result.target,
+        *_name_key(result),
+    )
 
 
 def order_gaps(results: Iterable[SkillResult]) -> list[SkillResult]:
-    """Skills with a gap: required first, then w × g, then g (both largest first), then name."""
+    """Skills with a gap: required first; then w × g, largest first; then the ones the guide marks
+    commonly missing; then g, then target (both largest first); then name."""
     return sorted((r for r in results if r.gap > 0), key=_gap_key)
 
 
@@ -253,57 +291,79 @@ def order_strengths(results: Iterable[SkillResult]) -> list[SkillResult]:
 # --- Courses and certifications ---------------------------------------------------------------
 
 
+def _check_offering_level(key: str, slug: str, level) -> int:
+    if isinstance(level, bool) or not isinstance(level, int) or not MIN_TARGET <= level <= MAX_TARGET:
+        raise ValueError(
+            f"offering {key!r}, skill {slug!r}: level must be a whole number from {MIN_TARGET} to {MAX_TARGET}, "
+            f"got {level!r}"
+        )
+    return level
+
+
 @dataclass(slots=True)
 class _Candidate:
     offering: OfferingInput
-    teaches: list[str]  # the gap skills it teaches, in gap order
-    value: int  # Σ remaining over them, in whole units (see choose_offerings)
+    reach: dict[str, int]  # gap skill -> min(level, t), in the offering's own skill order
+    value: int  # Σ w(s) × max(0, reach(s) − cur(s)), in whole units (see choose_offerings)
 
 
 def choose_offerings(gaps: Sequence[SkillResult], offerings: Iterable[OfferingInput], *, limit: int) -> list[Pick]:
-    """Greedy weighted cover of the gaps by at most `limit` offerings.
+    """Greedy weighted cover of the gaps by at most `limit` offerings, counting partial cover.
 
-    Each gap skill starts with remaining = w × g. Each pass picks the offering with the largest
-    Σ remaining over the gap skills it teaches (which must be > 0; ties: recommended by the role
-    first, then title), then sets remaining to 0 for the skills it covered.
+    Each gap skill s starts at cur(s) = its rating. An offering teaching s brings a learner to
+    level(s), so it is worth Σ w(s) × max(0, min(level(s), t(s)) − cur(s)) over the gap skills it
+    teaches. Each pass picks the offering worth the most (which must be > 0; ties: recommended by
+    the role first, then title), then sets cur(s) = max(cur(s), min(level(s), t(s))) for its skills.
 
-    Linear: values are kept per candidate and lowered when a skill is covered, so a pass is one
+    Linear: values are kept per candidate and lowered when a skill's cur(s) rises, so a pass is one
     scan of the candidates. They are counted in whole units of 1/denominator (the common
-    denominator of the priorities), which keeps the arithmetic exact and integer.
+    denominator of the weights), which keeps the arithmetic exact and integer.
     """
     limit = _check_limit(limit)
-    position = {gap.slug: index for index, gap in enumerate(gaps)}
-    denominator = math.lcm(*(gap.priority.denominator for gap in gaps))
-    remaining = {gap.slug: int(gap.priority * denominator) for gap in gaps}
+    targets = {gap.slug: gap.target for gap in gaps}
+    weights = {gap.slug: Fraction(gap.weight) for gap in gaps}
+    denominator = math.lcm(*(weight.denominator for weight in weights.values()))
+    units = {slug: int(weight * denominator) for slug, weight in weights.items()}
+    current = {gap.slug: gap.rating for gap in gaps}
 
     candidates: list[_Candidate] = []
-    teaching: dict[str, list[_Candidate]] = {slug: [] for slug in position}
+    teaching: dict[str, list[_Candidate]] = {slug: [] for slug in targets}
     seen = set()
     for offering in offerings:
         if offering.key in seen:
             raise ValueError(f"offering {offering.key!r} appears more than once")
         seen.add(offering.key)
-        teaches = sorted({slug for slug in offering.skills if slug in position}, key=position.__getitem__)
-        candidate = _Candidate(offering, teaches, sum(remaining[slug] for slug in teaches))
-        if candidate.value > 0:
+        reach: dict[str, int] = {}
+        for taught in offering.skills:
+            level = _check_offering_level(offering.key, taught.slug, taught.level)
+            if taught.slug in targets:  # a skill listed twice counts once, at its higher level
+                reach[taught.slug] = max(reach.get(taught.slug, 0), min(level, targets[taught.slug]))
+        value = sum(units[slug] * max(0, level - current[slug]) for slug, level in reach.items())
+        if value > 0:
+            candidate = _Candidate(offering, reach, value)
             candidates.append(candidate)
-            for slug in teaches:
+            for slug in reach:
                 teaching[slug].append(candidate)
 
     picks = []
     while len(picks) < limit:
-        # Remaining only ever falls, so a candidate worth 0 stays worth 0: drop it for good.
+        # cur(s) only ever rises, so a candidate worth 0 stays worth 0: drop it for good.
         candidates = [candidate for candidate in candidates if candidate.value > 0]
         if not candidates:
             break
         best_value = max(candidate.value for candidate in candidates)
         best = min((c for c in candidates if c.value == best_value), key=lambda c: _tie_key(c.offering))
-        covers = tuple(slug for slug in best.teaches if remaining[slug] > 0)
-        for slug in covers:
+        covers = []
+        for slug, to in best.reach.items():
+            before = current[slug]
+            if to <= before:
+                continue
             for candidate in teaching[slug]:
-                candidate.value -= remaining[slug]
-            remaining[slug] = 0
-        picks.append(Pick(best.offering.key, best.offering.title, covers, Fraction(best_value, denominator)))
+                reach_level = candidate.reach[slug]
+                candidate.value -= units[slug] * (max(0, reach_level - before) - max(0, reach_level - to))
+            current[slug] = to
+            covers.append(Cover(slug, before, to))
+        picks.append(Pick(best.offering.key, best.offering.title, tuple(covers), Fraction(best_value, denominator)))
     return picks
 
 
@@ -312,11 +372,15 @@ def _tie_key(offering: OfferingInput):
     return (not offering.recommended, offering.title.casefold(), offering.title, offering.key)
 
 
-# --- Suggestions ------------------------------------------------------------------------------
+# --- Suggestions and next steps ---------------------------------------------------------------
 
 
-def order_suggestions(gaps: Sequence[SkillResult], suggestions: Iterable[SuggestionInput]) -> list[str]:
-    """Suggestions for gap skills in gap order, then the general ones; others are left out."""
+def order_suggestions(
+    gaps: Sequence[SkillResult], suggestions: Iterable[SuggestionInput], *, exclude: Iterable[str] = ()
+) -> list[str]:
+    """Advice tied to a gap skill, in gap order, then advice tied to no skill (each in the guide's
+    order). Advice tied to a skill that is not a gap is left out: the person can already do it.
+    A text is given once, at its first place, and never when it is in `exclude`."""
     by_skill: dict[str, list[str]] = {gap.slug: [] for gap in gaps}
     general = []
     for suggestion in suggestions:
@@ -324,7 +388,13 @@ def order_suggestions(gaps: Sequence[SkillResult], suggestions: Iterable[Suggest
             general.append(suggestion.text)
         elif suggestion.skill in by_skill:
             by_skill[suggestion.skill].append(suggestion.text)
-    return [text for gap in gaps for text in by_skill[gap.slug]] + general
+    given = set(exclude)
+    ordered = []
+    for text in [text for gap in gaps for text in by_skill[gap.slug]] + general:
+        if text not in given:
+            given.add(text)
+            ordered.append(text)
+    return ordered
 
 
 # --- The report -------------------------------------------------------------------------------
@@ -336,12 +406,14 @@ def score(
     courses: Iterable[OfferingInput] = (),
     certifications: Iterable[OfferingInput] = (),
     suggestions: Iterable[SuggestionInput] = (),
+    next_steps: Iterable[SuggestionInput] = (),
     course_limit: int = COURSE_LIMIT,
     certification_limit: int = CERTIFICATION_LIMIT,
 ) -> Report:
     """The whole gap report for one assessment of one role snapshot."""
     results = evaluate_all(skills)
     gaps = order_gaps(results)
+    advice = order_suggestions(gaps, suggestions)
     return Report(
         skills=results,
         readiness=readiness_summary(results),
@@ -349,7 +421,8 @@ def score(
         strengths=tuple(order_strengths(results)),
         courses=tuple(choose_offerings(gaps, courses, limit=course_limit)),
         certifications=tuple(choose_offerings(gaps, certifications, limit=certification_limit)),
-        suggestions=tuple(order_suggestions(gaps, suggestions)),
+        suggestions=tuple(advice),
+        next_steps=tuple(order_suggestions(gaps, next_steps, exclude=advice)),
     )
 
 
@@ -372,6 +445,16 @@ class Progress:
     change: Decimal | None
     skills: tuple[SkillChange, ...]  # current report's skill order, then skills only in the earlier one
 
+    @property
+    def changed(self) -> tuple[SkillChange, ...]:
+        """The skills whose rating moved, or that only one of the two reports has."""
+        return tuple(change for change in self.skills if change.change != 0)
+
+    @property
+    def unchanged(self) -> int:
+        """How many skills kept their rating."""
+        return sum(1 for change in self.skills if change.change == 0)
+
 
 def progress(earlier: Report, current: Report) -> Progress:
     """How the ratings and overall readiness moved from an earlier report to the current one."""
@@ -392,130 +475,3 @@ def progress(earlier: Report, current: Report) -> Progress:
         change=None if before is None or after is None else after - before,
         skills=tuple(changes),
     )
-
-
-# --- Role fit ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RoleSkillSpec:
-    slug: str
-    name: str
-    kind: str
-    target: int
-    weight: Decimal
-
-
-@dataclass(frozen=True)
-class RoleSpec:
-    slug: str
-    title: str
-    skills: tuple[RoleSkillSpec, ...]
-
-
-@dataclass(frozen=True)
-class RoleFit:
-    slug: str
-    title: str
-    readiness: Decimal
-    shared: int  # the role's skills the person has rated
-    total: int  # the role's skills
-    meets_required_bar: bool
-
-
-def role_fit(latest_ratings: Mapping[str, int], roles: Iterable[RoleSpec], *, min_shared: int = 3) -> list[RoleFit]:
-    """Roles sharing at least `min_shared` rated skills, closest first.
-
-    Readiness is over all of a role's skills, an unrated skill counting as rating 0.
-    Best first: readiness, then shared (both largest first), then title.
-    """
-    for slug, rating in latest_ratings.items():
-        _check_level("rating", slug, rating, MIN_RATING, MAX_RATING)
-    fits = []
-    for role in roles:
-        shared = sum(1 for spec in role.skills if spec.slug in latest_ratings)
-        if not role.skills or shared < min_shared:
-            continue
-        results = evaluate_all(
-            SkillInput(
-                slug=spec.slug,
-                name=spec.name,
-                kind=spec.kind,
-                target=spec.target,
-                weight=spec.weight,
-                rating=latest_ratings.get(spec.slug, 0),
-            )
-            for spec in role.skills
-        )
-        fits.append(
-            RoleFit(
-                slug=role.slug,
-                title=role.title,
-                readiness=readiness_of(results),
-                shared=shared,
-                total=len(results),
-                meets_required_bar=meets_required_bar(results),
-            )
-        )
-    return sorted(fits, key=lambda f: (-f.readiness, -f.shared, f.title.casefold(), f.title, f.slug))
-
-
-# Role fit at scale: the same numbers from whole-number sums, which a database can add up.
-# A weight has at most two decimals, so in hundredths it is a whole number W; a target t is 1-5,
-# so 60 / t is whole and W × min(r, t) × (60 / t) is 60 × 100 × w × c exactly.
-COVERAGE_UNIT = 60
-
-
-def coverage_units(weight_hundredths: int, rating: int, target: int) -> int:
-    """60 × 100 × w × c for one skill, a whole number (w × c × 6000)."""
-    return weight_hundredths * min(rating, target) * (COVERAGE_UNIT // target)
-
-
-@dataclass(frozen=True)
-class RoleSums:
-    """One role's totals for role fit, in whole numbers (weights in hundredths)."""
-
-    slug: str
-    title: str
-    total: int  # the role's skills
-    required: int  # its required skills
-    weight: int  # Σ W over all its skills
-    shared: int  # its skills the person rated
-    covered: int  # Σ coverage_units over the rated ones
-    required_met: int  # its required skills rated at or above target
-
-
-def role_sums(latest_ratings: Mapping[str, int], role: RoleSpec) -> RoleSums:
-    """The sums of one role, from its full skill list (the reference for what a database adds up)."""
-    weight = covered = shared = required = required_met = 0
-    for spec in role.skills:
-        hundredths = _exact_weight(spec.slug, spec.weight) * 100
-        if hundredths.denominator != 1:
-            raise ValueError(f"skill {spec.slug!r}: weight must have at most two decimals, got {spec.weight}")
-        units = int(hundredths)
-        target = _check_level("target", spec.slug, spec.target, MIN_TARGET, MAX_TARGET)
-        weight += units
-        required += spec.kind == REQUIRED
-        if spec.slug in latest_ratings:
-            rating = latest_ratings[spec.slug]
-            shared += 1
-            covered += coverage_units(units, rating, target)
-            required_met += spec.kind == REQUIRED and rating >= target
-    return RoleSums(role.slug, role.title, len(role.skills), required, weight, shared, covered, required_met)
-
-
-def role_fit_from_sums(roles: Iterable[RoleSums], *, min_shared: int = 3) -> list[RoleFit]:
-    """`role_fit` from per-role sums: the same readiness, bar and order, in integer arithmetic."""
-    fits = [
-        RoleFit(
-            slug=role.slug,
-            title=role.title,
-            readiness=_percentage(Fraction(role.covered, COVERAGE_UNIT * 100), Fraction(role.weight, 100)),
-            shared=role.shared,
-            total=role.total,
-            meets_required_bar=role.required_met == role.required,
-        )
-        for role in roles
-        if role.total and role.shared >= min_shared and role.weight > 0
-    ]
-    return sorted(fits, key=lambda f: (-f.readiness, -f.shared, f.title.casefold(), f.title, f.slug))

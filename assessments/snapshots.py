@@ -6,13 +6,21 @@ A submitted report reads only this, so later edits to the role never change it.
 
 from django.db.models import Prefetch
 
-from roles.models import Certification, Course, RoleSkill, TransitionPath
+from roles.models import Certification, CertificationSkill, Course, CourseSkill, RoleSkill, TransitionPath
 
-SNAPSHOT_VERSION = 1
+# 2: each offering skill carries the level the offering brings a learner to, in the offering's own
+# skill order; next steps are {"text", "skill"} like suggestions (issue #15). Version 1 snapshots
+# (slugs only, plain next-step texts) are still read: see reports.scoring_inputs.
+SNAPSHOT_VERSION = 2
 
 
-def _offering_skill_slugs(offering):
-    return sorted(s.slug for s in offering.skills.all())
+def _offering_skills(offering):
+    """[{"slug", "level"}] in the offering's own order (its through model's `order`), prefetched."""
+    return [{"slug": link.skill.slug, "level": link.level} for link in offering.skill_links.all()]
+
+
+def _skill_links(model):
+    return Prefetch("skill_links", queryset=model.objects.select_related("skill").order_by("order", "id"))
 
 
 def build_snapshot(*, role, ratings):
@@ -21,9 +29,17 @@ def build_snapshot(*, role, ratings):
     skill_ids = [rs.skill_id for rs in role_skills]
     recommended_courses = set(role.role_courses.values_list("course_id", flat=True))
     recommended_certs = set(role.role_certifications.values_list("certification_id", flat=True))
-    courses = Course.objects.filter(skills__in=skill_ids).distinct().prefetch_related("skills").order_by("title", "id")
+    courses = (
+        Course.objects.filter(skills__in=skill_ids)
+        .distinct()
+        .prefetch_related(_skill_links(CourseSkill))
+        .order_by("title", "id")
+    )
     certifications = (
-        Certification.objects.filter(skills__in=skill_ids).distinct().prefetch_related("skills").order_by("name", "id")
+        Certification.objects.filter(skills__in=skill_ids)
+        .distinct()
+        .prefetch_related(_skill_links(CertificationSkill))
+        .order_by("name", "id")
     )
     paths = (
         TransitionPath.objects.filter(role=role)
@@ -66,7 +82,7 @@ def build_snapshot(*, role, ratings):
                 "provider": c.provider,
                 "url": c.url,
                 "description": c.description,
-                "skills": _offering_skill_slugs(c),
+                "skills": _offering_skills(c),
                 "recommended": c.pk in recommended_courses,
             }
             for c in courses
@@ -78,7 +94,7 @@ def build_snapshot(*, role, ratings):
                 "provider": c.issuer,
                 "url": c.url,
                 "description": c.description,
-                "skills": _offering_skill_slugs(c),
+                "skills": _offering_skills(c),
                 "recommended": c.pk in recommended_certs,
             }
             for c in certifications
@@ -87,7 +103,11 @@ def build_snapshot(*, role, ratings):
             {"text": s.text, "skill": s.skill.slug if s.skill_id and s.skill.slug in role_skill_slugs else None}
             for s in role.suggestions.select_related("skill").order_by("order", "id")
         ],
-        "next_steps": list(role.next_steps.order_by("order", "id").values_list("text", flat=True)),
+        # A next step is tied to no skill (the guide's model has none), so every one is shown.
+        "next_steps": [
+            {"text": text, "skill": None}
+            for text in role.next_steps.order_by("order", "id").values_list("text", flat=True)
+        ],
         "transition_paths": [
             {
                 "from_role": p.from_role.slug,

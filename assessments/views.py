@@ -26,12 +26,13 @@ from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
 from reviews.selectors import add_ratings_basis, default_basis, parse_basis, report_on_basis, report_page_context
 from roles.levels import scale as level_scale
-from roles.models import Role, RoleSkill
+from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 
 from . import scoring, services
 from .calendar import plan_ics
 from .dashboard import dashboard_context
-from .fit import role_fit_for
+from .explain import worked_example
+from .fit import fit_data, role_fit_for
 from .forms import (
     PlanItemForm,
     RateForm,
@@ -438,10 +439,19 @@ def dashboard(request):
 # --- report ------------------------------------------------------------------------------
 
 
-def _report_context(assessment, *, shared=False):
+def _report_context(assessment, *, share_link=None):
+    """What the report body shows. A shared report shows the owner's current role and evidence
+    notes only when the owner ticked them on the share link."""
     report = report_for(assessment)
-    context = {"assessment": assessment, "report": report, "shared": shared, "scale": level_scale()}
-    if assessment.current_role_id:
+    shared = share_link is not None
+    context = {
+        "assessment": assessment,
+        "report": report,
+        "shared": shared,
+        "scale": level_scale(),
+        "show_evidence": not shared or share_link.include_evidence,
+    }
+    if assessment.current_role_id and (not shared or share_link.include_current_role):
         context["current_role"] = assessment.current_role
         context["transition_path"] = report.transition_path_from(assessment.current_role.slug)
     return context
@@ -464,7 +474,9 @@ def _report_page_context(request, pk):
     if earlier is not None:
         context["earlier"] = earlier
         context["progress"] = scoring.progress(report_for(earlier).scored, context["report"].scored)
-    context["fits"] = role_fit_for(request.user)[:5]
+    fits = role_fit_for(request.user)
+    context["fits"] = fits.ranked[:3]
+    context["unranked_count"] = len(fits.unranked)
     context["share_links"] = ShareLink.objects.owned_by(request.user).active().filter(assessment=assessment)
     context["plan"] = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
@@ -512,6 +524,29 @@ def report_csv(request, pk):
 @cached_page(owner=True, content=True)
 def role_fit(request):
     return render(request, "assessments/fit.html", {"fits": role_fit_for(request.user)})
+
+
+@never_cache
+@login_required
+@require_GET
+def role_fit_json(request):
+    """Role fit as JSON: {"ranked": [...], "unranked": [...]} (docs/report-format.md)."""
+    return JsonResponse(fit_data(role_fit_for(request.user)), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def how_scored(request):
+    """How the gap report is scored, with one worked example computed by the scoring code itself."""
+    return render(
+        request,
+        "assessments/scoring.html",
+        {
+            "example": worked_example(),
+            "default_weights": {kind.label: weight for kind, weight in DEFAULT_WEIGHTS.items()},
+            "course_limit": scoring.COURSE_LIMIT,
+            "certification_limit": scoring.CERTIFICATION_LIMIT,
+        },
+    )
 
 
 # --- sharing -----------------------------------------------------------------------------
@@ -562,7 +597,7 @@ def shared_report(request, token):
         response = render(request, "assessments/shared_link_dead.html", status=404)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
-    context = _report_context(link.assessment, shared=True)
+    context = _report_context(link.assessment, share_link=link)
     context["share_link"] = link
     if link.include_plan:
         context["plan"] = (

@@ -2,7 +2,7 @@
 
 Run from anywhere: `python bench/bench_scoring.py` (no Django settings needed; scoring is pure).
 For 10, 100 and 1,000 skills, with 5× as many courses and 1× as many certifications (each
-teaching 3 random skills of the role) and one suggestion per skill, all from a fixed seed, it
+teaching 3 random skills of the role, each to a random level 1-5) and one suggestion per skill, all from a fixed seed, it
 prints the median time per call and the time per skill. Roughly constant µs per skill means
 linear growth.
 """
@@ -21,6 +21,7 @@ from assessments.scoring import (
     DIFFERENTIATING,
     REQUIRED,
     OfferingInput,
+    OfferingSkill,
     SkillInput,
     SuggestionInput,
     score,
@@ -53,7 +54,9 @@ def make_role(n, rng):
             OfferingInput(
                 key=f"{prefix}-{i}",
                 title=f"{prefix.title()} {rng.randrange(10 * count)}",
-                skills=tuple(rng.sample(slugs, min(SKILLS_PER_OFFERING, n))),
+                skills=tuple(
+                    OfferingSkill(slug, rng.randint(1, 5)) for slug in rng.sample(slugs, min(SKILLS_PER_OFFERING, n))
+                ),
                 recommended=rng.random() < 0.1,
             )
             for i in range(count)

@@ -305,6 +305,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 FORCE_SCRIPT_NAME = os.environ.get("DJANGO_FORCE_SCRIPT_NAME", "").strip().rstrip("/")
 
 # Content-Security-Policy: only this origin, no inline script or style.
+# Where readers send corrections to a role guide (a mailto link on editorial guides). Not a secret;
+# the default is a reserved, undeliverable domain until a deployment sets a real address.
+CAREERPATH_EDITORS_EMAIL = os.environ.get("CAREERPATH_EDITORS_EMAIL", "").strip() or "editors@careerpath.invalid"
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

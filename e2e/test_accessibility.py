@@ -171,6 +171,7 @@ VISITOR_STATES = [
     State("editorial role guide", "roles:detail", VISITOR, url("roles:detail", "ml-engineer")),
     State("skill", "roles:skill", VISITOR, url("roles:skill", "python")),
     State("scale", "roles:scale", VISITOR, url("roles:scale")),
+    State("how it is scored", "assessments:scoring", VISITOR, url("assessments:scoring")),
     State("not found", "", VISITOR, lambda w: "/no-such-page/", status=404),
     State("server error", "", VISITOR, lambda w: "/__boom__/", status=500),
     State("visitor's first step", "assessments:step", VISITOR, url("roles:detail", SENIOR_ML), start_as_visitor),
@@ -373,7 +374,8 @@ STATES = VISITOR_STATES + ALICE_STATES + STAFF_STATES + REVIEW_STATES
 # URL names with no page of their own to check, and why.
 NOT_PAGES = {
     "healthz": "JSON for load balancers",
-    "readyz": "JSON for load balancers (readiness)",
+    "readyz": "JSON readiness probe for load balancers",
+    "assessments:fit_json": "the role-fit page as JSON (the page is walked as 'role fit')",
     "accounts:preferences": "POST only; redirects to the account settings page (checked as 'settings')",
     "logout": "POST only; answers with a redirect",
     "assessments:start": "POST only; redirects to the first step (walked as the visitor's first step)",

@@ -127,12 +127,16 @@ def test_visitor_starts_without_an_account_signs_up_and_finds_the_draft_with_its
     first_step = dict.fromkeys(step_skills(page), 1)
     rate(page, first_step)
     press_button(page, "Save and continue")
-    second_step = {step_skills(page)[0]: 2}  # the rest of step 2 is left unrated
+    # Step 2 of this guide has a single skill: rate it too, so the step left half-rated is step 3.
+    previous_step = dict.fromkeys(step_skills(page), 1)
+    rate(page, previous_step)
+    press_button(page, "Save and continue")
+    second_step = {step_skills(page)[0]: 2}  # the rest of step 3 is left unrated
     rate(page, second_step)
 
     page.locator(".alert-info").get_by_role("link", name="Sign up").click()
     fill_sign_up_form(page, "visitor")
-    expect(page).to_have_url(f"/assessments/{pk}/step/2/")  # back where they were
+    expect(page).to_have_url(f"/assessments/{pk}/step/3/")  # back where they were
     expect(page.get_by_text("Your assessment in progress is now saved to your account.")).to_be_visible()
     assert Assessment.objects.get(pk=pk).user.username == "visitor"
 
@@ -140,14 +144,14 @@ def test_visitor_starts_without_an_account_signs_up_and_finds_the_draft_with_its
     row = page.get_by_test_id("draft-row")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Senior ML Engineer")
-    rated = len(first_step) + len(second_step)
+    rated = len(first_step) + len(previous_step) + len(second_step)
     expect(row).to_contain_text(f"{rated} of {len(role_targets(SENIOR_ML))}")
     row.get_by_role("link", name="Resume Senior ML Engineer").click()
-    expect(page).to_have_url(f"/assessments/{pk}/step/2/")  # the first step with an unrated skill
+    expect(page).to_have_url(f"/assessments/{pk}/step/3/")  # the first step with an unrated skill
     for slug, level in second_step.items():
         expect(radio(page, slug, level)).to_be_checked()
     press_button(page, "Save and go back")
-    for slug, level in first_step.items():
+    for slug, level in previous_step.items():
         expect(radio(page, slug, level)).to_be_checked()
 
 

@@ -1,6 +1,7 @@
 """The editors' admin: a role page (its fields and skills), its sections page, and the shared skills, courses and certifications."""
 
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
@@ -10,12 +11,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from . import registry, revision, services
+from .admin_filters import ContentHoleFilter
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
 from .models import (
     FAQ,
     CareerMove,
     Certification,
+    CertificationSkill,
     Course,
+    CourseSkill,
     DevelopmentSuggestion,
     Family,
     HiringCompany,
@@ -26,6 +30,7 @@ from .models import (
     Role,
     RoleCertification,
     RoleCourse,
+    RoleFieldSource,
     RoleSkill,
     SalaryBand,
     Skill,
@@ -53,31 +58,37 @@ class RowAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class LabelledRowsMixin:
-    """Each input of a tabular inline gets an accessible name: its column header and its row.
+def labelled_rows(formset):
+    """`formset` with an accessible name on each input of each row: its column header and its row.
 
-    A tabular inline shows field labels only as column headers, which screen readers do not tie
-    to the inputs below them; "Target — Senior ML Engineer: Python" says which cell is which."""
+    Tabular inlines and editable changelists show field labels only as column headers, which
+    screen readers do not tie to the inputs below them; "Target — Python (Required, target 3)"
+    says which cell is which."""
+
+    class LabelledFormSet(formset):
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            row = str(form.instance) if form.instance.pk else "new row"
+            cached = form.instance._state.fields_cache
+            for name, field in form.fields.items():
+                field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
+                if index is not None:
+                    # Rows print no help text (the column header does, once), so a row's
+                    # aria-describedby would point at nothing.
+                    field.help_text = ""
+                inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+                if isinstance(inner, RowAutocompleteSelect):
+                    inner.row_choice = cached.get(name)
+
+    return LabelledFormSet
+
+
+class LabelledRowsMixin:
+    """An inline whose inputs are named by column and row (`labelled_rows`), and whose
+    autocomplete cells label their choice without a query per row."""
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-
-        class LabelledFormSet(formset):
-            def add_fields(self, form, index):
-                super().add_fields(form, index)
-                row = str(form.instance) if form.instance.pk else "new row"
-                cached = form.instance._state.fields_cache
-                for name, field in form.fields.items():
-                    field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
-                    if index is not None:
-                        # A tabular inline prints help text once, in the column header (from the
-                        # empty form), so a row's aria-describedby would point at nothing.
-                        field.help_text = ""
-                    inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
-                    if isinstance(inner, RowAutocompleteSelect):
-                        inner.row_choice = cached.get(name)
-
-        return LabelledFormSet
+        return labelled_rows(super().get_formset(request, obj, **kwargs))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
@@ -85,15 +96,53 @@ class LabelledRowsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class SourcesWidget(forms.SelectMultiple):
+    """A plain multiple select over options read once per request (`RoleInline`).
+
+    The default widget re-reads the sources for every row of every inline (a guide has a hundred
+    rows); this one keeps the options it was given and ignores the per-row queryset the field
+    hands it."""
+
+    def __init__(self, options=(), attrs=None):
+        super().__init__(attrs)
+        self._options = list(options)
+
+    @property
+    def choices(self):
+        return self._options
+
+    @choices.setter
+    def choices(self, value):
+        pass  # ModelMultipleChoiceField sets its queryset here: keep the options read once
+
+
 class RoleInline(LabelledRowsMixin, SortableTabularInline):
-    """A section of the role page: rows in their `order`, which editors change by dragging."""
+    """A section of the role page: rows in their `order`, which editors change by dragging.
+    `sources` are the row's citations (readers see them); `editor_note` is for editors only."""
 
     extra = 0
     ordering = ["order", "id"]
     select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*self.select_related)
+        queryset = super().get_queryset(request).select_related(*self.select_related)
+        if "sources" in {f.name for f in self.model._meta.many_to_many}:
+            queryset = queryset.prefetch_related("sources")  # each row's citations in one query
+        return queryset
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "sources":  # no add/change links around it: sources are edited on their own page
+            return self.formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "editor_note":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 1, "cols": 30})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "sources":
+            if not hasattr(request, "_source_options"):
+                request._source_options = [(s.pk, str(s)) for s in Source.objects.all()]
+            kwargs["widget"] = SourcesWidget(request._source_options, attrs={"size": 3})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class RoleSkillInline(RoleInline):
@@ -109,19 +158,19 @@ class RoleSkillInline(RoleInline):
 
 class ResponsibilityInline(RoleInline):
     model = Responsibility
-    fields = ["section", "text", "source"]
+    fields = ["section", "text", "sources", "editor_note"]
 
 
 class DevelopmentSuggestionInline(RoleInline):
     model = DevelopmentSuggestion
     autocomplete_fields = ["skill"]
     select_related = ["skill"]
-    fields = ["text", "skill", "source"]
+    fields = ["text", "skill", "sources", "editor_note"]
 
 
 class NextStepInline(RoleInline):
     model = NextStep
-    fields = ["text", "source"]
+    fields = ["text", "sources", "editor_note"]
 
 
 class CareerMoveInline(RoleInline):
@@ -129,7 +178,7 @@ class CareerMoveInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["to_role"]
     select_related = ["role", "to_role"]
-    fields = ["kind", "to_role", "note", "source"]
+    fields = ["kind", "to_role", "note", "sources", "editor_note"]
 
 
 class LadderLevelInline(RoleInline):
@@ -137,7 +186,7 @@ class LadderLevelInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["rung_role"]
     select_related = ["rung_role"]
-    fields = ["title", "years", "description", "rung_role", "source"]
+    fields = ["title", "years", "description", "rung_role", "sources", "editor_note"]
 
 
 class TransitionPathInline(RoleInline):
@@ -145,48 +194,58 @@ class TransitionPathInline(RoleInline):
     fk_name = "role"
     autocomplete_fields = ["from_role"]
     select_related = ["role", "from_role"]
-    fields = ["from_role", "typical_months", "gap", "source"]
+    fields = ["from_role", "typical_months", "gap", "sources", "editor_note"]
     show_change_link = True
 
 
 class SalaryBandInline(RoleInline):
     model = SalaryBand
     form = SalaryBandAdminForm
-    fields = ["level", "low", "high", "currency", "notes", "source"]
+    fields = ["level", "low", "high", "currency", "notes", "sources", "editor_note"]
 
 
 class RoleCourseInline(RoleInline):
     model = RoleCourse
     autocomplete_fields = ["course"]
     select_related = ["role", "course"]
-    fields = ["course"]
+    fields = ["course", "sources", "editor_note"]
 
 
 class RoleCertificationInline(RoleInline):
     model = RoleCertification
     autocomplete_fields = ["certification"]
     select_related = ["role", "certification"]
-    fields = ["certification"]
+    fields = ["certification", "sources", "editor_note"]
 
 
 class HiringCompanyInline(RoleInline):
     model = HiringCompany
-    fields = ["name", "source"]
+    fields = ["name", "sources", "editor_note"]
 
 
 class IndustrySectorInline(RoleInline):
     model = IndustrySector
-    fields = ["name", "source"]
+    fields = ["name", "sources", "editor_note"]
 
 
 class FAQInline(RoleInline):
     model = FAQ
-    fields = ["question", "answer", "source"]
+    fields = ["question", "answer", "sources", "editor_note"]
 
 
-class SourceInline(RoleInline):
-    model = Source
-    fields = ["title", "detail", "url"]
+class RoleFieldSourceInline(LabelledRowsMixin, admin.TabularInline):
+    """Unordered (the page shows each fact where it belongs), so not sortable like the sections."""
+
+    model = RoleFieldSource
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["field", "source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("role", "source")
+
+    verbose_name = "source of a header fact"
+    verbose_name_plural = "sources of the role's own facts (summary, about, median salary, growth, AI impact)"
 
 
 ROLE_ROW_INLINES = {
@@ -205,7 +264,7 @@ ROLE_ROW_INLINES = {
         RoleCertificationInline,
         HiringCompanyInline,
         IndustrySectorInline,
-        SourceInline,
+        RoleFieldSourceInline,
     )
 }
 
@@ -255,6 +314,7 @@ class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
         ),
         ("AI impact", {"fields": ["ai_impact_score", "ai_impact_label", "ai_impact_outlook"]}),
         ("Methodology", {"fields": ["methodology"]}),
+        ("Editors only (never shown to readers)", {"fields": ["editor_note"]}),
     ]
     readonly_fields = ["other_sections"]
     inlines = [ROLE_ROW_INLINES[RoleSkill]]  # the other role rows are on the sections page
@@ -332,7 +392,7 @@ class FamilyAdmin(admin.ModelAdmin):
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "role_count"]
-    list_filter = ["category"]
+    list_filter = ["category", ContentHoleFilter]
     search_fields = ["name", "slug", "category"]
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = [
@@ -354,20 +414,46 @@ class SkillAdmin(admin.ModelAdmin):
         return skill.role_count
 
 
+class CourseSkillInline(admin.TabularInline):
+    model = CourseSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "level", "order"]
+    verbose_name = "skill taught"
+    verbose_name_plural = "skills taught (and the level a learner reaches)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("course", "skill")
+
+
+class CertificationSkillInline(admin.TabularInline):
+    model = CertificationSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "level", "order"]
+    verbose_name = "skill covered"
+    verbose_name_plural = "skills covered (and the level a holder has shown)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("certification", "skill")
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["title", "provider", "url"]
+    list_display = ["title", "provider", "format", "cost", "url"]
+    list_filter = ["format", "cost"]
     search_fields = ["title", "slug", "provider"]
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ["skills"]
+    inlines = [CourseSkillInline]
 
 
 @admin.register(Certification)
 class CertificationAdmin(admin.ModelAdmin):
-    list_display = ["name", "issuer", "url"]
+    list_display = ["name", "issuer", "format", "cost", "url"]
+    list_filter = ["cost"]
     search_fields = ["name", "slug", "issuer"]
     prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ["skills"]
+    inlines = [CertificationSkillInline]
 
 
 # Transition paths, with their artifacts -----------------------------------------------------------
@@ -410,10 +496,13 @@ class RoleSkillAdmin(RoleRowAdmin):
     search_fields = ["role__title", "skill__name"]
     autocomplete_fields = ["role", "skill"]
 
+    def get_changelist_formset(self, request, **kwargs):
+        return labelled_rows(super().get_changelist_formset(request, **kwargs))
+
 
 @admin.register(Responsibility)
 class ResponsibilityAdmin(RoleRowAdmin):
-    list_display = ["__str__", "role", "section", "order", "source"]
+    list_display = ["__str__", "role", "section", "order"]
     list_filter = ["section"]
     search_fields = ["text", "role__title"]
 
@@ -451,7 +540,7 @@ class LadderLevelAdmin(RoleRowAdmin):
 @admin.register(SalaryBand)
 class SalaryBandAdmin(RoleRowAdmin):
     form = SalaryBandAdminForm
-    list_display = ["level", "role", "low", "high", "currency", "source"]
+    list_display = ["level", "role", "low", "high", "currency"]
     list_filter = ["currency"]
     search_fields = ["level", "role__title"]
 
@@ -476,13 +565,13 @@ class RoleCertificationAdmin(RoleRowAdmin):
 
 @admin.register(HiringCompany)
 class HiringCompanyAdmin(RoleRowAdmin):
-    list_display = ["name", "role", "order", "source"]
+    list_display = ["name", "role", "order"]
     search_fields = ["name", "role__title"]
 
 
 @admin.register(IndustrySector)
 class IndustrySectorAdmin(RoleRowAdmin):
-    list_display = ["name", "role", "order", "source"]
+    list_display = ["name", "role", "order"]
     search_fields = ["name", "role__title"]
 
 
@@ -493,9 +582,11 @@ class FAQAdmin(RoleRowAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RoleRowAdmin):
-    list_display = ["title", "role", "url", "order"]
-    search_fields = ["title", "detail", "role__title"]
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "title", "publisher", "key", "date_reviewed", "is_editorial"]
+    list_filter = ["is_editorial"]
+    search_fields = ["key", "title", "short_name", "publisher"]
+    prepopulated_fields = {"key": ("short_name",)}
 
 
 @admin.register(TransitionArtifact)

@@ -54,6 +54,7 @@ class RoleAdminForm(forms.ModelForm):
             "ai_impact_label",
             "ai_impact_outlook",
             "methodology",
+            "editor_note",
         ]
 
     def clean_ai_impact_score(self):
@@ -66,7 +67,18 @@ class RoleAdminForm(forms.ModelForm):
 class RoleSkillAdminForm(forms.ModelForm):
     class Meta:
         model = RoleSkill
-        fields = ["role", "skill", "kind", "target", "weight", "commonly_missing", "note", "order"]
+        fields = [
+            "role",
+            "skill",
+            "kind",
+            "target",
+            "weight",
+            "commonly_missing",
+            "note",
+            "sources",
+            "editor_note",
+            "order",
+        ]
 
     def clean_weight(self):
         weight = self.cleaned_data.get("weight")
@@ -78,7 +90,7 @@ class RoleSkillAdminForm(forms.ModelForm):
 class SalaryBandAdminForm(forms.ModelForm):
     class Meta:
         model = SalaryBand
-        fields = ["role", "level", "low", "high", "currency", "notes", "order", "source"]
+        fields = ["role", "level", "low", "high", "currency", "notes", "order", "sources", "editor_note"]
 
     def clean(self):
         cleaned_data = super().clean()

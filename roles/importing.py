@@ -49,6 +49,7 @@ from .models import (
     Role,
     RoleCertification,
     RoleCourse,
+    RoleFieldSource,
     RoleSkill,
     SalaryBand,
     Skill,
@@ -57,6 +58,7 @@ from .models import (
     TransitionArtifact,
     TransitionPath,
 )
+from .sources import ensure_shipped
 
 SUFFIXES = {".yaml": "YAML", ".yml": "YAML", ".json": "JSON"}
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
@@ -291,6 +293,14 @@ class Choice(Field):
         return value
 
 
+class OfferingChoice(Choice):
+    """A course's or certification's format or cost: left out of an export when it is the default."""
+
+    def dump(self, obj):
+        value = super().dump(obj)
+        return None if value == self.default else value
+
+
 class Date(Field):
     def check(self, value):
         if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
@@ -340,15 +350,6 @@ class Texts(Field):
 
     def dump(self, obj):
         return [artifact.text for artifact in obj.artifacts.all()]
-
-
-class SkillSlugs(Texts):
-    """The slugs of the skills a course or certification teaches."""
-
-    item = Slug(Skill, "slug", required=True)
-
-    def dump(self, obj):
-        return [skill.slug for skill in obj.skills.all()]
 
 
 class Entry(Field):
@@ -423,6 +424,80 @@ class ListOf(Field):
         return items
 
 
+class SourceKeys(Texts):
+    """The keys of the sources an item comes from (`sources: [decipheru, career-guide]`), read as a tuple."""
+
+    item = Slug(Source, "key", required=True)
+    default = ()
+
+    def read(self, value, where, problems):
+        keys = super().read(value, where, problems)
+        if keys is None:
+            return None
+        for index, key in enumerate(keys):
+            if key in keys[:index]:
+                problems.add(f"{where}[{index}]", f"source {key!r} is listed twice")
+        return tuple(dict.fromkeys(keys))
+
+    def dump(self, obj):
+        return [source.key for source in obj.sources.all()]
+
+
+class FieldSources(Field):
+    """`field_sources`: which sources support the role's own facts ({median_salary: [decipheru], ...})."""
+
+    fields = [value for value, _label in RoleFieldSource.Field.choices]
+
+    def read(self, value, where, problems):
+        if not isinstance(value, dict):
+            problems.add(where, f"expected a mapping of facts to source keys, got {_got(value)}")
+            return None
+        cited = {}
+        for key, keys in value.items():
+            if key not in self.fields:
+                problems.add(_join(where, key), f"not a fact of the role; facts are: {', '.join(self.fields)}")
+                continue
+            keys = SourceKeys().read(keys, _join(where, key), problems)
+            if keys:
+                cited[key] = keys
+        return cited
+
+    def dump(self, obj):
+        cited = defaultdict(list)
+        for row in obj.field_sources.all():
+            cited[row.field].append(row.source.key)
+        return {key: cited[key] for key in self.fields if key in cited}
+
+
+class TaughtSkills(ListOf):
+    """The skills a course or certification teaches, each with the level (1-5) it reaches."""
+
+    def __init__(self):
+        super().__init__(
+            Entry(
+                {
+                    "skill": Slug(Skill, "slug", attr="skill", required=True),
+                    "level": Integer(MIN_TARGET, MAX_LEVEL, required=True),
+                }
+            ),
+            default=[],
+        )
+
+    def read(self, value, where, problems):
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, str):
+                    problems.add(
+                        f"{where}[{index}]",
+                        f"give the skill and the level the offering reaches: {{skill: {item}, level: 1-5}}",
+                    )
+            value = [item for item in value if not isinstance(item, str)]
+        return super().read(value, where, problems)
+
+    def dump(self, obj):
+        return [{"skill": link.skill.slug, "level": link.level} for link in obj.skill_links.all()]
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The format as field tables. Keys are the file's keys, in the order export writes them.
 
@@ -438,10 +513,13 @@ SKILL = Entry(
         "weight": Weight(),
         "commonly_missing": Bool(default=False),
         "note": Text(RoleSkill, "note"),
+        "sources": SourceKeys(),
+        "editor_note": Text(RoleSkill, "editor_note"),
     }
 )
 SKILL_SHARED = ["name", "category", "description"]  # plus the levels: fields of the shared Skill row
-SKILL_LINK = ["kind", "target", "weight", "commonly_missing", "note"]  # fields of the role's RoleSkill
+SKILL_LINK = ["kind", "target", "weight", "commonly_missing", "note", "editor_note"]  # the role's RoleSkill
+OFFERING_LINK = ["sources", "editor_note"]  # fields of the role's RoleCourse / RoleCertification
 
 COURSE = Entry(
     {
@@ -449,8 +527,13 @@ COURSE = Entry(
         "slug": Slug(Course, "slug"),
         "provider": Text(Course, "provider"),
         "url": Url(Course, "url"),
+        "format": OfferingChoice(Course, "format"),
+        "cost": OfferingChoice(Course, "cost"),
+        "typical_length": Text(Course, "typical_length"),
         "description": Text(Course, "description"),
-        "skills": SkillSlugs(),
+        "skills": TaughtSkills(),
+        "sources": SourceKeys(),
+        "editor_note": Text(RoleCourse, "editor_note"),
     }
 )
 CERTIFICATION = Entry(
@@ -459,8 +542,13 @@ CERTIFICATION = Entry(
         "slug": Slug(Certification, "slug"),
         "issuer": Text(Certification, "issuer"),
         "url": Url(Certification, "url"),
+        "format": OfferingChoice(Certification, "format"),
+        "cost": OfferingChoice(Certification, "cost"),
+        "typical_length": Text(Certification, "typical_length"),
         "description": Text(Certification, "description"),
-        "skills": SkillSlugs(),
+        "skills": TaughtSkills(),
+        "sources": SourceKeys(),
+        "editor_note": Text(RoleCertification, "editor_note"),
     }
 )
 
@@ -476,8 +564,9 @@ class Section:
     shorthand: str | None = None
 
 
-def _source(model):
-    return Text(model, "source")
+def _cited(model):
+    """The fields every section item has: the sources it comes from and an editors-only note."""
+    return {"sources": SourceKeys(), "editor_note": Text(model, "editor_note")}
 
 
 SECTIONS = [
@@ -488,7 +577,7 @@ SECTIONS = [
             {
                 "section": Choice(Responsibility, "section"),
                 "text": Text(Responsibility, "text", required=True),
-                "source": _source(Responsibility),
+                **_cited(Responsibility),
             }
         ),
         "responsibilities",
@@ -500,7 +589,7 @@ SECTIONS = [
             {
                 "text": Text(DevelopmentSuggestion, "text", required=True),
                 "skill": SkillRef("skill"),
-                "source": _source(DevelopmentSuggestion),
+                **_cited(DevelopmentSuggestion),
             }
         ),
         "suggestions",
@@ -508,7 +597,12 @@ SECTIONS = [
     Section(
         "next_steps",
         NextStep,
-        Entry({"text": Text(NextStep, "text", required=True), "source": _source(NextStep)}),
+        Entry(
+            {
+                "text": Text(NextStep, "text", required=True),
+                **_cited(NextStep),
+            }
+        ),
         "next_steps",
         shorthand="text",
     ),
@@ -520,7 +614,7 @@ SECTIONS = [
                 "kind": Choice(CareerMove, "kind"),
                 "role": RoleRef("to_role", required=True),
                 "note": Text(CareerMove, "note"),
-                "source": _source(CareerMove),
+                **_cited(CareerMove),
             }
         ),
         "career_moves",
@@ -534,7 +628,7 @@ SECTIONS = [
                 "years": Text(LadderLevel, "years"),
                 "description": Text(LadderLevel, "description"),
                 "role": RoleRef("rung_role"),
-                "source": _source(LadderLevel),
+                **_cited(LadderLevel),
             }
         ),
         "ladder_levels",
@@ -548,7 +642,7 @@ SECTIONS = [
                 "typical_months": Integer(0, SMALL_INTEGER_MAX),
                 "gap": Text(TransitionPath, "gap", required=True),
                 "artifacts": Texts(default=[]),
-                "source": _source(TransitionPath),
+                **_cited(TransitionPath),
             }
         ),
         "transition_paths",
@@ -563,7 +657,7 @@ SECTIONS = [
                 "high": Integer(0, INTEGER_MAX, required=True),
                 "currency": Currency(SalaryBand, "currency"),
                 "notes": Text(SalaryBand, "notes"),
-                "source": _source(SalaryBand),
+                **_cited(SalaryBand),
             }
         ),
         "salary_bands",
@@ -571,14 +665,24 @@ SECTIONS = [
     Section(
         "companies",
         HiringCompany,
-        Entry({"name": Text(HiringCompany, "name", required=True), "source": _source(HiringCompany)}),
+        Entry(
+            {
+                "name": Text(HiringCompany, "name", required=True),
+                **_cited(HiringCompany),
+            }
+        ),
         "hiring_companies",
         shorthand="name",
     ),
     Section(
         "sectors",
         IndustrySector,
-        Entry({"name": Text(IndustrySector, "name", required=True), "source": _source(IndustrySector)}),
+        Entry(
+            {
+                "name": Text(IndustrySector, "name", required=True),
+                **_cited(IndustrySector),
+            }
+        ),
         "industry_sectors",
         shorthand="name",
     ),
@@ -589,22 +693,10 @@ SECTIONS = [
             {
                 "question": Text(FAQ, "question", required=True),
                 "answer": Text(FAQ, "answer", required=True),
-                "source": _source(FAQ),
+                **_cited(FAQ),
             }
         ),
         "faqs",
-    ),
-    Section(
-        "sources",
-        Source,
-        Entry(
-            {
-                "title": Text(Source, "title", required=True),
-                "detail": Text(Source, "detail"),
-                "url": Url(Source, "url"),
-            }
-        ),
-        "sources",
     ),
 ]
 SECTION = {section.key: section for section in SECTIONS}
@@ -634,6 +726,7 @@ ROLE_FIELDS = Entry(
         "ai_impact": AI_IMPACT,
         "methodology": Text(Role, "methodology"),
         "last_reviewed": Date(),
+        "editor_note": Text(Role, "editor_note"),
     }
 )
 
@@ -645,12 +738,13 @@ def _lists(*keys):
 ROLE = Entry(
     {
         **ROLE_FIELDS.fields,
+        "field_sources": FieldSources(default={}),
         "skills": ListOf(SKILL, required=True),
         **_lists("responsibilities", "suggestions", "next_steps", "career_moves", "ladder", "transition_paths"),
         **_lists("salary_bands"),
         "courses": ListOf(COURSE),
         "certifications": ListOf(CERTIFICATION, aliases={"title": "name", "provider": "issuer"}),
-        **_lists("companies", "sectors", "faqs", "sources"),
+        **_lists("companies", "sectors", "faqs"),
     }
 )
 
@@ -665,14 +759,15 @@ class SharedEntry:
 
     `shared`: the fields the file gives for the row shared between roles (they overwrite the stored
     ones; fields left out are left alone). `link`: the role's own fields for a skill (RoleSkill).
-    `skills`: the skill slugs a course or certification teaches, among this role's skills.
+    `skills`: {skill slug: level reached} for a course or certification, among this role's skills.
     """
 
     where: str
     slug: str
     shared: dict
     link: dict = field(default_factory=dict)
-    skills: list = field(default_factory=list)
+    skills: dict = field(default_factory=dict)
+    sources: tuple = ()  # the keys of the sources the role's use of it cites
 
 
 @dataclass
@@ -688,6 +783,8 @@ class RoleFile:
     courses: list = field(default_factory=list)  # [SharedEntry]
     certifications: list = field(default_factory=list)  # [SharedEntry]
     role_refs: list = field(default_factory=list)  # [(where, role slug)]
+    field_sources: dict = field(default_factory=dict)  # fact → (source key, ...)
+    source_refs: list = field(default_factory=list)  # [(where, source key)]
 
 
 class _Loader(yaml.SafeLoader):
@@ -788,11 +885,16 @@ def _role_file(filename, values, problems):
     ai_impact = AI_IMPACT.with_defaults(fields.pop("ai_impact") or {})
     role = RoleFile(filename=filename, slug=fields.pop("slug"), family=fields.pop("family"))
     role.fields = fields | ai_impact
+    role.field_sources = values.get("field_sources") or {}
+    for fact, keys in role.field_sources.items():
+        role.source_refs += [(f"field_sources.{fact}[{index}]", key) for index, key in enumerate(keys)]
 
     role.skills = _skills(values.get("skills") or [], problems)
     skill_slugs = {entry.slug for entry in role.skills}
     role.courses = _taught(values.get("courses") or [], "courses", "title", skill_slugs, problems)
     role.certifications = _taught(values.get("certifications") or [], "certifications", "name", skill_slugs, problems)
+    for entry in [*role.skills, *role.courses, *role.certifications]:
+        role.source_refs += [(f"{entry.where}.sources[{index}]", key) for index, key in enumerate(entry.sources)]
 
     for section in SECTIONS:
         items = []
@@ -806,6 +908,7 @@ def _role_file(filename, values, problems):
                     role.role_refs.append((_join(where, key), slug))
                 if isinstance(spec, SkillRef) and slug and slug not in skill_slugs:
                     problems.add(_join(where, key), f"{slug!r} is not one of this role's skills")
+            role.source_refs += [(f"{where}.sources[{i}]", key) for i, key in enumerate(item["sources"] or ())]
             items.append((where, item))
         _check_section(section.key, items, problems)
         role.sections[section.key] = [item for _where, item in items]
@@ -837,7 +940,8 @@ def _skills(items, problems):
         link = {attr: value for attr, value in SKILL.with_defaults(values).items() if attr in SKILL_LINK}
         if link["weight"] is None:
             link["weight"] = DEFAULT_WEIGHTS[SkillKind(link["kind"])]
-        entries.append(SharedEntry(where=where, slug=slug, shared=shared, link=link))
+        sources = values.get("sources", ())
+        entries.append(SharedEntry(where=where, slug=slug, shared=shared, link=link, sources=sources))
     return entries
 
 
@@ -853,12 +957,21 @@ def _taught(items, key, name_attr, skill_slugs, problems):
             problems.add(where, f"{slug!r} is listed twice (first at {first_at[slug]})")
             continue
         first_at[slug] = where
-        taught = values.get("skills", [])
-        for position, skill in enumerate(taught):
+        taught, taught_at = {}, {}  # skill slug → level it reaches; → where it is listed
+        for position, link in enumerate(values.get("skills") or []):
+            at, skill = f"{where}.skills[{position}]", (link or {}).get("skill")
+            if skill is None or "level" not in link:
+                continue  # already reported
             if skill not in skill_slugs:
-                problems.add(f"{where}.skills[{position}]", f"{skill!r} is not one of this role's skills")
-        shared = {attr: value for attr, value in values.items() if attr not in ("slug", "skills")}
-        entries.append(SharedEntry(where=where, slug=slug, shared=shared, skills=list(dict.fromkeys(taught))))
+                problems.add(_join(at, "skill"), f"{skill!r} is not one of this role's skills")
+            elif skill in taught:
+                problems.add(_join(at, "skill"), f"{skill!r} is listed twice (first at {taught_at[skill]})")
+            else:
+                taught[skill], taught_at[skill] = link["level"], at
+        shared = {attr: value for attr, value in values.items() if attr not in ("slug", "skills", *OFFERING_LINK)}
+        link = {"editor_note": values.get("editor_note", "")}
+        sources = values.get("sources", ())
+        entries.append(SharedEntry(where=where, slug=slug, shared=shared, link=link, skills=taught, sources=sources))
     return entries
 
 
@@ -909,6 +1022,13 @@ def _check_across_files(files):
                         problems.append(
                             f"{role.filename}: {entry.where}.{_shared_key(name)}: {_short(value)} differs from "
                             f"{_short(seen)} given for {noun} {entry.slug!r} in {seen_in}"
+                        )
+                for position, (skill, level) in enumerate(entry.skills.items() if attr != "skills" else ()):
+                    seen, seen_in = first.setdefault((entry.slug, "level", skill), (level, role.filename))
+                    if seen != level:
+                        problems.append(
+                            f"{role.filename}: {entry.where}.skills[{position}].level: {level} differs from "
+                            f"{seen} given for {noun} {entry.slug!r} and skill {skill!r} in {seen_in}"
                         )
 
     skill_named = {}  # name → (slug, filename, where)
@@ -961,6 +1081,15 @@ def _check_against_database(files):
         for where, slug in role.role_refs:
             if slug not in in_run and slug not in stored:
                 problems.append(f"{role.filename}: {where}: no role {slug!r} in this run or in the database")
+
+    ensure_shipped(Source)
+    known = set(Source.objects.values_list("key", flat=True))
+    for role in files:
+        for where, key in role.source_refs:
+            if key not in known:
+                problems.append(
+                    f"{role.filename}: {where}: no source {key!r}; known sources: {', '.join(sorted(known))}"
+                )
 
     run_skills = {entry.slug for role in files for entry in role.skills}
     named = {entry.shared["name"]: (role, entry) for role in files for entry in role.skills if "name" in entry.shared}
@@ -1078,9 +1207,11 @@ def save_role_files(files):
         for role in files
     }
     referenced = {slug for role in files for _where, slug in role.role_refs} | set(roles)
+    ensure_shipped(Source)
     ids = {
         "role": dict(Role.objects.filter(slug__in=referenced).values_list("slug", "pk")),
         "skill": {slug: skill.pk for slug, skill in skills.items()},
+        "source": dict(Source.objects.values_list("key", "pk")),
     }
     role_ids = [roles[role.slug].pk for role in files]
     changed = set()  # ids of roles whose related rows changed
@@ -1092,9 +1223,24 @@ def save_role_files(files):
         role_id = roles[role.slug].pk
         if _save_role_skills(role_id, role.skills, ids["skill"], stored_links[role_id]):
             changed.add(role_id)
+    by_skill = {
+        (role_id, skill_id): pk
+        for pk, role_id, skill_id in RoleSkill.objects.filter(role__in=role_ids).values_list(
+            "pk", "role_id", "skill_id"
+        )
+    }
+    wanted_sources = {
+        by_skill[roles[role.slug].pk, ids["skill"][entry.slug]]: {ids["source"][key] for key in entry.sources}
+        for role in files
+        for entry in role.skills
+    }
+    changed |= _sync_sources(RoleSkill, wanted_sources)
+    if _save_field_sources(files, roles, ids["source"]):
+        changed |= {roles[role.slug].pk for role in files}
 
     for section in SECTIONS:
         rows = section.model.objects.filter(role__in=role_ids)
+        rows = rows.prefetch_related("sources")
         if section.model is TransitionPath:
             rows = rows.prefetch_related("artifacts")
         stored = defaultdict(list)
@@ -1110,15 +1256,25 @@ def save_role_files(files):
         ("certifications", certifications, certification_states, RoleCertification, "certification_id"),
     ):
         stored = defaultdict(list)
-        for row in through.objects.filter(role__in=role_ids):
-            stored[row.role_id].append(getattr(row, fk))
+        for row in through.objects.filter(role__in=role_ids).prefetch_related("sources"):
+            stored[row.role_id].append((getattr(row, fk), row.editor_note, sorted(s.pk for s in row.sources.all())))
         for role in files:
             role_id = roles[role.slug].pk
-            wanted = [shared[entry.slug].pk for entry in getattr(role, attr)]
+            entries = getattr(role, attr)
+            wanted = [
+                (shared[entry.slug].pk, entry.link["editor_note"], sorted(ids["source"][key] for key in entry.sources))
+                for entry in entries
+            ]
             if stored[role_id] != wanted:
                 through.objects.filter(role_id=role_id).delete()
-                through.objects.bulk_create(
-                    [through(role_id=role_id, order=order, **{fk: pk}) for order, pk in enumerate(wanted)]
+                rows = through.objects.bulk_create(
+                    [
+                        through(role_id=role_id, order=order, editor_note=note, **{fk: pk})
+                        for order, (pk, note, _sources) in enumerate(wanted)
+                    ]
+                )
+                _sync_sources(
+                    through, {row.pk: set(cited) for row, (_pk, _note, cited) in zip(rows, wanted, strict=True)}
                 )
                 changed.add(role_id)
         for slug in _save_taught_skills(files, attr, shared, ids["skill"]):
@@ -1188,65 +1344,124 @@ def _row(section, values, ids):
 
 def _save_section(section, role_id, items, ids, stored):
     """Replace the role's rows of a section if they differ from the file. True if anything was written."""
-    wanted = [(_row(section, values, ids), values.get("artifacts", [])) for values in items]
+    wanted = [
+        (
+            _row(section, values, ids),
+            values.get("artifacts", []),
+            sorted(ids["source"][key] for key in values["sources"] or ()),
+        )
+        for values in items
+    ]
     have = [
         (
             {attr: getattr(obj, attr) for attr in row},
             [artifact.text for artifact in obj.artifacts.all()] if section.model is TransitionPath else [],
+            sorted(source.pk for source in obj.sources.all()),
         )
-        for obj, (row, _artifacts) in zip(stored, wanted, strict=False)
+        for obj, (row, _artifacts, _sources) in zip(stored, wanted, strict=False)
     ]
     if len(stored) == len(wanted) and have == wanted:
         return False
     if stored:
         section.model.objects.filter(pk__in=[obj.pk for obj in stored]).delete()
     if section.model is TransitionPath:
-        for order, (row, artifacts) in enumerate(wanted):
+        rows = []
+        for order, (row, artifacts, _sources) in enumerate(wanted):
             path = TransitionPath.objects.create(role_id=role_id, order=order, **row)
             TransitionArtifact.objects.bulk_create(
                 [TransitionArtifact(path=path, text=text, order=i) for i, text in enumerate(artifacts)]
             )
+            rows.append(path)
     else:
-        section.model.objects.bulk_create(
-            [section.model(role_id=role_id, order=order, **row) for order, (row, _artifacts) in enumerate(wanted)]
+        rows = section.model.objects.bulk_create(
+            [section.model(role_id=role_id, order=order, **row) for order, (row, _a, _s) in enumerate(wanted)]
         )
+    _sync_sources(section.model, {row.pk: set(cited) for row, (_r, _a, cited) in zip(rows, wanted, strict=True)})
     return True
 
 
+def _sync_sources(model, wanted):
+    """Make the citations of `model` rows the wanted ones ({row pk: {source id}}); the ids of the roles
+    whose rows changed."""
+    through = model.sources.through
+    fk = f"{model._meta.model_name}_id"
+    stored = defaultdict(dict)  # row pk → {source id: through pk}
+    for pk, row, source_id in through.objects.filter(**{f"{fk}__in": list(wanted)}).values_list("pk", fk, "source_id"):
+        stored[row][source_id] = pk
+    add = [(row, sid) for row, ids in wanted.items() for sid in sorted(ids - set(stored[row]))]
+    remove = [(row, pk) for row, ids in wanted.items() for sid, pk in stored[row].items() if sid not in ids]
+    if add:
+        through.objects.bulk_create(through(**{fk: row}, source_id=sid) for row, sid in add)
+    if remove:
+        through.objects.filter(pk__in=[pk for _row, pk in remove]).delete()
+    touched = {row for row, _ in add} | {row for row, _ in remove}
+    return set(model.objects.filter(pk__in=touched).values_list("role_id", flat=True)) if touched else set()
+
+
+def _save_field_sources(files, roles, source_ids):
+    """Make each role's `field_sources` rows match its file; True if any was written."""
+    role_ids = [roles[role.slug].pk for role in files]
+    stored = set(RoleFieldSource.objects.filter(role__in=role_ids).values_list("role_id", "field", "source_id"))
+    wanted = {
+        (roles[role.slug].pk, fact, source_ids[key])
+        for role in files
+        for fact, keys in role.field_sources.items()
+        for key in keys
+    }
+    gone = stored - wanted
+    for role_id, fact, source_id in gone:
+        RoleFieldSource.objects.filter(role_id=role_id, field=fact, source_id=source_id).delete()
+    RoleFieldSource.objects.bulk_create(RoleFieldSource(role_id=r, field=f, source_id=s) for r, f, s in wanted - stored)
+    return bool(gone or wanted - stored)
+
+
 def _save_taught_skills(files, attr, shared, skill_ids):
-    """Link courses (or certifications) to the skills they teach, as far as each file speaks; changed slugs.
+    """Link courses (or certifications) to the skills they teach, at the level each reaches, as far
+    as each file speaks; the slugs of the offerings whose links changed.
 
     A file speaks about its own skills only: for each of them, the course teaches it if and only if
-    the file lists it. If several files of a run give the same course, a skill any of them lists is
-    taught. Links to skills that none of the run's files has are left alone.
+    the file lists it, to the level the file gives. If several files of a run give the same course,
+    a skill any of them lists is taught (they must agree on its level: `_check_across_files`).
+    Links to skills that none of the run's files has are left alone.
     """
-    wanted = defaultdict(dict)  # course slug → {skill id: taught?}
+    wanted = defaultdict(dict)  # course slug → {skill id: (level, order) or None when not taught}
     for role in files:
         for entry in getattr(role, attr):
-            taught = {skill_ids[slug] for slug in entry.skills}
             links = wanted[entry.slug]
+            order = {slug: position for position, slug in enumerate(entry.skills)}
             for skill in role.skills:
                 skill_id = skill_ids[skill.slug]
-                links[skill_id] = links.get(skill_id, False) or skill_id in taught
+                if skill.slug in entry.skills:
+                    links[skill_id] = (entry.skills[skill.slug], order[skill.slug])
+                else:
+                    links.setdefault(skill_id, None)
     if not wanted:
         return set()
-    through = (Course if attr == "courses" else Certification).skills.through
+    model = Course if attr == "courses" else Certification
+    through = model.skills.through
     fk = "course_id" if attr == "courses" else "certification_id"
     pks = {slug: shared[slug].pk for slug in wanted}
-    stored = set(through.objects.filter(**{f"{fk}__in": pks.values()}).values_list(fk, "skill_id"))
+    stored = {
+        (getattr(link, fk), link.skill_id): link for link in through.objects.filter(**{f"{fk}__in": pks.values()})
+    }
     add, remove, changed = [], [], set()
     for slug, links in wanted.items():
         for skill_id, taught in links.items():
-            if taught and (pks[slug], skill_id) not in stored:
-                add.append(through(**{fk: pks[slug], "skill_id": skill_id}))
+            link = stored.get((pks[slug], skill_id))
+            if taught is not None and link is None:
+                add.append(through(**{fk: pks[slug]}, skill_id=skill_id, level=taught[0], order=taught[1]))
                 changed.add(slug)
-            elif not taught and (pks[slug], skill_id) in stored:
-                remove.append((pks[slug], skill_id))
+            elif taught is not None and link.level != taught[0]:
+                link.level = taught[0]
+                link.save(update_fields=["level"])
+                changed.add(slug)
+            elif taught is None and link is not None:
+                remove.append(link.pk)
                 changed.add(slug)
     if add:
         through.objects.bulk_create(add)
-    for pk, skill_id in remove:
-        through.objects.filter(**{fk: pk, "skill_id": skill_id}).delete()
+    if remove:
+        through.objects.filter(pk__in=remove).delete()
     return changed
 
 
@@ -1260,13 +1475,18 @@ def dump_role(role):
         Role.objects.select_related("family")
         .prefetch_related(
             "role_skills__skill",
+            "role_skills__sources",
+            "field_sources__source",
+            *[f"{section.related_name}__sources" for section in SECTIONS],
+            "role_courses__sources",
+            "role_certifications__sources",
             "suggestions__skill",
             "career_moves__to_role",
             "ladder_levels__rung_role",
             "transition_paths__from_role",
             "transition_paths__artifacts",
-            "role_courses__course__skills",
-            "role_certifications__certification__skills",
+            "role_courses__course__skill_links__skill",
+            "role_certifications__certification__skill_links__skill",
         )
         .get(pk=role.pk)
     )
@@ -1275,12 +1495,13 @@ def dump_role(role):
     data = ROLE_FIELDS.dump(role)
     if not role.is_featured:
         del data["featured"]  # optional: written only for a flagship guide
+    data["field_sources"] = ROLE.fields["field_sources"].dump(role)
     data["skills"] = [_dump_skill(link) for link in links]
     for section in SECTIONS:
         data[section.key] = [section.entry.dump(item) for item in getattr(role, section.related_name).all()]
-    data["courses"] = [_dump_taught(COURSE, row.course, skill_slugs) for row in role.role_courses.all()]
+    data["courses"] = [_dump_taught(COURSE, row, row.course, skill_slugs) for row in role.role_courses.all()]
     data["certifications"] = [
-        _dump_taught(CERTIFICATION, row.certification, skill_slugs) for row in role.role_certifications.all()
+        _dump_taught(CERTIFICATION, row, row.certification, skill_slugs) for row in role.role_certifications.all()
     ]
     return {key: data[key] for key in ROLE.fields if data.get(key) not in (None, "", [], {})}
 
@@ -1298,15 +1519,20 @@ def _dump_skill(link):
         "weight": _number(weight) if weight != DEFAULT_WEIGHTS[SkillKind(link.kind)] else None,
         "commonly_missing": link.commonly_missing or None,
         "note": link.note,
+        "sources": [source.key for source in link.sources.all()],
+        "editor_note": link.editor_note,
     }
-    return {key: value for key, value in data.items() if value not in ("", None, {})}
+    return {key: value for key, value in data.items() if value not in ("", None, {}, [])}
 
 
-def _dump_taught(entry, obj, skill_slugs):
-    """A course or certification, with the skills it teaches among the role's, in the role's order."""
-    data = entry.dump(obj)
-    taught = set(data.pop("skills", []))
-    data["skills"] = [slug for slug in skill_slugs if slug in taught]
+def _dump_taught(entry, row, obj, skill_slugs):
+    """A course or certification (`row` is the role's link to it, `obj` the offering), with the skills it
+    teaches among the role's (and the level each reaches) and what the role cites for it."""
+    data = {key: item.dump(obj) for key, item in entry.fields.items() if key not in OFFERING_LINK}
+    data |= {"sources": [source.key for source in row.sources.all()], "editor_note": row.editor_note}
+    data = {key: value for key, value in data.items() if value not in ("", None)}
+    levels = {link["skill"]: link["level"] for link in data.pop("skills", [])}
+    data["skills"] = [{"skill": slug, "level": levels[slug]} for slug in skill_slugs if slug in levels]
     return {key: value for key, value in data.items() if value != []}
 
 

@@ -24,6 +24,30 @@ class Family(models.Model):
         return self.name
 
 
+class Source(models.Model):
+    """Where a fact of a role guide comes from: a published guide, or the careerpath editors.
+
+    `key` is what role files cite (`sources: [decipheru]`); readers see the title, publisher and
+    short name, never the key. `notes` are shown to readers in the guide's Sources section."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=300)
+    short_name = models.CharField(max_length=60, help_text='How a citation names it, e.g. "DecipherU".')
+    publisher = models.CharField(max_length=160, blank=True, help_text="Blank when the source names none.")
+    url = models.URLField(max_length=500, blank=True)
+    date_reviewed = models.DateField(null=True, blank=True, help_text="The date the source says it was reviewed.")
+    notes = models.TextField(blank=True, help_text="What readers should know about it (shown on guides).")
+    is_editorial = models.BooleanField(
+        default=False, help_text="Written by careerpath editors rather than taken from a published source."
+    )
+
+    class Meta:
+        ordering = ["is_editorial", "title"]
+
+    def __str__(self):
+        return self.short_name or self.title
+
+
 class RoleQuerySet(models.QuerySet):
     def published(self):
         """What a visitor may see."""
@@ -55,6 +79,9 @@ class Role(models.Model):
     ai_impact_outlook = models.TextField("AI impact outlook", blank=True)
     methodology = models.TextField(blank=True)
     last_reviewed = models.DateField(null=True, blank=True)
+    editor_note = models.TextField(
+        blank=True, help_text="For editors only: how the guide was merged and edited. Never shown to readers."
+    )
     is_published = models.BooleanField("published", default=False)
     is_featured = models.BooleanField(
         "featured", default=False, help_text="A flagship guide: shown first on the home page, before the others."
@@ -135,6 +162,9 @@ class Skill(models.Model):
         return {lvl: self.descriptor(lvl) for lvl in range(1, 6) if self.descriptor(lvl)}
 
 
+EDITOR_NOTE_HELP = "For editors only (merge and editing decisions). Never shown to readers."
+
+
 class SkillKind(models.TextChoices):
     REQUIRED = "required", "Required"
     DIFFERENTIATING = "differentiating", "Differentiating"
@@ -158,8 +188,12 @@ class RoleSkill(models.Model):
         blank=True,
         help_text="Positive; blank means the default (1.0 required, 0.5 differentiating).",
     )
-    commonly_missing = models.BooleanField(default=False, help_text='The guide lists it among "often missing skills".')
-    note = models.TextField(blank=True, help_text="What this role needs of the skill, in the guide's words.")
+    commonly_missing = models.BooleanField(
+        default=False, help_text='A source lists it among the skills commonly missing ("often missing").'
+    )
+    note = models.TextField(blank=True, help_text="What this role needs of the skill, for readers.")
+    editor_note = models.TextField(blank=True, help_text=EDITOR_NOTE_HELP)
+    sources = models.ManyToManyField(Source, blank=True, related_name="role_skills")
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -186,11 +220,13 @@ class RoleSkill(models.Model):
 
 
 class RoleItem(models.Model):
-    """Base for the ordered sections of a guide; `source` says where the item comes from."""
+    """Base for the ordered sections of a guide: `sources` say where the item comes from (readers see
+    them as citations); `editor_note` is for editors only."""
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE)
     order = models.PositiveIntegerField(default=0)
-    source = models.CharField(max_length=200, blank=True)
+    sources = models.ManyToManyField(Source, blank=True, related_name="%(class)s_items")
+    editor_note = models.TextField(blank=True, help_text=EDITOR_NOTE_HELP)
 
     class Meta:
         abstract = True
@@ -327,13 +363,30 @@ class SalaryBand(RoleItem):
         return f"{self.level}: {self.currency} {self.low:,}–{self.high:,}"
 
 
+class OfferingFormat(models.TextChoices):
+    COURSE = "course", "Course"
+    BOOK = "book", "Book"
+    CERTIFICATION = "certification", "Certification"
+
+
+class OfferingCost(models.TextChoices):
+    FREE = "free", "Free"
+    PAID = "paid", "Paid"
+    UNKNOWN = "unknown", "Cost unknown"
+
+
 class Course(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     provider = models.CharField("provider / author", max_length=160, blank=True)
     url = models.URLField(max_length=500, blank=True)
+    format = models.CharField(max_length=16, choices=OfferingFormat.choices, default=OfferingFormat.COURSE)
+    cost = models.CharField(max_length=10, choices=OfferingCost.choices, default=OfferingCost.UNKNOWN)
+    typical_length = models.CharField(
+        max_length=80, blank=True, help_text="Only when a source gives it, e.g. “4 weeks”."
+    )
     description = models.TextField(blank=True)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="courses")
+    skills = models.ManyToManyField(Skill, through="CourseSkill", blank=True, related_name="courses")
 
     class Meta:
         ordering = ["title"]
@@ -347,8 +400,13 @@ class Certification(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     issuer = models.CharField(max_length=160, blank=True)
     url = models.URLField(max_length=500, blank=True)
+    format = models.CharField(max_length=16, choices=OfferingFormat.choices, default=OfferingFormat.CERTIFICATION)
+    cost = models.CharField(max_length=10, choices=OfferingCost.choices, default=OfferingCost.UNKNOWN)
+    typical_length = models.CharField(
+        max_length=80, blank=True, help_text="Only when a source gives it, e.g. “4 weeks”."
+    )
     description = models.TextField(blank=True)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="certifications")
+    skills = models.ManyToManyField(Skill, through="CertificationSkill", blank=True, related_name="certifications")
 
     class Meta:
         ordering = ["name"]
@@ -357,9 +415,58 @@ class Certification(models.Model):
         return self.name
 
 
+OFFERING_LEVEL_CHOICES = [(lvl.value, f"{lvl.value} — {lvl.label}") for lvl in Level if lvl.value >= 1]
+
+
+class CourseSkill(models.Model):
+    """A skill a course teaches, and the level (1-5) someone who completes it reaches."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="skill_links")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="course_links")
+    level = models.PositiveSmallIntegerField(
+        choices=OFFERING_LEVEL_CHOICES, help_text="The level a learner who completes the course reaches."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["course", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "skill"], name="courseskill_skill_once_per_course"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="courseskill_level_1_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.course} teaches {self.skill} to level {self.level}"
+
+
+class CertificationSkill(models.Model):
+    """A skill a certification covers, and the level (1-5) its holder has shown."""
+
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="skill_links")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="certification_links")
+    level = models.PositiveSmallIntegerField(
+        choices=OFFERING_LEVEL_CHOICES, help_text="The level a holder of the certification has shown."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["certification", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certification", "skill"], name="certificationskill_skill_once_per_certification"
+            ),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="certificationskill_level_1_5"),
+        ]
+
+    def __str__(self):
+        return f"{self.certification} covers {self.skill} to level {self.level}"
+
+
 class RoleCourse(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_courses")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="role_courses")
+    sources = models.ManyToManyField(Source, blank=True, related_name="role_courses")
+    editor_note = models.TextField(blank=True, help_text=EDITOR_NOTE_HELP)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -373,6 +480,8 @@ class RoleCourse(models.Model):
 class RoleCertification(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_certifications")
     certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="role_certifications")
+    sources = models.ManyToManyField(Source, blank=True, related_name="role_certifications")
+    editor_note = models.TextField(blank=True, help_text=EDITOR_NOTE_HELP)
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -419,18 +528,30 @@ class FAQ(RoleItem):
         return self.question
 
 
-class Source(RoleItem):
-    """A reference the guide relies on (the `source` field is unused here: the item is the source)."""
+class RoleFieldSource(models.Model):
+    """A source for one of the role's own facts (the header and the prose sections)."""
 
-    title = models.CharField(max_length=300)
-    detail = models.TextField(blank=True)
-    url = models.URLField(max_length=500, blank=True)
+    class Field(models.TextChoices):
+        SUMMARY = "summary", "Summary"
+        ABOUT = "about", "About the role"
+        MEDIAN_SALARY = "median_salary", "Median salary"
+        SALARY_NOTE = "salary_note", "Salary note"
+        GROWTH = "growth", "Growth outlook and trend"
+        ENTRY_LEVEL = "entry_level", "Entry-level"
+        AI_IMPACT = "ai_impact", "AI impact"
 
-    class Meta(RoleItem.Meta):
-        default_related_name = "sources"
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="field_sources")
+    field = models.CharField(max_length=20, choices=Field.choices)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="role_fields")
+
+    class Meta:
+        ordering = ["role", "field", "source__key"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "field", "source"], name="rolefieldsource_once_per_field")
+        ]
 
     def __str__(self):
-        return self.title
+        return f"{self.role}: {self.get_field_display()} from {self.source}"
 
 
 class ContentRevision(models.Model):

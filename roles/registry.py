@@ -23,17 +23,26 @@ ROLE_ROWS = (
     m.RoleCertification,
     m.HiringCompany,
     m.IndustrySector,
-    m.Source,
+    m.RoleFieldSource,
 )
 
 # Rows that belong to a role row, by parent: copied and deleted with it.
 CHILD_ROWS = {m.TransitionPath: (m.TransitionArtifact,)}
 
 # Content shared between roles.
-SHARED = (m.Family, m.Role, m.Skill, m.Course, m.Certification)
+SHARED = (m.Family, m.Role, m.Skill, m.Course, m.Certification, m.CourseSkill, m.CertificationSkill, m.Source)
 
 # Many-to-many tables of role content (they send m2m_changed, not save/delete).
-M2M_THROUGH = (m.Course.skills.through, m.Certification.skills.through)
+# Citations (`sources`) edited on their own in admin move the revision too.
+M2M_THROUGH = (
+    m.Course.skills.through,
+    m.Certification.skills.through,
+    *(
+        model.sources.through
+        for model in (*ROLE_ROWS, *SHARED)
+        if "sources" in {f.name for f in model._meta.many_to_many}
+    ),
+)
 
 # Every model whose change changes what a role page shows: a change moves the content revision.
 CONTENT_MODELS = SHARED + ROLE_ROWS + tuple(child for children in CHILD_ROWS.values() for child in children)

@@ -49,22 +49,43 @@ def duplicate_role(*, role):
     copy.save()
 
     for model in ROLE_ROWS:
+        originals = list(model.objects.filter(role=original).prefetch_related(*_citations_of(model)))
+        cited = [[source.pk for source in obj.sources.all()] if _citations_of(model) else [] for obj in originals]
         if model not in CHILD_ROWS:
-            rows = [_fresh(obj, original=original, copy=copy) for obj in model.objects.filter(role=original)]
-            model.objects.bulk_create(rows)
+            rows = model.objects.bulk_create([_fresh(obj, original=original, copy=copy) for obj in originals])
+            _copy_citations(model, rows, cited)
             continue
-        for parent in model.objects.filter(role=original):  # saved one by one: their children need the new ids
+        rows = []
+        for parent in originals:  # saved one by one: their children need the new ids
             children = [
                 (child, list(child.objects.filter(**{_parent_field(child, model): parent})))
                 for child in CHILD_ROWS[model]
             ]
             new_parent = _fresh(parent, original=original, copy=copy)
             new_parent.save()
-            for child, rows in children:
-                for row in rows:
+            rows.append(new_parent)
+            for child, child_rows in children:
+                for row in child_rows:
                     setattr(row, _parent_field(child, model), new_parent)
-                child.objects.bulk_create(_as_new(row) for row in rows)
+                child.objects.bulk_create(_as_new(row) for row in child_rows)
+        _copy_citations(model, rows, cited)
     return copy
+
+
+def _citations_of(model):
+    """["sources"] when rows of `model` cite sources (a many-to-many a bulk copy leaves behind), else []."""
+    return ["sources"] if "sources" in {f.name for f in model._meta.many_to_many} else []
+
+
+def _copy_citations(model, rows, cited):
+    """Give each copied row the sources its original cites (`cited`: source ids, row by row)."""
+    if not _citations_of(model):
+        return
+    through = model.sources.through
+    fk = f"{model._meta.model_name}_id"
+    through.objects.bulk_create(
+        through(**{fk: row.pk}, source_id=source_id) for row, ids in zip(rows, cited, strict=True) for source_id in ids
+    )
 
 
 def _parent_field(child, parent):

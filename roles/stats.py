@@ -62,3 +62,26 @@ def _compute_totals():
         .values_list("role_id", "required", "differentiating", "weight")
     )
     return {role_id: SkillTotals(*counts) for role_id, *counts in rows}
+
+
+def weight_classes(content_revision=None):
+    """{role id: ((weight in hundredths, how many skills), …)}, heaviest first, for every role: role
+    fit's "rate N more skills" takes the heaviest unrated skills first. A role's skills carry few
+    distinct weights, so this is small; one aggregate per content revision, cached like the totals."""
+    if content_revision is None:
+        content_revision = revision.current()
+    return cached_value("role-weight-classes", (content_revision,), _compute_weight_classes)
+
+
+def _compute_weight_classes():
+    rows = (
+        RoleSkill.objects.order_by()
+        .annotate(w=WEIGHT_HUNDREDTHS)
+        .values("role_id", "w")
+        .annotate(n=Count("pk"))
+        .values_list("role_id", "w", "n")
+    )
+    grouped = {}
+    for role_id, weight, count in rows:
+        grouped.setdefault(role_id, []).append((weight, count))
+    return {role_id: tuple(sorted(pairs, reverse=True)) for role_id, pairs in grouped.items()}

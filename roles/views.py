@@ -6,18 +6,19 @@ nothing is searched), the guide and the skill page are cached whole per content 
 views, each one a fixed number of queries however long the guide is.
 """
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from careerpath.pagecache import cached_page
 
-from . import levels
+from . import levels, provenance
 from .forms import RoleFilterForm
 from .models import (
     CareerMove,
-    Certification,
-    Course,
+    CertificationSkill,
+    CourseSkill,
     DevelopmentSuggestion,
     Family,
     LadderLevel,
@@ -25,6 +26,7 @@ from .models import (
     Role,
     RoleCertification,
     RoleCourse,
+    RoleFieldSource,
     RoleSkill,
     Skill,
     SkillKind,
@@ -57,11 +59,13 @@ def role_list_context(user, data):
             "is_published",
             "family__name",
         )
+        .annotate(**provenance.card_annotations())
         .order_by("title")
     )
     counts = skill_totals()
     for role in roles:
         role.required_count, role.differentiating_count, _weight = counts.get(role.pk, (0, 0, 0))
+        role.is_sourced, role.median_cited = provenance.card_provenance(role)
     return {"form": form, "roles": roles, "is_filtered": any(data.get(name) for name in form.fields)}
 
 
@@ -84,9 +88,11 @@ def role_guide(user, slug):
 
     roles = visible.select_related("family").prefetch_related(
         Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill")),
-        "responsibilities",
+        "role_skills__sources",
+        "responsibilities__sources",
         Prefetch("suggestions", queryset=DevelopmentSuggestion.objects.select_related("skill")),
-        "next_steps",
+        "suggestions__sources",
+        "next_steps__sources",
         Prefetch(
             "career_moves",
             queryset=CareerMove.objects.select_related("to_role").annotate(linked=is_visible("to_role")),
@@ -100,23 +106,38 @@ def role_guide(user, slug):
             queryset=TransitionPath.objects.select_related("from_role").annotate(linked=is_visible("from_role")),
         ),
         "transition_paths__artifacts",
-        "salary_bands",
+        "career_moves__sources",
+        "ladder_levels__sources",
+        "transition_paths__sources",
+        "salary_bands__sources",
         Prefetch(
             "role_courses",
             queryset=RoleCourse.objects.select_related("course").prefetch_related(
-                Prefetch("course__skills", queryset=Skill.objects.visible_to(user).only("name", "slug"))
+                Prefetch(
+                    "course__skill_links",
+                    queryset=CourseSkill.objects.select_related("skill").filter(
+                        skill__in=Skill.objects.visible_to(user)
+                    ),
+                )
             ),
         ),
+        "role_courses__sources",
         Prefetch(
             "role_certifications",
             queryset=RoleCertification.objects.select_related("certification").prefetch_related(
-                Prefetch("certification__skills", queryset=Skill.objects.visible_to(user).only("name", "slug"))
+                Prefetch(
+                    "certification__skill_links",
+                    queryset=CertificationSkill.objects.select_related("skill").filter(
+                        skill__in=Skill.objects.visible_to(user)
+                    ),
+                )
             ),
         ),
-        "hiring_companies",
-        "industry_sectors",
-        "faqs",
-        "sources",
+        "role_certifications__sources",
+        "hiring_companies__sources",
+        "industry_sectors__sources",
+        "faqs__sources",
+        Prefetch("field_sources", queryset=RoleFieldSource.objects.select_related("source")),
     )
     return get_object_or_404(roles, slug=slug)
 
@@ -147,8 +168,26 @@ def guide_sections(role):
         "companies": list(role.hiring_companies.all()),
         "sectors": list(role.industry_sectors.all()),
         "faqs": list(role.faqs.all()),
-        "sources": list(role.sources.all()),
     }
+    groups = [
+        ("Skills", role_skills),
+        *[(label, items) for label, items in responsibilities],
+        ("Career ladder", sections["ladder"]),
+        ("Career moves", moves),
+        ("Transition paths", sections["paths"]),
+        ("Salary bands", sections["salary_bands"]),
+        ("Development suggestions", sections["suggestions"]),
+        ("Recommended next steps", sections["next_steps"]),
+        ("Courses", sections["courses"]),
+        ("Certifications", sections["certifications"]),
+        ("Hiring companies", sections["companies"]),
+        ("Industry sectors", sections["sectors"]),
+        ("Questions and answers", sections["faqs"]),
+    ]
+    sections["sources"], sections["fact_cites"] = provenance.cite(groups, list(role.field_sources.all()))
+    sections["hiring_sources"] = _cited_in(sections["companies"] + sections["sectors"])
+    sections["is_sourced"] = provenance.is_sourced(role_skills)
+    sections["editors_email"] = settings.CAREERPATH_EDITORS_EMAIL
     toc = [
         ("about", "About the role", role.about),
         ("ai-impact", "AI impact outlook", role.ai_impact_outlook),
@@ -157,17 +196,26 @@ def guide_sections(role):
         ("ladder", "Career ladder", sections["ladder"]),
         ("moves", "Career moves", moves),
         ("paths", "Transition paths into this role", sections["paths"]),
-        ("salary", "Salary and demand", sections["salary_bands"] or role.salary_note or role.growth_trend),
+        ("salary", "Salary and demand", True),  # says so plainly when no source gives salary data
         ("development", "Development suggestions", sections["suggestions"]),
         ("next-steps", "Recommended next steps", sections["next_steps"]),
         ("courses", "Courses and certifications", sections["courses"] or sections["certifications"]),
         ("hiring", "Who hires", sections["companies"] or sections["sectors"]),
         ("faq", "Questions and answers", sections["faqs"]),
-        ("methodology", "Methodology and sources", role.methodology or sections["sources"]),
+        ("methodology", "Methodology and sources", True),
     ]
     sections["toc"] = [(anchor, title) for anchor, title, content in toc if content]
     sections["shown"] = {anchor for anchor, _title in sections["toc"]}
     return sections
+
+
+def _cited_in(items):
+    """The sources cited by any of `items` (each with `cites`), in citation order."""
+    seen = {}
+    for item in items:
+        for entry in item.cites:
+            seen.setdefault(entry.number, entry)
+    return [seen[number] for number in sorted(seen)]
 
 
 @require_safe
@@ -196,8 +244,10 @@ def skill_page_context(user, slug):
         "skill": skill,
         "scale": [{**level, "own": skill.descriptor(level["level"])} for level in levels.scale()],
         "role_skills": role_skills,
-        "courses": Course.objects.filter(skills=skill),
-        "certifications": Certification.objects.filter(skills=skill),
+        "course_links": CourseSkill.objects.filter(skill=skill).select_related("course").order_by("course__title"),
+        "certification_links": CertificationSkill.objects.filter(skill=skill)
+        .select_related("certification")
+        .order_by("certification__name"),
     }
 
 

@@ -1,5 +1,9 @@
+import math
+from fractions import Fraction
+
 from django import template
 
+from assessments import scoring
 from roles.levels import LEVEL_DESCRIPTIONS, Level
 
 register = template.Library()
@@ -34,3 +38,22 @@ def level_name(level):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def whole_percent(value):
+    """A one-decimal readiness as the page shows it: a whole number, rounded half up."""
+    return scoring.whole_percent(value)
+
+
+@register.filter
+def share_percent(value):
+    """A share (a Fraction from 0 to 1) as a whole percentage, rounded half up."""
+    return math.floor(Fraction(value) * 100 + Fraction(1, 2))
+
+
+@register.filter
+def fraction(value):
+    """An exact number as a person writes it: 2, 1/2, 17/6."""
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"

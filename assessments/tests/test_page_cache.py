@@ -273,7 +273,7 @@ def test_overdue_items_are_flagged_on_the_day_they_become_overdue(alice_client, 
 
 def readiness_shown(body, title):
     """The readiness the role-fit list shows for the role `title`."""
-    return re.search(rf">{re.escape(title)}</a>.*?<strong>([\d.]+)%</strong>", body, re.S).group(1)
+    return re.search(rf">{re.escape(title)}</a>.*?<strong[^>]*>([\d.]+)%</strong>", body, re.S).group(1)
 
 
 def test_the_role_fit_page_is_cached_and_follows_new_ratings(
@@ -284,7 +284,7 @@ def test_the_role_fit_page_is_cached_and_follows_new_ratings(
     for skill in skills[:3]:
         RoleSkillFactory(role=cousin, skill=skill, target=2)
     url = reverse("assessments:fit")
-    assert readiness_shown(alice_client.get(url).content.decode(), "Close Cousin") == "100.0"
+    assert readiness_shown(alice_client.get(url).content.decode(), "Close Cousin") == "100"
     with django_assert_max_num_queries(4):  # session, user, the content revision, the owner key
         alice_client.get(url)
 
@@ -292,4 +292,4 @@ def test_the_role_fit_page_is_cached_and_follows_new_ratings(
     for skill in skills[:3]:
         services.save_rating(assessment=draft, skill=skill, level=0)
 
-    assert readiness_shown(alice_client.get(url).content.decode(), "Close Cousin") == "0.0"
+    assert readiness_shown(alice_client.get(url).content.decode(), "Close Cousin") == "0"

@@ -44,7 +44,7 @@ def build_role(n_skills, n_courses, title):
     )
     through = Course.skills.through
     through.objects.bulk_create(
-        through(course_id=c.pk, skill_id=skills[(i * 7 + k) % n_skills].pk)
+        through(course_id=c.pk, skill_id=skills[(i * 7 + k) % n_skills].pk, level=3, order=k)
         for i, c in enumerate(courses)
         for k in range(3)
     )

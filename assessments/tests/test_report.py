@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -40,11 +41,23 @@ def get_json(client, assessment):
     return json.loads(response.content)
 
 
-def test_report_headline_shows_readiness_and_a_plain_verdict(alice_client, report):
+def readiness_figures(body):
+    return {
+        name: re.search(rf'data-testid="readiness-{name}">(\d+)<', body).group(1)
+        for name in ("overall", "required", "differentiating")
+    }
+
+
+def test_report_opens_with_a_plain_verdict_then_whole_percentages(alice_client, report):
     body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+
     # required: (1/3 + 1 + 0) / 3 = 44.4; differentiating: 100; overall: (1/3+1+0+0.5)/3.5 = 52.4
-    assert "44.4" in body and "100.0" in body and "52.4" in body
-    assert "2 required skills below target." in body
+    assert readiness_figures(body) == {"overall": "52", "required": "44", "differentiating": "100"}
+    assert "52.4" not in body and "44.4" not in body
+    verdict = re.search(r'data-testid="verdict">([^<]*)<', body).group(1)
+    assert verdict == "Not yet: 2 of 3 required skills are below target."
+    assert body.index('data-testid="verdict"') < body.index('data-testid="readiness-overall"')
+    assert reverse("assessments:scoring") in body
 
 
 def test_report_lists_gaps_in_priority_order_with_next_level_and_help(alice_client, report, skills):
@@ -52,16 +65,19 @@ def test_report_lists_gaps_in_priority_order_with_next_level_and_help(alice_clie
     gaps = response.context["report"].gaps
     assert [g.slug for g in gaps] == [skills[2].slug, skills[0].slug]
     body = response.content.decode()
-    assert "Next level (1 — Awareness)" in body
-    assert "Pair on an incident review" in body
+    assert body.count("Pair on an incident review") == 1  # in its gap card, not again below
+    assert "General: write a design doc" in body
     assert "Cert Z" in body
 
 
-def test_report_has_an_svg_chart_with_a_table_alternative(alice_client, report, skills):
+def test_report_has_an_svg_chart_with_a_collapsed_table_alternative(alice_client, report, skills):
     body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
     assert "<svg" in body and 'role="img"' in body
-    assert body.count('class="chart-row') == 4
-    assert "The chart as a table" in body
+    assert body.count('class="chart-row') == 8  # a wide and a narrow layout, four skills each
+    assert f'data-skill="{skills[2].slug}" data-rating="0"' in body
+    assert body.count('data-testid="zero-mark"') == 2  # skill 2 is rated 0: a ring in each layout
+    assert '<details class="mb-4 chart-table" data-testid="full-table">' in body  # collapsed: no `open`
+    assert 'role="region" tabindex="0" aria-label="Every skill' in body
 
 
 def test_report_json_has_the_documented_shape(alice_client, report, skills):
@@ -79,9 +95,67 @@ def test_report_json_has_the_documented_shape(alice_client, report, skills):
     assert data["gaps"] == [skills[2].slug, skills[0].slug]
     assert data["strengths"] == [skills[3].slug, skills[1].slug]
     assert all({"title", "provider", "url", "covers"} <= set(c) for c in data["courses"])
-    assert data["certifications"][0]["title"] == "Cert Z" and data["certifications"][0]["covers"] == [skills[2].slug]
+    assert data["certifications"][0]["title"] == "Cert Z"
+    # The factory's certification brings a learner to level 3 in skill 2 (rated 0, target 3).
+    assert data["certifications"][0]["covers"] == [{"skill": skills[2].slug, "from": 0, "to": 3}]
     assert data["suggestions"] == ["Pair on an incident review", "General: write a design doc"]
     assert data["plan"] is None
+
+
+def test_a_course_that_only_partly_closes_a_gap_says_how_far_it_goes(alice_client, alice, role, skills):
+    CourseFactory(title="Wrangling Basics", skills=[(skills[2], 2), (skills[0], 2)])
+    CertificationFactory(name="Wrangling Pro", skills=[(skills[2], 3)])
+    assessment = submitted_for(
+        alice, role, levels={skills[0].slug: 1, skills[1].slug: 3, skills[2].slug: 0, skills[3].slug: 4}
+    )
+
+    data = get_json(alice_client, assessment)
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+
+    basics = next(c for c in data["courses"] if c["title"] == "Wrangling Basics")
+    # In the course's own skill order: skill 2 from 0 to 2 (of 3), skill 0 from 1 to 2 (of 3).
+    assert basics["covers"] == [
+        {"skill": skills[2].slug, "from": 0, "to": 2},
+        {"skill": skills[0].slug, "from": 1, "to": 2},
+    ]
+    assert data["certifications"][0]["covers"] == [{"skill": skills[2].slug, "from": 0, "to": 3}]
+    assert f'{skills[2].name} <span class="cover-line">0 → 2 of 3</span>' in body
+    assert "Closes" not in body
+    # The certification is listed as a certification, never under "Learn it with".
+    card = body[body.index(f'<li class="col" data-skill="{skills[2].slug}"') :]
+    card = card[: card.index("</li>\n      \n        <li") if "</li>\n      \n        <li" in card else len(card)]
+    learn = card[card.index("Learn it with") : card.index("Certify it with")]
+    assert "Wrangling Basics" in learn and "Wrangling Pro" not in learn
+    assert "Wrangling Pro" in card[card.index("Certify it with") :]
+
+
+def test_a_gap_with_nothing_in_the_catalogue_gets_its_next_level_as_an_action(alice_client, alice, role, skills):
+    # The role's two courses teach skills 0 and 1; nothing teaches skill 2.
+    assessment = submitted_for(alice, role, levels={skills[2].slug: 1})
+
+    response = alice_client.get(reverse("assessments:report", args=[assessment.pk]))
+
+    [gap] = response.context["report"].gaps
+    assert gap.slug == skills[2].slug and not gap.has_catalogue_help
+    body = response.content.decode()
+    assert 'data-testid="next-level-action"' in body
+    assert "Next step, to 2 Beginner:" in body
+    assert f"Levels of {skills[2].name}</a>" in body
+    assert reverse("roles:skill", args=[skills[2].slug]) in body
+
+
+def test_the_owner_sees_each_evidence_note(alice_client, alice, role, skills):
+    from assessments import services
+
+    draft = draft_for(alice, role, {s.slug: 3 for s in skills})
+    services.save_rating(assessment=draft, skill=skills[0], level=1, evidence="Ran two incident reviews")
+    services.save_rating(assessment=draft, skill=skills[1], level=4, evidence="Led the Q3 pipeline rewrite")
+    services.submit_assessment(assessment=draft)
+
+    body = alice_client.get(reverse("assessments:report", args=[draft.pk])).content.decode()
+
+    assert "Ran two incident reviews" in body  # a gap
+    assert "Led the Q3 pipeline rewrite" in body  # a strength
 
 
 def test_report_csv_has_one_row_per_skill(alice_client, report, skills):
@@ -118,7 +192,7 @@ def test_editing_the_role_after_submission_leaves_every_export_unchanged(alice_c
 def test_meeting_every_required_skill_says_so(alice_client, alice, role):
     assessment = submitted_for(alice, role, level=5)
     body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
-    assert "You meet every required skill." in body
+    assert f"You meet the required bar for {role.title}." in body
     assert "No gaps" in body
 
 
@@ -161,6 +235,48 @@ def test_share_link_create_use_and_revoke(alice_client, client, report):
     assert client.get(link.get_absolute_url()).status_code == 404
 
 
+@pytest.fixture
+def report_with_notes(alice, role, skills):
+    from assessments import services
+
+    current = RoleFactory(title="Night Auditor")
+    draft = draft_for(alice, role, {s.slug: 3 for s in skills})
+    services.save_rating(assessment=draft, skill=skills[0], level=1, evidence="Ran two incident reviews")
+    services.submit_assessment(assessment=draft, current_role=current)
+    return draft
+
+
+@pytest.mark.parametrize(
+    ("ticks", "sees_role", "sees_evidence"),
+    [({}, False, False), ({"include_current_role": "on"}, True, False), ({"include_evidence": "on"}, False, True)],
+)
+def test_a_shared_report_shows_the_current_role_and_evidence_only_when_ticked(
+    alice_client, client, report_with_notes, ticks, sees_role, sees_evidence
+):
+    response = alice_client.post(
+        reverse("assessments:shares", args=[report_with_notes.pk]), {"display_name": "Sam K.", **ticks}
+    )
+    assert response.status_code == 302
+    link = ShareLink.objects.get(assessment=report_with_notes)
+    assert (link.include_current_role, link.include_evidence) == (sees_role, sees_evidence)
+
+    body = client.get(link.get_absolute_url()).content.decode()
+
+    assert ("Night Auditor" in body) is sees_role
+    assert ("Ran two incident reviews" in body) is sees_evidence
+    shares_page = alice_client.get(reverse("assessments:shares", args=[report_with_notes.pk])).content.decode()
+    includes = re.search(r'data-testid="share-includes">([^<]*)<', shares_page).group(1)
+    assert ("your current role" in includes) is sees_role
+    assert ("your evidence notes" in includes) is sees_evidence
+
+
+def test_the_owner_sees_her_current_role_and_evidence_on_her_own_report(alice_client, report_with_notes):
+    body = alice_client.get(reverse("assessments:report", args=[report_with_notes.pk])).content.decode()
+
+    assert "From Night Auditor to" in body
+    assert "Ran two incident reviews" in body
+
+
 def test_a_wrong_share_token_is_404(client, report):
     ShareLink.objects.create(assessment=report, display_name="Sam")
     assert client.get(reverse("assessments:shared", args=["not-the-token"])).status_code == 404
@@ -193,6 +309,21 @@ def test_a_second_report_shows_progress_since_the_first(alice_client, alice, rol
     assert "Progress since" in response.content.decode()
 
 
+def test_progress_lists_only_the_skills_that_changed_and_counts_the_rest(alice_client, alice, role, skills):
+    submitted_for(alice, role, level=2)
+    later = submitted_for(
+        alice, role, levels={skills[0].slug: 4, skills[1].slug: 2, skills[2].slug: 2, skills[3].slug: 1}
+    )
+
+    body = alice_client.get(reverse("assessments:report", args=[later.pk])).content.decode()
+
+    details = body[body.index('data-testid="progress-details"') :]
+    details = details[: details.index("</details>")]
+    assert "2 skills changed, 2 unchanged" in details
+    assert f'data-skill="{skills[0].slug}"' in details and f'data-skill="{skills[3].slug}"' in details
+    assert f'data-skill="{skills[1].slug}"' not in details and f'data-skill="{skills[2].slug}"' not in details
+
+
 def test_the_transition_path_from_the_current_role_is_shown(alice_client, alice, role):
     from_role = RoleFactory(title="Analyst")
     TransitionPath.objects.create(role=role, from_role=from_role, typical_months=9, gap="Learn to ship pipelines.")
@@ -201,28 +332,98 @@ def test_the_transition_path_from_the_current_role_is_shown(alice_client, alice,
     assert "From Analyst to" in body and "9 months" in body and "Learn to ship pipelines." in body
 
 
-def test_role_fit_lists_roles_sharing_three_rated_skills_best_first(alice_client, alice, role, skills):
+@pytest.fixture
+def cousins(skills):
+    """Close Cousin: three of the role's skills (all rated). Far Cousin: two of them and three
+    skills nobody rated, equal weights: 2/5 of its weight rated, so one more rating ranks it."""
     close = RoleFactory(title="Close Cousin")
     for s in skills[:3]:
         RoleSkillFactory(role=close, skill=s, target=2)
     far = RoleFactory(title="Far Cousin")
     for s in skills[:2]:
         RoleSkillFactory(role=far, skill=s, target=2)
+    for _ in range(3):
+        RoleSkillFactory(role=far, target=2)
+    return close, far
+
+
+def test_role_fit_ranks_roles_with_half_their_weight_rated_and_lists_the_rest_apart(alice_client, alice, role, cousins):
+    close, far = cousins
     submitted_for(alice, role, level=3)
+
     response = alice_client.get(reverse("assessments:fit"))
+
     fits = response.context["fits"]
-    titles = [f.title for f in fits]
-    assert "Close Cousin" in titles and "Far Cousin" not in titles
-    # Both at 100%: the role with more rated skills first.
-    assert titles == ["Data Wrangler", "Close Cousin"]
-    assert [f.shared for f in fits] == [4, 3]
-    assert reverse("assessments:start", args=[close.slug]) in response.content.decode()
+    # Both at 100%, all their weight rated: the role with more rated skills first.
+    assert [(f.title, f.shared) for f in fits.ranked] == [("Data Wrangler", 4), ("Close Cousin", 3)]
+    assert [(f.title, f.to_rate) for f in fits.unranked] == [("Far Cousin", 1)]
+    body = response.content.decode()
+    assert "Rate 1 more skill to compare" in body
+    assert "carrying 40% of its weight" in body
+    assert reverse("assessments:start", args=[close.slug]) in body
+
+
+def test_fit_json_gives_ranked_roles_in_order_and_the_unranked_apart(alice_client, alice, role, cousins):
+    close, far = cousins
+    submitted_for(alice, role, level=3)
+
+    response = alice_client.get(reverse("assessments:fit_json"))
+
+    assert response["Content-Type"].startswith("application/json")
+    data = response.json()
+    assert data == {
+        "ranked": [
+            {
+                "slug": role.slug,
+                "title": "Data Wrangler",
+                "readiness": 100.0,
+                "rated_weight_share": 1.0,
+                "rated": 4,
+                "total": 4,
+            },
+            {
+                "slug": close.slug,
+                "title": "Close Cousin",
+                "readiness": 100.0,
+                "rated_weight_share": 1.0,
+                "rated": 3,
+                "total": 3,
+            },
+        ],
+        "unranked": [
+            {
+                "slug": far.slug,
+                "title": "Far Cousin",
+                "readiness": None,
+                "rated_weight_share": 0.4,
+                "rated": 2,
+                "total": 5,
+            }
+        ],
+    }
+
+
+def test_fit_json_needs_a_login(client):
+    response = client.get(reverse("assessments:fit_json"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_report_marks_its_own_role_in_role_fit_instead_of_offering_to_assess_it(alice_client, alice, role, cousins):
+    close, _ = cousins
+    assessment = submitted_for(alice, role, level=3)
+
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+
+    fit = body[body.index('data-testid="role-fit"') :]
+    assert 'data-testid="this-report"' in fit
+    assert reverse("assessments:start", args=[role.slug]) not in fit
+    assert reverse("assessments:start", args=[close.slug]) in fit
 
 
 def test_role_fit_from_rated_skills_and_sql_totals_equals_the_full_computation(alice, role, skills):
     from decimal import Decimal
 
-    from assessments import scoring
+    from assessments import scoring_fit as scoring
     from assessments.fit import compute_role_fit
 
     other = RoleFactory(title="Wide Role")
@@ -262,11 +463,11 @@ def test_role_fit_follows_role_content_changes_at_once(alice, role, skills):
     from assessments.fit import role_fit_for
 
     submitted_for(alice, role, level=2)
-    before = role_fit_for(alice)
+    before = role_fit_for(alice).ranked
     assert [(f.slug, f.total) for f in before] == [(role.slug, 4)]
 
     RoleSkillFactory(role=role, target=3)  # a new skill nobody has rated: readiness drops
-    after = role_fit_for(alice)
+    after = role_fit_for(alice).ranked
 
     assert [(f.slug, f.total) for f in after] == [(role.slug, 5)]
     assert after[0].readiness < before[0].readiness

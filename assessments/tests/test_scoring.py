@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from assessments import scoring
+from assessments import scoring, scoring_fit
 from assessments.scoring import (
     DIFFERENTIATING,
     REQUIRED,
+    Cover,
     OfferingInput,
+    OfferingSkill,
     Pick,
-    RoleSkillSpec,
-    RoleSpec,
     SkillChange,
     SkillInput,
     SuggestionInput,
@@ -29,11 +29,17 @@ from assessments.scoring import (
     order_gaps,
     progress,
     readiness,
+    round_half_up,
+    score,
+    whole_percent,
+)
+from assessments.scoring_fit import (
+    RoleSkillSpec,
+    RoleSpec,
     role_fit,
     role_fit_from_sums,
     role_sums,
-    round_half_up,
-    score,
+    skills_to_rate,
 )
 
 
@@ -41,14 +47,26 @@ def slugify(name):
     return name.lower().replace(" ", "-")
 
 
-def skill(name, kind, target, weight, rating, *, slug=None):
+def skill(name, kind, target, weight, rating, *, slug=None, commonly_missing=False):
     return SkillInput(
-        slug=slug or slugify(name), name=name, kind=kind, target=target, weight=Decimal(weight), rating=rating
+        slug=slug or slugify(name),
+        name=name,
+        kind=kind,
+        target=target,
+        weight=Decimal(weight),
+        rating=rating,
+        commonly_missing=commonly_missing,
     )
 
 
 def offering(title, *skills, recommended=False):
-    return OfferingInput(key=slugify(title), title=title, skills=skills, recommended=recommended)
+    """`skills` are (slug, level) pairs; a bare slug means level 5 (brings anyone to their target)."""
+    taught = tuple(OfferingSkill(*s) if isinstance(s, tuple) else OfferingSkill(s, 5) for s in skills)
+    return OfferingInput(key=slugify(title), title=title, skills=taught, recommended=recommended)
+
+
+def covers(*triples):
+    return tuple(Cover(*triple) for triple in triples)
 
 
 def slugs(results):
@@ -81,20 +99,20 @@ def example_1_suggestions():
 
 def example_2_courses():
     return [
-        offering("Airflow in Practice", "orchestration"),
-        offering("Data Modelling Fundamentals", "data-modelling"),
-        offering("Modern Data Stack", "data-modelling", "dbt"),
-        offering("Analytics Engineering with dbt", "dbt", "orchestration", recommended=True),
-        offering("Spark Basics", "spark"),
-        offering("SQL Mastery", "sql"),
+        offering("Airflow in Practice", ("orchestration", 3)),
+        offering("Data Modelling Fundamentals", ("data-modelling", 3)),
+        offering("Modern Data Stack", ("data-modelling", 4), ("dbt", 2)),
+        offering("Analytics Engineering with dbt", ("dbt", 2), ("orchestration", 3), recommended=True),
+        offering("Spark Basics", ("spark", 2)),
+        offering("SQL Mastery", ("sql", 5)),
     ]
 
 
 def example_2_certifications():
     return [
-        offering("Certified Data Engineer", "data-modelling", "orchestration"),
-        offering("Spark Developer", "spark"),
-        offering("dbt Fundamentals", "dbt"),
+        offering("Certified Data Engineer", ("data-modelling", 3), ("orchestration", 3)),
+        offering("Spark Developer", ("spark", 3)),
+        offering("dbt Fundamentals", ("dbt", 2)),
     ]
 
 
@@ -130,12 +148,12 @@ def test_example_1_readiness_overall_required_and_differentiating():
     assert result.meets_required_bar is False
 
 
-def test_example_1_gaps_tie_on_priority_broken_by_gap_then_tie_on_gap_broken_by_name():
+def test_example_1_gaps_tie_on_priority_broken_by_gap_then_tie_on_gap_broken_by_target():
     gaps = example_1_report().gaps
 
     # Data modelling and Orchestration tie on w × g = 2: the larger g (2) goes first.
-    # dbt and Spark tie on w × g = 1 and g = 2: "dbt" before "spark", ignoring case.
-    assert slugs(gaps) == ["data-modelling", "orchestration", "dbt", "spark"]
+    # Spark and dbt tie on w × g = 1 and g = 2: Spark's target (3) is higher than dbt's (2).
+    assert slugs(gaps) == ["data-modelling", "orchestration", "spark", "dbt"]
 
 
 def test_example_1_strengths():
@@ -152,16 +170,46 @@ def test_example_1_suggestions_follow_gap_order_then_general_and_drop_non_gaps()
     )
 
 
+def test_a_suggestion_text_is_given_once_and_next_steps_never_repeat_a_suggestion():
+    report = score(
+        [skill("SQL", REQUIRED, 3, "1.0", 0), skill("Go", REQUIRED, 3, "1.0", 3)],
+        suggestions=[
+            SuggestionInput("Pair with a senior.", skill="sql"),
+            SuggestionInput("Pair with a senior."),
+            SuggestionInput("Write Go daily.", skill="go"),
+        ],
+        next_steps=[
+            SuggestionInput("Pair with a senior."),
+            SuggestionInput("Ship a Go service.", skill="go"),  # Go is not a gap: left out
+            SuggestionInput("Build a SQL report.", skill="sql"),
+            SuggestionInput("Find a mentor."),
+        ],
+    )
+
+    assert report.suggestions == ("Pair with a senior.",)
+    assert report.next_steps == ("Build a SQL report.", "Find a mentor.")
+
+
 # --- Example 2: courses and certifications ------------------------------------------------
 
 
-def test_example_2_courses_tie_broken_by_recommended_then_by_title():
+def test_example_2_courses_count_partial_cover_and_break_a_tie_by_recommended():
     courses = example_1_report().courses
 
+    # Pass 1: Modern Data Stack 1 × (4 − 2) + 0.5 × (2 − 0) = 3 ties Analytics Engineering
+    # 0.5 × (2 − 0) + 2 × (3 − 2) = 3; the role recommends Analytics Engineering.
+    # Pass 2: Modern Data Stack is worth 1 × (4 − 2) = 2 (dbt is already at 2), Data Modelling
+    # Fundamentals 1 × (3 − 2) = 1, Spark Basics 0.5 × (2 − 1) = 1/2.
+    # Pass 3: Data Modelling Fundamentals reaches only 3 < 4 now: 0. Spark Basics, 1/2.
     assert courses == (
-        Pick("analytics-engineering-with-dbt", "Analytics Engineering with dbt", ("orchestration", "dbt"), Fraction(3)),
-        Pick("data-modelling-fundamentals", "Data Modelling Fundamentals", ("data-modelling",), Fraction(2)),
-        Pick("spark-basics", "Spark Basics", ("spark",), Fraction(1)),
+        Pick(
+            "analytics-engineering-with-dbt",
+            "Analytics Engineering with dbt",
+            covers(("dbt", 0, 2), ("orchestration", 2, 3)),  # the course's own skill order
+            Fraction(3),
+        ),
+        Pick("modern-data-stack", "Modern Data Stack", covers(("data-modelling", 2, 4)), Fraction(2)),
+        Pick("spark-basics", "Spark Basics", covers(("spark", 1, 2)), Fraction(1, 2)),
     )
 
 
@@ -169,19 +217,65 @@ def test_example_2_candidates_worth_nothing_are_never_picked_even_below_the_limi
     keys = [pick.key for pick in example_1_report().courses]
 
     assert len(keys) == 3  # the limit is five
-    assert "airflow-in-practice" not in keys
-    assert "modern-data-stack" not in keys
+    assert "airflow-in-practice" not in keys  # Orchestration already at 3 after pass 1
+    assert "data-modelling-fundamentals" not in keys  # level 3, below where Modern Data Stack left it
     assert "sql-mastery" not in keys  # teaches no gap skill
 
 
-def test_example_2_certifications_title_tie_ignores_case():
+def test_example_2_certifications_partial_cover_and_a_title_tie_that_ignores_case():
     certifications = example_1_report().certifications
 
+    # Pass 1: Certified Data Engineer 1 × 1 + 2 × 1 = 3. Pass 2: dbt Fundamentals 0.5 × 2 = 1 ties
+    # Spark Developer 0.5 × (3 − 1) = 1: "dbt Fundamentals" first, ignoring case.
     assert certifications == (
-        Pick("certified-data-engineer", "Certified Data Engineer", ("data-modelling", "orchestration"), Fraction(4)),
-        Pick("dbt-fundamentals", "dbt Fundamentals", ("dbt",), Fraction(1)),
-        Pick("spark-developer", "Spark Developer", ("spark",), Fraction(1)),
+        Pick(
+            "certified-data-engineer",
+            "Certified Data Engineer",
+            covers(("data-modelling", 2, 3), ("orchestration", 2, 3)),
+            Fraction(3),
+        ),
+        Pick("dbt-fundamentals", "dbt Fundamentals", covers(("dbt", 0, 2)), Fraction(1)),
+        Pick("spark-developer", "Spark Developer", covers(("spark", 1, 3)), Fraction(1)),
     )
+
+
+def test_an_offering_level_above_the_target_counts_only_up_to_the_target():
+    gaps = order_gaps(evaluate_all([skill("SQL", REQUIRED, 3, "1.0", 1)]))
+
+    picks = choose_offerings(gaps, [offering("SQL Expert", ("sql", 5))], limit=5)
+
+    assert picks == [Pick("sql-expert", "SQL Expert", covers(("sql", 1, 3)), Fraction(2))]
+
+
+def test_an_offering_below_the_rating_is_worth_nothing():
+    gaps = order_gaps(evaluate_all([skill("SQL", REQUIRED, 4, "1.0", 2)]))
+
+    assert choose_offerings(gaps, [offering("SQL Basics", ("sql", 2))], limit=5) == []
+
+
+def test_a_second_partial_course_raises_a_skill_further():
+    gaps = order_gaps(evaluate_all([skill("Monitoring", REQUIRED, 4, "1.0", 1)]))
+    courses = [offering("Monitoring 101", ("monitoring", 2)), offering("Monitoring at scale", ("monitoring", 4))]
+
+    picks = choose_offerings(gaps, courses, limit=5)
+
+    # At scale is worth 3 (1 → 4); then 101 is worth max(0, 2 − 4) = 0 and is not listed.
+    assert picks == [Pick("monitoring-at-scale", "Monitoring at scale", covers(("monitoring", 1, 4)), Fraction(3))]
+
+    shallow_first = choose_offerings(
+        gaps, [offering("Monitoring 101", ("monitoring", 2)), offering("Mid", ("monitoring", 3))], limit=5
+    )
+
+    # Mid is worth 2 (1 → 3), then 101 nothing.
+    assert shallow_first == [Pick("mid", "Mid", covers(("monitoring", 1, 3)), Fraction(2))]
+
+
+def test_bad_offering_level_is_refused():
+    gaps = order_gaps(evaluate_all([skill("SQL", REQUIRED, 3, "1.0", 1)]))
+
+    for level in (0, 6, 2.5, True, None):
+        with pytest.raises(ValueError, match="offering 'sql-course', skill 'sql': level must be a whole number"):
+            choose_offerings(gaps, [offering("SQL course", ("sql", level))], limit=5)
 
 
 # --- Example 3: rounding ------------------------------------------------------------------
@@ -234,6 +328,14 @@ def test_round_half_up_gives_one_decimal_place_exactly(value, expected):
 
     assert str(rounded) == expected
     assert rounded.as_tuple().exponent == -1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("79.4", 79), ("79.5", 80), ("60.0", 60), ("0.4", 0), ("99.5", 100), ("100.0", 100), (None, None)],
+)
+def test_the_page_shows_the_one_decimal_readiness_as_a_whole_percentage_rounded_half_up(value, expected):
+    assert whole_percent(None if value is None else Decimal(value)) == expected
 
 
 def test_readiness_is_shown_with_one_decimal_place():
@@ -333,6 +435,28 @@ def test_gap_name_tie_ignores_case_then_compares_exactly_then_by_slug():
     assert slugs(score(skills).gaps) == ["alpha-1", "alpha-2", "beta-upper", "beta-lower", "zeta"]
 
 
+def test_commonly_missing_breaks_a_priority_tie_before_the_gap_does():
+    skills = [
+        skill("Deep", REQUIRED, 4, "1.0", 2),  # w × g = 2, g = 2
+        skill("Missing", REQUIRED, 3, "2.0", 2, commonly_missing=True),  # w × g = 2, g = 1
+        skill("Heavy", REQUIRED, 3, "3.0", 2),  # w × g = 3
+        skill("Spark", DIFFERENTIATING, 5, "1.0", 0, commonly_missing=True),
+    ]
+
+    # Heavy leads on w × g; Missing and Deep tie on 2, and the guide marks Missing commonly missing.
+    assert slugs(score(skills).gaps) == ["heavy", "missing", "deep", "spark"]
+
+
+def test_gap_order_target_breaks_a_tie_on_priority_and_gap_before_the_name():
+    skills = [
+        skill("Alpha", REQUIRED, 3, "1.0", 2),  # w × g = 1, g = 1, t = 3
+        skill("Zulu", REQUIRED, 5, "1.0", 4),  # w × g = 1, g = 1, t = 5
+        skill("Mike", REQUIRED, 4, "1.0", 3),  # w × g = 1, g = 1, t = 4
+    ]
+
+    assert slugs(score(skills).gaps) == ["zulu", "mike", "alpha"]
+
+
 def test_gap_order_does_not_depend_on_input_order():
     expected = slugs(score(example_1_skills()).gaps)
     shuffled = example_1_skills()
@@ -345,7 +469,7 @@ def test_gap_order_does_not_depend_on_input_order():
 def test_order_gaps_leaves_out_skills_without_a_gap():
     results = evaluate_all(example_1_skills())
 
-    assert slugs(order_gaps(results)) == ["data-modelling", "orchestration", "dbt", "spark"]
+    assert slugs(order_gaps(results)) == ["data-modelling", "orchestration", "spark", "dbt"]
 
 
 def test_strengths_tie_on_margin_broken_by_name_ignoring_case():
@@ -400,10 +524,10 @@ def test_course_teaching_only_already_covered_skills_is_never_picked():
 
     picks = choose_offerings(gaps, courses, limit=5)
 
-    assert picks == [Pick("everything", "Everything", ("sql", "python"), Fraction(5))]
+    assert picks == [Pick("everything", "Everything", covers(("sql", 0, 3), ("python", 1, 3)), Fraction(5))]
 
 
-def test_course_covers_only_what_is_still_uncovered_in_gap_order():
+def test_course_covers_only_what_is_still_uncovered_in_its_own_order():
     gaps = order_gaps(
         evaluate_all(
             [
@@ -417,10 +541,10 @@ def test_course_covers_only_what_is_still_uncovered_in_gap_order():
 
     picks = choose_offerings(gaps, courses, limit=5)
 
-    # Gap order is SQL (w × g = 3), Docker (2), Python (1), whatever order a course lists them in.
+    # Covers are listed in the course's own skill order, not the gap order.
     assert picks == [
-        Pick("docker-and-sql", "Docker and SQL", ("sql", "docker"), Fraction(5)),
-        Pick("python-and-docker", "Python and Docker", ("python",), Fraction(1)),
+        Pick("docker-and-sql", "Docker and SQL", covers(("docker", 1, 3), ("sql", 0, 3)), Fraction(5)),
+        Pick("python-and-docker", "Python and Docker", covers(("python", 2, 3)), Fraction(1)),
     ]
 
 
@@ -431,7 +555,10 @@ def test_second_pick_is_valued_only_by_what_the_first_left():
     picks = choose_offerings(gaps, courses, limit=5)
 
     # AB and BC tie at 8: by title AB. Then BC and C both add only C's 4: by title BC.
-    assert picks == [Pick("ab", "AB", ("a", "b"), Fraction(8)), Pick("bc", "BC", ("c",), Fraction(4))]
+    assert picks == [
+        Pick("ab", "AB", covers(("a", 0, 4), ("b", 0, 4)), Fraction(8)),
+        Pick("bc", "BC", covers(("c", 0, 4)), Fraction(4)),
+    ]
 
 
 def test_course_listing_a_skill_twice_counts_it_once():
@@ -441,7 +568,7 @@ def test_course_listing_a_skill_twice_counts_it_once():
     picks = choose_offerings(gaps, courses, limit=1)
 
     # Repetitive SQL is worth 3, not 6; Python is worth 2 × 1 = 2.
-    assert picks == [Pick("repetitive-sql", "Repetitive SQL", ("sql",), Fraction(3))]
+    assert picks == [Pick("repetitive-sql", "Repetitive SQL", covers(("sql", 0, 3)), Fraction(3))]
 
 
 def test_recommended_wins_a_tie_even_against_an_earlier_title():
@@ -517,6 +644,13 @@ def test_example_4_progress_with_a_skill_added_and_one_removed():
     )
 
 
+def test_example_4_progress_lists_the_changed_skills_and_counts_the_unchanged():
+    result = progress(example_4_earlier_report(), example_1_report())
+
+    assert [c.slug for c in result.changed] == ["sql", "data-modelling", "dbt", "hadoop"]
+    assert result.unchanged == 2  # Orchestration and Spark
+
+
 def test_progress_can_go_down():
     result = progress(example_1_report(), example_4_earlier_report())
 
@@ -567,32 +701,66 @@ def example_5_roles():
             spec("Python", DIFFERENTIATING, 2, "0.5"),
             spec("Dashboards", REQUIRED, 3, "1.0"),
         ),
+        role(
+            "Data Platform Lead",
+            spec("SQL", REQUIRED, 3, "1.0"),
+            spec("Kafka", REQUIRED, 4, "2.0"),
+            spec("Kubernetes", REQUIRED, 3, "1.0"),
+            spec("Terraform", DIFFERENTIATING, 3, "0.5"),
+            spec("Python", DIFFERENTIATING, 3, "0.5"),
+        ),
     ]
 
 
-def test_example_5_role_fit_counts_unrated_skills_as_zero():
+def test_example_5_role_fit_counts_unrated_skills_as_zero_and_ranks_half_rated_roles():
     fits = role_fit(EXAMPLE_5_RATINGS, example_5_roles())
 
-    assert [(f.title, f.readiness, f.shared, f.total, f.meets_required_bar) for f in fits] == [
-        ("Data Analyst", Decimal("61.9"), 3, 4, False),  # 1300/21; 86.7 if Dashboards were ignored
-        ("ML Engineer", Decimal("55.6"), 3, 4, False),  # 500/9
+    table = [(f.title, f.readiness, f.rated_weight_share, f.shared, f.total, f.meets_required_bar) for f in fits.ranked]
+    assert table == [
+        ("Backend Engineer", Decimal("66.7"), Fraction(2, 3), 2, 3, False),  # APIs unrated counts 0
+        ("Data Analyst", Decimal("61.9"), Fraction(5, 7), 3, 4, False),  # 1300/21; 86.7 if Dashboards were ignored
+        ("ML Engineer", Decimal("55.6"), Fraction(5, 6), 3, 4, False),  # 500/9
     ]
+    assert all(f.to_rate == 0 for f in fits.ranked)
 
 
-def test_role_fit_needs_three_shared_skills():
-    # Backend Engineer shares two (Python, SQL): left out. Rating APIs makes three: listed.
-    assert "backend-engineer" not in [f.slug for f in role_fit(EXAMPLE_5_RATINGS, example_5_roles())]
+def test_example_5_role_with_less_than_half_its_weight_rated_is_listed_apart():
+    fits = role_fit(EXAMPLE_5_RATINGS, example_5_roles())
 
-    fits = role_fit({**EXAMPLE_5_RATINGS, "apis": 4}, example_5_roles())
+    # SQL (1.0) and Python (0.5) carry 1.5 of 5.0. Kafka alone (2.0, the heaviest) brings it to 3.5.
+    assert [(f.title, f.rated_weight_share, f.to_rate) for f in fits.unranked] == [
+        ("Data Platform Lead", Fraction(3, 10), 1)
+    ]
+    assert "data-platform-lead" not in [f.slug for f in fits.ranked]
 
-    assert fits[0].slug == "backend-engineer"
-    assert (fits[0].readiness, fits[0].shared, fits[0].meets_required_bar) == (Decimal("100.0"), 3, True)
+
+def test_rating_a_heavy_skill_moves_a_role_into_the_ranking():
+    fits = role_fit({**EXAMPLE_5_RATINGS, "kafka": 2}, example_5_roles())
+
+    assert fits.unranked == ()
+    assert [f.title for f in fits.ranked][-1] == "Data Platform Lead"  # 100 × (1 + 1 + 0.5) / 5 = 50.0
+    assert fits.ranked[-1].readiness == Decimal("50.0")
+
+
+@pytest.mark.parametrize(
+    ("rated", "total", "unrated", "expected"),
+    [
+        (150, 500, [(200, 1), (100, 1), (50, 1)], 1),  # Data Platform Lead: Kafka alone is enough
+        (0, 400, [(100, 4)], 2),  # four equal skills: two of them
+        (100, 300, [(100, 2)], 1),  # half of 3.00 is 1.50: 2.00 rated is enough
+        (150, 300, [(100, 1), (50, 1)], 0),  # exactly half: ranked already
+        (0, 350, [(50, 3), (100, 2)], 2),  # heaviest first: 2 × 1.00 = 2.00 >= 1.75
+        (0, 250, [(50, 5)], 3),  # 3 × 0.50 = 1.50 >= 1.25
+    ],
+)
+def test_skills_to_rate_takes_the_heaviest_unrated_skills_first(rated, total, unrated, expected):
+    assert skills_to_rate(rated, total, unrated) == expected
 
 
 def test_role_fit_minimum_can_be_changed():
     fits = role_fit(EXAMPLE_5_RATINGS, example_5_roles(), min_shared=4)
 
-    assert fits == []
+    assert fits.ranked == fits.unranked == ()
 
 
 def test_role_fit_ties_on_readiness_broken_by_shared_then_title():
@@ -613,16 +781,16 @@ def test_role_fit_ties_on_readiness_broken_by_shared_then_title():
     roles.append(role("Broad", *roles[2].skills[:3], spec("D", REQUIRED, 3, "1.0")))
     ratings_with_d = {**ratings, "d": 3}
 
-    assert [f.title for f in role_fit(ratings, roles)] == ["alpha", "Zed", "Broad", "Half"]
+    assert [f.title for f in role_fit(ratings, roles).ranked] == ["alpha", "Zed", "Broad", "Half"]
     # With D rated, alpha, Zed and Broad are all at 100.0; Broad shares 4, so it leads.
-    assert [f.title for f in role_fit(ratings_with_d, roles)] == ["Broad", "alpha", "Zed", "Half"]
+    assert [f.title for f in role_fit(ratings_with_d, roles).ranked] == ["Broad", "alpha", "Zed", "Half"]
 
 
 def test_role_fit_from_whole_number_sums_matches_example_5():
     sums = [role_sums(EXAMPLE_5_RATINGS, r) for r in example_5_roles()]
 
-    assert sums[1] == scoring.RoleSums(
-        "ml-engineer", "ML Engineer", 4, 2, 300, 3, 4 * 100 * 15 + 100 * 20 + 2 * 50 * 20, 1
+    assert sums[1] == scoring_fit.RoleSums(
+        "ml-engineer", "ML Engineer", 4, 2, 300, 3, 4 * 100 * 15 + 100 * 20 + 2 * 50 * 20, 1, 250, ((50, 1),)
     )
     assert role_fit_from_sums(sums) == role_fit(EXAMPLE_5_RATINGS, example_5_roles())
 
@@ -728,6 +896,7 @@ def random_role(rng):
             target=rng.randint(1, 5),
             weight=Decimal(rng.randint(50, 300)) / 100,
             rating=rng.randint(0, 5),
+            commonly_missing=rng.random() < 0.3,
         )
         for n in range(rng.randint(0, 12))
     ]
@@ -738,7 +907,9 @@ def random_offerings(rng, skills, count):
         OfferingInput(
             key=f"o{n}",
             title=rng.choice(["Intro", "intro", "Deep dive", "Bootcamp"]),
-            skills=tuple(rng.choice(skills).slug for _ in range(rng.randint(1, 3))) if skills else (),
+            skills=tuple(OfferingSkill(rng.choice(skills).slug, rng.randint(1, 5)) for _ in range(rng.randint(1, 3)))
+            if skills
+            else (),
             recommended=rng.random() < 0.2,
         )
         for n in range(count)
@@ -773,19 +944,28 @@ def test_random_roles_keep_the_invariants(seed):
     assert gap_slugs | strength_slugs == {s.slug for s in skills}
     assert result.meets_required_bar == all(s.rating >= s.target for s in skills if s.kind == REQUIRED)
 
-    # Gaps are sorted required first, then by priority, never rising within a kind.
+    # Gaps are sorted required first, then by priority, commonly missing, gap and target, never
+    # rising within a kind.
+    def rank(g):
+        return (g.priority, g.commonly_missing, g.gap, g.target)
+
     for earlier, later in zip(report.gaps, report.gaps[1:], strict=False):
         if earlier.kind == later.kind:
-            assert (earlier.priority, earlier.gap) >= (later.priority, later.gap)
+            assert rank(earlier) >= rank(later)
         else:
             assert (earlier.kind, later.kind) == (REQUIRED, DIFFERENTIATING)
 
-    # Courses: at most five, each worth something, worth no more than the one before, never
-    # covering a skill twice, and together covering no more than the total gap.
+    # Courses: at most five, each worth something, worth no more than the one before, each cover
+    # raising a gap skill from where the last one left it towards (never past) its target, and
+    # together worth exactly the weighted levels they raise, never more than the total gap.
     assert len(report.courses) <= 5
-    covered = [slug for pick in report.courses for slug in pick.covers]
-    assert len(covered) == len(set(covered))
-    assert set(covered) <= gap_slugs
+    by_slug = {g.slug: g for g in report.gaps}
+    reached = {g.slug: g.rating for g in report.gaps}
+    for pick in report.courses:
+        assert pick.value == sum(Fraction(by_slug[c.skill].weight) * (c.after - c.before) for c in pick.covers)
+        for cover in pick.covers:
+            assert cover.before == reached[cover.skill] < cover.after <= by_slug[cover.skill].target
+            reached[cover.skill] = cover.after
     values = [pick.value for pick in report.courses]
     assert all(value > 0 for value in values)
     assert values == sorted(values, reverse=True)
@@ -795,9 +975,12 @@ def test_random_roles_keep_the_invariants(seed):
 # --- Purity -------------------------------------------------------------------------------
 
 
-def test_scoring_imports_only_the_standard_library():
-    tree = ast.parse(Path(scoring.__file__).read_text())
+@pytest.mark.parametrize("module", [scoring, scoring_fit])
+def test_scoring_imports_only_the_standard_library(module):
+    tree = ast.parse(Path(module.__file__).read_text())
     imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and not node.level}
+    siblings = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level}
 
     assert {name.split(".")[0] for name in imported} <= sys.stdlib_module_names
+    assert siblings <= {"scoring"}  # role fit reuses the pure per-skill rules, nothing else

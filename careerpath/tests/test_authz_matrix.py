@@ -102,6 +102,8 @@ MATRIX = {
     "assessments:start": {"GET": everyone(405), "POST": everyone(302), "writes": set(PRINCIPALS)},
     "assessments:dashboard": {"GET": logged_in(200), "POST": logged_in(405)},
     "assessments:fit": {"GET": logged_in(200), "POST": logged_in(405)},
+    "assessments:fit_json": {"GET": logged_in(200), "POST": logged_in(405)},
+    "assessments:scoring": {"GET": everyone(200), "POST": everyone(405)},
     # alice's draft: visitors may take assessments, so a visitor without her session gets a 404 too
     "assessments:take": {"GET": alices(302, visitor=404), "POST": everyone(405)},
     "assessments:step": {"GET": alices(200, visitor=404), "POST": alices(200, visitor=404)},  # empty: re-shown

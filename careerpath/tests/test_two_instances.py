@@ -204,9 +204,9 @@ def test_two_instances_share_sessions_pages_and_deletions(deployment):
     status, _body, _headers = alice.post(b, f"/assessments/{draft}/submit/", {"current_role": ""})
     assert status == 302
     status, report, _headers = alice.get(b, f"/assessments/{draft}/report/")
-    assert status == 200 and report.count("(4/3)") == len(skills)  # each autosaved rating, a strength
+    assert status == 200 and report.count(": 4 of 3") == len(skills)  # each autosaved rating, a strength
     assert EVIDENCE in alice.get(b, f"/assessments/{draft}/report.json")[1]
-    assert alice.get(a, f"/assessments/{draft}/report/")[1].count("(4/3)") == len(skills)
+    assert alice.get(a, f"/assessments/{draft}/report/")[1].count(": 4 of 3") == len(skills)
 
     # A deleted account's pages are gone on both, and nothing of its evidence is left in Redis.
     status, _body, _headers = alice.post(a, "/accounts/delete/", {"password": PASSWORD})

@@ -13,7 +13,9 @@ from roles.models import (
     SalaryBand,
     Skill,
     SkillKind,
+    Source,
 )
+from roles.sources import ensure_shipped
 
 
 class FamilyFactory(factory.django.DjangoModelFactory):
@@ -68,8 +70,12 @@ class CourseFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def skills(self, create, extracted, **kwargs):
+        """`skills=[skill, ...]` (each reached to level `skills__level`, 3 by default) or `[(skill, level), ...]`."""
         if create and extracted:
-            self.skills.set(extracted)
+            default = kwargs.get("level", 3)
+            for order, item in enumerate(extracted):
+                skill, level = item if isinstance(item, tuple) else (item, default)
+                self.skill_links.create(skill=skill, level=level, order=order)
 
 
 class CertificationFactory(factory.django.DjangoModelFactory):
@@ -83,8 +89,12 @@ class CertificationFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def skills(self, create, extracted, **kwargs):
+        """`skills=[skill, ...]` (each reached to level `skills__level`, 3 by default) or `[(skill, level), ...]`."""
         if create and extracted:
-            self.skills.set(extracted)
+            default = kwargs.get("level", 3)
+            for order, item in enumerate(extracted):
+                skill, level = item if isinstance(item, tuple) else (item, default)
+                self.skill_links.create(skill=skill, level=level, order=order)
 
 
 class RoleCourseFactory(factory.django.DjangoModelFactory):
@@ -134,3 +144,9 @@ def make_role(*, required=3, differentiating=1, courses=0, **role_kwargs):
         course = CourseFactory(skills=[role_skills[i % len(role_skills)].skill])
         RoleCourseFactory(role=role, course=course, order=i)
     return role
+
+
+def shipped_source(key):
+    """One of the shipped sources (created if a transactional test flushed them)."""
+    ensure_shipped(Source)
+    return Source.objects.get(key=key)

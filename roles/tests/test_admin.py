@@ -17,10 +17,10 @@ from roles.models import (
     NextStep,
     Responsibility,
     Role,
+    RoleFieldSource,
     RoleSkill,
     SalaryBand,
     SkillKind,
-    Source,
     TransitionArtifact,
     TransitionPath,
 )
@@ -33,6 +33,7 @@ from .factories import (
     SalaryBandFactory,
     SkillFactory,
     make_role,
+    shipped_source,
 )
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,8 @@ def guide(i):
     HiringCompany.objects.create(role=role, name=f"Company {i}")
     IndustrySector.objects.create(role=role, name=f"Sector {i}")
     FAQ.objects.create(role=role, question=f"Question {i}?", answer="Answer.")
-    Source.objects.create(role=role, title=f"Source {i}")
+    RoleFieldSource.objects.create(role=role, field="summary", source=shipped_source("careerpath-editors"))
+    FAQ.objects.get(role=role).sources.set([shipped_source("decipheru")])
     return role
 
 
@@ -201,7 +203,7 @@ def test_role_page_has_the_skills_and_the_sections_page_has_every_other_inline(s
         LadderLevel,
         HiringCompany,
         IndustrySector,
-        Source,
+        RoleFieldSource,
     }
     assert len(inlines) == 13
 
@@ -379,7 +381,8 @@ def test_duplicate_action_copies_the_role_unpublished_with_everything(staff_clie
             "companies": [x.name for x in r.hiring_companies.all()],
             "sectors": [x.name for x in r.industry_sectors.all()],
             "faqs": [x.question for x in r.faqs.all()],
-            "sources": [x.title for x in r.sources.all()],
+            "field_sources": [(x.field, x.source_id) for x in r.field_sources.all()],
+            "faq_sources": [[s.key for s in x.sources.all()] for x in r.faqs.all()],
             "paths": [
                 (p.from_role_id, p.typical_months, p.gap, [a.text for a in p.artifacts.all()])
                 for p in r.transition_paths.all()
@@ -488,3 +491,13 @@ def test_the_role_skill_list_filters_by_role_and_family_and_edits_target_in_plac
     second.refresh_from_db()
     first.refresh_from_db()
     assert (second.target, first.target) == (5, 3)
+
+
+def test_the_role_skill_list_names_each_editable_cell_by_column_and_row(staff_client):
+    role = make_role(required=1, differentiating=0)
+    rs = role.role_skills.select_related("skill").get()
+
+    page = staff_client.get(admin_url(RoleSkill, "changelist")).content.decode()
+
+    assert f'aria-label="Target — {rs}"' in page
+    assert "_helptext" not in page.split('id="result_list"')[1]  # no describedby to help text the rows lack

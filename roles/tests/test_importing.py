@@ -19,7 +19,9 @@ from roles.models import (
     FAQ,
     CareerMove,
     Certification,
+    CertificationSkill,
     Course,
+    CourseSkill,
     DevelopmentSuggestion,
     Family,
     HiringCompany,
@@ -63,8 +65,8 @@ ALL_MODELS = [
     IndustrySector,
     FAQ,
     Source,
-    Course.skills.through,
-    Certification.skills.through,
+    CourseSkill,
+    CertificationSkill,
 ]
 
 
@@ -179,11 +181,18 @@ def test_import_creates_every_section_of_the_worked_example(example_roles):
     assert python.kind == "required"
     assert (iac.kind, iac.weight) == ("differentiating", Decimal("0.50"))
 
-    assert [(r.section, r.source) for r in role.responsibilities.all()] == [
-        ("key", "editorial (general knowledge)"),
-        ("does", ""),
-        ("week", ""),
+    assert [(r.section, [s.key for s in r.sources.all()]) for r in role.responsibilities.all()] == [
+        ("key", ["careerpath-editors"]),
+        ("does", []),
+        ("week", []),
     ]
+    assert [s.key for s in monitoring.sources.all()] == ["careerpath-editors"]
+    assert monitoring.editor_note == "Weighted up because most incidents start here."
+    assert sorted(role.field_sources.values_list("field", "source__key")) == [
+        ("about", "careerpath-editors"),
+        ("summary", "careerpath-editors"),
+    ]
+    assert role.editor_note.startswith("Worked example")
     assert [s.skill_id for s in role.suggestions.all()] == [monitoring.skill_id, None]
     assert [n.text for n in role.next_steps.all()][1] == "Write a post-mortem for the next model incident you help fix."
     assert [(m.kind, m.to_role.slug) for m in role.career_moves.all()] == [
@@ -205,18 +214,21 @@ def test_import_creates_every_section_of_the_worked_example(example_roles):
         (170_000, 240_000, "USD"),
     ]
     (course,) = role.courses.all()
-    assert course.provider == "Chip Huyen (O'Reilly book)"
-    assert sorted(course.skills.values_list("slug", flat=True)) == ["model-monitoring", "model-registry"]
+    assert (course.provider, course.format, course.cost) == ("Chip Huyen (O'Reilly book)", "book", "paid")
+    assert [s.key for s in role.role_courses.get().sources.all()] == ["careerpath-editors"]
+    assert sorted(course.skill_links.values_list("skill__slug", "level")) == [
+        ("model-monitoring", 3),
+        ("model-registry", 2),
+    ]
     (certification,) = role.certifications.all()
     assert (certification.name, certification.issuer) == ("HashiCorp Certified: Terraform Associate", "HashiCorp")
-    assert list(certification.skills.values_list("slug", flat=True)) == ["infrastructure-as-code"]
-    assert [(c.name, c.source) for c in role.hiring_companies.all()] == [
-        ("Example Cloud Co.", "editorial (general knowledge)"),
-        ("Example Retail Group", ""),
+    assert list(certification.skill_links.values_list("skill__slug", "level")) == [("infrastructure-as-code", 3)]
+    assert [(c.name, [s.key for s in c.sources.all()]) for c in role.hiring_companies.all()] == [
+        ("Example Cloud Co.", ["careerpath-editors"]),
+        ("Example Retail Group", []),
     ]
     assert [s.name for s in role.industry_sectors.all()] == ["Technology", "Financial services"]
     assert role.faqs.get().question == "Is MLOps a separate job from ML engineering?"
-    assert [s.url != "" for s in role.sources.all()] == [False, True]
 
 
 def test_reimporting_the_same_file_writes_nothing(example_roles):
@@ -337,7 +349,7 @@ def test_shared_skill_fields_a_file_leaves_out_are_left_alone(tmp_path):
 
 
 def test_certifications_accept_title_and_provider(tmp_path):
-    certification = {"title": "Widget Pro", "provider": "Widget Board", "skills": ["widgetry"]}
+    certification = {"title": "Widget Pro", "provider": "Widget Board", "skills": [{"skill": "widgetry", "level": 2}]}
     import_roles(write(tmp_path, "widget-engineer.yaml", widget_role(certifications=[certification])))
 
     saved = Certification.objects.get()
@@ -436,13 +448,29 @@ BAD_VALUES = [
     ),
     (
         "courses",
-        [{"title": "C", "skills": ["widgetry", "nope"]}],
-        "courses[0].skills[1]: 'nope' is not one of this role's skills",
+        [{"title": "C", "skills": [{"skill": "widgetry", "level": 3}, {"skill": "nope", "level": 3}]}],
+        "courses[0].skills[1].skill: 'nope' is not one of this role's skills",
     ),
     (
         "certifications",
-        [{"name": "C", "skills": ["nope"]}],
-        "certifications[0].skills[0]: 'nope' is not one of this role's skills",
+        [{"name": "C", "skills": [{"skill": "nope", "level": 2}]}],
+        "certifications[0].skills[0].skill: 'nope' is not one of this role's skills",
+    ),
+    ("courses", [{"title": "C", "skills": [{"skill": "widgetry"}]}], "courses[0].skills[0].level: is required"),
+    (
+        "courses",
+        [{"title": "C", "skills": ["widgetry"]}],
+        "courses[0].skills[0]: give the skill and the level the offering reaches: {skill: widgetry, level: 1-5}",
+    ),
+    (
+        "courses",
+        [{"title": "C", "skills": [{"skill": "widgetry", "level": 6}]}],
+        "courses[0].skills[0].level: 6 is not between 1 and 5",
+    ),
+    (
+        "courses",
+        [{"title": "C", "skills": [{"skill": "widgetry", "level": 2}, {"skill": "widgetry", "level": 3}]}],
+        "courses[0].skills[1].skill: 'widgetry' is listed twice (first at courses[0].skills[0])",
     ),
     ("certifications", [{"name": "C", "title": "D"}], "certifications[0]: give 'name' or 'title', not both"),
     ("certifications", [{"issuer": "Board"}], "certifications[0].name: is required"),
@@ -479,7 +507,33 @@ BAD_VALUES = [
     ("skills.0.levels", {6: "Godlike."}, "skills[0].levels.6: not a level; levels are 1 to 5"),
     ("skills.0", "Widgetry", "skills[0]: expected a mapping of fields, got the text 'Widgetry'"),
     ("next_steps", "Read a book.", "next_steps: expected a list, got the text 'Read a book.'"),
-    ("sources", [{"title": "S", "url": "not a url"}], "sources[0].url: 'not a url' is not a valid http(s) URL"),
+    (
+        "faqs",
+        [{"question": "Q?", "answer": "A.", "sources": ["decipher"]}],
+        "faqs[0].sources[0]: no source 'decipher'; known sources: career-guide, careerpath-editors, decipheru",
+    ),
+    (
+        "skills.0.sources",
+        ["careerpath-editors", "careerpath-editors"],
+        "skills[0].sources[1]: source 'careerpath-editors' is listed twice",
+    ),
+    (
+        "field_sources",
+        {"median": ["decipheru"]},
+        "field_sources.median: not a fact of the role; facts are: summary, about, median_salary, salary_note, "
+        "growth, entry_level, ai_impact",
+    ),
+    (
+        "field_sources",
+        {"median_salary": ["nobody"]},
+        "field_sources.median_salary[0]: no source 'nobody'; known sources: career-guide, careerpath-editors, decipheru",
+    ),
+    (
+        "courses",
+        [{"title": "C", "sources": ["unknown-guide"]}],
+        "courses[0].sources[0]: no source 'unknown-guide'; known sources: career-guide, careerpath-editors, decipheru",
+    ),
+    ("courses", [{"title": "C", "cost": "cheap"}], "courses[0].cost: 'cheap' is not one of: free, paid, unknown"),
     ("salary_currency", "usd", "salary_currency: 'usd' is not a 3-letter currency code such as USD"),
 ]
 
@@ -541,7 +595,8 @@ def test_import_is_all_or_nothing_across_files(tmp_path):
     bad = write(tmp_path, "b.yaml", widget_role(slug="b", skills=[{"name": "Widgetry", "target": 9}]))
 
     assert import_fails(good, bad) == ["b.yaml: skills[0].target: 9 is not between 1 and 5"]
-    assert database_state() == ({model._meta.label: 0 for model in ALL_MODELS}, {})
+    shipped_sources = {"roles.Source": 3}  # created by a migration, before any import
+    assert database_state() == ({model._meta.label: 0 for model in ALL_MODELS} | shipped_sources, {})
 
 
 def test_import_reports_every_problem_in_every_file(tmp_path):
@@ -617,6 +672,8 @@ def test_export_writes_yaml_to_stdout(example_roles):
         "weight": 1.5,
         "commonly_missing": True,
         "note": "Drift, data quality and prediction monitoring with alerts someone acts on.",
+        "sources": ["careerpath-editors"],
+        "editor_note": "Weighted up because most incidents start here.",
     }
     assert "methodology: |\n" in out.getvalue() or "methodology: |-\n" in out.getvalue()
 
@@ -630,7 +687,10 @@ def test_export_writes_json_to_a_file_with_o(example_roles, tmp_path):
     data = json.loads((tmp_path / "role.json").read_text(encoding="utf-8"))
     assert data["family"] == "Applied AI · ML Engineering"
     assert data["last_reviewed"] == "2026-05-01"
-    assert data["courses"][0]["skills"] == ["model-registry", "model-monitoring"]
+    assert data["courses"][0]["skills"] == [
+        {"skill": "model-registry", "level": 2},
+        {"skill": "model-monitoring", "level": 3},
+    ]
     assert "Wrote role 'mlops-engineer' to" in out.getvalue()
 
 
@@ -665,5 +725,30 @@ def test_shipped_content_imports_cleanly():
     with CaptureQueriesContext(connection) as queries:
         again = import_roles(*paths)
     assert writes(queries.captured_queries) == [], "\n".join(writes(queries.captured_queries))
-    assert len(queries) <= 35, "a no-op import reads each table once, however many roles"
+    assert len(queries) <= 50, "a no-op import reads each table (and its citations) once, however many roles"
     assert again.startswith(f"Imported {len(paths)} roles (0 created, 0 updated, {len(paths)} unchanged)")
+
+
+def test_reimport_with_a_new_offering_level_updates_only_that_level(tmp_path):
+    course = {"title": "Widget School", "skills": [{"skill": "widgetry", "level": 2}]}
+    path = write(tmp_path, "widget-engineer.yaml", widget_role(courses=[course]))
+    import_roles(path)
+    course["skills"][0]["level"] = 3
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role(courses=[course])))
+
+    assert list(CourseSkill.objects.values_list("skill__slug", "level")) == [("widgetry", 3)]
+
+
+def test_import_rejects_two_files_giving_an_offering_different_levels(tmp_path):
+    def role(slug, level):
+        course = {"title": "Widget School", "skills": [{"skill": "widgetry", "level": level}]}
+        return widget_role(slug=slug, courses=[course])
+
+    before = database_state()
+    lines = import_fails(write(tmp_path, "a.yaml", role("a", 2)), write(tmp_path, "b.yaml", role("b", 4)))
+
+    assert lines == [
+        "b.yaml: courses[0].skills[0].level: 4 differs from 2 given for course 'widget-school' and skill "
+        "'widgetry' in a.yaml"
+    ]
+    assert database_state() == before

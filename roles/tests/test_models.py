@@ -104,3 +104,27 @@ def test_role_and_skill_urls():
     skill = SkillFactory(slug="sql")
     assert role.get_absolute_url() == "/roles/data-engineer/"
     assert skill.get_absolute_url() == "/skills/sql/"
+
+
+@pytest.mark.parametrize("level", [0, 6])
+def test_an_offering_level_outside_1_to_5_is_refused_by_the_database(level):
+    from django.db import IntegrityError, transaction
+
+    from roles.models import CertificationSkill, CourseSkill
+    from roles.tests.factories import CertificationFactory, CourseFactory, SkillFactory
+
+    skill, course, certification = SkillFactory(), CourseFactory(), CertificationFactory()
+    for model, owner in ((CourseSkill, {"course": course}), (CertificationSkill, {"certification": certification})):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            model.objects.create(skill=skill, level=level, **owner)
+        assert not model.objects.exists()
+
+
+def test_an_offering_lists_its_skills_through_their_levels():
+    from roles.tests.factories import CourseFactory, SkillFactory
+
+    python, sql = SkillFactory(name="Python"), SkillFactory(name="SQL")
+    course = CourseFactory(skills=[(python, 3), (sql, 2)])
+
+    assert list(course.skill_links.values_list("skill__name", "level")) == [("Python", 3), ("SQL", 2)]
+    assert set(course.skills.all()) == {python, sql}

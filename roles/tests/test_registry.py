@@ -41,7 +41,8 @@ def test_the_role_page_and_its_sections_page_have_one_inline_per_role_row_in_reg
 
 
 def test_the_importer_reads_and_writes_every_role_row():
-    links = {"RoleSkill", "RoleCourse", "RoleCertification"}  # the skills, courses and certifications lists
+    # the skills, courses and certifications lists, and the role's `field_sources`
+    links = {"RoleSkill", "RoleCourse", "RoleCertification", "RoleFieldSource"}
     sections = {section.model.__name__ for section in SECTIONS}
 
     assert sections | links == {model.__name__ for model in registry.ROLE_ROWS}

@@ -15,8 +15,8 @@ from roles.models import (
     LadderLevel,
     NextStep,
     Responsibility,
+    RoleFieldSource,
     SkillKind,
-    Source,
     TransitionArtifact,
     TransitionPath,
 )
@@ -32,6 +32,7 @@ from .factories import (
     SalaryBandFactory,
     SkillFactory,
     make_role,
+    shipped_source,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,11 +88,11 @@ def full_guide():
     CareerMove.objects.create(role=role, kind="transition", to_role=junior, note="A step sideways")
     LadderLevel.objects.create(role=role, title="ML Engineer", years="2-5 yrs", rung_role=junior, order=1)
     LadderLevel.objects.create(role=role, title="Senior ML Engineer", years="5-8 yrs", rung_role=role, order=2)
-    path = TransitionPath.objects.create(
-        role=role, from_role=junior, typical_months=12, gap="System design scope.", source="seed:003"
-    )
+    decipheru, career_guide = shipped_source("decipheru"), shipped_source("career-guide")
+    path = TransitionPath.objects.create(role=role, from_role=junior, typical_months=12, gap="System design scope.")
+    path.sources.set([decipheru])
     TransitionArtifact.objects.create(path=path, text="A design document others depend on")
-    SalaryBandFactory(role=role, level="Senior Level", low=200_000, high=280_000, source="seed:000")
+    SalaryBandFactory(role=role, level="Senior Level", low=200_000, high=280_000).sources.set([career_guide])
     SalaryBandFactory(role=role, level="Staff (8-12 yrs)", low=280_000, high=430_000, currency="EUR")
     course = CourseFactory(title="Designing Machine Learning Systems", provider="Chip Huyen", skills=[monitoring])
     RoleCourseFactory(role=role, course=course)
@@ -100,7 +101,13 @@ def full_guide():
     HiringCompany.objects.create(role=role, name="Netflix")
     IndustrySector.objects.create(role=role, name="Healthcare")
     FAQ.objects.create(role=role, question="Is a PhD necessary?", answer="No.")
-    Source.objects.create(role=role, title="O*NET OnLine", detail="Work-role tasks")
+    RoleFieldSource.objects.create(role=role, field="median_salary", source=decipheru)
+    RoleFieldSource.objects.create(role=role, field="ai_impact", source=decipheru)
+    return role
+
+
+def cite_median(role, key="decipheru"):
+    RoleFieldSource.objects.create(role=role, field="median_salary", source=shipped_source(key))
     return role
 
 
@@ -108,7 +115,7 @@ def full_guide():
 
 
 def test_role_list_shows_published_roles_with_skill_counts(client):
-    make_role(title="Data Engineer", required=3, differentiating=2, median_salary=150_000)
+    cite_median(make_role(title="Data Engineer", required=3, differentiating=2, median_salary=150_000))
     make_role(title="Hidden Draft", is_published=False)
     response = client.get(reverse("roles:list"))
     assert response.status_code == 200
@@ -120,7 +127,7 @@ def test_role_list_shows_published_roles_with_skill_counts(client):
 
 
 def test_role_list_shows_entry_level_badge_and_other_currencies(client):
-    make_role(title="Junior Analyst", is_entry_level=True, median_salary=60_000, salary_currency="EUR")
+    cite_median(make_role(title="Junior Analyst", is_entry_level=True, median_salary=60_000, salary_currency="EUR"))
     html = client.get(reverse("roles:list")).content.decode()
     assert "Entry-level" in html
     assert "EUR 60,000" in html
@@ -235,14 +242,15 @@ def test_role_detail_shows_the_whole_guide(client):
     assert [rs.skill.name for rs in differentiating] == ["Model Monitoring"]
     assert "4 — Advanced" in html and "3 — Practitioner" in html
     assert 'href="/skills/python/"' in html
-    assert "often missing" in html
+    assert "Commonly missing" in html and "often missing" not in html.lower().replace("commonly missing", "")
     # Responsibilities by section
     assert "Key responsibilities" in html and "An average week" in html
     assert "What this role actually does" not in html  # no items in that section
     # Salary bands, with their sources and currencies
     assert "$200,000 – $280,000" in text_of(html)
     assert "EUR 280,000 – EUR 430,000" in text_of(html)
-    assert "seed:000" in html
+    assert ">Career Guide</a>" in html  # the band's source, linked to the Sources section
+    assert "seed" not in html.lower()
     assert "Levels.fyi anchors" in html
     # Ladder: a rung links to its published role
     assert '<a href="/roles/ml-engineer/">ML Engineer</a>' in html
@@ -255,7 +263,7 @@ def test_role_detail_shows_the_whole_guide(client):
     assert 'href="/skills/model-monitoring/">Model Monitoring</a>' in html
     assert "AWS Certified ML Engineer" in html
     # Everything else
-    for text in ["Netflix", "Healthcare", "Write a one page case study", "Ship a model with monitoring.", "O*NET"]:
+    for text in ["Netflix", "Healthcare", "Write a one page case study", "Ship a model with monitoring."]:
         assert text in html
     assert "<details" in html and "<summary" in html and "Is a PhD necessary?" in html
     # Table of contents
@@ -335,9 +343,10 @@ def test_role_detail_of_a_full_guide_runs_a_fixed_number_of_queries(client, djan
     role = full_guide()
     # The role with its family, then one query per prefetched section: role skills, responsibilities,
     # suggestions, next steps, career moves, ladder, transition paths and their artifacts, salary bands,
-    # courses and their skills, certifications and their skills, companies, sectors, FAQs, sources;
-    # plus the content revision that keys the cached page.
-    with django_assert_num_queries(19):
+    # courses and their skills, certifications and their skills, companies, sectors, FAQs; the sources
+    # each of the 13 kinds of item cites, and the role's field sources; plus the content revision
+    # that keys the cached page. The page is cached per revision: a warm request reads only that.
+    with django_assert_num_queries(32):
         client.get(role.get_absolute_url())
 
 

@@ -483,9 +483,13 @@ class Seeder:
         start = next_id(through)
         rows = []
         for offering_id in ids:
-            for skill_id in rng.sample(skill_ids, min(rng.randint(*skills_each), len(skill_ids))):
-                rows.append((start + len(rows), offering_id, skill_id))
-        self.writer.write(through, ["id", owner, "skill"], rows, total=len(rows), label=f"{noun} skills")
+            taught = rng.sample(skill_ids, min(rng.randint(*skills_each), len(skill_ids)))
+            for order, skill_id in enumerate(taught):
+                level = 1 + (offering_id + skill_id) % 5  # spread over 1-5 without drawing on `rng`
+                rows.append((start + len(rows), offering_id, skill_id, level, order))
+        self.writer.write(
+            through, ["id", owner, "skill", "level", "order"], rows, total=len(rows), label=f"{noun} skills"
+        )
         return ids
 
     def _roles(self, family):

@@ -1,0 +1,238 @@
+"""The gap report a careful reader can trust (issue #15), in a real browser.
+
+The report is the Senior ML Engineer guide's, every skill rated with a realistic spread (one at 0,
+some above target), a few evidence notes, an earlier report of the same role and a current role.
+"""
+
+import json
+import random
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from assessments import services
+from assessments.models import ShareLink
+from assessments.tests.factories import draft_for, submitted_for
+from roles.models import Role
+
+from .helpers import (
+    PHONE,
+    SENIOR_ML,
+    has_no_horizontal_scroll,
+    log_in,
+    page_widths,
+    retry_locked,
+    role_targets,
+    screenshot,
+    wider_than_viewport,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREEN = {"width": 1280, "height": 800}
+EVIDENCE = "Shipped drift alerts for the ranking model"
+
+
+def realistic_levels(targets):
+    """Around each target (a few below, some at, some above); the fourth skill rated 0."""
+    rng = random.Random(15)
+    levels = {slug: max(0, min(5, target + rng.choice([-2, -1, -1, 0, 0, 1]))) for slug, target in targets.items()}
+    levels[list(targets)[3]] = 0
+    return levels
+
+
+@pytest.fixture
+def senior_ml_report(shipped_roles, alice):
+    role = Role.objects.get(slug=SENIOR_ML)
+    targets = role_targets(SENIOR_ML)
+    levels = realistic_levels(targets)
+    earlier = dict(levels)
+    changed = [slug for slug in targets if 0 < levels[slug] < 5][:2]
+    for slug in changed:
+        earlier[slug] = levels[slug] - 1
+    submitted_for(alice, role, levels=earlier)
+    draft = draft_for(alice, role, levels)
+    gap_slug = next(slug for slug, level in levels.items() if 0 < level < targets[slug])
+    skill = draft.role.role_skills.select_related("skill").get(skill__slug=gap_slug).skill
+    services.save_rating(assessment=draft, skill=skill, level=levels[gap_slug], evidence=EVIDENCE)
+    report, _ = services.submit_assessment(assessment=draft, current_role=Role.objects.get(slug="ml-engineer"))
+    return {
+        "report": report,
+        "levels": levels,
+        "targets": targets,
+        "zero": list(targets)[3],
+        "evidence_skill": gap_slug,
+    }
+
+
+def open_report(page, report):
+    page.goto(f"/assessments/{report.pk}/report/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your gap report: Senior ML Engineer")
+
+
+def test_the_report_opens_with_its_verdict_shows_a_zero_and_fits_in_five_screens(new_context, senior_ml_report, alice):
+    levels, targets = senior_ml_report["levels"], senior_ml_report["targets"]
+    page = new_context(viewport=SCREEN).new_page()
+    log_in(page, "alice")
+    open_report(page, senior_ml_report["report"])
+
+    required_total = retry_locked(lambda: Role.objects.get(slug=SENIOR_ML).role_skills.filter(kind="required").count())
+    required_short = retry_locked(
+        lambda: sum(
+            1
+            for rs in Role.objects.get(slug=SENIOR_ML).role_skills.filter(kind="required").select_related("skill")
+            if levels[rs.skill.slug] < rs.target
+        )
+    )
+    verdict = page.get_by_test_id("verdict")
+    expect(verdict).to_have_text(f"Not yet: {required_short} of {required_total} required skills are below target.")
+    # The verdict is the first thing under the title, before any percentage, and in the first screen.
+    assert verdict.bounding_box()["y"] < page.get_by_test_id("readiness-overall").bounding_box()["y"]
+    assert verdict.bounding_box()["y"] + verdict.bounding_box()["height"] < SCREEN["height"]
+    for name in ("overall", "required", "differentiating"):
+        expect(page.get_by_test_id(f"readiness-{name}")).to_have_text(re.compile(r"^\d+%$"))  # whole percentages
+
+    # A 0 rating is a visible ring in its row of the chart, not an empty row.
+    chart = page.get_by_test_id("chart-wide")
+    expect(chart).to_be_visible()
+    zero_row = chart.locator(f'g[data-skill="{senior_ml_report["zero"]}"]')
+    expect(zero_row).to_have_attribute("data-rating", "0")
+    mark = zero_row.get_by_test_id("zero-mark")
+    expect(mark).to_be_visible()
+    assert mark.bounding_box()["width"] >= 8
+    assert chart.locator("g[data-skill]").count() == len(targets)
+    expect(zero_row.locator(".chart-value")).to_have_text(f"0 of {targets[senior_ml_report['zero']]}")
+
+    # Gaps in the page's order are the gaps; the evidence note shows on its gap.
+    shown = page.locator("[data-testid=gap-list] li[data-skill]").evaluate_all("els => els.map(e => e.dataset.skill)")
+    assert set(shown) == {slug for slug, level in levels.items() if level < targets[slug]}
+    card = page.locator(f'[data-testid=gap-list] li[data-skill="{senior_ml_report["evidence_skill"]}"]')
+    expect(card.get_by_test_id("evidence")).to_contain_text(EVIDENCE)
+
+    # The full table, progress details, transition path and strengths are collapsed.
+    for testid in ("full-table", "progress-details", "transition-details", "strengths-details"):
+        details = page.get_by_test_id(testid)
+        expect(details).to_have_count(1)
+        assert details.evaluate("d => d.open") is False, testid
+    expect(page.get_by_test_id("progress-counts")).to_have_text(f"2 skills changed, {len(targets) - 2} unchanged")
+
+    # No certification is listed under "Learn it with", and every gap has a way forward.
+    cert_titles = page.get_by_test_id("certifications").locator("li.list-group-item a").all_inner_texts()
+    learn = page.locator('[data-testid=way-forward] li[data-kind="course"]').all_inner_texts()
+    assert cert_titles and learn
+    assert not any(title in line for title in cert_titles for line in learn)
+    for slug in shown:
+        assert page.locator(f'[data-testid=gap-list] li[data-skill="{slug}"] [data-testid=way-forward] li').count() >= 1
+
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    screenshot(page, "report-desktop")
+    assert height <= 5 * SCREEN["height"], f"the open report is {height} px, more than 5 screens of 800"
+
+
+def test_at_390_px_the_report_fits_and_the_chart_labels_are_at_least_12_px(new_context, senior_ml_report, alice):
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, "alice")
+    open_report(page, senior_ml_report["report"])
+
+    assert has_no_horizontal_scroll(page), (page_widths(page), wider_than_viewport(page))
+    expect(page.get_by_test_id("chart-wide")).to_be_hidden()
+    chart = page.get_by_test_id("chart-narrow")
+    expect(chart).to_be_visible()
+    sizes = chart.locator(".chart-label").evaluate_all(
+        "els => els.map(e => parseFloat(getComputedStyle(e).fontSize) * e.getScreenCTM().a)"
+    )
+    assert len(sizes) == len(senior_ml_report["targets"])
+    assert min(sizes) >= 12, f"chart labels drawn at {min(sizes):.1f} px"
+    expect(chart.locator(f'g[data-skill="{senior_ml_report["zero"]}"]').get_by_test_id("zero-mark")).to_be_visible()
+
+    page.get_by_test_id("full-table").locator("summary").click()
+    region = page.get_by_role("region", name="Every skill's rating against its target")
+    expect(region).to_be_visible()
+    assert region.get_attribute("tabindex") == "0"
+    assert has_no_horizontal_scroll(page), (page_widths(page), wider_than_viewport(page))
+    screenshot(page, "report-phone")
+
+
+def test_fit_json_ranks_only_roles_with_half_their_weight_rated(new_context, senior_ml_report, alice):
+    page = new_context().new_page()
+    log_in(page, "alice")
+
+    response = page.goto("/assessments/fit.json")
+    data = json.loads(response.text())
+
+    assert data["ranked"], "the assessed role itself is fully rated"
+    assert data["ranked"][0].keys() == {"slug", "title", "readiness", "rated_weight_share", "rated", "total"}
+    assert all(entry["rated_weight_share"] >= 0.5 for entry in data["ranked"])
+    assert all(entry["rated_weight_share"] < 0.5 and entry["readiness"] is None for entry in data["unranked"])
+    readiness = [entry["readiness"] for entry in data["ranked"]]
+    assert readiness == sorted(readiness, reverse=True)
+    assert SENIOR_ML in [entry["slug"] for entry in data["ranked"]]
+
+    page.goto("/assessments/fit/")
+    names = page.get_by_test_id("role-fit").locator("li a").all_inner_texts()
+    assert names == [entry["title"] for entry in data["ranked"]]
+    first_name = page.get_by_test_id("role-fit").locator("li a").first
+    row = page.get_by_test_id("role-fit").locator("li").first
+    # Names are left-aligned: the name starts near the row's left edge, after the rank number.
+    assert first_name.bounding_box()["x"] - row.bounding_box()["x"] < 60
+    if data["unranked"]:
+        expect(page.get_by_test_id("role-fit-unranked")).to_contain_text("more skill")
+    screenshot(page, "fit")
+
+    # On the report, its own role is marked, not offered to assess.
+    open_report(page, senior_ml_report["report"])
+    own = page.locator(f'[data-testid=role-fit] li[data-role="{SENIOR_ML}"]')
+    if own.count():
+        expect(own.get_by_test_id("this-report")).to_have_text("This report")
+        expect(own.get_by_role("button", name="Assess")).to_have_count(0)
+
+
+def test_a_shared_report_shows_evidence_and_current_role_only_when_ticked(new_context, senior_ml_report, alice):
+    report = senior_ml_report["report"]
+    page = new_context().new_page()
+    log_in(page, "alice")
+
+    page.goto(f"/assessments/{report.pk}/share/")
+    page.get_by_label("Your name as the reader will see it").fill("Sam K.")
+    page.get_by_role("button", name="Create share link").click()
+    page.get_by_label("Your name as the reader will see it").fill("Sam with notes")
+    page.get_by_label("Include my evidence notes").check()
+    page.get_by_label("Include my current role").check()
+    page.get_by_role("button", name="Create share link").click()
+    expect(page.get_by_test_id("share-includes").first).to_have_text("Includes your current role, your evidence notes")
+    screenshot(page, "shares")
+
+    plain, with_notes = retry_locked(
+        lambda: (
+            ShareLink.objects.get(assessment=report, display_name="Sam K."),
+            ShareLink.objects.get(assessment=report, display_name="Sam with notes"),
+        )
+    )
+    reader = new_context().new_page()
+    reader.goto(plain.get_absolute_url())
+    expect(reader.get_by_test_id("verdict")).to_be_visible()
+    expect(reader.get_by_text(EVIDENCE)).to_have_count(0)
+    expect(reader.get_by_text("ML Engineer to Senior ML Engineer")).to_have_count(0)
+
+    reader.goto(with_notes.get_absolute_url())
+    expect(reader.get_by_test_id("evidence").first).to_contain_text(EVIDENCE)
+    expect(reader.get_by_role("heading", name="From ML Engineer to Senior ML Engineer")).to_be_visible()
+    screenshot(reader, "shared-report")
+
+
+def test_the_scoring_page_works_its_example_with_the_scoring_code(page, shipped_roles):
+    page.goto("/roles/senior-ml-engineer/")
+    page.get_by_role("link", name="how the report is scored").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("How the gap report is scored")
+
+    expect(page.get_by_test_id("example-readiness")).to_contain_text("= 60.0, shown as 60%")
+    gaps = page.get_by_test_id("example-gaps").locator("li").all_inner_texts()
+    assert [g.split(" (")[0] for g in gaps] == ["Data modelling", "Orchestration", "Spark", "dbt"]
+    expect(page.get_by_test_id("example-courses").locator("li").first).to_have_text(
+        "Analytics Engineering with dbt, worth 3: dbt 0 → 2, Orchestration 2 → 3"
+    )
+    assert has_no_horizontal_scroll(page)
+    screenshot(page, "scoring")
+    page.set_viewport_size(PHONE)
+    assert has_no_horizontal_scroll(page), (page_widths(page), wider_than_viewport(page))

@@ -1,0 +1,45 @@
+"""Check the shipped role guides against the content rules (roles/content_checks.py, docs/content.md).
+
+    manage.py check_content                       # content/roles/*.yaml
+    manage.py check_content path/to/role.yaml ... # other files
+
+The files are imported inside a transaction that is rolled back, so the database is left as it was.
+Exits non-zero with one line per problem, each naming the file and the entry.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from roles import content_checks
+from roles.importing import RoleFileError, import_roles, read_role_files
+
+
+class Command(BaseCommand):
+    help = "Check role guides: no internal note on a public page, every number sourced, specific level descriptors, learnable required skills, targets within the ladder."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", help="Role files (default: content/roles/*.yaml).")
+
+    def handle(self, *args, paths, **options):
+        paths = [Path(p) for p in paths] or sorted((Path(settings.BASE_DIR) / "content" / "roles").glob("*.yaml"))
+        if not paths:
+            raise CommandError("No role files to check.")
+        files, _problems = read_role_files(paths)
+        problems = []
+        with transaction.atomic():
+            try:
+                import_roles(paths)
+            except RoleFileError as error:
+                raise CommandError(str(error)) from None
+            guides = content_checks.load_guides({role.slug: role.filename for role in files})
+            for check in content_checks.CHECKS:
+                problems += list(check(guides))
+            transaction.set_rollback(True)
+        if problems:
+            count = len(problems)
+            heading = f"{count} content problem{'s' if count != 1 else ''} in {len(paths)} role files:"
+            raise CommandError("\n".join([heading, *problems]))
+        self.stdout.write(f"Checked {len(guides)} role guides: no problems.")

@@ -1,0 +1,215 @@
+"""`manage.py check_content`: the shipped guides pass, and each rule fails on the content it forbids,
+with a message naming the file and the entry, leaving the database as it was."""
+
+import re
+from io import StringIO
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from roles.models import Role, RoleSkill
+
+pytestmark = pytest.mark.django_db
+
+LEVELS = {
+    1: "Knows what a widget is and why teams build them.",
+    2: "Builds a simple widget by following the team's guide.",
+    3: "Designs and builds widgets for a product on their own.",
+    4: "Leads widget design across a team and reviews others' widgets.",
+    5: "Sets the widget standards the whole organisation follows.",
+}
+
+
+def good_role(**changes):
+    """A small role file that passes every content rule."""
+    data = {
+        "slug": "widget-lead",
+        "title": "Widget Lead",
+        "family": "Widgets",
+        "summary": "Leads the building of widgets.",
+        "field_sources": {"summary": ["careerpath-editors"]},
+        "skills": [
+            {
+                "name": "Widgetry",
+                "slug": "widgetry",
+                "target": 3,
+                "levels": dict(LEVELS),
+                "sources": ["careerpath-editors"],
+                "editor_note": "Chosen by the editors after the widget review.",
+            }
+        ],
+        "suggestions": [
+            {"text": "Build one widget end to end.", "skill": "widgetry", "sources": ["careerpath-editors"]}
+        ],
+    }
+    data |= changes
+    return data
+
+
+def check(tmp_path, data):
+    path = tmp_path / f"{data['slug']}.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = StringIO()
+    call_command("check_content", str(path), stdout=out)
+    return out.getvalue().strip()
+
+
+def check_fails(tmp_path, data):
+    """The problem lines of a check that must fail; the database is left as it was."""
+    with pytest.raises(CommandError) as excinfo:
+        check(tmp_path, data)
+    heading, *lines = str(excinfo.value).splitlines()
+    assert re.fullmatch(r"\d+ content problems? in 1 role files:", heading)
+    assert not Role.objects.exists()
+    return lines
+
+
+def test_shipped_content_passes_every_rule():
+    out = StringIO()
+    call_command("check_content", stdout=out)
+    assert out.getvalue().strip() == "Checked 13 role guides: no problems."
+    assert not Role.objects.exists()  # imported inside a transaction that was rolled back
+
+
+def test_a_good_role_passes_and_leaves_nothing_behind(tmp_path):
+    assert check(tmp_path, good_role()) == "Checked 1 role guides: no problems."
+    assert not RoleSkill.objects.exists()
+
+
+# 1. Internal notes never reach a rendered page ----------------------------------------------------------
+
+
+def test_an_editor_note_shown_on_the_guide_fails(tmp_path):
+    data = good_role(about="Chosen by the editors after the widget review.")
+
+    lines = check_fails(tmp_path, data)
+
+    assert (
+        "widget-lead.yaml: guide /roles/widget-lead/ shows editor note 'Chosen by the editors after the widget review.'"
+        in lines
+    )
+
+
+def test_a_source_key_or_seed_marker_in_reader_text_fails(tmp_path):
+    data = good_role(
+        faqs=[{"question": "Where from?", "answer": "From decipheru, seed 003.", "sources": ["decipheru"]}]
+    )
+
+    lines = check_fails(tmp_path, data)
+
+    assert "widget-lead.yaml: guide /roles/widget-lead/ shows source key 'decipheru'" in lines
+    assert "widget-lead.yaml: guide /roles/widget-lead/ shows internal marker 'seed 003'" in lines
+
+
+def test_an_internal_note_in_a_skill_note_fails_on_the_assessment_step_and_skill_page_too(tmp_path):
+    skill = good_role()["skills"][0] | {"note": "Merged skill. Chosen by the editors."}
+    lines = check_fails(tmp_path, good_role(skills=[skill]))
+
+    assert "widget-lead.yaml: guide /roles/widget-lead/ shows internal marker 'Merged skill'" in lines
+    assert "widget-lead.yaml: assessment step 1 shows internal marker 'Merged skill'" in lines
+
+
+# 2. Every number is sourced ----------------------------------------------------------------------------
+
+
+def test_an_unsourced_salary_band_fails(tmp_path):
+    band = {"level": "Widget Lead", "low": 100000, "high": 150000, "sources": ["careerpath-editors"]}
+    lines = check_fails(tmp_path, good_role(salary_bands=[band]))
+
+    assert lines == [
+        "widget-lead.yaml: salary_bands[0]: a salary band needs a published source (cites careerpath-editors)"
+    ]
+
+
+def test_a_salary_band_from_a_published_source_passes(tmp_path):
+    band = {"level": "Widget Lead", "low": 100000, "high": 150000, "sources": ["decipheru"]}
+    assert check(tmp_path, good_role(salary_bands=[band])) == "Checked 1 role guides: no problems."
+
+
+def test_an_unsourced_median_score_or_duration_fails(tmp_path):
+    data = good_role(
+        median_salary=120000,
+        ai_impact={"score": 40, "label": "Moderate"},
+        next_steps=[{"text": "Expect about 36 months of practice.", "sources": ["careerpath-editors"]}],
+    )
+    lines = check_fails(tmp_path, data)
+
+    assert lines == [
+        "widget-lead.yaml: median_salary: a median salary needs a published source in field_sources.median_salary",
+        "widget-lead.yaml: ai_impact.score: a score needs a published source in field_sources.ai_impact",
+        "widget-lead.yaml: next_steps[0].text: '36 months' is a figure; the entry cites no published source "
+        "(careerpath-editors)",
+    ]
+
+
+# 3. Five specific level descriptors ----------------------------------------------------------------------
+
+
+def test_a_skill_without_five_specific_descriptors_fails(tmp_path):
+    levels = dict(LEVELS) | {4: "Does it independently."}
+    del levels[5]
+    skill = good_role()["skills"][0] | {"levels": levels}
+    lines = check_fails(tmp_path, good_role(skills=[skill]))
+
+    assert lines == [
+        "widget-lead.yaml: skills[0] (widgetry).levels.4: 'Does it independently.' is not specific to the skill",
+        "widget-lead.yaml: skills[0] (widgetry).levels.5: missing: every skill needs its own words for levels 1-5",
+    ]
+
+
+# 4. Every required skill can be learned -----------------------------------------------------------------
+
+
+def test_a_required_skill_without_offering_or_suggestion_fails(tmp_path):
+    lines = check_fails(tmp_path, good_role(suggestions=[]))
+
+    assert lines == [
+        "widget-lead.yaml: skills[0] (widgetry): a required skill needs a course, a certification or a "
+        "development suggestion"
+    ]
+
+
+def test_a_course_teaching_the_required_skill_is_enough(tmp_path):
+    course = {
+        "title": "Widget School",
+        "skills": [{"skill": "widgetry", "level": 3}],
+        "sources": ["careerpath-editors"],
+    }
+    assert check(tmp_path, good_role(suggestions=[], courses=[course])) == "Checked 1 role guides: no problems."
+
+
+# 5. No target above the ladder's scope -----------------------------------------------------------------
+
+
+def test_target_5_outside_an_organisation_wide_rung_fails(tmp_path):
+    skill = good_role()["skills"][0] | {"target": 5}
+    lines = check_fails(tmp_path, good_role(skills=[skill]))
+
+    assert lines == [
+        "widget-lead.yaml: skills[0] (widgetry).target: 5 (Expert) describes organisation-wide scope; no published "
+        "ladder gives this role that scope"
+    ]
+
+
+def test_target_5_passes_when_a_published_ladder_gives_the_role_organisation_wide_scope(tmp_path):
+    skill = good_role()["skills"][0] | {"target": 5}
+    rung = {
+        "title": "Widget Lead",
+        "description": "Organization-wide widget strategy.",
+        "role": "widget-lead",
+        "sources": ["decipheru"],
+    }
+    assert check(tmp_path, good_role(skills=[skill], ladder=[rung])) == "Checked 1 role guides: no problems."
+
+
+def test_target_5_with_an_editors_only_ladder_still_fails(tmp_path):
+    skill = good_role()["skills"][0] | {"target": 5}
+    rung = {
+        "title": "Widget Lead",
+        "description": "Organisation-wide.",
+        "role": "widget-lead",
+        "sources": ["careerpath-editors"],
+    }
+
+    assert len(check_fails(tmp_path, good_role(skills=[skill], ladder=[rung]))) == 1
