@@ -376,6 +376,7 @@ NOT_PAGES = {
     "healthz": "JSON for load balancers",
     "readyz": "JSON readiness probe for load balancers",
     "assessments:fit_json": "the role-fit page as JSON (the page is walked as 'role fit')",
+    "accounts:preferences": "POST only; redirects to the account settings page (checked as 'settings')",
     "logout": "POST only; answers with a redirect",
     "assessments:start": "POST only; redirects to the first step (walked as the visitor's first step)",
     "assessments:take": "redirects to the first unrated step or the review",
