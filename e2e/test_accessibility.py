@@ -81,6 +81,10 @@ class World:
         self.draft = draft_for(alice, ml_engineer, dict.fromkeys(list(role_targets("ml-engineer"))[:3], 3))
         self.draft_slugs = list(role_targets("ml-engineer"))
         self.hidden_role = Role.objects.filter(is_published=False).first() or self._unpublish("staff-ml-engineer")
+        # A draft of a role that editors then withdrew: its pages say so (410) and show only its ratings.
+        withdrawn = Role.objects.get(slug="product-manager-ml")
+        self.withdrawn_draft = draft_for(alice, withdrawn, dict.fromkeys(list(role_targets(withdrawn.slug))[:2], 2))
+        self._unpublish(withdrawn.slug)
         if reviewer is not None:  # reviews: the editor reviewed alice's report once and is rating it again
             from reviews.services import request_review
             from reviews.tests.factories import review_of
@@ -174,6 +178,7 @@ VISITOR_STATES = [
     State("how it is scored", "assessments:scoring", VISITOR, url("assessments:scoring")),
     State("not found", "", VISITOR, lambda w: "/no-such-page/", status=404),
     State("server error", "", VISITOR, lambda w: "/__boom__/", status=500),
+    State("database down", "", VISITOR, lambda w: "/__database_down__/", status=503),
     State("visitor's first step", "assessments:step", VISITOR, url("roles:detail", SENIOR_ML), start_as_visitor),
     State("signup", "accounts:signup", VISITOR, url("accounts:signup")),
     State(
@@ -223,6 +228,13 @@ ALICE_STATES = [
         after_autosave,
     ),
     State("review", "assessments:review", ALICE, lambda w: reverse("assessments:review", args=[w.draft.pk])),
+    State(
+        "a draft of a withdrawn role",
+        "assessments:step",
+        ALICE,
+        lambda w: reverse("assessments:step", args=[w.withdrawn_draft.pk, 1]),
+        status=410,
+    ),
     State(
         "retake's step", "assessments:step", ALICE, lambda w: reverse("assessments:step", args=[w.retake_draft.pk, 1])
     ),

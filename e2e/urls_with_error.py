@@ -1,5 +1,6 @@
-"""The site's URLs plus one that fails, so the browser tests can see the real 500 page."""
+"""The site's URLs plus two that fail, so the browser tests can see the real 500 and 503 pages."""
 
+from django.db import OperationalError
 from django.urls import path
 
 from careerpath.urls import handler404, handler500
@@ -12,4 +13,8 @@ def boom(request):
     raise RuntimeError("a deliberate failure, to show the 500 page")
 
 
-urlpatterns = [path("__boom__/", boom), *site_urlpatterns]
+def database_down(request):
+    raise OperationalError("a deliberate outage, to show the 503 page")
+
+
+urlpatterns = [path("__boom__/", boom), path("__database_down__/", database_down), *site_urlpatterns]
