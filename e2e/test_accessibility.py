@@ -148,6 +148,14 @@ def after_autosave(page: Page, world):
     wait_until_saved(page)
 
 
+def signup_again(page: Page, world):
+    """A second sign-up from the same address: over the walk's limit of one an hour, the 429 page."""
+    page.locator('[name="username"]').fill("another-newcomer")
+    page.locator('[name="email"]').fill("another-newcomer@example.com")
+    submit_first_form(page, "Sign up")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Too many")
+
+
 def start_as_visitor(page: Page, world):
     page.get_by_role("button", name="Assess yourself").first.click()
     expect(page.locator("fieldset[data-skill]").first).to_be_visible()
@@ -188,6 +196,7 @@ VISITOR_STATES = [
         url("accounts:signup"),
         fill_and_submit({"username": "alice", "email": "not-an-email"}, "Sign up"),
     ),
+    State("signup throttled", "accounts:signup", VISITOR, url("accounts:signup"), signup_again),
     State("login", "login", VISITOR, url("login")),
     State(
         "login with errors",
@@ -422,6 +431,7 @@ def error_page_urls(settings):
     """Serve a URL that fails, so the real 500 page (DEBUG off) is walked too."""
     settings.ROOT_URLCONF = "e2e.urls_with_error"
     settings.DEBUG = False
+    settings.SIGNUP_RATE_LIMIT = "1/h"  # the second sign-up of the walk shows the "too many" page
 
 
 def walk(page: Page, world, states, axe_source, width):
