@@ -49,9 +49,8 @@ def expected_readiness(assessment, basis):
     levels = ratings_on_basis(assessment, basis)
     snapshot = {**assessment.snapshot, "ratings": {s: {"level": v, "evidence": ""} for s, v in levels.items()}}
     skills, courses, certifications, suggestions = scoring_inputs(snapshot)
-    return str(
-        scoring.score(skills, courses=courses, certifications=certifications, suggestions=suggestions).readiness.overall
-    )
+    overall = scoring.score(skills, courses=courses, certifications=certifications, suggestions=suggestions)
+    return str(scoring.whole_percent(overall.readiness.overall))  # the page rounds to whole percentages
 
 
 def check_page(page, axe_source, name, *, region=None):

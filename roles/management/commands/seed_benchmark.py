@@ -205,12 +205,23 @@ class RowWriter:
 
     def _copy(self, model, meta_fields, rows, progress):
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in meta_fields)
+        # Columns the rows leave out get their field's default, as bulk_create would give them
+        # (COPY leaves them to the database, which has no default for, say, a blank editor's note).
+        defaults = [
+            f
+            for f in model._meta.concrete_fields
+            if f not in meta_fields
+            and not f.primary_key
+            and not f.null
+            and (f.has_default() or f.empty_strings_allowed)
+        ]
+        default_values = tuple(f.get_db_prep_value(f.get_default(), connection) for f in defaults)
+        columns = ", ".join(quote(f.column) for f in [*meta_fields, *defaults])
         sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
         written = 0
         with connection.cursor() as cursor, cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *default_values))
                 written += 1
                 if written % 5_000 == 0:
                     progress.add(5_000)
