@@ -238,7 +238,8 @@ def _cell(column, view, share_evidence):
 
 
 def matrix_data(role, members_submitted, matrix):
-    """matrix.json: exactly the issue's shape; `members_submitted` lists names only."""
+    """matrix.json: the issue's shape; `members_submitted` lists names only; an individual carries
+    `evidence` and `plan` only when the member shares them, as the page shows them."""
     return {
         "role": {"slug": role.slug, "title": role.title},
         "members_submitted": members_submitted,
@@ -248,17 +249,7 @@ def matrix_data(role, members_submitted, matrix):
             a.column.slug: {"at_target": a.at_target, "median": a.median, "counts": list(a.counts)}
             for a in matrix.aggregates
         },
-        "individuals": [
-            {
-                "display_name": row.display_name,
-                "ratings": {
-                    col.slug: cell.rating
-                    for col, cell in zip(matrix.columns, row.cells, strict=True)
-                    if cell.rating is not None
-                },
-            }
-            for row in matrix.individuals
-        ],
+        "individuals": [_individual_data(matrix.columns, row) for row in matrix.individuals],
         "risks": []
         if matrix.risks is None
         else [{"skill": r.column.slug, "at_target": r.at_target, "kind": r.kind} for r in matrix.risks],
@@ -277,6 +268,21 @@ def matrix_data(role, members_submitted, matrix):
     }
 
 
+def _individual_data(columns, row):
+    """One consenting member as the page shows them: ratings, and their evidence and plan only
+    when they ticked those too (the keys are absent otherwise)."""
+    pairs = list(zip(columns, row.cells, strict=True))
+    data = {
+        "display_name": row.display_name,
+        "ratings": {col.slug: cell.rating for col, cell in pairs if cell.rating is not None},
+    }
+    if row.share_evidence:
+        data["evidence"] = {col.slug: cell.evidence for col, cell in pairs if cell.evidence}
+    if row.plan is not None:
+        data["plan"] = [dict(item) for item in row.plan]
+    return data
+
+
 def matrix_rows(data):
     """The CSV of matrix.json: one row per (section, person or skill), formula-safe."""
     yield ["section", "name", "skill", "value", "detail"]
@@ -289,6 +295,14 @@ def matrix_rows(data):
     for person in data["individuals"]:
         for slug, level in person["ratings"].items():
             yield [_csv_safe(v) for v in ("individual", person["display_name"], slug, level, "")]
+        for slug, text in person.get("evidence", {}).items():
+            yield [_csv_safe(v) for v in ("evidence", person["display_name"], slug, "", text)]
+        for item in person.get("plan", []):
+            detail = f"{item.get('action') or 'no action written'} ({item.get('status')})"
+            yield [
+                _csv_safe(v)
+                for v in ("plan", person["display_name"], item.get("skill"), item.get("target_level"), detail)
+            ]
     for risk in data["risks"]:
         yield ["risk", "", risk["skill"], risk["at_target"], risk["kind"]]
     for gap in data["team_gaps"]:

@@ -7,7 +7,7 @@ import pytest
 
 from assessments import scoring
 from assessments.reports import build_report
-from teams.matrix import Column, Contributor, build_matrix, matrix_data, member_skills
+from teams.matrix import Column, Contributor, build_matrix, matrix_data, matrix_rows, member_skills
 
 COLUMNS = [
     Column("python", "Python", "required", 3),
@@ -100,3 +100,20 @@ def test_the_json_ratings_are_the_reports_own(levels):
         {"display_name": "A", "ratings": dict(zip(["python", "sql", "viz"], levels, strict=True))}
     ]
     assert Decimal(str(data["aggregate"]["python"]["median"])) == levels[0]
+
+
+def test_the_exports_carry_evidence_and_a_plan_only_for_members_who_share_them():
+    plan = ({"skill": "SQL", "target_level": 3, "action": "Take the SQL course", "status": "in_progress"},)
+    sharing = Contributor(
+        "Bea", member_skills(build_report(snapshot([1, 1, 1]))), individual=True, share_evidence=True, plan=plan
+    )
+    m = build_matrix(COLUMNS, [person("Al", [1, 1, 1], individual=True), sharing], min_contributors=3)
+
+    data = matrix_data(type("R", (), {"slug": "analyst", "title": "Analyst"}), ["Al", "Bea"], m)
+    al, bea = data["individuals"]
+    assert "evidence" not in al and "plan" not in al
+    assert bea["evidence"]["python"] == "python evidence"
+    assert bea["plan"] == [plan[0]]
+    rows = list(matrix_rows(data))
+    assert ["plan", "Bea", "SQL", 3, "Take the SQL course (in_progress)"] in rows
+    assert not any(row[0] in ("evidence", "plan") and row[1] == "Al" for row in rows)
