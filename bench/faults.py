@@ -308,6 +308,7 @@ def main(argv=None):
         events = []
         print(f"gunicorn on {HOST}:{port}; {args.users} users for {args.duration:.0f} s with faults ...", flush=True)
         start = time.monotonic()
+        events.append((start, "load starts"))
         end = [start + args.duration]  # moved later if the faults take longer: they all happen under load
         acknowledged = {}  # username -> drafts whose submission was answered with the report
         people = []
@@ -378,14 +379,16 @@ def report(args, stats, probe, events, elapsed, database_url, victim, replaced, 
 
     db_from, db_to = moment("PostgreSQL restart"), moment("PostgreSQL accepting") + DB_GRACE
     kill_at = moment("SIGKILL")
+    start = moment("load starts")
 
     def in_db_window(started, ended):
         return started <= db_to and ended >= db_from
 
     five_xx_in = five_xx_out = 0
     broken_at_kill = broken_elsewhere = 0
+    elsewhere = []
     statuses = Counter()
-    for started, ended, _kind, status in stats.timeline:
+    for started, ended, kind, status in stats.timeline:
         statuses[status] += 1
         if isinstance(status, int):
             if status >= 500:
@@ -397,6 +400,7 @@ def report(args, stats, probe, events, elapsed, database_url, victim, replaced, 
             broken_at_kill += 1  # a request the killed worker was serving, or its kept-alive connection
         else:
             broken_elsewhere += 1
+            elsewhere.append(f"  broken connection: {kind} at t={started - start:.1f} s: {status}")
     missing, wrong, snapshot_mismatch, checked = load.check_database(database_url, stats)
     # Exactly once: each person's submitted assessments in the database are the drafts whose submit
     # was answered with the report (a submit retried after a lost answer gets the same report).
@@ -416,7 +420,8 @@ def report(args, stats, probe, events, elapsed, database_url, victim, replaced, 
         "answers: " + ", ".join(f"{k}: {n}" for k, n in sorted(statuses.items(), key=str)),
         f"5xx outside the database restart window: {five_xx_out} (target 0); inside it ({db_to - db_from:.1f} s): "
         f"{five_xx_in} (all 503)",
-        f"broken connections: {broken_at_kill} at the worker kill, {broken_elsewhere} elsewhere (target 0)",
+        f"broken connections: {broken_at_kill} at the worker kill, {broken_elsewhere} elsewhere (target 0); "
+        f"sent again after a kept-alive connection closed (as browsers do): {sum(stats.resent.values())}",
         f"worker {victim} killed; replaced by the master: {'yes' if replaced else 'NO'}",
         f"ratings answered as saved: {len(stats.saved)}; missing: {len(missing)}; different value: {len(wrong)}; "
         f"not in the submitted snapshot: {len(snapshot_mismatch)} (of {checked} snapshots)",
@@ -427,6 +432,7 @@ def report(args, stats, probe, events, elapsed, database_url, victim, replaced, 
         f"machine: {os.cpu_count()} cores, 1-minute load average {os.getloadavg()[0]:.1f}",
     ]
     print("\n".join(lines))
+    print("\n".join(elsewhere))
     for failure in probe.failures:
         print("  probe failed:", failure)
     for key in (missing + wrong)[:10]:

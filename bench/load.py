@@ -157,6 +157,7 @@ class Stats:
         self.journeys = 0
         self.unexpected = Counter()  # (kind, status) answered but not what the journey expects
         self.timeline = []  # (started, ended, kind, status or error name), time.monotonic()
+        self.resent = Counter()  # kind: sent again after a reused keep-alive connection broke
 
     def record(self, kind, status, seconds):
         ended = time.monotonic()
@@ -170,12 +171,20 @@ class Stats:
 
 
 class Browser:
-    """One person's connection and cookies (http.client, keep-alive)."""
+    """One person's connection and cookies (http.client, keep-alive).
+
+    Like a browser, a request that breaks on a reused keep-alive connection before any answer
+    arrives is sent once more on a new connection: gunicorn closes a connection that was idle
+    for 2 s, and a request can cross that close on the wire. Chromium does the same for every
+    method (HttpNetworkTransaction::ShouldResendRequest), so a POST may reach the server twice;
+    the database checks prove that does no harm. A break on a new connection is an error.
+    """
 
     def __init__(self, port, stats, timeout=180):
         self.port, self.stats, self.timeout = port, stats, timeout
         self.cookies = {}
         self.conn = None
+        self.reused = False  # the connection has carried an answer already
 
     def request(self, kind, method, path, form=None, headers=None):
         body = urllib.parse.urlencode(form) if form is not None else None
@@ -185,19 +194,29 @@ class Browser:
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         started = time.perf_counter()
-        try:
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
-            self.conn.request(method, path, body=body, headers=all_headers)
-            response = self.conn.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException) as error:
-            self.conn = None
-            ended = time.monotonic()
-            with self.stats.lock:
-                self.stats.transport_errors[f"{kind}: {type(error).__name__}"] += 1
-                self.stats.timeline.append((ended - (time.perf_counter() - started), ended, kind, type(error).__name__))
-            return None, {}, b""
+        for resend in (False, True):
+            try:
+                if self.conn is None:
+                    self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+                    self.reused = False
+                self.conn.request(method, path, body=body, headers=all_headers)
+                response = self.conn.getresponse()
+                content = response.read()
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.conn = None
+                if self.reused and not resend and not isinstance(error, TimeoutError):
+                    with self.stats.lock:
+                        self.stats.resent[kind] += 1
+                    continue
+                ended = time.monotonic()
+                with self.stats.lock:
+                    self.stats.transport_errors[f"{kind}: {type(error).__name__}"] += 1
+                    self.stats.timeline.append(
+                        (ended - (time.perf_counter() - started), ended, kind, type(error).__name__)
+                    )
+                return None, {}, b""
+        self.reused = True
         self.stats.record(kind, response.status, time.perf_counter() - started)
         for header in response.headers.get_all("Set-Cookie") or []:
             for name, morsel in SimpleCookie(header).items():
@@ -368,6 +387,7 @@ def report(stats, elapsed, missing, wrong, snapshot_mismatch, checked_snapshots,
         "status codes: " + ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items())),
         f"5xx: {five_xx}    transport errors: {sum(stats.transport_errors.values())} "
         f"{dict(stats.transport_errors) or ''}",
+        f"sent again after a kept-alive connection closed (as browsers do): {sum(stats.resent.values())}",
         "unexpected answers: " + (", ".join(f"{k} {s}: {n}" for (k, s), n in stats.unexpected.items()) or "none"),
         f"ratings the server said it saved: {len(stats.saved)}; missing in the database: {len(missing)}; "
         f"different value: {len(wrong)}; not in the submitted snapshot: {len(snapshot_mismatch)} "
