@@ -11,22 +11,21 @@ from django.utils import timezone
 from roles.levels import Level
 from roles.models import Role, Skill
 
-from .owners import owned
+from . import owners
+from .owners import OwnedQuerySet
 
 EVIDENCE_MAX_LENGTH = 1000
 PLAN_ACTION_MAX_LENGTH = 500
 
 
-class AssessmentQuerySet(models.QuerySet):
+class AssessmentQuerySet(OwnedQuerySet):
+    owner_paths = ("",)
+
     def drafts(self):
         return self.filter(status=Assessment.Status.DRAFT)
 
     def submitted(self):
         return self.filter(status=Assessment.Status.SUBMITTED)
-
-    def owned_by(self, owner):
-        """`owner`'s assessments: a user's, or a visitor session's (an `owners.Owner`)."""
-        return owned(self, owner)
 
 
 class Assessment(models.Model):
@@ -101,9 +100,9 @@ class Assessment(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
-class RatingQuerySet(models.QuerySet):
-    def owned_by(self, owner):
-        return owned(self, owner, "assessment__")
+class RatingQuerySet(OwnedQuerySet):
+    owner_paths = ("assessment__",)
+    delete_signal = False  # ratings go with their assessment: a receiver would delete them one by one (see Rating.delete)
 
 
 class Rating(models.Model):
@@ -134,6 +133,13 @@ class Rating(models.Model):
     def __str__(self):
         return f"{self.skill}: {self.level}"
 
+    def delete(self, *args, **kwargs):
+        """One rating deleted on its own tells its owner (a cascade from the assessment does not
+        come here, and the assessment's own signal covers it)."""
+        result = super().delete(*args, **kwargs)
+        owners.changed(*owners.owners_of(Rating, [self]))
+        return result
+
     @property
     def is_prefilled(self):
         return self.prefilled_at is not None
@@ -143,12 +149,11 @@ def new_share_token():
     return secrets.token_urlsafe(32)  # 256 bits
 
 
-class ShareLinkQuerySet(models.QuerySet):
+class ShareLinkQuerySet(OwnedQuerySet):
+    owner_paths = ("assessment__",)
+
     def active(self):
         return self.filter(revoked_at__isnull=True)
-
-    def owned_by(self, owner):
-        return owned(self, owner, "assessment__")
 
 
 class ShareLink(models.Model):
@@ -179,9 +184,8 @@ class ShareLink(models.Model):
         return self.revoked_at is None
 
 
-class PlanQuerySet(models.QuerySet):
-    def owned_by(self, owner):
-        return owned(self, owner, "assessment__")
+class PlanQuerySet(OwnedQuerySet):
+    owner_paths = ("assessment__",)
 
 
 class Plan(models.Model):
@@ -209,9 +213,8 @@ class Plan(models.Model):
         return reverse("assessments:plan", kwargs={"pk": self.assessment_id})
 
 
-class PlanItemQuerySet(models.QuerySet):
-    def owned_by(self, owner):
-        return owned(self, owner, "plan__assessment__")
+class PlanItemQuerySet(OwnedQuerySet):
+    owner_paths = ("plan__assessment__",)
 
 
 class PlanItem(models.Model):
@@ -266,6 +269,10 @@ class OwnerKey(models.Model):
         return self.scope
 
 
+class PlanItemEventQuerySet(OwnedQuerySet):
+    owner_paths = ("item__plan__assessment__",)
+
+
 class PlanItemEvent(models.Model):
     """One line of a plan item's history: made, changed by its owner, carried into a retake, closed."""
 
@@ -287,6 +294,8 @@ class PlanItemEvent(models.Model):
         help_text="The report that caused the event, for events a report caused.",
     )
     at = models.DateTimeField(default=timezone.now)
+
+    objects = PlanItemEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["item", "at", "id"]

@@ -9,6 +9,7 @@ make it themselves).
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q
 
 from careerpath import pagecache
@@ -59,23 +60,114 @@ def owned(queryset, owner, path=""):
 
 def changed(*owners):
     """The owners' data changed: their cached pages and values go (see careerpath.pagecache)."""
-    for owner in owners:
-        owner = Owner.coerce(owner)
-        if owner is not None and (owner.user_id or owner.session_key):
-            pagecache.forget_owner(owner.scope)
+    owners = {Owner.coerce(owner) for owner in owners} - {None}
+    for scope in {owner.scope for owner in owners if owner.user_id or owner.session_key}:
+        pagecache.forget_owner(scope)
 
 
-def _assessment_saved_or_deleted(sender, instance, **kwargs):
-    changed(Owner.of_assessment(instance))
+def _is_assessment_path(path):
+    return path == "" or path.endswith("__")
+
+
+class OwnedQuerySet(models.QuerySet):
+    """The queryset of every model whose rows an owner's cached pages show.
+
+    `owner_paths` says whose pages a row is on: a path to an assessment ("" for an Assessment,
+    "assessment__", "plan__assessment__": its user or visitor session) or to a user ("reviewer").
+    The first is the row's owner (`owned_by`). Saves and deletes call `changed` through model
+    signals (`connect_signals`); the bulk writes, which send no signals, call it here. So no ORM
+    path, the admin's included, leaves an owner's cached page stale (careerpath/tests/test_stale_pages.py)."""
+
+    owner_paths = ("",)
+    delete_signal = True  # False: rows that only go with their parent, whose own signal says so
+
+    def owned_by(self, owner):
+        return owned(self, owner, self.owner_paths[0])
+
+    def page_owners(self):
+        """The owners whose pages show these rows."""
+        found = set()
+        for path in self.owner_paths:
+            found |= _owners_at(self, path)
+        return found
+
+    def update(self, **kwargs):
+        touched = self.page_owners()
+        rows = super().update(**kwargs)
+        if rows:
+            changed(*touched)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = super().bulk_create(objs, *args, **kwargs)
+        changed(*owners_of(self.model, objs))
+        return objs
+
+    def delete(self):
+        touched = self.page_owners()
+        result = super().delete()
+        if result[0]:
+            changed(*touched)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+def _owners_at(queryset, path):
+    """The owners that `path` reaches from the rows of `queryset`."""
+    rows = queryset.order_by()
+    if _is_assessment_path(path):
+        pairs = rows.values_list(f"{path}user", f"{path}session_key").distinct()
+        return {Owner(user_id=user_id) if user_id else Owner(session_key=key or "") for user_id, key in pairs}
+    return {Owner(user_id=pk) for pk in rows.values_list(path, flat=True).distinct() if pk}
+
+
+def owners_of(model, rows):
+    """The owners whose pages show these rows (instances, saved or just deleted): one query per
+    path at most, through the rows' first foreign key."""
+    found = set()
+    for path in model._default_manager.get_queryset().owner_paths:
+        if path == "":
+            found.update(Owner.of_assessment(row) for row in rows)
+            continue
+        first, _, rest = path.partition("__")
+        field = model._meta.get_field(first)
+        if not field.concrete:  # a reverse relation (a team's members): through the rows themselves
+            found |= _owners_at(model._base_manager.filter(pk__in=[row.pk for row in rows]), path)
+            continue
+        if (
+            _is_assessment_path(path) and path.count("__") == 1 and all(field.is_cached(row) for row in rows)
+        ):  # the assessment is at hand
+            found.update(Owner.of_assessment(getattr(row, first)) for row in rows)
+            continue
+        ids = {getattr(row, field.attname) for row in rows} - {None}
+        if not _is_assessment_path(path) and not rest:  # a user's foreign key
+            found.update(Owner(user_id=pk) for pk in ids)
+        elif ids:
+            found |= _owners_at(field.related_model._base_manager.filter(pk__in=ids), rest)
+    return found
 
 
 def _row_saved_or_deleted(sender, instance, **kwargs):
-    from .models import Assessment, PlanItem
+    changed(*owners_of(sender, [instance]))
 
-    lookup = {"plan__pk": instance.plan_id} if sender is PlanItem else {"pk": instance.assessment_id}
-    row = Assessment.objects.filter(**lookup).values("user_id", "session_key").first()
-    if row is not None:  # else the assessment went too, and its own signal said so
-        changed(Owner(user_id=row["user_id"], session_key=row["session_key"]))
+
+def _links_changed(model, field):
+    """A receiver for a many-to-many field of an owned model (e.g. an assignment's members)."""
+
+    def receiver(sender, instance, action, reverse, pk_set, **kwargs):
+        if action not in ("post_add", "post_remove", "pre_clear"):
+            return
+        if not reverse:
+            rows = [instance]
+        elif pk_set:
+            rows = list(model._base_manager.filter(pk__in=pk_set))
+        else:  # clearing from the other side: the rows still linked
+            rows = list(model._base_manager.filter(**{field.name: instance}))
+        changed(*owners_of(model, rows))
+
+    return receiver
 
 
 def _user_deleted(sender, instance, **kwargs):
@@ -83,17 +175,26 @@ def _user_deleted(sender, instance, **kwargs):
 
 
 def connect_signals():
-    """ORM saves and deletes of owned rows (and a deleted user) call `changed`. Ratings only on
-    save: they are deleted with their assessment (a delete receiver would stop Django deleting an
-    assessment's ratings in one statement)."""
+    """ORM saves and deletes of every model with an OwnedQuerySet (and a deleted user) call
+    `changed`. Found from the models, so a new model only declares its queryset."""
+    from django.apps import apps
     from django.conf import settings
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
-    from .models import Assessment, Plan, PlanItem, Rating, ShareLink
-
-    for signal, name in ((post_save, "save"), (post_delete, "delete")):
-        signal.connect(_assessment_saved_or_deleted, sender=Assessment, dispatch_uid=f"owner-{name}-Assessment")
-        for model in (Plan, PlanItem, ShareLink):
-            signal.connect(_row_saved_or_deleted, sender=model, dispatch_uid=f"owner-{name}-{model.__name__}")
-    post_save.connect(_row_saved_or_deleted, sender=Rating, dispatch_uid="owner-save-Rating")
+    for model in owned_models(apps):
+        name = model._meta.label
+        post_save.connect(_row_saved_or_deleted, sender=model, dispatch_uid=f"owner-save-{name}")
+        if model._default_manager.get_queryset().delete_signal:
+            post_delete.connect(_row_saved_or_deleted, sender=model, dispatch_uid=f"owner-delete-{name}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _links_changed(model, field),
+                sender=field.remote_field.through,
+                weak=False,
+                dispatch_uid=f"owner-m2m-{name}-{field.name}",
+            )
     post_delete.connect(_user_deleted, sender=settings.AUTH_USER_MODEL, dispatch_uid="owner-delete-user")
+
+
+def owned_models(apps):
+    return [m for m in apps.get_models() if isinstance(m._default_manager.get_queryset(), OwnedQuerySet)]

@@ -138,7 +138,6 @@ def _touch_draft(assessment, now):
     if not Assessment.objects.drafts().filter(pk=assessment.pk).update(updated_at=now):
         raise AlreadySubmitted()
     assessment.updated_at = now
-    owners.changed(owners.Owner.of_assessment(assessment))  # a bulk write: no signal says so
 
 
 def _upsert(assessment, ratings, now):

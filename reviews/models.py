@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment
+from assessments.owners import OwnedQuerySet
 from roles.levels import Level
 
 REQUEST_DAYS = 14
@@ -35,7 +36,9 @@ def default_expiry():
     return timezone.now() + timedelta(days=REQUEST_DAYS)
 
 
-class ReviewRequestQuerySet(models.QuerySet):
+class ReviewRequestQuerySet(OwnedQuerySet):
+    owner_paths = ("assessment__", "invitee", "reviewer")
+
     def open(self):
         """Not revoked, not expired, not yet taken by a reviewer."""
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), reviewer__isnull=True)
@@ -113,7 +116,9 @@ class ReviewRequest(models.Model):
         return self.State(self.state).label
 
 
-class ReviewQuerySet(models.QuerySet):
+class ReviewQuerySet(OwnedQuerySet):
+    owner_paths = ("request__assessment__", "reviewer")
+
     def submitted(self):
         return self.filter(status=Review.Status.SUBMITTED)
 
@@ -158,12 +163,18 @@ class Review(models.Model):
         return self.status == self.Status.SUBMITTED
 
 
+class ReviewRatingQuerySet(OwnedQuerySet):
+    owner_paths = ("review__request__assessment__", "review__reviewer")
+
+
 class ReviewRating(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
     skill_slug = models.SlugField(max_length=160)
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     comment = models.CharField(max_length=COMMENT_MAX_LENGTH, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewRatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["review", "id"]
@@ -176,12 +187,18 @@ class ReviewRating(models.Model):
         return f"{self.skill_slug}: {self.level}"
 
 
+class CalibrationQuerySet(OwnedQuerySet):
+    owner_paths = ("assessment__",)
+
+
 class Calibration(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="calibrations")
     skill_slug = models.SlugField(max_length=160)
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CalibrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "id"]

@@ -9,7 +9,41 @@ from django.urls import reverse
 from .levels import Level
 
 
-class Family(models.Model):
+class ContentQuerySet(models.QuerySet):
+    """Role content's queryset. Saves and deletes move the content revision through model signals
+    (roles/apps.py); bulk writes send no signals, so they move it here: `update` (which
+    `bulk_update` and admin drag-ordering use) and `bulk_create`. Every content model uses it
+    (roles/tests/test_registry.py checks), so no ORM path leaves a cached page stale."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            _content_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            _content_changed()
+        return created
+
+
+def _content_changed():
+    from . import revision
+
+    revision.bump()
+
+
+class ContentModel(models.Model):
+    """Base of every role-content model (roles/registry.py lists them)."""
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Family(ContentModel):
     """A role family or track, e.g. "Applied AI · ML Engineering"."""
 
     name = models.CharField(max_length=120, unique=True)
@@ -24,7 +58,7 @@ class Family(models.Model):
         return self.name
 
 
-class Source(models.Model):
+class Source(ContentModel):
     """Where a fact of a role guide comes from: a published guide, or the careerpath editors.
 
     `key` is what role files cite (`sources: [decipheru]`); readers see the title, publisher and
@@ -48,7 +82,7 @@ class Source(models.Model):
         return self.short_name or self.title
 
 
-class RoleQuerySet(models.QuerySet):
+class RoleQuerySet(ContentQuerySet):
     def published(self):
         """What a visitor may see."""
         return self.filter(is_published=True)
@@ -60,7 +94,7 @@ class RoleQuerySet(models.QuerySet):
         return self.published()
 
 
-class Role(models.Model):
+class Role(ContentModel):
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="roles")
     title = models.CharField(max_length=160)
     slug = models.SlugField(max_length=160, unique=True)
@@ -111,7 +145,7 @@ class Role(models.Model):
         return reverse("roles:detail", kwargs={"slug": self.slug})
 
 
-class SkillQuerySet(models.QuerySet):
+class SkillQuerySet(ContentQuerySet):
     def with_offered(self):
         """Each skill with `is_offered`: whether a published role uses it."""
         used = RoleSkill.objects.filter(skill_id=models.OuterRef("pk"), role__is_published=True)
@@ -126,7 +160,7 @@ class SkillQuerySet(models.QuerySet):
         return skills.filter(is_offered=True)
 
 
-class Skill(models.Model):
+class Skill(ContentModel):
     """A skill shared across roles, with optional descriptors of what each level looks like."""
 
     name = models.CharField(max_length=160, unique=True)
@@ -173,7 +207,7 @@ class SkillKind(models.TextChoices):
 DEFAULT_WEIGHTS = {SkillKind.REQUIRED: Decimal("1.0"), SkillKind.DIFFERENTIATING: Decimal("0.5")}
 
 
-class RoleSkill(models.Model):
+class RoleSkill(ContentModel):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_skills")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="role_skills")
     kind = models.CharField(max_length=20, choices=SkillKind.choices, default=SkillKind.REQUIRED)
@@ -219,7 +253,7 @@ class RoleSkill(models.Model):
         return self.weight if self.weight is not None else DEFAULT_WEIGHTS[SkillKind(self.kind)]
 
 
-class RoleItem(models.Model):
+class RoleItem(ContentModel):
     """Base for the ordered sections of a guide: `sources` say where the item comes from (readers see
     them as citations); `editor_note` is for editors only."""
 
@@ -334,7 +368,7 @@ class TransitionPath(RoleItem):
         return f"{self.from_role} → {self.role}"
 
 
-class TransitionArtifact(models.Model):
+class TransitionArtifact(ContentModel):
     path = models.ForeignKey(TransitionPath, on_delete=models.CASCADE, related_name="artifacts")
     text = models.TextField()
     order = models.PositiveIntegerField(default=0)
@@ -375,7 +409,7 @@ class OfferingCost(models.TextChoices):
     UNKNOWN = "unknown", "Cost unknown"
 
 
-class Course(models.Model):
+class Course(ContentModel):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     provider = models.CharField("provider / author", max_length=160, blank=True)
@@ -395,7 +429,7 @@ class Course(models.Model):
         return self.title
 
 
-class Certification(models.Model):
+class Certification(ContentModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     issuer = models.CharField(max_length=160, blank=True)
@@ -418,7 +452,7 @@ class Certification(models.Model):
 OFFERING_LEVEL_CHOICES = [(lvl.value, f"{lvl.value} — {lvl.label}") for lvl in Level if lvl.value >= 1]
 
 
-class CourseSkill(models.Model):
+class CourseSkill(ContentModel):
     """A skill a course teaches, and the level (1-5) someone who completes it reaches."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="skill_links")
@@ -439,7 +473,7 @@ class CourseSkill(models.Model):
         return f"{self.course} teaches {self.skill} to level {self.level}"
 
 
-class CertificationSkill(models.Model):
+class CertificationSkill(ContentModel):
     """A skill a certification covers, and the level (1-5) its holder has shown."""
 
     certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="skill_links")
@@ -462,7 +496,7 @@ class CertificationSkill(models.Model):
         return f"{self.certification} covers {self.skill} to level {self.level}"
 
 
-class RoleCourse(models.Model):
+class RoleCourse(ContentModel):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_courses")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="role_courses")
     sources = models.ManyToManyField(Source, blank=True, related_name="role_courses")
@@ -477,7 +511,7 @@ class RoleCourse(models.Model):
         return f"{self.course} for {self.role}"
 
 
-class RoleCertification(models.Model):
+class RoleCertification(ContentModel):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_certifications")
     certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="role_certifications")
     sources = models.ManyToManyField(Source, blank=True, related_name="role_certifications")
@@ -528,7 +562,7 @@ class FAQ(RoleItem):
         return self.question
 
 
-class RoleFieldSource(models.Model):
+class RoleFieldSource(ContentModel):
     """A source for one of the role's own facts (the header and the prose sections)."""
 
     class Field(models.TextChoices):

@@ -15,15 +15,22 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.owners import OwnedQuerySet
 from roles.models import Role
 
 INVITATION_DAYS = 7
+
+
+class TeamQuerySet(OwnedQuerySet):
+    owner_paths = ("memberships__user",)  # members' dashboards name the team
 
 
 class Team(models.Model):
     name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=60, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "id"]
@@ -35,7 +42,9 @@ class Team(models.Model):
         return reverse("teams:detail", kwargs={"slug": self.slug})
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(OwnedQuerySet):
+    owner_paths = ("user",)
+
     def managing(self):
         """Memberships that may see the team's pages: owners and managers."""
         return self.filter(role__in=[Membership.Role.OWNER, Membership.Role.MANAGER])
@@ -151,6 +160,10 @@ class Invitation(models.Model):
         return self.status == "open"
 
 
+class AssignmentQuerySet(OwnedQuerySet):
+    owner_paths = ("team__memberships__user",)  # members' dashboards list the team's assignments
+
+
 class Assignment(models.Model):
     """A target role for the whole team (`everyone`) or for chosen members (`targets`)."""
 
@@ -161,6 +174,8 @@ class Assignment(models.Model):
     due_date = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

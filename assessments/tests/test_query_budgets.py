@@ -104,7 +104,9 @@ PAGES = {
         "post",
         lambda w: reverse("assessments:rate", args=[w["draft"].pk]),
         lambda w: {"skill": w["skill"].slug, "level": 3},
-        10,  # ... and the upsert of the owner key that retires the owner's cached pages
+        # ... and the owner key's upsert after each of the two bulk writes (the draft's UPDATE, which
+        # first reads whose draft it is, and the ratings' INSERT): assessments/owners.OwnedQuerySet
+        12,
     ),
     # reviews: +1 each (the second-opinion counts on the page; the reviewer's and calibrated ratings in the JSON)
     "report": (
