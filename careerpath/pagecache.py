@@ -46,6 +46,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix
@@ -90,13 +91,34 @@ def owner_key(scope):
 
     The database, not the cache, holds it: a per-process cache in each of several workers, or a
     Redis that was cut off and came back, would otherwise keep serving a key that a write replaced."""
-    from assessments.models import OwnerKey
+    return _owner_key_and_revision(scope, revision=False)[0]
 
-    key = OwnerKey.objects.filter(scope=scope).values_list("key", flat=True).first()
+
+def _owner_key_and_revision(scope, *, revision):
+    """The owner's key and (with `revision`) the content revision, in one round trip of plain SQL:
+    every view of an owner's page reads them, and the ORM's query building costs more than the query."""
+    from assessments.models import OwnerKey
+    from roles.models import ContentRevision
+    from roles.revision import ROW_ID
+
+    from .sql import table
+
+    with connection.cursor() as cursor:
+        key_sql = f"SELECT {connection.ops.quote_name('key')} FROM {table(OwnerKey)} WHERE scope = %s"
+        if revision:
+            cursor.execute(
+                f"SELECT ({key_sql}), (SELECT number FROM {table(ContentRevision)} WHERE id = %s)", [scope, ROW_ID]
+            )
+        else:
+            cursor.execute(key_sql, [scope])
+        row = cursor.fetchone()
+    key, number = (row[0], row[1] if revision else None) if row else (None, None)
+    if revision and number is None:
+        number = 0
     if key is None:  # no write of theirs yet: make one (a concurrent first view may win the race)
         OwnerKey.objects.bulk_create([OwnerKey(scope=scope, key=os.urandom(32))], ignore_conflicts=True)
         key = OwnerKey.objects.filter(scope=scope).values_list("key", flat=True).get()
-    return bytes(key)
+    return bytes(key), number
 
 
 def forget_owner(scope):
@@ -292,11 +314,15 @@ def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
                 *args,
                 *(f"{k}={v}" for k, v in sorted(kwargs.items())),
             ]
+            key = None
+            if owner:
+                key, revision = _owner_key_and_revision(scope, revision=content)
+            elif content:
+                revision = content_revision()
             if content:
-                parts.append(f"rev{content_revision()}")
+                parts.append(f"rev{revision}")
             if per_day:
                 parts.append(timezone.localdate().isoformat())
-            key = owner_key(scope) if owner else None
             full_key = cache_key(name, parts if key is None else (*parts, _key_id(key)), owner_scope=scope)
             stored = cache.get(full_key)
             if stored is not None:
