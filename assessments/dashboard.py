@@ -1,6 +1,7 @@
 """What the dashboard shows: the person's plans (one per role), their assessments in progress, and
 their submitted reports grouped by role, each with its readiness and the change since the report
-before it of the same role. Readiness comes from the report module (reports.report_for)."""
+before it of the same role. Readiness is the report's, on the basis the report page opens on
+(reviews.selectors.reports_on_default_basis: calibrated once the owner calibrated, else self)."""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -8,12 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from reviews.selectors import reports_on_default_basis
 from roles.models import RoleSkill
 from teams.selectors import dashboard_assignments
 
 from .models import Assessment, Rating
 from .plans import plan_summaries
-from .reports import report_for
 
 
 def whole_percent(value):
@@ -26,6 +27,7 @@ class ReportRow:
     assessment: Assessment
     readiness: int | None  # whole %
     change: int | None  # whole points since the previous report of the role; None for the first
+    basis: str = "self"  # the ratings it is computed on (reviews.selectors.Basis)
 
     @property
     def change_label(self):
@@ -46,13 +48,15 @@ def group_reports(submitted):
     by_role = {}
     for a in sorted(submitted, key=lambda a: (a.submitted_at, a.pk)):
         by_role.setdefault(a.role_id, []).append(a)
+    computed = reports_on_default_basis(submitted)
     groups = []
     for reports in by_role.values():
         rows, previous = [], None
         for a in reports:
-            readiness = whole_percent(report_for(a).readiness.overall)
+            report, basis = computed[a.pk]
+            readiness = whole_percent(report.readiness.overall)
             change = None if previous is None or readiness is None else readiness - previous
-            rows.append(ReportRow(assessment=a, readiness=readiness, change=change))
+            rows.append(ReportRow(assessment=a, readiness=readiness, change=change, basis=basis))
             previous = readiness
         groups.append(RoleReports(role=reports[-1].role, reports=rows[::-1]))
     groups.sort(key=lambda g: (g.reports[0].assessment.submitted_at, g.reports[0].assessment.pk), reverse=True)
@@ -107,14 +111,16 @@ def dashboard_context(user):
 
 def member_home(user):
     """What the home page shows a signed-in member: their latest draft to continue, the next item
-    of their most recently changed plan, and their latest report's readiness. Four queries."""
+    of their most recently changed plan, and their latest report's readiness. Five queries."""
     draft = Assessment.objects.owned_by(user).drafts().select_related("role").defer("snapshot").first()
     summaries = plan_summaries(user, upcoming=1)
     next_plan = next((s for s in summaries if s["next_item"] is not None), None)
     latest = Assessment.objects.owned_by(user).submitted().select_related("role").order_by("-submitted_at").first()
+    report, basis = reports_on_default_basis([latest])[latest.pk] if latest else (None, None)
     return {
         "draft": draft,
         "plan_next": next_plan,
         "latest_report": latest,
-        "latest_readiness": None if latest is None else whole_percent(report_for(latest).readiness.overall),
+        "latest_readiness": None if latest is None else whole_percent(report.readiness.overall),
+        "latest_basis": basis,
     }

@@ -109,6 +109,27 @@ def default_basis(assessment):
     return Basis.CALIBRATED if Calibration.objects.filter(assessment=assessment).exists() else Basis.SELF
 
 
+def reports_on_default_basis(assessments):
+    """{assessment pk: (report, basis)} for submitted assessments, each on the basis its report page
+    opens on (calibrated once the owner calibrated anything, else self): one query for them all,
+    so the dashboard and the home page say the same readiness as the report."""
+    calibrated = {}
+    for pk, slug, level in Calibration.objects.filter(assessment__in=[a.pk for a in assessments]).values_list(
+        "assessment_id", "skill_slug", "level"
+    ):
+        calibrated.setdefault(pk, {})[slug] = level
+    found = {}
+    for assessment in assessments:
+        overrides = calibrated.get(assessment.pk)
+        if overrides is None:
+            found[assessment.pk] = (build_report(assessment.snapshot), Basis.SELF)
+        else:
+            levels = self_levels(assessment)
+            levels.update({slug: level for slug, level in overrides.items() if slug in levels})
+            found[assessment.pk] = (_report_from_levels(assessment, levels), Basis.CALIBRATED)
+    return found
+
+
 def ratings_on_basis(assessment, basis):
     """{skill slug: level} for every skill of the assessment on `basis`.
 

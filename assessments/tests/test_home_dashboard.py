@@ -85,3 +85,26 @@ def test_featured_round_trips_through_the_role_file(role, tmp_path):
     import_roles([path])
     role.refresh_from_db()
     assert role.is_featured is True and dump_role(role)["featured"] is True
+
+
+def test_dashboard_and_home_give_the_readiness_the_report_opens_on_once_calibrated(alice_client, alice, role, skills):
+    from reviews import services as reviews
+    from reviews.selectors import Basis, report_on_basis
+
+    report = submitted_for(alice, role, level=1)
+    self_readiness = whole_percent(report_on_basis(report, Basis.SELF).readiness.overall)
+    reviews.save_calibrations(
+        assessment=report, calibrations=[reviews.CalibrationInput(skill_slug=s.slug, level=4) for s in skills]
+    )
+    calibrated = whole_percent(report_on_basis(report, Basis.CALIBRATED).readiness.overall)
+    assert calibrated != self_readiness
+
+    dashboard = alice_client.get(reverse("assessments:dashboard"))
+    home = alice_client.get(reverse("home"))
+    page = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+
+    (row,) = dashboard.context["report_groups"][0].reports
+    assert (row.readiness, row.basis) == (calibrated, "calibrated")
+    assert f"{calibrated}% ready" in dashboard.content.decode() and "(calibrated)" in dashboard.content.decode()
+    assert home.context["member"]["latest_readiness"] == calibrated
+    assert f"{calibrated}%" in page
