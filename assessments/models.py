@@ -102,7 +102,9 @@ class Assessment(models.Model):
 
 class RatingQuerySet(OwnedQuerySet):
     owner_paths = ("assessment__",)
-    delete_signal = False  # ratings go with their assessment: a receiver would delete them one by one (see Rating.delete)
+    # Ratings go with their assessment: a delete receiver would delete them one by one. A rating
+    # deleted on its own tells its owner in Rating.delete.
+    delete_signal = False
 
 
 class Rating(models.Model):
