@@ -58,6 +58,18 @@ class RowAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
+# Rows render their inputs and selects with these templates: the same HTML as Django's, written by
+# a filter instead of an include and a loop per attribute and per option (a role page has ~300 of
+# them; see docs/performance.md, "Admin role page").
+LEAN_ROW_TEMPLATES = {
+    **{
+        f"django/forms/widgets/{name}.html": "roles/admin/widgets/input.html"
+        for name in ("input", "text", "number", "hidden", "checkbox")
+    },
+    "django/forms/widgets/select.html": "roles/admin/widgets/select.html",
+}
+
+
 def labelled_rows(formset):
     """`formset` with an accessible name on each input of each row: its column header and its row.
 
@@ -77,6 +89,7 @@ def labelled_rows(formset):
                     # aria-describedby would point at nothing.
                     field.help_text = ""
                 inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+                inner.template_name = LEAN_ROW_TEMPLATES.get(inner.template_name, inner.template_name)
                 if isinstance(inner, RowAutocompleteSelect):
                     inner.row_choice = cached.get(name)
 
