@@ -4,16 +4,20 @@ import re
 
 import pytest
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
-from roles.admin import LEAN_ROW_TEMPLATES
+from roles.admin import LEAN_ROW_TEMPLATES, RowRelatedWidgetWrapper
+from roles.models import CareerMove, RoleSkill
 from roles.templatetags.row_widgets import html_attrs
 
 ATTRS = {"aria-label": 'Target — "Python" <Required>', "required": True, "disabled": False, "data-x": None}
 
 
 def rendered(widget, name, value):
+    """The widget's HTML with whitespace between tags left out and other runs of it as one space."""
     html = widget.render(name, value)
-    return re.sub(r">\s+<", "><", html).strip()
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
 
 
 def lean(widget):
@@ -44,3 +48,22 @@ def test_html_attrs_keeps_the_order_writes_true_bare_leaves_out_false_and_escape
     assert html_attrs({"b": "1 < 2", "a": True, "c": False, "d": 'say "hi"'}) == (
         ' b="1 &lt; 2" a d="say &quot;hi&quot;"'
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "can", "links"),
+    [
+        (RoleSkill, "skill", {"can_add_related": True, "can_change_related": True, "can_view_related": True}, 3),
+        # Django offers no delete link where deleting would cascade
+        (CareerMove, "to_role", {"can_add_related": False, "can_change_related": True, "can_delete_related": True}, 1),
+        (RoleSkill, "skill", {"can_add_related": False}, 0),
+    ],
+)
+def test_the_row_wrapper_writes_the_same_links_as_djangos(model, field, can, links):
+    rel = model._meta.get_field(field).remote_field
+    django_wrapper = RelatedFieldWidgetWrapper(forms.Select(choices=[(9, "Python")]), rel, admin.site, **can)
+
+    row_wrapper = RowRelatedWidgetWrapper.like(django_wrapper)
+
+    assert rendered(row_wrapper, "row-0-skill", 9) == rendered(django_wrapper, "row-0-skill", 9)
+    assert rendered(row_wrapper, "row-0-skill", 9).count("related-widget-wrapper-link") == links
