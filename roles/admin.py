@@ -3,12 +3,14 @@
 from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from . import registry, revision, services
 from .admin_filters import ContentHoleFilter
@@ -58,6 +60,63 @@ class RowAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
+class RowRelatedWidgetWrapper(RelatedFieldWidgetWrapper):
+    """The admin's wrapper with its change, add, delete and view links, written by a lean template
+    (roles/admin/widgets/related_widget_wrapper.html): the same HTML, with each link's title and
+    icon worked out here instead of by `blocktranslate`, `static` and `spaceless` in every row."""
+
+    template_name = "roles/admin/widgets/related_widget_wrapper.html"
+
+    @classmethod
+    def like(cls, wrapper):
+        return cls(
+            wrapper.widget,
+            wrapper.rel,
+            wrapper.admin_site,
+            can_add_related=wrapper.can_add_related,
+            can_change_related=wrapper.can_change_related,
+            can_delete_related=wrapper.can_delete_related,
+            can_view_related=wrapper.can_view_related,
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        model, params = context["model"], context["url_params"]
+        links = []  # (kind, URL, opens a popup, title, icon), in Django's order
+        if context["can_change_related"]:
+            url = f"{context['change_related_template_url']}?{params}"
+            title = gettext("Change selected %(model)s") % {"model": model}
+            links.append(("change", url, True, title, "icon-changelink.svg"))
+        if context["can_add_related"]:
+            url = f"{context['add_related_url']}?{params}"
+            title = gettext("Add another %(model)s") % {"model": model}
+            links.append(("add", url, True, title, "icon-addlink.svg"))
+        if context["can_delete_related"]:
+            url = f"{context['delete_related_template_url']}?{params}"
+            title = gettext("Delete selected %(model)s") % {"model": model}
+            links.append(("delete", url, True, title, "icon-deletelink.svg"))
+        if context["can_view_related"]:
+            url = f"{context['change_related_template_url']}?{context['view_related_url_params']}"
+            title = gettext("View selected %(model)s") % {"model": model}
+            links.append(("view", url, False, title, "icon-viewlink.svg"))
+        context["links"] = [
+            {"kind": k, "url": u, "popup": p, "title": t, "icon": static(f"admin/img/{i}")} for k, u, p, t, i in links
+        ]
+        return context
+
+
+# Rows render their inputs and selects with these templates: the same HTML as Django's, written by
+# a filter instead of an include and a loop per attribute and per option (a role page has ~300 of
+# them; see docs/performance.md, "Admin role page").
+LEAN_ROW_TEMPLATES = {
+    **{
+        f"django/forms/widgets/{name}.html": "roles/admin/widgets/input.html"
+        for name in ("input", "text", "number", "hidden", "checkbox")
+    },
+    "django/forms/widgets/select.html": "roles/admin/widgets/select.html",
+}
+
+
 def labelled_rows(formset):
     """`formset` with an accessible name on each input of each row: its column header and its row.
 
@@ -77,6 +136,7 @@ def labelled_rows(formset):
                     # aria-describedby would point at nothing.
                     field.help_text = ""
                 inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
+                inner.template_name = LEAN_ROW_TEMPLATES.get(inner.template_name, inner.template_name)
                 if isinstance(inner, RowAutocompleteSelect):
                     inner.row_choice = cached.get(name)
 
@@ -89,6 +149,12 @@ class LabelledRowsMixin:
 
     def get_formset(self, request, obj=None, **kwargs):
         return labelled_rows(super().get_formset(request, obj, **kwargs))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and type(formfield.widget) is RelatedFieldWidgetWrapper:
+            formfield.widget = RowRelatedWidgetWrapper.like(formfield.widget)
+        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):
