@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from reviews import services
 from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
 from reviews.services import CalibrationInput
@@ -277,6 +278,59 @@ def test_a_shared_report_never_shows_reviewers_or_comments(alice_client, submitt
     link = ShareLink.objects.create(assessment=submitted, display_name="Alice")
     body = Client().get(link.get_absolute_url()).content.decode()
     assert "carol" not in body and "A private remark" not in body and "Second opinion" not in body
+
+
+def _share(alice_client, assessment, **ticks):
+    from assessments.models import ShareLink
+
+    response = alice_client.post(
+        reverse("assessments:shares", args=[assessment.pk]), {"display_name": "Alice A.", **ticks}
+    )
+    assert response.status_code == 302
+    return ShareLink.objects.get(assessment=assessment)
+
+
+def test_a_share_link_leaves_the_second_opinions_out_unless_ticked(alice_client, submitted, carol, slugs):
+    review = review_of(submitted, carol, comments={slugs[0]: "A private remark"})
+    Review.objects.filter(pk=review.pk).update(overall_comment="Ships carefully")
+
+    link = _share(alice_client, submitted)
+    body = Client().get(link.get_absolute_url()).content.decode()
+
+    assert link.include_reviews is False
+    assert "carol" not in body and "A private remark" not in body and "Ships carefully" not in body
+    assert "Second opinion" not in body and 'data-testid="shared-opinions"' not in body
+    shares_page = alice_client.get(reverse("assessments:shares", args=[submitted.pk])).content.decode()
+    assert "no plan, current role, evidence notes or second opinions" in shares_page
+
+
+def test_a_ticked_share_link_shows_each_reviewers_name_ratings_beside_the_owners_and_comments(
+    alice_client, submitted, carol, slugs
+):
+    review_of(submitted, carol, levels={slugs[0]: 5, slugs[1]: 1}, comments={slugs[0]: "Led the launch"})
+    review_of(submitted, UserFactory(username="dave"), skills=slugs[:1], level=4)
+    review_of(submitted, UserFactory(username="erin"), submit=False)  # a draft stays private
+
+    link = _share(alice_client, submitted, include_reviews="on")
+    body = Client().get(link.get_absolute_url()).content.decode()
+
+    assert link.include_reviews is True
+    assert 'data-testid="shared-opinions"' in body
+    assert body.count('data-testid="shared-opinion"') == 2
+    assert "carol" in body and "dave" in body and "erin" not in body
+    assert "Led the launch" in body
+    carols = body[body.index(">carol<") :]
+    first_row = carols[carols.index(f'data-skill="{slugs[0]}"') :].split("</tr>")[0]
+    assert '"shared-self-level">3<' in first_row and '"shared-reviewer-level">5<' in first_row
+    shares_page = alice_client.get(reverse("assessments:shares", args=[submitted.pk])).content.decode()
+    assert "Includes the second opinions" in shares_page
+
+
+def test_a_ticked_share_link_without_a_submitted_review_shows_no_second_opinions(alice_client, submitted, carol):
+    review_of(submitted, carol, submit=False)
+    link = _share(alice_client, submitted, include_reviews="on")
+    body = Client().get(link.get_absolute_url()).content.decode()
+    assert "carol" not in body and "Second opinion" not in body
 
 
 def test_deleting_a_received_review_from_the_page(alice_client, submitted, carol):
