@@ -327,7 +327,9 @@ def shared_opinions(assessment):
 
 def requests_of(assessment):
     return list(
-        ReviewRequest.objects.filter(assessment=assessment).select_related("review").order_by("-created_at", "-id")
+        ReviewRequest.objects.filter(assessment=assessment)
+        .select_related("review", "invitee")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -342,7 +344,13 @@ def reviews_given(user):
 
 def invitations_for(user):
     """Open requests addressed to `user` by name (the teammate path)."""
-    return list(ReviewRequest.objects.open().filter(invitee=user).select_related("assessment__role"))
+    return list(
+        ReviewRequest.objects.open()
+        .filter(invitee=user, assessment__status=Assessment.Status.SUBMITTED)
+        .select_related("assessment__role")
+        .defer("assessment__snapshot")
+        .order_by("expires_at", "id")
+    )
 
 
 # --- download my data --------------------------------------------------------------------------
