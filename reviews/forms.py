@@ -73,6 +73,7 @@ class TeammateRequestForm(RequestForm):
             (u.pk, teammate_label(u)) for u in teammates
         ]
         self.fields["invitee"].widget.attrs["class"] = "form-select"
+        self.fields["display_name"].label = "Your name as your teammate will see it"
 
     def clean_invitee(self):
         pk = self.cleaned_data["invitee"]

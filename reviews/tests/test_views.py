@@ -445,7 +445,7 @@ def test_a_ticked_share_link_shows_each_reviewers_name_ratings_beside_the_owners
     assert "carol" in body and "dave" in body and "erin" not in body
     assert "Led the launch" in body
     carols = body[body.index(">carol<") :]
-    first_row = carols[carols.index(f'data-skill="{slugs[0]}"') :].split("</tr>")[0]
+    first_row = carols[carols.index(f'data-skill="{slugs[0]}"') :].split("</li>")[0]
     assert '"shared-self-level">3<' in first_row and '"shared-reviewer-level">5<' in first_row
     shares_page = alice_client.get(reverse("assessments:shares", args=[submitted.pk])).content.decode()
     assert "Includes the second opinions" in shares_page
