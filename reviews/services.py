@@ -333,7 +333,12 @@ def submit_review(*, review):
 def forget_reviewer(*, user):
     """Before `user`'s account goes: their reviews go too (the owners keep their own assessments,
     requests and calibrations), and the owners' cached reports are moved on."""
-    owners = set(Review.objects.given_by(user).values_list("request__assessment_id", flat=True))
+    owners_of = set(Review.objects.given_by(user).values_list("request__assessment_id", flat=True))
     Review.objects.given_by(user).delete()
-    if owners:
-        Assessment.objects.filter(pk__in=owners).update(updated_at=timezone.now())
+    if owners_of:
+        Assessment.objects.filter(pk__in=owners_of).update(updated_at=timezone.now())
+    # Teammate requests: those sent to `user` go with the account, those `user` sent leave their invitees' dashboards.
+    for assessment_id in set(ReviewRequest.objects.filter(invitee=user).values_list("assessment_id", flat=True)):
+        _touch_owner(assessment_id)
+    invitees = ReviewRequest.objects.open().filter(assessment__user=user, invitee__isnull=False)
+    owners.changed(*(owners.Owner(user_id=pk) for pk in set(invitees.values_list("invitee_id", flat=True))))

@@ -155,6 +155,18 @@ def test_revoking_a_teammate_request_takes_it_off_their_dashboard(alice_client, 
     assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content
 
 
+def test_when_the_owners_account_goes_her_request_leaves_the_teammates_dashboard(
+    alice_client, alice, carol, submitted, team
+):
+    from accounts.services import delete_user_account
+
+    carols = client_for(carol)
+    ask_teammate(alice_client, submitted, carol.pk)
+    assert b"Reviews you've been asked for" in carols.get(reverse("assessments:dashboard")).content
+    delete_user_account(user=alice)
+    assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content
+
+
 @pytest.mark.parametrize(
     ("who", "extra", "error"),
     [
