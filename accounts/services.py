@@ -56,6 +56,9 @@ def _assessment_data(assessment):
             {
                 "display_name": s.display_name,
                 "include_plan": s.include_plan,
+                "include_current_role": s.include_current_role,
+                "include_evidence": s.include_evidence,
+                "include_reviews": s.include_reviews,
                 "created_at": s.created_at,
                 "revoked_at": s.revoked_at,
                 "url_path": s.get_absolute_url(),

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from reviews.selectors import reports_on_default_basis
+from reviews.selectors import invitations_for, reports_on_default_basis
 from roles.models import RoleSkill
 from teams.selectors import dashboard_assignments
 
@@ -106,6 +106,7 @@ def dashboard_context(user):
         "has_reports": bool(submitted),
         "plan_summaries": plan_summaries(user),
         **dashboard_assignments(user),  # teams (#18): assignments with Start / Continue / Done
+        "review_invitations": invitations_for(user),  # reviews (#19): teammates asking for a second opinion
     }
 
 

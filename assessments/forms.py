@@ -92,16 +92,18 @@ class SubmitForm(forms.Form):
 class ShareLinkForm(forms.ModelForm):
     class Meta:
         model = ShareLink
-        fields = ["display_name", "include_plan", "include_current_role", "include_evidence"]
+        fields = ["display_name", "include_plan", "include_current_role", "include_evidence", "include_reviews"]
         labels = {
             "display_name": "Your name as the reader will see it",
             "include_plan": "Include my plan",
             "include_current_role": "Include my current role",
             "include_evidence": "Include my evidence notes",
+            "include_reviews": "Show the second opinions",
         }
         help_texts = {
             "include_current_role": "The role you hold now, and the guide's path from it to this one.",
             "include_evidence": "The notes you wrote beside your ratings.",
+            "include_reviews": "Your reviewers' names, their ratings next to yours and their comments.",
         }
 
 

@@ -167,6 +167,9 @@ class ShareLink(models.Model):
         default=False, help_text="Show the reader the role the owner holds now (and the path from it)."
     )
     include_evidence = models.BooleanField(default=False, help_text="Show the reader the owner's evidence notes.")
+    include_reviews = models.BooleanField(
+        default=False, help_text="Show the reader the second opinions: reviewers' names, ratings and comments."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -24,7 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import show_targets_while_rating
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
-from reviews.selectors import add_ratings_basis, default_basis, parse_basis, report_on_basis, report_page_context
+from reviews.selectors import (
+    add_ratings_basis,
+    default_basis,
+    parse_basis,
+    report_on_basis,
+    report_page_context,
+    shared_opinions,
+)
 from roles.levels import scale as level_scale
 from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 
@@ -605,6 +612,8 @@ def shared_report(request, token):
             .prefetch_related("items")
             .first()
         )
+    if link.include_reviews:
+        context["second_opinions"] = shared_opinions(link.assessment)
     response = render(request, "assessments/shared_report.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

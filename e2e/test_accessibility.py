@@ -92,6 +92,14 @@ class World:
             self.review = review_of(self.report, reviewer, level=1, comments={"python": "Seen it"})
             self.review_draft = review_of(self.report, reviewer, submit=False)
             self.review_link = request_review(assessment=self.report, display_name="Alice")
+            # teams: alice and the editor share a team; she asked him by name too, and shares her reviews
+            from teams.tests.factories import join, team_of
+
+            join(team_of(alice), reviewer)
+            self.teammate_request = request_review(assessment=self.report, display_name="Alice", invitee=reviewer)
+            self.share_with_reviews = ShareLink.objects.create(
+                assessment=self.report, display_name="Sam", include_reviews=True
+            )
 
     @staticmethod
     def _by_skill(role, levels):
@@ -310,7 +318,7 @@ def review_url(name, attr):
     return lambda w: reverse(name, args=[getattr(w, attr).pk])
 
 
-REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her reviewer
+REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her reviewer (and her teammate)
     State("second opinions", "reviews:manage", ALICE, review_url("reviews:manage", "report")),
     State(
         "second opinions with an error",
@@ -319,6 +327,20 @@ REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her revie
         review_url("reviews:manage", "report"),
         fill_and_submit({"display_name": LONG_TEXT}, "Make a review link"),
     ),
+    State(
+        "asking a teammate with an error",
+        "reviews:ask_teammate",
+        ALICE,
+        review_url("reviews:manage", "report"),
+        fill_and_submit({"teammate-display_name": LONG_TEXT}, "Ask this teammate"),
+    ),
+    State(
+        "shared report with second opinions",
+        "assessments:shared",
+        VISITOR,
+        lambda w: w.share_with_reviews.get_absolute_url(),
+    ),
+    State("dashboard with a teammate's request", "assessments:dashboard", STAFF, url("assessments:dashboard")),
     State("compare and calibrate", "reviews:compare", ALICE, review_url("reviews:compare", "review")),
     State(
         "calibration with an error",

@@ -44,6 +44,46 @@ class RequestForm(forms.Form):
         self.fields["skills"].choices = list(skills)
 
 
+def teammate_label(user):
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+class TeammateRequestForm(RequestForm):
+    """A request to one named teammate: the link form's fields and whom to ask.
+
+    The choice is checked here against the owner's teammates (a made-up id, someone outside the
+    owner's teams or the owner themselves is a form error), and again by the service."""
+
+    invitee = forms.IntegerField(
+        label="Teammate to ask",
+        widget=forms.Select,
+        help_text="Someone in one of your teams. They see the request on their dashboard.",
+        error_messages={"required": "Choose a teammate to ask.", "invalid": "Choose a teammate from the list."},
+    )
+    field_order = ["invitee", "display_name", "skills", "show_evidence"]
+
+    def __init__(self, *args, owner, teammates, **kwargs):
+        """`teammates`: the users the owner may ask (teams.selectors.teammates_of)."""
+        kwargs.setdefault("prefix", "teammate")
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.teammates = {u.pk: u for u in teammates}
+        self.fields["invitee"].widget.choices = [("", "Choose a teammate")] + [
+            (u.pk, teammate_label(u)) for u in teammates
+        ]
+        self.fields["invitee"].widget.attrs["class"] = "form-select"
+        self.fields["display_name"].label = "Your name as your teammate will see it"
+
+    def clean_invitee(self):
+        pk = self.cleaned_data["invitee"]
+        if pk == self.owner.pk:
+            raise forms.ValidationError("You cannot review your own assessment: choose a teammate.")
+        if pk not in self.teammates:
+            raise forms.ValidationError("Choose someone from your teams: that person is not in a team with you.")
+        return self.teammates[pk]
+
+
 class ReviewForm(forms.Form):
     """A reviewer's level and comment for each skill of the request, and an overall comment."""
 

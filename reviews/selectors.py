@@ -309,12 +309,48 @@ def tendencies_for(user):
     return len(reviews), calibration.tendencies([pairs_for(r) for r in reviews])
 
 
+def reviewer_name(review):
+    """How a reviewer is named to the owner (and, when the owner ticks it, to a share link's reader)."""
+    return review.reviewer.get_username()
+
+
+def shared_opinions(assessment):
+    """The submitted reviews of `assessment` for a shared report whose owner ticked "Show the second
+    opinions": each with the reviewer's name, overall comment and, per reviewed skill in the role's
+    order, the self-rating beside the reviewer's rating and comment. Two queries."""
+    meta, mine = _skill_meta(assessment), self_levels(assessment)
+    order = {slug: i for i, slug in enumerate(meta)}
+    opinions = []
+    for review in submitted_reviews(assessment):
+        ratings = sorted((r for r in review.ratings.all() if r.skill_slug in meta), key=lambda r: order[r.skill_slug])
+        opinions.append(
+            {
+                "reviewer": reviewer_name(review),
+                "submitted_at": review.submitted_at,
+                "overall_comment": review.overall_comment,
+                "rows": [
+                    {
+                        "slug": r.skill_slug,
+                        "name": meta[r.skill_slug]["name"],
+                        "self_level": mine[r.skill_slug],
+                        "reviewer_level": r.level,
+                        "comment": r.comment,
+                    }
+                    for r in ratings
+                ],
+            }
+        )
+    return opinions
+
+
 # --- lists ---------------------------------------------------------------------------------------
 
 
 def requests_of(assessment):
     return list(
-        ReviewRequest.objects.filter(assessment=assessment).select_related("review").order_by("-created_at", "-id")
+        ReviewRequest.objects.filter(assessment=assessment)
+        .select_related("review", "invitee")
+        .order_by("-created_at", "-id")
     )
 
 
@@ -329,7 +365,13 @@ def reviews_given(user):
 
 def invitations_for(user):
     """Open requests addressed to `user` by name (the teammate path)."""
-    return list(ReviewRequest.objects.open().filter(invitee=user).select_related("assessment__role"))
+    return list(
+        ReviewRequest.objects.open()
+        .filter(invitee=user, assessment__status=Assessment.Status.SUBMITTED)
+        .select_related("assessment__role")
+        .defer("assessment__snapshot")
+        .order_by("expires_at", "id")
+    )
 
 
 # --- download my data --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from assessments import owners
 from assessments.models import Assessment
+from teams.selectors import teammates_of
 
 from .models import Calibration, Review, ReviewRating, ReviewRequest
 
@@ -70,6 +71,11 @@ class NotForYou(ReviewError):
         super().__init__("This review request was sent to someone else.")
 
 
+class NotATeammate(ReviewError):
+    def __init__(self):
+        super().__init__("Choose someone who is in one of your teams: only a teammate can be asked by name.")
+
+
 class ReviewSubmitted(ReviewError):
     def __init__(self):
         super().__init__("This review has been submitted and is read-only.")
@@ -108,6 +114,12 @@ def _touch_owner(assessment_id, now=None):
         owners.changed(owners.Owner(user_id=owner["user_id"], session_key=owner["session_key"] or ""))
 
 
+def _touch_invitee(review_request):
+    """A request to a teammate shows on their dashboard until they take it: it goes from their cached pages."""
+    if review_request.invitee_id:
+        owners.changed(owners.Owner(user_id=review_request.invitee_id))
+
+
 def snapshot_slugs(assessment):
     return [s["slug"] for s in assessment.snapshot["skills"]]
 
@@ -128,6 +140,10 @@ def request_review(*, assessment, display_name, skills=None, show_evidence=False
         raise NotSubmitted()
     if invitee is not None and invitee.pk == assessment.user_id:
         raise OwnAssessment()
+    if invitee is not None and not (
+        assessment.user_id and teammates_of(assessment.user).filter(pk=invitee.pk).exists()
+    ):
+        raise NotATeammate()
     available = snapshot_slugs(assessment)
     chosen = available if skills is None else [s for s in available if s in set(skills)]
     if skills is not None and set(skills) - set(available):
@@ -142,6 +158,7 @@ def request_review(*, assessment, display_name, skills=None, show_evidence=False
         invitee=invitee,
     )
     _touch_owner(assessment.pk)
+    _touch_invitee(review_request)
     return review_request
 
 
@@ -157,6 +174,7 @@ def revoke_request(*, review_request):
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     _touch_owner(locked.assessment_id)
+    _touch_invitee(locked)
     return locked
 
 
@@ -246,6 +264,7 @@ def take_request(*, review_request, user):
     except IntegrityError as exc:  # cannot happen after the UPDATE above; the constraint is the backstop
         raise LinkUsed() from exc
     review_request.reviewer, review_request.taken_at = user, now
+    _touch_invitee(review_request)
     return review, True
 
 
@@ -314,7 +333,12 @@ def submit_review(*, review):
 def forget_reviewer(*, user):
     """Before `user`'s account goes: their reviews go too (the owners keep their own assessments,
     requests and calibrations), and the owners' cached reports are moved on."""
-    owners = set(Review.objects.given_by(user).values_list("request__assessment_id", flat=True))
+    owners_of = set(Review.objects.given_by(user).values_list("request__assessment_id", flat=True))
     Review.objects.given_by(user).delete()
-    if owners:
-        Assessment.objects.filter(pk__in=owners).update(updated_at=timezone.now())
+    if owners_of:
+        Assessment.objects.filter(pk__in=owners_of).update(updated_at=timezone.now())
+    # Teammate requests: those sent to `user` go with the account, those `user` sent leave their invitees' dashboards.
+    for assessment_id in set(ReviewRequest.objects.filter(invitee=user).values_list("assessment_id", flat=True)):
+        _touch_owner(assessment_id)
+    invitees = ReviewRequest.objects.open().filter(assessment__user=user, invitee__isnull=False)
+    owners.changed(*(owners.Owner(user_id=pk) for pk in set(invitees.values_list("invitee_id", flat=True))))

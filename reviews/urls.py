@@ -6,6 +6,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("assessments/<int:pk>/reviews/", views.manage, name="manage"),
+    path("assessments/<int:pk>/reviews/teammate/", views.ask_teammate, name="ask_teammate"),
     path("assessments/<int:pk>/reviews/<int:request_id>/revoke/", views.revoke, name="revoke"),
     path("reviews/", views.mine, name="mine"),
     path("reviews/calibration/", views.calibration, name="calibration"),

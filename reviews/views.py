@@ -8,54 +8,73 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from roles.levels import scale as level_scale
+from teams.selectors import memberships_of, teammates_of
 
 from . import selectors, services
-from .forms import CalibrationForm, RateForm, RequestForm, ReviewForm, comment_field_name, level_field_name
+from .forms import (
+    CalibrationForm,
+    RateForm,
+    RequestForm,
+    ReviewForm,
+    TeammateRequestForm,
+    comment_field_name,
+    level_field_name,
+    teammate_label,
+)
 from .models import REQUEST_DAYS
 
 # --- the owner -------------------------------------------------------------------------------
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def manage(request, pk):
-    """Ask for a second opinion on a submitted assessment; see and revoke requests; reviews received."""
-    assessment = selectors.get_submitted_or_404(request, pk)
+def _request_forms(request, assessment, *, data=None, teammate_data=None):
     skills = [(s["slug"], s["name"]) for s in assessment.snapshot["skills"]]
-    form = RequestForm(
-        request.POST or None, skills=skills, initial={"display_name": request.user.get_short_name() or ""}
+    initial = {"display_name": request.user.get_short_name() or ""}
+    teammates = list(teammates_of(request.user))
+    return (
+        RequestForm(data, skills=skills, initial=dict(initial)),
+        TeammateRequestForm(
+            teammate_data, skills=skills, owner=request.user, teammates=teammates, initial=dict(initial)
+        ),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            review_request = services.request_review(
-                assessment=assessment,
-                display_name=form.cleaned_data["display_name"],
-                skills=form.cleaned_data["skills"],
-                show_evidence=form.cleaned_data["show_evidence"],
-            )
-        except services.ReviewError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                f"Review link made. Send it to one person: it works once and expires in {REQUEST_DAYS} days.",
-            )
-            return redirect(f"{request.path}#request-{review_request.pk}")
-    elif request.method == "POST":
-        messages.error(request, "Not made: check the form below.")
+
+
+def _make_request(assessment, form, *, invitee=False):
+    """The request a request form asks for (to the teammate it names, with `invitee`), or None
+    when the form is invalid or the service refuses (its reason then joins the form's errors)."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        return services.request_review(
+            assessment=assessment,
+            display_name=data["display_name"],
+            skills=data["skills"],
+            show_evidence=data["show_evidence"],
+            invitee=data["invitee"] if invitee else None,
+        )
+    except services.ReviewError as exc:
+        form.add_error(None, str(exc))
+        return None
+
+
+def _manage_page(request, assessment, form, teammate_form):
     count, tendencies = selectors.tendencies_for(request.user)
+    has_teammates = bool(teammate_form.teammates)
     return render(
         request,
         "reviews/manage.html",
         {
             "assessment": assessment,
             "form": form,
+            "teammate_form": teammate_form,
+            "has_teammates": has_teammates,
+            "has_team": has_teammates or memberships_of(request.user).exists(),
             "requests": selectors.requests_of(assessment),
             "reviews": selectors.submitted_reviews(assessment),
             "base_url": request.build_absolute_uri("/")[:-1],
@@ -63,6 +82,45 @@ def manage(request, pk):
             "tendencies": tendencies,
         },
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage(request, pk):
+    """Ask for a second opinion on a submitted assessment (by link here, or a teammate: `ask_teammate`);
+    see and revoke requests; reviews received."""
+    assessment = selectors.get_submitted_or_404(request, pk)
+    form, teammate_form = _request_forms(request, assessment, data=request.POST or None)
+    if request.method == "POST":
+        review_request = _make_request(assessment, form)
+        if review_request is not None:
+            messages.success(
+                request,
+                f"Review link made. Send it to one person: it works once and expires in {REQUEST_DAYS} days.",
+            )
+            return redirect(f"{request.path}#request-{review_request.pk}")
+        messages.error(request, "Not made: check the form below.")
+    return _manage_page(request, assessment, form, teammate_form)
+
+
+@never_cache
+@login_required
+@require_POST
+def ask_teammate(request, pk):
+    """Ask one teammate by name: only they can take the request, from their dashboard or their reviews."""
+    assessment = selectors.get_submitted_or_404(request, pk)
+    form, teammate_form = _request_forms(request, assessment, teammate_data=request.POST)
+    review_request = _make_request(assessment, teammate_form, invitee=True)
+    if review_request is not None:
+        messages.success(
+            request,
+            f"Asked {teammate_label(review_request.invitee)}: the request is on their dashboard until they "
+            f"start it (it expires in {REQUEST_DAYS} days).",
+        )
+        return redirect(f"{reverse('reviews:manage', args=[assessment.pk])}#request-{review_request.pk}")
+    messages.error(request, "Not asked: check the teammate form below.")
+    return _manage_page(request, assessment, form, teammate_form)
 
 
 @login_required

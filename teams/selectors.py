@@ -3,6 +3,7 @@ and what a member sees on their dashboard. Each runs a fixed number of queries, 
 team's size (pinned in tests/test_query_budgets.py)."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
@@ -42,6 +43,18 @@ def get_owner_membership_or_404(user, slug):
     if not membership.is_owner:
         raise Http404("No such team page.")
     return membership
+
+
+def teammates_of(user):
+    """Everyone who shares a team with `user`, `user` excepted, by username: the people `user` may
+    ask for a second opinion (reviews). One query when evaluated."""
+    return (
+        get_user_model()
+        .objects.filter(team_memberships__team__memberships__user=user)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("username", "id")
+    )
 
 
 def team_members(team):

@@ -90,6 +90,9 @@ def test_download_my_data_holds_the_account_every_assessment_rating_note_share_a
     assert {"skill", "level", "evidence"} <= set(submitted["ratings"][0])
     assert ALICE_NOTE in [r["evidence"] for r in submitted["ratings"]]
     assert [s["display_name"] for s in submitted["share_links"]] == ["Alice A."]
+    ticks = {"include_plan", "include_current_role", "include_evidence", "include_reviews"}
+    assert ticks <= set(submitted["share_links"][0])  # each tick the owner chose, reviews off by default
+    assert submitted["share_links"][0]["include_reviews"] is False
     assert submitted["plan"] and submitted["plan"][0]["action"] == "Alice A. will pair weekly"
     draft = by_id[data["alice"]["draft"].pk]
     assert draft["status"] == "draft"

@@ -98,7 +98,7 @@ def count(client, method, url, data=None):
 
 PAGES = {
     # name: (method, url builder, data builder, budget)
-    "dashboard": ("get", lambda w: reverse("assessments:dashboard"), None, 8),
+    "dashboard": ("get", lambda w: reverse("assessments:dashboard"), None, 9),  # reviews: +1, teammates asking
     "step": ("get", lambda w: reverse("assessments:step", args=[w["draft"].pk, 1]), None, 10),
     "autosave": (
         "post",

@@ -127,6 +127,7 @@ MATRIX = {
     "assessments:shared": {"GET": everyone(200), "POST": everyone(405)},
     # reviews: alice asked carol for a second opinion (a submitted review, and a draft on a second link)
     "reviews:manage": {"GET": alices(200), "POST": alices(200)},  # empty POST: form errors
+    "reviews:ask_teammate": {"GET": logged_in(405), "POST": alices(200)},  # empty POST: "choose a teammate"
     "reviews:revoke": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
     "reviews:mine": {"GET": logged_in(200), "POST": logged_in(405)},
     "reviews:calibration": {"GET": logged_in(200), "POST": logged_in(405)},
@@ -188,7 +189,7 @@ class World:
         }
         if name.startswith("reviews:"):  # carol's draft for her pages, the submitted review for alice's
             values["pk"] = self.review_draft.pk if short in {"review", "rate"} else self.review.pk
-            if short in {"manage", "revoke"}:
+            if short in {"manage", "ask_teammate", "revoke"}:
                 values["pk"] = self.submitted.pk
             values["request_id"] = self.review_draft.request.pk
         if name == "password_reset_confirm":

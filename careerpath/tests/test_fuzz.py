@@ -709,6 +709,52 @@ def test_the_review_form_and_calibration_form_refuse_bad_input_without_a_500(rev
     assert_reviews_storable()
 
 
+@pytest.fixture
+def teammate(alice):
+    """Tess shares alice's team; bob (the reviewer of review_pages) is in no team with her."""
+    from accounts.tests.factories import UserFactory
+    from teams.tests.factories import join, team_of
+
+    return join(team_of(alice), UserFactory(username="tess")).user
+
+
+@FUZZ
+@given(
+    invitee=value_or_list(st.one_of(st.sampled_from(["TEAMMATE", "OWNER", "STRANGER"]), TEXT)),
+    display_name=value_or_list(TEXT),
+    skills=st.lists(st.one_of(st.sampled_from(["SKILL0", "SKILL1"]), TEXT), max_size=3),
+    show_evidence=st.one_of(st.none(), TEXT),
+    extra=st.dictionaries(FIELD_NAME, TEXT, max_size=2),
+)
+@example(invitee="TEAMMATE", display_name="Al", skills=["SKILL0"], show_evidence=None, extra={})
+@example(invitee="OWNER", display_name="Al", skills=["SKILL0"], show_evidence=None, extra={})
+@example(invitee="STRANGER", display_name="Al", skills=["SKILL0"], show_evidence="on", extra={})
+def test_asking_a_teammate_asks_only_a_teammate_and_refuses_anything_else_without_a_500(
+    review_pages, alice, bob, teammate, invitee, display_name, skills, show_evidence, extra
+):
+    from reviews.models import ReviewRequest
+
+    names = {"TEAMMATE": teammate.pk, "OWNER": alice.pk, "STRANGER": bob.pk}
+    invitee = [names.get(v, v) for v in invitee] if isinstance(invitee, list) else names.get(invitee, invitee)
+    slugs = review_pages["slugs"]
+    post = {f"teammate-{k}": v for k, v in extra.items()} | {
+        "teammate-invitee": invitee,
+        "teammate-display_name": display_name,
+        "teammate-skills": [{"SKILL0": slugs[0], "SKILL1": slugs[1]}.get(v, v) for v in skills],
+    }
+    if show_evidence is not None:
+        post["teammate-show_evidence"] = show_evidence
+    before = review_rows()
+    response = review_pages["owner"].post(reverse("reviews:ask_teammate", args=[review_pages["assessment"].pk]), post)
+    assert response.status_code in {200, 302}, post
+    if response.status_code == 302:
+        made = ReviewRequest.objects.order_by("-pk").first()
+        assert made.invitee_id == teammate.pk, post
+    else:
+        assert review_rows() == before, f"a refused teammate request saved something: {post!r}"
+    assert not ReviewRequest.objects.filter(invitee__in=[alice, bob]).exists()
+
+
 # --- teams (issue #18) ---------------------------------------------------------------------------
 
 

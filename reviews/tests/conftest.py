@@ -25,3 +25,13 @@ def slugs(role):
 def submitted(alice, role, slugs):
     """Alice's submitted assessment: 3, 3, 1, 2 (targets 3, 3, 3, 2)."""
     return submitted_for(alice, role, levels={slugs[0]: 3, slugs[1]: 3, slugs[2]: 1, slugs[3]: 2})
+
+
+@pytest.fixture
+def team(alice, carol):
+    """Alice's team, which carol has joined (bob is in no team with alice)."""
+    from teams.tests.factories import join, team_of
+
+    team = team_of(alice)
+    join(team, carol)
+    return team

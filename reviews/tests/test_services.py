@@ -64,7 +64,7 @@ def test_a_draft_cannot_be_reviewed(alice, role):
     assert ReviewRequest.objects.count() == 0
 
 
-def test_a_teammate_request_is_for_the_named_person_only(submitted, bob, carol):
+def test_a_teammate_request_is_for_the_named_person_only(submitted, bob, carol, team):
     review_request = services.request_review(assessment=submitted, display_name="A", invitee=carol)
     before = rows()
     with pytest.raises(services.NotForYou):
@@ -78,6 +78,13 @@ def test_a_teammate_request_is_for_the_named_person_only(submitted, bob, carol):
 def test_nobody_can_invite_themselves(submitted, alice):
     with pytest.raises(services.OwnAssessment):
         services.request_review(assessment=submitted, display_name="A", invitee=alice)
+
+
+def test_only_a_teammate_can_be_asked_by_name_and_a_refusal_saves_nothing(submitted, bob, team):
+    before = rows()
+    with pytest.raises(services.NotATeammate):
+        services.request_review(assessment=submitted, display_name="A", invitee=bob)
+    assert rows() == before
 
 
 # --- taking a link -------------------------------------------------------------------------

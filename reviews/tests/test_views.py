@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.tests.factories import UserFactory
 from reviews import services
 from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
 from reviews.services import CalibrationInput
@@ -64,6 +65,143 @@ def test_a_request_for_a_skill_not_in_the_assessment_is_refused(alice_client, su
     )
     assert b"Choose skills from the list." in response.content
     assert ReviewRequest.objects.count() == 0
+
+
+# --- asking a teammate --------------------------------------------------------------------------
+
+
+def ask_teammate(owner_client, assessment, invitee_pk, **extra):
+    data = {"teammate-invitee": invitee_pk, "teammate-display_name": "Alice A.", **extra}
+    data.setdefault("teammate-skills", [s["slug"] for s in assessment.snapshot["skills"]])
+    return owner_client.post(reverse("reviews:ask_teammate", args=[assessment.pk]), data)
+
+
+def test_the_owner_can_ask_any_teammate_but_not_herself_or_a_stranger(alice_client, alice, bob, carol, submitted, team):
+    from teams.tests.factories import join, team_of
+
+    dave = UserFactory(username="dave")
+    join(team_of(dave, name="Platform", slug="platform"), alice)  # alice is a member of dave's team too
+    body = alice_client.get(reverse("reviews:manage", args=[submitted.pk])).content.decode()
+    select = body[
+        body.index('name="teammate-invitee"') : body.index("</select>", body.index('name="teammate-invitee"'))
+    ]
+    assert f'value="{carol.pk}"' in select and f'value="{dave.pk}"' in select
+    assert f'value="{alice.pk}"' not in select and f'value="{bob.pk}"' not in select
+    assert 'data-testid="teammate-needs-team"' not in body
+
+
+def test_without_a_team_the_teammate_option_explains_that_it_needs_one(alice_client, submitted):
+    body = alice_client.get(reverse("reviews:manage", args=[submitted.pk])).content.decode()
+    assert 'name="teammate-invitee"' not in body
+    assert 'data-testid="teammate-needs-team"' in body and "needs a team" in body
+    assert f'href="{reverse("teams:list")}"' in body
+
+
+def test_a_team_of_one_explains_that_nobody_else_is_in_it_yet(alice_client, alice, submitted):
+    from teams.tests.factories import team_of
+
+    team_of(alice)
+    body = alice_client.get(reverse("reviews:manage", args=[submitted.pk])).content.decode()
+    assert 'name="teammate-invitee"' not in body and "Nobody else is in your teams yet" in body
+
+
+def test_the_teammate_sees_the_request_on_her_dashboard_and_reviews_and_starts_it_without_the_link(
+    alice_client, carol, submitted, slugs, team
+):
+    carols = client_for(carol)
+    assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content  # cached now
+
+    response = ask_teammate(alice_client, submitted, carol.pk, **{"teammate-skills": slugs[:2]})
+
+    assert response.status_code == 302
+    review_request = ReviewRequest.objects.get()
+    assert review_request.invitee == carol and review_request.skills == slugs[:2]
+    owners_page = alice_client.get(reverse("reviews:manage", args=[submitted.pk])).content.decode()
+    assert 'data-testid="request-invitee">carol<' in owners_page
+    assert review_request.get_absolute_url() not in owners_page  # no link to pass on
+    for page in ("assessments:dashboard", "reviews:mine"):
+        body = carols.get(reverse(page)).content.decode()
+        assert "Reviews you've been asked for" in body, page
+        assert f'action="{review_request.get_absolute_url()}"' in body, page
+
+    started = carols.post(review_request.get_absolute_url())
+
+    review = Review.objects.get()
+    assert started.status_code == 302 and started["Location"] == reverse("reviews:review", args=[review.pk])
+    assert review.reviewer == carol
+    assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content
+
+
+def test_someone_else_neither_sees_nor_can_take_a_teammate_request(
+    alice_client, bob, bob_client, carol, submitted, team
+):
+    ask_teammate(alice_client, submitted, carol.pk)
+    review_request = ReviewRequest.objects.get()
+    for page in ("assessments:dashboard", "reviews:mine"):
+        assert b"Reviews you've been asked for" not in bob_client.get(reverse(page)).content
+    before = rows()
+
+    response = bob_client.post(review_request.get_absolute_url())
+
+    assert response.status_code == 410 and b"sent to someone else" in response.content
+    assert rows() == before and not Review.objects.exists()
+
+
+def test_revoking_a_teammate_request_takes_it_off_their_dashboard(alice_client, carol, submitted, team):
+    carols = client_for(carol)
+    ask_teammate(alice_client, submitted, carol.pk)
+    assert b"Reviews you've been asked for" in carols.get(reverse("assessments:dashboard")).content
+    alice_client.post(reverse("reviews:revoke", args=[submitted.pk, ReviewRequest.objects.get().pk]))
+    assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content
+
+
+def test_when_the_owners_account_goes_her_request_leaves_the_teammates_dashboard(
+    alice_client, alice, carol, submitted, team
+):
+    from accounts.services import delete_user_account
+
+    carols = client_for(carol)
+    ask_teammate(alice_client, submitted, carol.pk)
+    assert b"Reviews you've been asked for" in carols.get(reverse("assessments:dashboard")).content
+    delete_user_account(user=alice)
+    assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content
+
+
+@pytest.mark.parametrize(
+    ("who", "extra", "error"),
+    [
+        ("bob", {}, "that person is not in a team with you"),
+        ("alice", {}, "You cannot review your own assessment"),
+        ("nobody", {}, "that person is not in a team with you"),
+        ("not-a-number", {}, "Choose a teammate from the list."),
+        ("", {}, "Choose a teammate to ask."),
+        ("carol", {"teammate-skills": []}, "Choose at least one skill."),
+        ("carol", {"teammate-skills": ["made-up"]}, "Choose skills from the list."),
+        ("carol", {"teammate-display_name": ""}, "This field is required."),
+    ],
+)
+def test_a_bad_teammate_request_shows_a_form_error_and_saves_nothing(
+    alice_client, alice, bob, carol, submitted, team, who, extra, error
+):
+    invitee = {"alice": alice.pk, "bob": bob.pk, "carol": carol.pk, "nobody": 987654}.get(who, who)
+    before = rows()
+
+    response = ask_teammate(alice_client, submitted, invitee, **extra)
+
+    assert response.status_code == 200
+    body = response.content.decode().replace("&#x27;", "'")
+    assert error in body and "Not asked: check the teammate form below." in body
+    assert rows() == before
+
+
+def test_asking_a_teammate_is_post_only_and_scoped_to_the_owner(
+    client, bob_client, alice_client, carol, submitted, team
+):
+    url = reverse("reviews:ask_teammate", args=[submitted.pk])
+    assert alice_client.get(url).status_code == 405
+    assert bob_client.post(url, {"teammate-invitee": carol.pk}).status_code == 404
+    assert client.post(url).status_code == 302
+    assert not ReviewRequest.objects.exists()
 
 
 def test_bob_gets_404_for_alices_review_pages(bob_client, submitted, carol):
@@ -277,6 +415,59 @@ def test_a_shared_report_never_shows_reviewers_or_comments(alice_client, submitt
     link = ShareLink.objects.create(assessment=submitted, display_name="Alice")
     body = Client().get(link.get_absolute_url()).content.decode()
     assert "carol" not in body and "A private remark" not in body and "Second opinion" not in body
+
+
+def _share(alice_client, assessment, **ticks):
+    from assessments.models import ShareLink
+
+    response = alice_client.post(
+        reverse("assessments:shares", args=[assessment.pk]), {"display_name": "Alice A.", **ticks}
+    )
+    assert response.status_code == 302
+    return ShareLink.objects.get(assessment=assessment)
+
+
+def test_a_share_link_leaves_the_second_opinions_out_unless_ticked(alice_client, submitted, carol, slugs):
+    review = review_of(submitted, carol, comments={slugs[0]: "A private remark"})
+    Review.objects.filter(pk=review.pk).update(overall_comment="Ships carefully")
+
+    link = _share(alice_client, submitted)
+    body = Client().get(link.get_absolute_url()).content.decode()
+
+    assert link.include_reviews is False
+    assert "carol" not in body and "A private remark" not in body and "Ships carefully" not in body
+    assert "Second opinion" not in body and 'data-testid="shared-opinions"' not in body
+    shares_page = alice_client.get(reverse("assessments:shares", args=[submitted.pk])).content.decode()
+    assert "no plan, current role, evidence notes or second opinions" in shares_page
+
+
+def test_a_ticked_share_link_shows_each_reviewers_name_ratings_beside_the_owners_and_comments(
+    alice_client, submitted, carol, slugs
+):
+    review_of(submitted, carol, levels={slugs[0]: 5, slugs[1]: 1}, comments={slugs[0]: "Led the launch"})
+    review_of(submitted, UserFactory(username="dave"), skills=slugs[:1], level=4)
+    review_of(submitted, UserFactory(username="erin"), submit=False)  # a draft stays private
+
+    link = _share(alice_client, submitted, include_reviews="on")
+    body = Client().get(link.get_absolute_url()).content.decode()
+
+    assert link.include_reviews is True
+    assert 'data-testid="shared-opinions"' in body
+    assert body.count('data-testid="shared-opinion"') == 2
+    assert "carol" in body and "dave" in body and "erin" not in body
+    assert "Led the launch" in body
+    carols = body[body.index(">carol<") :]
+    first_row = carols[carols.index(f'data-skill="{slugs[0]}"') :].split("</li>")[0]
+    assert '"shared-self-level">3<' in first_row and '"shared-reviewer-level">5<' in first_row
+    shares_page = alice_client.get(reverse("assessments:shares", args=[submitted.pk])).content.decode()
+    assert "Includes the second opinions" in shares_page
+
+
+def test_a_ticked_share_link_without_a_submitted_review_shows_no_second_opinions(alice_client, submitted, carol):
+    review_of(submitted, carol, submit=False)
+    link = _share(alice_client, submitted, include_reviews="on")
+    body = Client().get(link.get_absolute_url()).content.decode()
+    assert "carol" not in body and "Second opinion" not in body
 
 
 def test_deleting_a_received_review_from_the_page(alice_client, submitted, carol):
