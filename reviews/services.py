@@ -5,9 +5,10 @@ Each is keyword-only and runs in one transaction. Taking a link is one condition
 opening the same link at once exactly one gets it, on PostgreSQL and SQLite alike; the review's
 one-to-one with its request makes a second review impossible even so.
 
-Every write the owner's report shows (a request made or revoked, a review submitted or deleted,
-a calibration) tells `assessments.owners.changed`, the one call after which the owner's cached
-report, dashboard and role fit are not served again.
+Whose cached pages a write reaches is declared once, by each model's `owner_paths`
+(reviews/models.py): a request is on its assessment owner's pages and its invitee's and
+reviewer's dashboards, a review and its ratings on the owner's and the reviewer's. Saves, deletes
+and bulk writes all tell those owners (assessments/owners.OwnedQuerySet), so nothing here does.
 """
 
 from dataclasses import dataclass
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments import owners
 from assessments.models import Assessment
 from teams.selectors import teammates_of
 
@@ -107,17 +107,9 @@ class CalibrationInput:
 
 
 def _touch_owner(assessment_id, now=None):
-    """The owner's data changed: their assessment moves, their cached pages go (see the module docstring)."""
+    """The owner's assessment moves (its `updated_at`); the UPDATE tells its owner, as every write
+    to an owned row does (assessments/owners.OwnedQuerySet)."""
     Assessment.objects.filter(pk=assessment_id).update(updated_at=now or timezone.now())
-    owner = Assessment.objects.filter(pk=assessment_id).values("user_id", "session_key").first()
-    if owner is not None:
-        owners.changed(owners.Owner(user_id=owner["user_id"], session_key=owner["session_key"] or ""))
-
-
-def _touch_invitee(review_request):
-    """A request to a teammate shows on their dashboard until they take it: it goes from their cached pages."""
-    if review_request.invitee_id:
-        owners.changed(owners.Owner(user_id=review_request.invitee_id))
 
 
 def snapshot_slugs(assessment):
@@ -158,7 +150,6 @@ def request_review(*, assessment, display_name, skills=None, show_evidence=False
         invitee=invitee,
     )
     _touch_owner(assessment.pk)
-    _touch_invitee(review_request)
     return review_request
 
 
@@ -174,7 +165,6 @@ def revoke_request(*, review_request):
     locked.revoked_at = timezone.now()
     locked.save(update_fields=["revoked_at"])
     _touch_owner(locked.assessment_id)
-    _touch_invitee(locked)
     return locked
 
 
@@ -264,7 +254,6 @@ def take_request(*, review_request, user):
     except IntegrityError as exc:  # cannot happen after the UPDATE above; the constraint is the backstop
         raise LinkUsed() from exc
     review_request.reviewer, review_request.taken_at = user, now
-    _touch_invitee(review_request)
     return review, True
 
 
@@ -333,12 +322,7 @@ def submit_review(*, review):
 def forget_reviewer(*, user):
     """Before `user`'s account goes: their reviews go too (the owners keep their own assessments,
     requests and calibrations), and the owners' cached reports are moved on."""
-    owners_of = set(Review.objects.given_by(user).values_list("request__assessment_id", flat=True))
+    assessments = set(Review.objects.given_by(user).values_list("request__assessment_id", flat=True))
     Review.objects.given_by(user).delete()
-    if owners_of:
-        Assessment.objects.filter(pk__in=owners_of).update(updated_at=timezone.now())
-    # Teammate requests: those sent to `user` go with the account, those `user` sent leave their invitees' dashboards.
-    for assessment_id in set(ReviewRequest.objects.filter(invitee=user).values_list("assessment_id", flat=True)):
-        _touch_owner(assessment_id)
-    invitees = ReviewRequest.objects.open().filter(assessment__user=user, invitee__isnull=False)
-    owners.changed(*(owners.Owner(user_id=pk) for pk in set(invitees.values_list("invitee_id", flat=True))))
+    if assessments:
+        Assessment.objects.filter(pk__in=assessments).update(updated_at=timezone.now())

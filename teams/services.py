@@ -1,7 +1,8 @@
 """Writes to teams. Views, tests and the account service all go through these functions.
 
 Every function is keyword-only and runs in one transaction; a refused write raises `TeamError`
-with a message for the person who tried, and changes nothing.
+with a message for the person who tried, and changes nothing. Members' cached dashboards follow
+every write through the models' `owner_paths` (teams/models.py), not through calls here.
 """
 
 import hmac
@@ -13,13 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Assignment, Invitation, Membership, Team, new_invitation_token, token_digest
-
-
-def _dashboards_changed(*user_ids):
-    """These members' dashboards show team assignments: their cached pages go (assessments.owners)."""
-    from assessments.owners import Owner, changed
-
-    changed(*(Owner(user_id=pk) for pk in user_ids))
 
 
 class TeamError(Exception):
@@ -104,7 +98,6 @@ def accept_invitation(*, invitation, user):
     invitation.used_at = timezone.now()
     invitation.used_by = user
     invitation.save(update_fields=["used_at", "used_by"])
-    _dashboards_changed(user.pk)
     return membership
 
 
@@ -129,7 +122,6 @@ def leave_team(*, membership):
     if membership.is_owner and len(owners) <= 1:
         raise TeamError("You are the team's only owner: transfer ownership to another member before leaving.")
     membership.delete()
-    _dashboards_changed(membership.user_id)
 
 
 @transaction.atomic
@@ -140,7 +132,6 @@ def remove_member(*, team, membership):
     if membership.is_owner:
         raise TeamError("An owner cannot be removed; they can leave once someone else owns the team.")
     membership.delete()
-    _dashboards_changed(membership.user_id)
 
 
 @transaction.atomic
@@ -204,8 +195,6 @@ def assign_role(*, team, by, role, members=None, due_date=None):
     )
     if members:
         assignment.targets.set(members)
-    reached = [m.user_id for m in members] if members else team.memberships.values_list("user_id", flat=True)
-    _dashboards_changed(*reached)
     return assignment
 
 
