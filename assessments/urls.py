@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import plan_views, share_views, views
 
 app_name = "assessments"
 
@@ -21,11 +21,11 @@ urlpatterns = [
     path("assessments/<int:pk>/report/", views.report, name="report"),
     path("assessments/<int:pk>/report.json", views.report_json, name="report_json"),
     path("assessments/<int:pk>/report.csv", views.report_csv, name="report_csv"),
-    path("assessments/<int:pk>/share/", views.shares, name="shares"),
-    path("assessments/<int:pk>/share/<int:link_id>/revoke/", views.revoke_share, name="revoke_share"),
-    path("assessments/<int:pk>/plan/", views.plan, name="plan"),
-    path("assessments/<int:pk>/plan/create/", views.plan_create, name="plan_create"),
-    path("assessments/<int:pk>/plan/items/<int:item_id>/", views.plan_item, name="plan_item"),
-    path("assessments/<int:pk>/plan.ics", views.plan_calendar, name="plan_ics"),
-    path("r/<slug:token>/", views.shared_report, name="shared"),
+    path("assessments/<int:pk>/share/", share_views.shares, name="shares"),
+    path("assessments/<int:pk>/share/<int:link_id>/revoke/", share_views.revoke_share, name="revoke_share"),
+    path("assessments/<int:pk>/plan/", plan_views.plan, name="plan"),
+    path("assessments/<int:pk>/plan/create/", plan_views.plan_create, name="plan_create"),
+    path("assessments/<int:pk>/plan/items/<int:item_id>/", plan_views.plan_item, name="plan_item"),
+    path("assessments/<int:pk>/plan.ics", plan_views.plan_calendar, name="plan_ics"),
+    path("r/<slug:token>/", share_views.shared_report, name="shared"),
 ]

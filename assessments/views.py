@@ -16,7 +16,6 @@ from django.db import DatabaseError
 from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,20 +29,16 @@ from reviews.selectors import (
     parse_basis,
     report_on_basis,
     report_page_context,
-    shared_opinions,
 )
 from roles.levels import scale as level_scale
 from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 
 from . import scoring, services
-from .calendar import plan_ics
 from .dashboard import dashboard_context
 from .explain import worked_example
 from .fit import fit_data, role_fit_for
 from .forms import (
-    PlanItemForm,
     RateForm,
-    ShareLinkForm,
     StepForm,
     SubmitForm,
     evidence_field_name,
@@ -51,7 +46,7 @@ from .forms import (
 )
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .owners import Owner
-from .plans import finished_item_outcomes, item_histories, plan_for, plan_options
+from .plans import finished_item_outcomes
 from .reports import report_data, report_for, report_rows
 from .steps import build_steps, first_unrated_step, step_states, time_left
 
@@ -446,7 +441,7 @@ def dashboard(request):
 # --- report ------------------------------------------------------------------------------
 
 
-def _report_context(assessment, *, share_link=None):
+def report_context(assessment, *, share_link=None):
     """What the report body shows. A shared report shows the owner's current role and evidence
     notes only when the owner ticked them on the share link."""
     report = report_for(assessment)
@@ -476,7 +471,7 @@ def _earlier_submitted(assessment):
 
 def _report_page_context(request, pk):
     assessment = get_submitted_or_404(request, pk, snapshot=True)
-    context = _report_context(assessment)
+    context = report_context(assessment)
     earlier = _earlier_submitted(assessment)
     if earlier is not None:
         context["earlier"] = earlier
@@ -556,70 +551,7 @@ def how_scored(request):
     )
 
 
-# --- sharing -----------------------------------------------------------------------------
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def shares(request, pk):
-    assessment = get_submitted_or_404(request, pk)
-    form = ShareLinkForm(request.POST or None, initial={"display_name": request.user.get_short_name() or ""})
-    if request.method == "POST" and form.is_valid():
-        link = form.save(commit=False)
-        link.assessment = assessment
-        link.save()
-        messages.success(request, "Share link created. Anyone with the link can read this report until you revoke it.")
-        return redirect("assessments:shares", pk=assessment.pk)
-    links = assessment.share_links.all()
-    return render(
-        request,
-        "assessments/shares.html",
-        {"assessment": assessment, "form": form, "links": links, "base_url": request.build_absolute_uri("/")[:-1]},
-    )
-
-
-@login_required
-@require_POST
-def revoke_share(request, pk, link_id):
-    assessment = get_submitted_or_404(request, pk)
-    link = get_object_or_404(ShareLink.objects.owned_by(request.user).active(), pk=link_id, assessment=assessment)
-    link.revoked_at = timezone.now()
-    link.save(update_fields=["revoked_at"])
-    messages.success(request, "Link revoked: it no longer opens the report.")
-    return redirect("assessments:shares", pk=assessment.pk)
-
-
-@never_cache
-@require_GET
-def shared_report(request, token):
-    link = (
-        ShareLink.objects.active()
-        .select_related("assessment", "assessment__role", "assessment__current_role")
-        .filter(token=token, assessment__status=Assessment.Status.SUBMITTED)
-        .first()
-    )
-    if link is None:
-        # Revoked, unknown or mistyped: one page for all, so it confirms nothing about the token.
-        response = render(request, "assessments/shared_link_dead.html", status=404)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
-    context = _report_context(link.assessment, share_link=link)
-    context["share_link"] = link
-    if link.include_plan:
-        context["plan"] = (
-            Plan.objects.filter(user_id=link.assessment.user_id, role_id=link.assessment.role_id)
-            .prefetch_related("items")
-            .first()
-        )
-    if link.include_reviews:
-        context["second_opinions"] = shared_opinions(link.assessment)
-    response = render(request, "assessments/shared_report.html", context)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-# --- development plan ----------------------------------------------------------------------
+# --- the plan, as report.json carries it ------------------------------------------------
 
 
 def _plan_data(plan):
@@ -636,95 +568,3 @@ def _plan_data(plan):
         }
         for item in plan.items.select_related("skill")
     ]
-
-
-def _get_plan_or_404(request, pk):
-    """The requester's plan for the role of their report `pk`: the plan is made from (and its page
-    addressed by) the latest report it was brought up to date with, which is returned with it."""
-    report = get_submitted_or_404(request, pk)
-    plan = plan_for(request.user, report.role_id)
-    if plan is None:
-        raise Http404("No plan for this role.")
-    return plan.assessment, plan
-
-
-def _plan_page(request, assessment, plan, *, bound=None):
-    report_view = report_for(assessment)
-    options = plan_options(report_view)
-    items = list(plan.items.select_related("skill"))
-    histories = item_histories(plan)
-    rows = []
-    for item in items:
-        if bound is not None and bound.instance.pk == item.pk:
-            form = bound
-        else:
-            form = PlanItemForm(instance=item, options=options.get(item.skill.slug, []), prefix=f"item-{item.pk}")
-        rows.append({"item": item, "form": form, "history": histories.get(item.pk, [])})
-    done = sum(1 for i in items if i.status == PlanItem.Status.DONE)
-    return render(
-        request,
-        "assessments/plan.html",
-        {"assessment": assessment, "plan": plan, "rows": rows, "done": done, "total": len(items)},
-    )
-
-
-@login_required
-@require_POST
-def plan_create(request, pk):
-    assessment = get_submitted_or_404(request, pk)
-    plan, created = services.create_plan(assessment=assessment)
-    if created:
-        messages.success(request, "Your plan is ready: choose what you will do about each gap and by when.")
-    elif plan.assessment_id == assessment.pk:
-        messages.success(request, "Your plan now follows this report: open items carried forward, closed gaps done.")
-    else:
-        messages.info(request, "Your plan follows your latest report of this role.")
-    return redirect(plan.get_absolute_url())
-
-
-@never_cache
-@login_required
-@require_GET
-def plan(request, pk):
-    assessment, plan = _get_plan_or_404(request, pk)
-    if assessment.pk != pk:
-        return redirect(plan.get_absolute_url())
-    return _plan_page(request, assessment, plan)
-
-
-@never_cache
-@login_required
-@require_POST
-def plan_item(request, pk, item_id):
-    assessment, plan = _get_plan_or_404(request, pk)
-    item = get_object_or_404(PlanItem.objects.owned_by(request.user).select_related("skill"), pk=item_id, plan=plan)
-    options = plan_options(report_for(assessment)).get(item.skill.slug, [])
-    # The form validates a copy: a failed validation must not leave half-applied values on `item`.
-    form = PlanItemForm(
-        request.POST, instance=PlanItem.objects.get(pk=item.pk), options=options, prefix=f"item-{item.pk}"
-    )
-    if not form.is_valid():
-        messages.error(request, f"Not saved: check the {item.skill_name} item below.")
-        return _plan_page(request, assessment, plan, bound=form)
-    services.update_plan_item(
-        item=item,
-        action=form.cleaned_data["action"],
-        target_date=form.cleaned_data["target_date"],
-        notes=form.cleaned_data["notes"],
-        status=form.cleaned_data["status"],
-    )
-    if item.target_date and item.target_date < timezone.localdate() and item.status != PlanItem.Status.DONE:
-        messages.warning(request, f"Saved. Note: the target date for {item.skill_name} is in the past.")
-    else:
-        messages.success(request, f"Saved your plan for {item.skill_name}.")
-    return redirect(f"{reverse('assessments:plan', args=[assessment.pk])}#item-{item.pk}")
-
-
-@never_cache
-@login_required
-@require_GET
-def plan_calendar(request, pk):
-    assessment, plan = _get_plan_or_404(request, pk)
-    response = HttpResponse(plan_ics(plan, host=request.get_host()), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="careerpath-plan-{assessment.pk}.ics"'
-    return response

@@ -1,0 +1,75 @@
+"""Share links: the owner makes and revokes them; anyone with a live link reads the report, with
+only what the owner ticked (plan, current role, evidence, second opinions)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reviews.selectors import shared_opinions
+
+from .forms import ShareLinkForm
+from .models import Assessment, Plan, ShareLink
+from .views import get_submitted_or_404, report_context
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def shares(request, pk):
+    assessment = get_submitted_or_404(request, pk)
+    form = ShareLinkForm(request.POST or None, initial={"display_name": request.user.get_short_name() or ""})
+    if request.method == "POST" and form.is_valid():
+        link = form.save(commit=False)
+        link.assessment = assessment
+        link.save()
+        messages.success(request, "Share link created. Anyone with the link can read this report until you revoke it.")
+        return redirect("assessments:shares", pk=assessment.pk)
+    links = assessment.share_links.all()
+    return render(
+        request,
+        "assessments/shares.html",
+        {"assessment": assessment, "form": form, "links": links, "base_url": request.build_absolute_uri("/")[:-1]},
+    )
+
+
+@login_required
+@require_POST
+def revoke_share(request, pk, link_id):
+    assessment = get_submitted_or_404(request, pk)
+    link = get_object_or_404(ShareLink.objects.owned_by(request.user).active(), pk=link_id, assessment=assessment)
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    messages.success(request, "Link revoked: it no longer opens the report.")
+    return redirect("assessments:shares", pk=assessment.pk)
+
+
+@never_cache
+@require_GET
+def shared_report(request, token):
+    link = (
+        ShareLink.objects.active()
+        .select_related("assessment", "assessment__role", "assessment__current_role")
+        .filter(token=token, assessment__status=Assessment.Status.SUBMITTED)
+        .first()
+    )
+    if link is None:
+        # Revoked, unknown or mistyped: one page for all, so it confirms nothing about the token.
+        response = render(request, "assessments/shared_link_dead.html", status=404)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+    context = report_context(link.assessment, share_link=link)
+    context["share_link"] = link
+    if link.include_plan:
+        context["plan"] = (
+            Plan.objects.filter(user_id=link.assessment.user_id, role_id=link.assessment.role_id)
+            .prefetch_related("items")
+            .first()
+        )
+    if link.include_reviews:
+        context["second_opinions"] = shared_opinions(link.assessment)
+    response = render(request, "assessments/shared_report.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
