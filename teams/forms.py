@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.text import slugify
 
+from careerpath.fields import RowMultipleChoiceField
 from roles.models import Role
 
 from .models import Membership, Team
@@ -61,7 +62,7 @@ class AssignmentForm(forms.Form):
     everyone = forms.BooleanField(
         required=False, initial=True, label="The whole team (including people who join later)"
     )
-    members = forms.ModelMultipleChoiceField(
+    members = RowMultipleChoiceField(
         queryset=Membership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -322,3 +322,19 @@ def test_delete_asks_first_then_deletes(alice_client, alice, role):
     response = alice_client.post(reverse("assessments:delete", args=[assessment.pk]))
     assert response["Location"] == reverse("assessments:dashboard")
     assert not Assessment.objects.filter(pk=assessment.pk).exists()
+
+
+@pytest.mark.parametrize("current_role", [str(2**64), str(-(2**70)), "99999999999999999999999"])
+def test_a_current_role_number_too_long_for_any_row_is_a_form_error_and_submits_nothing(
+    alice_client, alice, role, skills, current_role
+):
+    draft = draft_for(alice, role, levels={s.slug: 3 for s in skills})
+
+    response = alice_client.post(
+        reverse("assessments:submit", args=[draft.pk]), {"current_role": current_role}, follow=True
+    )
+
+    assert response.redirect_chain == [(reverse("assessments:review", args=[draft.pk]), 302)]
+    assert "Choose your current role from the list" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
