@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
-from roles.admin import LEAN_ROW_TEMPLATES, RowRelatedWidgetWrapper
+from roles.admin_rows import LEAN_ROW_TEMPLATES, RowRelatedWidgetWrapper
 from roles.models import CareerMove, RoleSkill
 from roles.templatetags.row_widgets import html_attrs
 
