@@ -82,7 +82,9 @@ def test_ask_review_blind_compare_calibrate_and_switch_the_basis(page, shipped_r
     page.get_by_role("link", name="Ask for a second opinion").click()
     expect(page.locator("main h1")).to_contain_text("Second opinions")
     page.get_by_label("Your name as the reviewer will see it").fill("Alice from Platform")
-    for box in page.locator("input[name=skills]").all():
+    link_form = page.locator("form").filter(has=page.get_by_role("button", name="Make a review link"))
+    link_form.get_by_text("Skills to review: all").click()  # unfold the ticks (all are ticked by default)
+    for box in link_form.locator("input[name=skills]").all():
         if box.get_attribute("value") not in chosen:
             box.uncheck()
     page.get_by_role("button", name="Make a review link").click()
