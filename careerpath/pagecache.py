@@ -51,6 +51,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.autoreload import file_changed
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import escape
 
@@ -81,6 +82,15 @@ def compute_build_version(root=None):
 @functools.cache
 def build_version():
     return compute_build_version()
+
+
+def _file_changed(sender, file_path, **kwargs):
+    """Under runserver a template edit does not restart the process (Django only resets its template
+    loaders), so the build version is worked out again: no page of the old template is served."""
+    build_version.cache_clear()
+
+
+file_changed.connect(_file_changed, dispatch_uid="careerpath-pagecache-build-version")
 
 
 # --- owner keys ----------------------------------------------------------------------------------

@@ -77,6 +77,22 @@ def test_the_build_version_changes_when_code_or_a_template_changes(tmp_path):
     assert len({first, second, pagecache.compute_build_version(tmp_path)}) == 3
 
 
+def test_a_template_edited_under_runserver_gets_a_new_build_version(monkeypatch):
+    from pathlib import Path
+
+    from django.utils.autoreload import file_changed
+
+    versions = iter(["before-the-edit", "after-the-edit"])
+    monkeypatch.setattr(pagecache, "compute_build_version", lambda root=None: next(versions))
+    pagecache.build_version.cache_clear()
+    assert pagecache.build_version() == "before-the-edit"
+
+    file_changed.send(sender=None, file_path=Path("templates/assessments/dashboard.html"))
+
+    assert pagecache.build_version() == "after-the-edit"
+    pagecache.build_version.cache_clear()
+
+
 def test_a_new_build_never_serves_a_page_stored_by_the_old_one(client, role, monkeypatch):
     url = reverse("roles:detail", args=[role.slug])
     client.get(url)  # stored under this build
