@@ -105,6 +105,9 @@ def test_dashboard_and_home_give_the_readiness_the_report_opens_on_once_calibrat
 
     (row,) = dashboard.context["report_groups"][0].reports
     assert (row.readiness, row.basis) == (calibrated, "calibrated")
-    assert f"{calibrated}% ready" in dashboard.content.decode() and "on your calibrated ratings" in dashboard.content.decode()
+    assert (
+        f"{calibrated}% ready" in dashboard.content.decode()
+        and "on your calibrated ratings" in dashboard.content.decode()
+    )
     assert home.context["member"]["latest_readiness"] == calibrated
     assert f"{calibrated}%" in page
