@@ -1,10 +1,12 @@
-"""Who owns an assessment, and so its ratings, plan, plan items and share links: defined once.
+"""Who owns an assessment, and so its ratings, plan, plan items and share links, and whose cached
+pages show any owned row: defined once.
 
 `Owner.of(request)` is the requester (a signed-in user, or a visitor's session); each owned model's
 `objects.owned_by(owner)` is the one queryset every view, cache key, export and the data download
-reads through; `changed(owner)` is the one call after a write that the owner's cached pages and
-values depend on (model signals make it for ORM saves and deletes; services that write in bulk
-make it themselves).
+reads through. Each owned model's queryset is an `OwnedQuerySet` whose `owner_paths` name the
+people whose pages show a row (a review: its assessment's owner and its reviewer); from that alone,
+every ORM write (saves, deletes and many-to-many changes through signals, bulk writes through the
+queryset) calls `changed`, which retires those owners' cached pages and values.
 """
 
 from dataclasses import dataclass
@@ -136,9 +138,8 @@ def owners_of(model, rows):
         if not field.concrete:  # a reverse relation (a team's members): through the rows themselves
             found |= _owners_at(model._base_manager.filter(pk__in=[row.pk for row in rows]), path)
             continue
-        if (
-            _is_assessment_path(path) and path.count("__") == 1 and all(field.is_cached(row) for row in rows)
-        ):  # the assessment is at hand
+        assessment_at_hand = path.count("__") == 1 and all(field.is_cached(row) for row in rows)
+        if _is_assessment_path(path) and assessment_at_hand:  # no query: e.g. the ratings autosave makes
             found.update(Owner.of_assessment(getattr(row, first)) for row in rows)
             continue
         ids = {getattr(row, field.attname) for row in rows} - {None}

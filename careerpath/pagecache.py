@@ -10,9 +10,9 @@ The key of a stored page is made of named parts, and nothing else decides what a
 - `variant`: who looks, as the navbar shows it (visitor, member, staff);
 - `owner` (owner=True): the requester's owner scope (a user, or a visitor's session) and that
   scope's current *owner key*, kept in the database (`assessments.OwnerKey`). Every write to an
-  owned row (assessment, rating, plan, plan item, share link) replaces the owner key in its own
-  transaction (`forget_owner`), so the owner's stored pages become unreachable the moment the
-  write commits, on every instance, whatever cache each one has. Owner pages are also encrypted
+  owned row (assessments and what hangs off them, reviews, teams: assessments/owners.py) replaces
+  the key of each owner whose pages show it, in its own transaction (`forget_owner`), so those
+  stored pages become unreachable the moment the write commits, on every instance, whatever cache each one has. Owner pages are also encrypted
   with that key, so replacing or deleting it (a deleted account) leaves nothing readable behind;
 - `content` (content=True): the role-content revision (roles/revision.py), which every change
   of role content moves;
