@@ -12,8 +12,9 @@ The key of a stored page is made of named parts, and nothing else decides what a
   scope's current *owner key*, kept in the database (`assessments.OwnerKey`). Every write to an
   owned row (assessments and what hangs off them, reviews, teams: assessments/owners.py) replaces
   the key of each owner whose pages show it, in its own transaction (`forget_owner`), so those
-  stored pages become unreachable the moment the write commits, on every instance, whatever cache each one has. Owner pages are also encrypted
-  with that key, so replacing or deleting it (a deleted account) leaves nothing readable behind;
+  stored pages become unreachable the moment the write commits, on every instance, whatever
+  cache each one has. Owner pages are also encrypted with that key, so replacing or deleting it
+  (a deleted account) leaves nothing readable behind;
 - `content` (content=True): the role-content revision (roles/revision.py), which every change
   of role content moves;
 - `day` (per_day=True): today's date, for pages where time passing changes what they show;
