@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import registry, revision, services
+from . import registry, services
 from .admin_filters import ContentHoleFilter
 from .admin_rows import LabelledRowsMixin, SourcesWidget, labelled_rows
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
@@ -278,14 +278,12 @@ class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
 
     @admin.action(description="Publish the selected roles")
     def publish(self, request, queryset):
-        count = queryset.update(is_published=True, updated_at=timezone.now())
-        revision.bump()  # a bulk update sends no signals
+        count = queryset.update(is_published=True, updated_at=timezone.now())  # moves the revision (ContentQuerySet)
         self.message_user(request, f"Published {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Unpublish the selected roles")
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False, updated_at=timezone.now())
-        revision.bump()
         self.message_user(request, f"Unpublished {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
 
     @admin.action(description="Duplicate the selected roles (as unpublished drafts)")

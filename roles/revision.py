@@ -2,8 +2,9 @@
 
 `current()` is one indexed read; `bump()` adds one UPDATE after the surrounding transaction
 commits (once per transaction, however many rows changed). Model signals for every content model
-call `bump()` (see apps.py); bulk writers (the importer, the benchmark seeder) call it themselves,
-since bulk operations send no signals.
+call `bump()` (see apps.py), and so does every content model's queryset on `update` and
+`bulk_create` (models.ContentQuerySet). Writers beyond the ORM models call it themselves: the
+benchmark seeder (COPY) and the importer (many-to-many rows written in bulk).
 """
 
 from django.db import connection, transaction

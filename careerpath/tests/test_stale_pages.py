@@ -495,3 +495,24 @@ def test_owner_rows_edited_through_the_orm_or_admin_reach_the_owners_pages(alice
         Review.objects.filter(request__assessment=submitted).delete()
     assert not Review.objects.exists()
     _assert_not_stale(alice_client, report, "self-ratings drift")  # the one-line panel: no review now
+
+
+@pytest.mark.parametrize("action", ["unpublish", "publish", "duplicate"])
+def test_the_role_admins_bulk_actions_reach_the_role_list(staff_client, alice_client, world, action):
+    role = world["role"]
+    if action == "publish":
+        with committing():
+            Role.objects.filter(pk=role.pk).update(is_published=False)
+    role_list = reverse("roles:list")
+    alice_client.get(role_list)  # stored
+    keys = Keys([])
+
+    response = staff_client.post(
+        reverse("admin:roles_role_changelist"), {"action": action, "_selected_action": [role.pk]}
+    )
+    commit()
+
+    assert response.status_code == 302
+    assert keys.moved() == ["content"]
+    assert _served(alice_client, role_list) == _fresh(alice_client, role_list)
+    assert ("Data Wrangler" in _served(alice_client, role_list)) is (action != "unpublish")
