@@ -488,7 +488,7 @@ def _report_page_context(request, pk):
 
 @login_required
 @require_GET
-@cached_page(owner=True, content=True)
+@cached_page(owner=True, content=True, per_day=True)  # per day: review requests expire at midnight
 def report(request, pk):
     return render(request, "assessments/report.html", _report_page_context(request, pk))
 

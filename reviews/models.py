@@ -10,7 +10,7 @@ Skills are named by slug, as in the assessment's frozen snapshot that every revi
 """
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -33,7 +33,11 @@ def new_review_token():
 
 
 def default_expiry():
-    return timezone.now() + timedelta(days=REQUEST_DAYS)
+    """Midnight (local time) after REQUEST_DAYS whole days. A request expires as a day begins, so
+    the pages that show open requests, cached per day (the dashboard, the report), never show one
+    that has expired."""
+    last_day = timezone.localdate() + timedelta(days=REQUEST_DAYS)
+    return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
 
 
 class ReviewRequestQuerySet(OwnedQuerySet):

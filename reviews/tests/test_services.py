@@ -43,7 +43,9 @@ def test_a_request_covers_every_skill_by_default_with_a_long_token_and_a_14_day_
     review_request = request_for(submitted)
     assert review_request.skills == slugs
     assert len(review_request.token) >= 43  # 32 random bytes, URL-safe base64: 256 bits
-    assert timedelta(days=13, hours=23) < review_request.expires_at - timezone.now() <= timedelta(days=14)
+    expires = timezone.localtime(review_request.expires_at)
+    assert (expires.hour, expires.minute, expires.second) == (0, 0, 0)  # at midnight, as a day begins
+    assert expires.date() == timezone.localdate() + timedelta(days=15)  # after 14 whole days
     assert not review_request.show_evidence
 
 

@@ -155,6 +155,28 @@ def test_revoking_a_teammate_request_takes_it_off_their_dashboard(alice_client, 
     assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content
 
 
+def test_the_day_a_request_expires_it_leaves_the_cached_dashboard_and_report(
+    alice_client, alice, carol, submitted, team, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report = reverse("assessments:report", args=[submitted.pk])
+    ask_teammate(alice_client, submitted, carol.pk)
+    expires_at = ReviewRequest.objects.get().expires_at
+    monkeypatch.setattr(timezone, "now", lambda: expires_at - timedelta(hours=1))  # its last hour
+    carols = client_for(carol)  # signed in then: two weeks on, the first sessions have expired
+    alice_client.force_login(alice)
+    assert b"Reviews you've been asked for" in carols.get(reverse("assessments:dashboard")).content  # stored
+    assert "1 request waiting for a reviewer" in alice_client.get(report).content.decode()  # stored
+
+    monkeypatch.setattr(timezone, "now", lambda: expires_at + timedelta(seconds=1))
+
+    assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content
+    assert "request waiting" not in alice_client.get(report).content.decode()
+
+
 def test_when_the_owners_account_goes_her_request_leaves_the_teammates_dashboard(
     alice_client, alice, carol, submitted, team
 ):
