@@ -11,8 +11,7 @@ from django.utils import timezone
 from roles.levels import Level
 from roles.models import Role, Skill
 
-from . import owners
-from .owners import OwnedQuerySet
+from .owners import DeletedWithParent, OwnedQuerySet
 
 EVIDENCE_MAX_LENGTH = 1000
 PLAN_ACTION_MAX_LENGTH = 500
@@ -102,12 +101,9 @@ class Assessment(models.Model):
 
 class RatingQuerySet(OwnedQuerySet):
     owner_paths = ("assessment__",)
-    # Ratings go with their assessment: a delete receiver would delete them one by one. A rating
-    # deleted on its own tells its owner in Rating.delete.
-    delete_signal = False
 
 
-class Rating(models.Model):
+class Rating(DeletedWithParent):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="ratings")
     level = models.PositiveSmallIntegerField(choices=Level.choices)
@@ -134,13 +130,6 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.skill}: {self.level}"
-
-    def delete(self, *args, **kwargs):
-        """One rating deleted on its own tells its owner (a cascade from the assessment does not
-        come here, and the assessment's own signal covers it)."""
-        result = super().delete(*args, **kwargs)
-        owners.changed(*owners.owners_of(Rating, [self]))
-        return result
 
     @property
     def is_prefilled(self):

@@ -81,7 +81,6 @@ class OwnedQuerySet(models.QuerySet):
     path, the admin's included, leaves an owner's cached page stale (careerpath/tests/test_stale_pages.py)."""
 
     owner_paths = ("",)
-    delete_signal = True  # False: rows that only go with their parent, whose own signal says so
 
     def owned_by(self, owner):
         return owned(self, owner, self.owner_paths[0])
@@ -114,6 +113,21 @@ class OwnedQuerySet(models.QuerySet):
 
     delete.alters_data = True
     delete.queryset_only = True
+
+
+class DeletedWithParent(models.Model):
+    """An owned row that goes with its parent, which has the same owners (a rating with its
+    assessment, a reviewer's rating with the review). No delete signal, so Django deletes such rows
+    in one statement, not one by one with a query each; the parent's own delete tells the owners,
+    a queryset delete tells them in OwnedQuerySet.delete, and a row deleted on its own here."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        changed(*owners_of(type(self), [self]))
+        return result
 
 
 def _owners_at(queryset, path):
@@ -185,7 +199,7 @@ def connect_signals():
     for model in owned_models(apps):
         name = model._meta.label
         post_save.connect(_row_saved_or_deleted, sender=model, dispatch_uid=f"owner-save-{name}")
-        if model._default_manager.get_queryset().delete_signal:
+        if not issubclass(model, DeletedWithParent):
             post_delete.connect(_row_saved_or_deleted, sender=model, dispatch_uid=f"owner-delete-{name}")
         for field in model._meta.many_to_many:
             m2m_changed.connect(

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Assessment
-from assessments.owners import OwnedQuerySet
+from assessments.owners import DeletedWithParent, OwnedQuerySet
 from roles.levels import Level
 
 REQUEST_DAYS = 14
@@ -171,7 +171,7 @@ class ReviewRatingQuerySet(OwnedQuerySet):
     owner_paths = ("review__request__assessment__", "review__reviewer")
 
 
-class ReviewRating(models.Model):
+class ReviewRating(DeletedWithParent):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
     skill_slug = models.SlugField(max_length=160)
     level = models.PositiveSmallIntegerField(choices=Level.choices)
