@@ -124,8 +124,7 @@ def reports_on_default_basis(assessments):
         if overrides is None:
             found[assessment.pk] = (build_report(assessment.snapshot), Basis.SELF)
         else:
-            levels = self_levels(assessment)
-            levels.update({slug: level for slug, level in overrides.items() if slug in levels})
+            levels = _overridden(self_levels(assessment), overrides)
             found[assessment.pk] = (_report_from_levels(assessment, levels), Basis.CALIBRATED)
     return found
 
@@ -146,8 +145,12 @@ def ratings_on_basis(assessment, basis):
         overrides = {}
     else:
         raise ValueError(f"Unknown ratings basis: {basis!r}")
-    levels.update({slug: level for slug, level in overrides.items() if slug in levels})
-    return levels
+    return _overridden(levels, overrides)
+
+
+def _overridden(levels, overrides):
+    """The self levels with the overrides of skills the assessment has (others are ignored)."""
+    return {**levels, **{slug: level for slug, level in overrides.items() if slug in levels}}
 
 
 def report_on_basis(assessment, basis):
