@@ -102,12 +102,12 @@ def owner_key(scope):
 
     The database, not the cache, holds it: a per-process cache in each of several workers, or a
     Redis that was cut off and came back, would otherwise keep serving a key that a write replaced."""
-    return _owner_key_and_revision(scope, revision=False)[0]
+    return owner_key_and_revision(scope)[0]
 
 
-def _owner_key_and_revision(scope, *, revision):
-    """The owner's key and (with `revision`) the content revision, in one round trip of plain SQL:
-    every view of an owner's page reads them, and the ORM's query building costs more than the query."""
+def owner_key_and_revision(scope):
+    """The owner's key and the content revision, in one round trip of plain SQL: every view of an
+    owner's page reads both, and the ORM's query building costs more than the query."""
     from assessments.models import OwnerKey
     from roles.models import ContentRevision
     from roles.revision import ROW_ID
@@ -115,21 +115,16 @@ def _owner_key_and_revision(scope, *, revision):
     from .sql import table
 
     with connection.cursor() as cursor:
-        key_sql = f"SELECT {connection.ops.quote_name('key')} FROM {table(OwnerKey)} WHERE scope = %s"
-        if revision:
-            cursor.execute(
-                f"SELECT ({key_sql}), (SELECT number FROM {table(ContentRevision)} WHERE id = %s)", [scope, ROW_ID]
-            )
-        else:
-            cursor.execute(key_sql, [scope])
-        row = cursor.fetchone()
-    key, number = (row[0], row[1] if revision else None) if row else (None, None)
-    if revision and number is None:
-        number = 0
+        cursor.execute(
+            f"SELECT (SELECT {connection.ops.quote_name('key')} FROM {table(OwnerKey)} WHERE scope = %s), "
+            f"(SELECT number FROM {table(ContentRevision)} WHERE id = %s)",
+            [scope, ROW_ID],
+        )
+        key, number = cursor.fetchone()
     if key is None:  # no write of theirs yet: make one (a concurrent first view may win the race)
         OwnerKey.objects.bulk_create([OwnerKey(scope=scope, key=os.urandom(32))], ignore_conflicts=True)
         key = OwnerKey.objects.filter(scope=scope).values_list("key", flat=True).get()
-    return bytes(key), number
+    return bytes(key), number or 0
 
 
 def forget_owner(scope):
@@ -327,7 +322,7 @@ def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
             ]
             key = None
             if owner:
-                key, revision = _owner_key_and_revision(scope, revision=content)
+                key, revision = owner_key_and_revision(scope)
             elif content:
                 revision = content_revision()
             if content:
