@@ -306,10 +306,10 @@ def _admin_models():
 
 
 @pytest.mark.parametrize("label", _admin_models())
-def test_the_admins_delete_selected_action_moves_the_key(staff_client, world, label):
+def test_the_admins_delete_selected_action_moves_the_key(staff, staff_client, world, label):
     model = apps.get_model(label)
     model_admin = admin.site._registry[model]
-    request = _request_as(staff_client)
+    request = _request_as(staff)
     if not model_admin.has_delete_permission(request):  # a read-only admin: no write to follow
         assert "delete_selected" not in model_admin.get_actions(request)
         assert not model_admin.has_change_permission(request) and not model_admin.has_add_permission(request)
@@ -324,13 +324,11 @@ def test_the_admins_delete_selected_action_moves_the_key(staff_client, world, la
     assert moved(keys), f"deleting a {model.__name__} in the admin moved no key part of the pages that show it"
 
 
-def _request_as(client):
+def _request_as(user):
     from django.test import RequestFactory
 
-    from accounts.tests.factories import UserFactory  # noqa: F401  (staff comes from the fixture)
-
     request = RequestFactory().get("/admin/")
-    request.user = apps.get_model("auth", "User").objects.get(username="editor")
+    request.user = user
     return request
 
 
