@@ -13,7 +13,8 @@ class ContentQuerySet(models.QuerySet):
     """Role content's queryset. Saves and deletes move the content revision through model signals
     (roles/apps.py); bulk writes send no signals, so they move it here: `update` (which
     `bulk_update` and admin drag-ordering use) and `bulk_create`. Every content model uses it
-    (roles/tests/test_registry.py checks), so no ORM path leaves a cached page stale."""
+    (through ContentModel), so no ORM path leaves a cached page stale; the stale-page tests
+    (careerpath/tests/test_stale_pages.py) write each content model every way to prove it."""
 
     def update(self, **kwargs):
         rows = super().update(**kwargs)
