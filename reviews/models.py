@@ -129,9 +129,6 @@ class ReviewQuerySet(OwnedQuerySet):
     def given_by(self, user):
         return self.filter(reviewer=user)
 
-    def received_by(self, user):
-        return self.filter(request__assessment__user=user)
-
 
 class Review(models.Model):
     class Status(models.TextChoices):

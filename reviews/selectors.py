@@ -38,7 +38,7 @@ def get_submitted_or_404(request, pk):
     """The requester's own submitted assessment (with its snapshot), else 404."""
     if not request.user.is_authenticated:
         raise Http404("No such assessment.")
-    return get_object_or_404(Assessment.objects.submitted().select_related("role"), pk=pk, user=request.user)
+    return get_object_or_404(Assessment.objects.owned_by(request.user).submitted().select_related("role"), pk=pk)
 
 
 def get_request_for_owner_or_404(assessment, request_id):
@@ -58,9 +58,10 @@ def get_review_for_reviewer_or_404(request, pk):
 def get_review_for_owner_or_404(request, pk):
     """A submitted review of one of the requester's assessments, else 404 (drafts stay private)."""
     return get_object_or_404(
-        Review.objects.submitted().select_related("request", "request__assessment", "request__assessment__role"),
+        Review.objects.owned_by(request.user)
+        .submitted()
+        .select_related("request", "request__assessment", "request__assessment__role"),
         pk=pk,
-        request__assessment__user=request.user,
     )
 
 
@@ -303,7 +304,7 @@ def tendencies_for(user):
     """Per-category tendencies over every submitted review of the user's assessments."""
     reviews = (
         Review.objects.submitted()
-        .received_by(user)
+        .owned_by(user)
         .select_related("request__assessment")
         .prefetch_related("ratings")
         .order_by("submitted_at", "id")
@@ -400,14 +401,14 @@ def export_reviews(user):
     """
     received = (
         Review.objects.submitted()
-        .received_by(user)
+        .owned_by(user)
         .select_related("request__assessment__role")
         .prefetch_related("ratings")
         .order_by("submitted_at", "id")
     )
     given = Review.objects.given_by(user).select_related("request__assessment__role").prefetch_related("ratings")
     out = {"requested": [], "received": [], "given": [], "calibrations": []}
-    for r in ReviewRequest.objects.filter(assessment__user=user).order_by("created_at", "id"):
+    for r in ReviewRequest.objects.owned_by(user).order_by("created_at", "id"):
         out["requested"].append(
             {
                 "assessment": r.assessment_id,
@@ -444,7 +445,7 @@ def export_reviews(user):
                 "ratings": _ratings_data(review, names),
             }
         )
-    for c in Calibration.objects.filter(assessment__user=user).order_by("assessment_id", "id"):
+    for c in Calibration.objects.owned_by(user).order_by("assessment_id", "id"):
         out["calibrations"].append(
             {"assessment": c.assessment_id, "skill": c.skill_slug, "level": c.level, "note": c.note}
         )
