@@ -57,12 +57,6 @@ class WorkedExample:
         return scoring.whole_percent(self.report.readiness.overall)
 
 
-def fraction_text(value):
-    """A Fraction as a person writes it: 2, 1/2, 17/6."""
-    value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
 def worked_example():
     report = scoring.score(EXAMPLE_SKILLS, courses=EXAMPLE_COURSES)
     rows = tuple(ExampleRow(r, Fraction(r.weight) * r.coverage) for r in report.skills)
