@@ -226,7 +226,6 @@ def confirm_prefilled(*, assessment):
         raise AlreadySubmitted()
     count = locked.ratings.filter(prefilled_at__isnull=False).update(prefilled_from=None, prefilled_at=None)
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
-    owners.changed(owners.Owner.of_assessment(locked))
     return count
 
 
@@ -322,7 +321,7 @@ def claim_session_drafts(*, session_key, user):
             )
         Assessment.objects.filter(pk=existing.pk).update(updated_at=timezone.now())
         draft.delete()
-    owners.changed(owners.Owner(session_key=session_key), user)
+    owners.changed(user)  # the drafts moved to the user: an UPDATE tells only the owners it found before it
     return len(drafts)
 
 
@@ -431,7 +430,6 @@ def create_plan(*, assessment):
         for item in new_items
     ]
     PlanItemEvent.objects.bulk_create(events)
-    owners.changed(owners.Owner.of_assessment(locked))  # bulk writes send no model signal
     return plan, created
 
 
