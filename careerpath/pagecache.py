@@ -127,6 +127,18 @@ def owner_key_and_revision(scope):
     return bytes(key), number or 0
 
 
+def owner_keys(scopes):
+    """{scope: key} for many owners in one query (made for those who have none yet)."""
+    from assessments.models import OwnerKey
+
+    found = {scope: bytes(key) for scope, key in OwnerKey.objects.filter(scope__in=scopes).values_list("scope", "key")}
+    if missing := set(scopes) - found.keys():
+        OwnerKey.objects.bulk_create([OwnerKey(scope=s, key=os.urandom(32)) for s in missing], ignore_conflicts=True)
+        rows = OwnerKey.objects.filter(scope__in=missing).values_list("scope", "key")
+        found.update({scope: bytes(key) for scope, key in rows})
+    return found
+
+
 def forget_owner(scope):
     """Make every page and value stored for `scope` unreachable and unreadable, on every instance.
 
@@ -190,14 +202,28 @@ def cached_value(name, parts, compute, *, owner_scope=None, timeout=None):
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
     if owner_scope is None:
         return cache.get_or_set(cache_key(name, parts), compute, timeout=timeout)
-    key = owner_key(owner_scope)
-    full_key = cache_key(name, (*parts, _key_id(key)), owner_scope=owner_scope)
-    sealed = cache.get(full_key)
-    if sealed is not None:
-        return _open(key, sealed)
-    value = compute()
-    cache.set(full_key, _seal(key, value), timeout=timeout)
-    return value
+    return cached_owner_values(name, {None: (owner_scope, parts)}, lambda _ids: {None: compute()}, timeout=timeout)[
+        None
+    ]
+
+
+def cached_owner_values(name, wanted, compute, *, timeout=None):
+    """Many personal values at once, each keyed and sealed by its owner's key as `cached_value`
+    does: `wanted` maps an id to (owner scope, parts); `compute(ids)` gives {id: value} for those
+    not cached. One query for the owners' keys, one cache read and one write, for them all."""
+    timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+    keys = owner_keys({scope for scope, _parts in wanted.values()})
+    full = {
+        i: cache_key(name, (*parts, _key_id(keys[scope])), owner_scope=scope) for i, (scope, parts) in wanted.items()
+    }
+    stored = cache.get_many(list(full.values()))
+    found = {i: _open(keys[wanted[i][0]], stored[key]) for i, key in full.items() if key in stored}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        fresh = compute(missing)
+        cache.set_many({full[i]: _seal(keys[wanted[i][0]], value) for i, value in fresh.items()}, timeout=timeout)
+        found.update(fresh)
+    return found
 
 
 # --- what a cached template may read ----------------------------------------------------------------

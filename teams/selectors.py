@@ -4,13 +4,14 @@ team's size (pinned in tests/test_query_budgets.py)."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Assessment, PlanItem
+from assessments.owners import Owner
 from assessments.reports import build_report, scoring_inputs
+from careerpath.pagecache import cached_owner_values
 from roles.models import Role, RoleSkill
 
 from .matrix import Column, Contributor, build_matrix, member_skills
@@ -115,42 +116,34 @@ def _latest_submitted(role, user_ids):
     return {a.user_id: a for a in qs.defer("snapshot")}
 
 
-MEMBER_CACHE_SECONDS = 24 * 60 * 60
-MEMBER_CACHE_VERSION = 1
-
-
-def _member_key(kind, assessment):
-    return f"teams:{kind}:{MEMBER_CACHE_VERSION}:{assessment.pk}:{assessment.submitted_at.timestamp()}"
-
-
 def _member_reports(assessments, newest):
     """{assessment id: its report's skills (MemberSkill)}, and the newest one's courses and
     certifications (scoring inputs).
 
-    Each comes from `assessments.reports.build_report` over the assessment's frozen snapshot. A
-    submitted assessment never changes, so the result is cached under its id and submission time
-    in this compact form (a full report of a 300-skill role takes milliseconds to unpickle); the
+    Each comes from `assessments.reports.build_report` over the assessment's frozen snapshot, in
+    this compact form (a full report of a 300-skill role takes milliseconds to unpickle), cached by
+    the one page cache as each member's personal value (careerpath.pagecache.cached_owner_values:
+    keyed and sealed by the member's owner key, so it goes with the member's account); the
     snapshots of the ones not in the cache are read in one query. Consent is applied after this,
     on every request: nothing here depends on who may see what.
     """
-    keys = {_member_key("skills", a): a for a in assessments}
-    offerings_key = _member_key("offerings", newest) if newest is not None else None
-    wanted = [*keys, offerings_key] if offerings_key else list(keys)
-    found = cache.get_many(wanted)
-    missing = {a.pk for key, a in keys.items() if key not in found}
-    if offerings_key and offerings_key not in found:
-        missing.add(newest.pk)
-    if missing:
+    wanted = {("skills", a.pk): (Owner(user_id=a.user_id).scope, ("skills", a.pk)) for a in assessments}
+    if newest is not None:
+        wanted["offerings", newest.pk] = (Owner(user_id=newest.user_id).scope, ("offerings", newest.pk))
+
+    def compute(ids):
         fresh = {}
-        for assessment in Assessment.objects.filter(pk__in=missing).only("pk", "submitted_at", "snapshot"):
-            fresh[_member_key("skills", assessment)] = member_skills(build_report(assessment.snapshot))
-            if assessment.pk == getattr(newest, "pk", None):
+        for assessment in Assessment.objects.filter(pk__in={pk for _kind, pk in ids}).only("pk", "snapshot"):
+            if ("skills", assessment.pk) in ids:
+                fresh["skills", assessment.pk] = member_skills(build_report(assessment.snapshot))
+            if ("offerings", assessment.pk) in ids:
                 _, courses, certifications, _ = scoring_inputs(assessment.snapshot)
-                fresh[offerings_key] = (tuple(courses), tuple(certifications))
-        cache.set_many(fresh, timeout=MEMBER_CACHE_SECONDS)
-        found.update(fresh)
-    skills = {a.pk: found[key] for key, a in keys.items()}
-    return skills, found.get(offerings_key, ((), ()))
+                fresh["offerings", assessment.pk] = (tuple(courses), tuple(certifications))
+        return fresh
+
+    found = cached_owner_values("teams.member_report", wanted, compute)
+    skills = {a.pk: found["skills", a.pk] for a in assessments}
+    return skills, found["offerings", newest.pk] if newest is not None else ((), ())
 
 
 def _plans(assessment_ids):

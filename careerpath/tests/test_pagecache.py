@@ -169,6 +169,7 @@ def readable_cache_text(entries):
                 texts.append(str(pagecache._open(key, value)))
             except Exception:  # not sealed with this key
                 continue
+    texts += [pickle.dumps(v).decode("latin-1") for v in entries if not isinstance(v, bytes | str)]  # plain objects
     return "\n".join(texts)
 
 
@@ -208,6 +209,28 @@ def test_a_deleted_accounts_evidence_is_nowhere_readable_in_the_cache(alice_clie
     assert response.status_code == 302, response.content.decode()[:500]
     assert SECRET not in readable_cache_text(locmem_values())
     assert list(AccessLog.objects.values_list("username", flat=True)) == ["bob"]
+
+
+def test_a_deleted_members_evidence_cached_for_their_team_is_nowhere_readable(alice_client, alice, role):
+    from django.test import Client
+
+    from accounts.tests.factories import UserFactory
+    from teams import services as teams
+    from teams.models import Membership
+    from teams.tests.factories import join, team_of
+
+    visit_everything(alice_client, alice, role)
+    lead = UserFactory(username="teamlead")
+    team = team_of(lead)
+    join(team, alice, consent=Membership.Consent.INDIVIDUAL, evidence=True)
+    teams.assign_role(team=team, by=lead, role=role)
+    leads = Client()
+    leads.force_login(lead)
+    assert SECRET in leads.get(reverse("teams:matrix_json", args=[team.slug, role.slug])).content.decode()
+
+    alice_client.post(reverse("accounts:delete"), {"password": PASSWORD})
+
+    assert SECRET not in readable_cache_text(locmem_values())
 
 
 def test_a_deleted_assessments_pages_are_gone(alice_client, alice, role):
