@@ -128,12 +128,33 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "careerpath.wsgi.application"
 
+
+def database_settings(url, *, conn_max_age):
+    """DATABASES["default"] for DATABASE_URL: PostgreSQL, or SQLite (a file beside the project when unset).
+    Anything else is a one-line ImproperlyConfigured that never repeats the URL (it holds the password)."""
+    example = "postgres://user:password@host:5432/name"
+    try:
+        database = dj_database_url.parse(
+            url or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=conn_max_age, conn_health_checks=True
+        )
+    except dj_database_url.UnknownSchemeError:
+        scheme = url.partition("://")[0] if "://" in url else ""
+        reason = f"unknown scheme {scheme!r}" if scheme else "no scheme such as postgres://"
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database address ({reason}); expected {example}.") from None
+    except ValueError:  # a port that is not a number, a character that needs %-quoting (in the password?)
+        reason = "it does not parse: a port that is not a number, or a character to %-encode in the password?"
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database address ({reason}); expected {example}.") from None
+    if database["ENGINE"] not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        raise ImproperlyConfigured(f"DATABASE_URL must name PostgreSQL or SQLite; expected {example}.")
+    if not database.get("NAME"):
+        raise ImproperlyConfigured(f"DATABASE_URL names no database; expected {example}.")
+    return database
+
+
 # Database: DATABASE_URL, or SQLite in a file beside the project.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 600),
-        conn_health_checks=True,
+    "default": database_settings(
+        os.environ.get("DATABASE_URL", "").strip(), conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 600)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
