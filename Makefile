@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup migrate content check-content admin lint format check-migrations pytest e2e clean npm serve-prod faults
+.PHONY: run test setup migrate content check-content admin lint format check-migrations pytest e2e clean npm serve-prod faults image-test
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ serve-prod: content
 ## Fault test: Redis stopped, PostgreSQL restarted, a worker killed, under load (docs/reliability.md).
 faults: setup
 	$(BIN)/python bench/faults.py
+
+## Build the image and compose stack with podman and walk a member's journey through it (.ci/image-test).
+image-test:
+	.ci/image-test
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules .pytest_cache .ruff_cache
