@@ -15,6 +15,7 @@ advisory lock, so they run one container at a time (the later ones find nothing 
 """
 
 import argparse
+import io
 import os
 import sys
 import time
@@ -109,11 +110,12 @@ def setup(*, import_roles):
         log("migrations applied")
         if import_roles or not Role.objects.exists():
             files = sorted(str(path) for path in (ROOT / "content" / "roles").glob("*.yaml"))
+            summary = io.StringIO()
             try:
-                call_command("import_roles", *files, verbosity=0)
+                call_command("import_roles", *files, stdout=summary)
             except CommandError as error:
                 raise StartupError(f"the shipped role guides could not be imported: {first_line(error)}") from None
-            log(f"imported {len(files)} shipped role guides")
+            log(f"imported {len(files)} shipped role guides: {summary.getvalue().strip()}")
         else:
             log("role guides already present: not re-imported (run `setup` to import the shipped ones)")
     finally:

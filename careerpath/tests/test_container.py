@@ -190,7 +190,8 @@ def test_setup_migrates_and_imports_the_role_guides_on_the_first_start_only(tmp_
     first = prepare("--setup", DJANGO_SECRET_KEY=SECRET, DATABASE_URL=database)
     assert first.returncode == 0, first.stderr
     assert "careerpath: migrations applied" in first.stderr
-    assert f"careerpath: imported {shipped} shipped role guides" in first.stderr
+    assert f"careerpath: imported {shipped} shipped role guides: Imported {shipped} roles" in first.stderr
+    assert not first.stdout  # the import's own report is in the log line, not interleaved on stdout
     again = prepare("--setup", DJANGO_SECRET_KEY=SECRET, DATABASE_URL=database)
     assert again.returncode == 0, again.stderr
     assert "role guides already present: not re-imported" in again.stderr
