@@ -276,17 +276,17 @@ class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
     def skill_count(self, role):
         return role.skill_count
 
-    @admin.action(description="Publish the selected roles")
+    @admin.action(description="Publish the selected roles", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(is_published=True, updated_at=timezone.now())  # moves the revision (ContentQuerySet)
         self.message_user(request, f"Published {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected roles")
+    @admin.action(description="Unpublish the selected roles", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False, updated_at=timezone.now())
         self.message_user(request, f"Unpublished {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
 
-    @admin.action(description="Duplicate the selected roles (as unpublished drafts)")
+    @admin.action(description="Duplicate the selected roles (as unpublished drafts)", permissions=["add"])
     def duplicate(self, request, queryset):
         copies = [services.duplicate_role(role=role) for role in queryset]
         self.message_user(

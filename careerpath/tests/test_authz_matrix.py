@@ -9,7 +9,9 @@
 `MATRIX` says, for each URL name, what each person gets for GET and for POST (an empty POST; the
 CSRF check is off here, `test_security.py` covers it). A URL the resolver knows but the table does
 not name fails `test_every_url_is_in_the_matrix`, so no new page skips the question "who may open
-this?". Django admin URLs follow one rule instead (`test_every_admin_url_is_for_staff_only`).
+this?". Django admin URLs follow one rule instead (`test_every_admin_url_is_for_staff_only`), and a
+sixth person, view-only staff (every view_* permission and nothing else), reads the admin but can
+neither see nor run any action nor write through any admin URL.
 
 Someone else's assessment is always a 404, never a 403: a 403 would confirm that it exists.
 Every GET leaves every row as it was.
@@ -18,10 +20,12 @@ Every GET leaves every row as it was.
 import re
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Permission, User
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -276,6 +280,7 @@ def fingerprint():
         "shares": list(ShareLink.objects.order_by("pk").values_list("pk", "assessment_id", "token", "revoked_at")),
         "plan_items": list(PlanItem.objects.order_by("pk").values_list("pk", "status", "action", "notes")),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "is_staff", "is_superuser")),
+        "roles": list(Role.objects.order_by("pk").values_list("pk", "slug", "title", "is_published")),
     }
 
 
@@ -493,6 +498,90 @@ def test_every_admin_url_is_for_staff_only(world):
                     problems.append(f"POST {url} as {principal}: {response.status_code}")
         if fingerprint() != before:
             problems.append(f"a GET of {url}, or a non-staff POST to it, changed the database")
+    assert not problems, "\n".join(problems)
+
+
+# --- Django admin as view-only staff: reads everything, writes nothing -------------------------
+
+VIEWER = "viewer"  # staff with every view_* permission and no add, change or delete
+
+
+def view_only_staff():
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    return viewer
+
+
+def admin_actions():
+    """(model admin, action name, action function) for every action of every registered model admin,
+    the site-wide ones (delete_selected) included."""
+    for model_admin in admin.site._registry.values():
+        for func, name, _description in model_admin._get_base_actions():
+            yield model_admin, name, func
+
+
+def actions_offered(model_admin, user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return set(model_admin.get_actions(request))
+
+
+def test_every_admin_action_declares_the_permissions_it_needs():
+    undeclared = [f"{ma}: {name}" for ma, name, func in admin_actions() if not getattr(func, "allowed_permissions", ())]
+    assert not undeclared, "use @admin.action(permissions=[...]) on: " + ", ".join(undeclared)
+
+
+@pytest.mark.parametrize(
+    ("permission", "offered"), [("change_role", {"publish", "unpublish"}), ("add_role", {"duplicate"})]
+)
+def test_role_actions_need_change_to_publish_and_add_to_duplicate(permission, offered):
+    editor = view_only_staff()
+    editor.user_permissions.add(Permission.objects.get(codename=permission))
+    editor = User.objects.get(pk=editor.pk)  # a fresh object: permissions are cached per instance
+    assert actions_offered(admin.site._registry[Role], editor) == offered
+
+
+def test_view_only_staff_can_neither_see_nor_run_any_admin_action(world, staff):
+    viewer = view_only_staff()
+    client = Client()
+    client.force_login(viewer)
+    assert {"publish", "unpublish", "duplicate"} <= actions_offered(admin.site._registry[Role], staff)
+    problems = []
+    for model_admin, name, _func in admin_actions():
+        opts = model_admin.model._meta
+        if name in actions_offered(model_admin, viewer):
+            problems.append(f"{opts.label}: {name} is offered")
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        page = client.get(url)
+        if page.status_code == 200 and f'value="{name}"' in page.content.decode():
+            problems.append(f"{opts.label}: {name} is in the changelist's action menu")
+        pks = [str(pk) for pk in model_admin.model._default_manager.values_list("pk", flat=True)[:5]]
+        before = fingerprint()
+        client.post(url, {"action": name, ACTION_CHECKBOX_NAME: pks, "post": "yes"})
+        if fingerprint() != before:
+            problems.append(f"{opts.label}: POST action={name} changed the database")
+    assert not problems, "\n".join(problems)
+    assert Role.objects.filter(is_published=True).count() == 2
+    assert not Role.objects.filter(slug__endswith="-copy").exists()
+
+
+def test_every_admin_url_as_view_only_staff_reads_and_never_writes(world):
+    """GET: 200, 302, 403 or 404 (405 for the logout page); a POST to any admin URL (an add, a
+    change, a delete, a password) is refused and changes nothing."""
+    client = Client()
+    client.force_login(view_only_staff())
+    problems = []
+    for name, url in admin_urls(world):
+        code = client.get(url).status_code
+        if code not in {200, 302, 403, 404} | ({405} if name == "admin:logout" else set()):
+            problems.append(f"GET {url} as {VIEWER}: {code}")
+        if name == "admin:logout":
+            continue  # a POST there only logs the viewer out
+        before = fingerprint()
+        data = {"post": "yes", "is_staff": "on", "is_superuser": "on", "username": "mallory", "title": "Mallory's"}
+        client.post(url, {**data, "is_published": "", "slug": "mallory", "new_password1": "x", "new_password2": "x"})
+        if fingerprint() != before:
+            problems.append(f"POST {url} as {VIEWER} changed the database")
     assert not problems, "\n".join(problems)
 
 
