@@ -27,8 +27,9 @@ two placeholders filled in. So the template sees a *strict* user and request: `u
 `is_authenticated`, `is_staff` and `get_username`, `request` only its path. Reading anything else
 raises `UncachedRead` when PAGE_CACHE_STRICT is on (DEBUG and tests), instead of silently storing
 an empty value for everyone. Only GET requests without a query string and without a flash message
-waiting are served from or stored in the cache; anything else, and any answer but a 200, goes
-through the plain view.
+waiting are served from or stored in the cache; anything else goes through the plain view. Only
+a 200 is stored, but every answer the view gives while rendering for the cache (a 410 for a
+withdrawn draft, a redirect) has its placeholders filled like a stored page.
 
 Every stored entry has a TTL (PAGE_CACHE_SECONDS; drafts' pages PAGE_CACHE_DRAFT_SECONDS). Only
 the public `django.core.cache` API is used, so any backend works: owner keys live in the database
@@ -365,11 +366,12 @@ def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
                 response = view(request, *args, **kwargs)
             finally:
                 request._rendering_for_cache = False
-            if response.status_code != 200 or getattr(response, "streaming", False):
+            if getattr(response, "streaming", False):
                 return _headers(response, request, owner=owner)
             html = response.content.decode(response.charset)
-            ttl = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
-            cache.set(full_key, html if key is None else _seal(key, html), timeout=ttl)
+            if response.status_code == 200:  # only a 200 is stored; every answer is filled (a 410, a 404...)
+                ttl = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+                cache.set(full_key, html if key is None else _seal(key, html), timeout=ttl)
             response.content = fill(html, request)
             return _headers(response, request, owner=owner)
 

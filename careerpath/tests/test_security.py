@@ -14,12 +14,17 @@ from pathlib import Path
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.shortcuts import render
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from assessments.models import Assessment, PlanItem, Rating, ShareLink
+from careerpath.pagecache import cached_page
+from roles.models import Role
 
 from .test_authz_matrix import ALICE, MATRIX, PRINCIPALS, STAFF, VISITOR, World, clients_for, fingerprint, kwarg_names
 from .test_authz_matrix import site_urls as matrix_site_urls
@@ -509,6 +514,61 @@ def test_every_page_only_alice_may_see_is_in_the_personal_list():
         get = entry["GET"]
         if get[ALICE] in {200, 302} and get["bob"] == 404:
             assert name in PERSONAL, f"{name} shows alice's data: add it to PERSONAL"
+
+
+PLACEHOLDER = re.compile(r"(?:csrf|user)hole[0-9a-f]{24}")
+
+
+def cached_url_names():
+    """Every URL whose view is wrapped in `cached_page`, from the URLconf."""
+    return sorted(
+        name for name, (_route, pattern) in matrix_site_urls().items() if hasattr(pattern.callback, "cached_page")
+    )
+
+
+def test_no_answer_of_a_cached_view_shows_a_placeholder_whatever_its_status(world):
+    """Each cached view, asked by everyone for real and unknown objects, with the roles unpublished and
+    then published: its 404s, 410s and redirects carry this request's name and CSRF token."""
+    names = cached_url_names()
+    assert {"roles:detail", "assessments:step", "assessments:report", "assessments:dashboard"} <= set(names)
+    seen, leaks = {}, []
+
+    def ask(label, client, url):
+        response = client.get(url)
+        if response.status_code != 200:
+            seen.setdefault(name, set()).add(response.status_code)
+        if found := PLACEHOLDER.findall(response.content.decode()):
+            leaks.append(f"{label}: {response.status_code} {url} shows {sorted(set(found))}")
+
+    for published in (False, True):  # unpublished first: no page stored yet (the revision moves on commit)
+        Role.objects.update(is_published=published)
+        clients = clients_for(world)  # new sessions each round: no cached page carries over
+        for name in names:
+            kwargs = world.kwargs_for(name, kwarg_names(matrix_site_urls()[name][1]))
+            unknown = {k: 999_999 if isinstance(v, int) else "no-such-thing" for k, v in kwargs.items()}
+            for principal, client in clients.items():
+                for variant in (kwargs, unknown):
+                    ask(f"{name} as {principal}", client, reverse(name, kwargs=variant))
+    assert not leaks, "\n".join(leaks)
+    assert 410 in seen["assessments:step"], "a withdrawn draft's step is a 410"
+    assert {404} <= seen["roles:detail"] and {404} <= seen["assessments:report"]
+
+
+@pytest.mark.parametrize("status", [403, 404, 410, 302, 500])
+def test_the_page_cache_fills_an_answer_it_does_not_store(alice, status):
+    """Whatever a cached view answers, the placeholders it was rendered with are filled in."""
+
+    @cached_page(owner=True)
+    def view(request):
+        return render(request, "404.html", status=status)  # extends base.html: the navbar's name and CSRF token
+
+    request = RequestFactory().get("/")
+    request.user = alice
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    body = view(request).content.decode()
+    assert not PLACEHOLDER.search(body)
+    assert "alice" in body
 
 
 # --- mass assignment: extra fields are ignored ---------------------------------------------------
