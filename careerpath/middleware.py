@@ -1,4 +1,13 @@
-"""A database that cannot answer is a 503 "we'll be right back", never a 500 with a traceback.
+"""Site-wide middleware: a database outage is a 503, and a signed-in person's pages are never stored.
+
+`PrivatePagesMiddleware`: every answer to a signed-in person says `Cache-Control: private, no-store`
+(with Django's never-cache set: no-cache, must-revalidate, max-age=0, Expires). The navbar alone
+names them and carries their CSRF token, and most pages show their own data (the home page their
+readiness and plan), so no browser history, shared proxy or CDN keeps any of them. Visitors' public
+pages keep whatever their view says (the role guides may be cached).
+
+`DatabaseUnavailableMiddleware`: a database that cannot answer is a 503 "we'll be right back", never
+a 500 with a traceback.
 
 While PostgreSQL restarts (or refuses writes, or is out of disk), a request fails with an
 OperationalError or InterfaceError. `DatabaseUnavailableMiddleware` answers those from a view with
@@ -10,9 +19,10 @@ checks a kept connection before reusing it (CONN_HEALTH_CHECKS) and drops one th
 
 import logging
 
-from django.db import InterfaceError, InternalError, OperationalError
+from django.db import DatabaseError, InterfaceError, InternalError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 
 RETRY_AFTER_SECONDS = 5
 READ_ONLY_SQLSTATE = "25006"  # PostgreSQL: "cannot execute ... in a read-only transaction"
@@ -38,6 +48,25 @@ def unavailable_response(request):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class PrivatePagesMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        cache_control = response.get("Cache-Control", "")
+        if _signed_in(request) and not ("no-store" in cache_control and "private" in cache_control):
+            add_never_cache_headers(response)
+        return response
+
+
+def _signed_in(request):
+    try:
+        return request.user.is_authenticated
+    except DatabaseError:  # the session or the user could not be read (a 503 page): count it as personal
+        return True
 
 
 class DatabaseUnavailableMiddleware:

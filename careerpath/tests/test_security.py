@@ -26,7 +26,19 @@ from assessments.models import Assessment, PlanItem, Rating, ShareLink
 from careerpath.pagecache import cached_page
 from roles.models import Role
 
-from .test_authz_matrix import ALICE, MATRIX, PRINCIPALS, STAFF, VISITOR, World, clients_for, fingerprint, kwarg_names
+from .test_authz_matrix import (
+    ALICE,
+    MATRIX,
+    PRINCIPALS,
+    STAFF,
+    TEAM_MATRIX,
+    VISITOR,
+    TeamWorld,
+    World,
+    clients_for,
+    fingerprint,
+    kwarg_names,
+)
 from .test_authz_matrix import site_urls as matrix_site_urls
 
 pytestmark = pytest.mark.django_db
@@ -507,6 +519,44 @@ def test_pages_with_personal_data_are_never_stored_by_caches(world):
         if "no-store" not in response.get("Cache-Control", ""):
             missing.append(f"{name}: Cache-Control {response.get('Cache-Control')!r}")
     assert not missing, "add @never_cache:\n" + "\n".join(missing)
+
+
+def cache_control(response):
+    return {part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def not_private_no_store(answers):
+    ok = [(label, r) for label, r in answers if r.status_code == 200]
+    assert len(ok) > 10
+    return [
+        f"{label}: {r.get('Cache-Control')!r}" for label, r in ok if not {"private", "no-store"} <= cache_control(r)
+    ]
+
+
+def test_every_page_a_signed_in_person_gets_is_private_and_never_stored(world):
+    """Every 200 of the authorization matrix, as each signed-in person: the navbar alone names them."""
+    clients = clients_for(world)
+    answers = [
+        (f"{name} as {principal}", clients[principal].get(url_for(world, name)))
+        for name in sorted(MATRIX)
+        for principal in PRINCIPALS
+        if principal != VISITOR
+    ]
+    missing = not_private_no_store(answers)
+    assert not missing, "\n".join(missing)
+
+
+def test_every_team_page_is_private_and_never_stored(alice, bob, staff):
+    teams = TeamWorld(alice=alice, bob=bob, staff=staff)
+    answers = []
+    for principal, user in teams.users.items():
+        client = Client()
+        client.force_login(user)
+        for name in sorted(TEAM_MATRIX):
+            url = reverse(name, kwargs=teams.kwargs_for(name, kwarg_names(matrix_site_urls()[name][1])))
+            answers.append((f"{name} as {principal}", client.get(url)))
+    missing = not_private_no_store(answers)
+    assert not missing, "\n".join(missing)
 
 
 def test_every_page_only_alice_may_see_is_in_the_personal_list():
