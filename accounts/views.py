@@ -22,7 +22,7 @@ from assessments.services import claim_session_drafts
 from .forms import DeleteAccountForm, PreferencesForm, SignupForm
 from .models import preferences_for, remember_in_session
 from .services import delete_user_account, export_user_data, save_preferences
-from .throttling import signup_throttled
+from .throttling import password_reset_throttled, signup_throttled
 
 
 def _claim_visitor_drafts(request, user, session_key):
@@ -87,6 +87,19 @@ class LoginView(SafeNextMixin, auth_views.LoginView):
 
 class LogoutView(SafeNextMixin, auth_views.LogoutView):
     pass
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per client address and per email address typed in, with a
+    mail of our own words and the link only (accounts/tests/test_password_reset_mail.py)."""
+
+    subject_template_name = "registration/password_reset_subject.txt"
+    email_template_name = "registration/password_reset_email.txt"
+
+    def post(self, request, *args, **kwargs):
+        if throttled := password_reset_throttled(request):
+            return throttled
+        return super().post(request, *args, **kwargs)
 
 
 @never_cache

@@ -359,6 +359,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 # address the outermost one appended to X-Forwarded-For (never one the client wrote itself).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+# Rate limits (django-ratelimit: sign-ups, password resets, visitors' drafts; accounts/throttling.py)
+# count in the default cache; a cache that does not answer throttles nothing (Redis is optional).
+RATELIMIT_FAIL_OPEN = True
 
 LOGGING = {
     "version": 1,
