@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import show_targets_while_rating
+from accounts.throttling import VISITOR_DRAFTS, count, over_limit, too_many
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
 from reviews.selectors import (
@@ -108,20 +109,35 @@ def _ratings_by_skill(assessment):
 
 @require_POST
 def start(request, slug):
+    """Start (or go back to) a draft of the role. A visitor without an account starts at most
+    VISITOR_DRAFTS new drafts per client address (each is a session and rows kept until clean-up)."""
     role = get_object_or_404(Role.objects.visible_to(request.user), slug=slug)
-    if request.user.is_authenticated:
-        owner = {"user": request.user}
-    else:
+    visitor = not request.user.is_authenticated
+    if (
+        visitor
+        and not _has_draft_of(request, role)
+        and (wait := over_limit(request, [VISITOR_DRAFTS], increment=False))
+    ):
+        return too_many(request, "assessments/start_throttled.html", wait)
+    if visitor:
         if not request.session.session_key:
             request.session.save()
         owner = {"session_key": request.session.session_key}
+    else:
+        owner = {"user": request.user}
     try:
         assessment, created = services.start_assessment(role=role, **owner)
     except services.RoleNotOffered:
         raise Http404("No such role.") from None  # unpublished a moment ago
+    if created and visitor:
+        count(request, [VISITOR_DRAFTS])
     if not created:
         messages.info(request, "Welcome back: you are continuing your assessment where you left off.")
     return redirect("assessments:take", pk=assessment.pk)
+
+
+def _has_draft_of(request, role):
+    return Assessment.objects.owned_by(Owner.of(request)).drafts().filter(role=role).exists()
 
 
 @never_cache
