@@ -2,9 +2,14 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
+from .confusables import confusable_username_taken
 from .models import Preferences
 
 USERNAME_TAKEN = "That username is not available. Please choose another."
+USERNAME_LOOKS_TAKEN = (
+    "That username looks too much like one already in use (a letter from another alphabet, or a digit "
+    "that looks like a letter, reads the same on screen). Please choose another."
+)
 EMAIL_IN_USE = "If you already have an account, log in or reset your password."
 
 
@@ -20,6 +25,12 @@ class SignupForm(UserCreationForm):
         # Replaces the model's "A user with that username already exists" (a taken username is
         # refused in any letter case: UserCreationForm.clean_username).
         error_messages = {"username": {"unique": USERNAME_TAKEN}}
+
+    def clean_username(self):
+        username = super().clean_username()
+        if username and confusable_username_taken(username):
+            raise forms.ValidationError(USERNAME_LOOKS_TAKEN, code="confusable")
+        return username
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
