@@ -210,6 +210,19 @@ def test_every_environment_variable_the_settings_read_is_documented_in_deploy_md
     assert "createsuperuser" in deploy
 
 
+def gunicorn_commands(path):
+    return [line.strip() for line in (ROOT / path).read_text().splitlines() if "gunicorn careerpath.wsgi" in line]
+
+
+def test_the_readme_deploys_with_the_same_gunicorn_command_as_deploy_md():
+    """The README's deploy command left out --forwarded-allow-ips "" (gunicorn then trusts forwarder
+    headers, SCRIPT_NAME included, from any client of a proxy on the same host)."""
+    readme, deploy = gunicorn_commands("README.md"), gunicorn_commands("docs/deploy.md")
+    assert readme and deploy
+    assert set(readme) == set(deploy), f"README: {readme}\ndocs/deploy.md: {deploy}"
+    assert all('--forwarded-allow-ips ""' in command for command in readme)
+
+
 # --- headers ------------------------------------------------------------------------------------
 
 CSP = "Content-Security-Policy"
