@@ -61,7 +61,6 @@ def _assessment_data(assessment):
                 "include_reviews": s.include_reviews,
                 "created_at": s.created_at,
                 "revoked_at": s.revoked_at,
-                "url_path": s.get_absolute_url(),
             }
             for s in assessment.share_links.all()
         ],

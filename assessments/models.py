@@ -1,13 +1,12 @@
 """Self-assessments: a person's ratings against a role, frozen at submission, shared and planned."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from careerpath.tokens import new_token
 from roles.levels import Level
 from roles.models import Role, Skill
 
@@ -137,7 +136,13 @@ class Rating(DeletedWithParent):
 
 
 def new_share_token():
-    return secrets.token_urlsafe(32)  # 256 bits
+    """The old `token` column's default, named by migration 0001; tokens now come from careerpath.tokens."""
+    return new_token()
+
+
+def shared_report_path(token):
+    """The path a share link opens (its token is shown once, when the link is made)."""
+    return reverse("assessments:shared", kwargs={"token": token})
 
 
 class ShareLinkQuerySet(OwnedQuerySet):
@@ -149,7 +154,12 @@ class ShareLinkQuerySet(OwnedQuerySet):
 
 class ShareLink(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="share_links")
-    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    token_digest = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="SHA-256 of the link's token (careerpath/tokens.py): the token is shown once, never stored.",
+    )
     display_name = models.CharField(max_length=80, help_text="The only name the person you share with will see.")
     include_plan = models.BooleanField(default=False)
     include_current_role = models.BooleanField(
@@ -169,9 +179,6 @@ class ShareLink(models.Model):
 
     def __str__(self):
         return f"Share link for {self.assessment} ({'revoked' if self.revoked_at else 'active'})"
-
-    def get_absolute_url(self):
-        return reverse("assessments:shared", kwargs={"token": self.token})
 
     @property
     def is_active(self):

@@ -12,10 +12,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from careerpath.sql import table
+from careerpath.tokens import new_token, token_digest
 from roles.models import RoleSkill, Skill
 
 from . import owners
-from .models import Assessment, Rating
+from .models import Assessment, Rating, ShareLink
 from .snapshots import build_snapshot
 
 
@@ -289,6 +290,18 @@ def delete_assessment(*, assessment):
         if earlier is not None:
             Plan.objects.filter(pk=plan.pk).update(assessment=earlier, updated_at=timezone.now())
     assessment.delete()
+
+
+@transaction.atomic
+def share_report(*, assessment, display_name, **ticks):
+    """A new share link to `assessment`'s report, showing what `ticks` include (include_plan,
+    include_current_role, include_evidence, include_reviews). Returns (link, token): only the token's
+    digest is kept (careerpath/tokens.py), so now is the one time the link can be shown."""
+    token = new_token()
+    link = ShareLink.objects.create(
+        assessment=assessment, token_digest=token_digest(token), display_name=display_name, **ticks
+    )
+    return link, token
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Share links: the owner makes and revokes them; anyone with a live link reads the report, with
-only what the owner ticked (plan, current role, evidence, second opinions)."""
+only what the owner ticked (plan, current role, evidence, second opinions). A link's token is
+shown once, when it is made; only its SHA-256 is kept (careerpath/tokens.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,10 +9,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from careerpath.tokens import find_by_token
 from reviews.selectors import shared_opinions
 
+from . import services
 from .forms import ShareLinkForm
-from .models import Assessment, Plan, ShareLink
+from .models import Assessment, Plan, ShareLink, shared_report_path
 from .views import get_submitted_or_404, report_context
 
 
@@ -19,20 +22,17 @@ from .views import get_submitted_or_404, report_context
 @login_required
 @require_http_methods(["GET", "POST"])
 def shares(request, pk):
+    """Make share links (each shown once, as it is made: only its digest is kept) and revoke them."""
     assessment = get_submitted_or_404(request, pk)
-    form = ShareLinkForm(request.POST or None, initial={"display_name": request.user.get_short_name() or ""})
+    initial = {"display_name": request.user.get_short_name() or ""}
+    form = ShareLinkForm(request.POST or None, initial=initial)
+    new_link = None
     if request.method == "POST" and form.is_valid():
-        link = form.save(commit=False)
-        link.assessment = assessment
-        link.save()
-        messages.success(request, "Share link created. Anyone with the link can read this report until you revoke it.")
-        return redirect("assessments:shares", pk=assessment.pk)
-    links = assessment.share_links.all()
-    return render(
-        request,
-        "assessments/shares.html",
-        {"assessment": assessment, "form": form, "links": links, "base_url": request.build_absolute_uri("/")[:-1]},
-    )
+        _link, token = services.share_report(assessment=assessment, **form.cleaned_data)
+        new_link = request.build_absolute_uri(shared_report_path(token))
+        form = ShareLinkForm(initial=initial)
+    context = {"assessment": assessment, "form": form, "links": assessment.share_links.all(), "new_link": new_link}
+    return render(request, "assessments/shares.html", context)
 
 
 @login_required
@@ -49,12 +49,8 @@ def revoke_share(request, pk, link_id):
 @never_cache
 @require_GET
 def shared_report(request, token):
-    link = (
-        ShareLink.objects.active()
-        .select_related("assessment", "assessment__role", "assessment__current_role")
-        .filter(token=token, assessment__status=Assessment.Status.SUBMITTED)
-        .first()
-    )
+    live = ShareLink.objects.active().filter(assessment__status=Assessment.Status.SUBMITTED)
+    link = find_by_token(live.select_related("assessment", "assessment__role", "assessment__current_role"), token)
     if link is None:
         # Revoked, unknown or mistyped: one page for all, so it confirms nothing about the token.
         response = render(request, "assessments/shared_link_dead.html", status=404)

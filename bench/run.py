@@ -242,7 +242,7 @@ def prepare_pool(env, size):
     from django.db import connection
 
     from assessments.models import Assessment, ShareLink
-    from assessments.services import start_assessment
+    from assessments.services import share_report, start_assessment
     from roles.models import Role, RoleSkill
 
     senior = Role.objects.filter(slug=SENIOR_ML).first()
@@ -268,10 +268,11 @@ def prepare_pool(env, size):
         senior_report = submitted.filter(user=user, role=senior).order_by("pk").first()
         b300_report = submitted.filter(user=user, role__slug=BENCHMARK_300).order_by("pk").first()
         draft, _created = start_assessment(role=senior, user=user)
-        link = ShareLink.objects.active().filter(assessment=senior_report, display_name="Bench reader").first()
-        link = link or ShareLink.objects.create(assessment=senior_report, display_name="Bench reader")
+        # A link's token is shown once (only its digest is kept): each run makes a new one.
+        ShareLink.objects.filter(assessment=senior_report, display_name="Bench reader").delete()
+        _link, token = share_report(assessment=senior_report, display_name="Bench reader")
         team = team_managers.get(user.username, "")
-        pool.append(PoolUser(user.username, senior_report.pk, b300_report.pk, draft.pk, link.token, team))
+        pool.append(PoolUser(user.username, senior_report.pk, b300_report.pk, draft.pk, token, team))
     if not pool:
         raise SystemExit("No bench user has both reports: run seed_benchmark on this database first.")
     draft_skills = list(

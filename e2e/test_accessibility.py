@@ -22,8 +22,8 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import Page, expect
 
 from assessments import services
-from assessments.models import PlanItem, ShareLink
-from assessments.tests.factories import draft_for, submitted_for
+from assessments.models import PlanItem
+from assessments.tests.factories import draft_for, shared, submitted_for
 from careerpath.tests.test_authz_matrix import all_url_patterns
 from roles.models import Role, RoleSkill, Skill
 
@@ -61,7 +61,7 @@ class World:
         ml_engineer = Role.objects.get(slug="ml-engineer")
         levels = planned_levels(role_targets(SENIOR_ML))
         self.report = submitted_for(alice, senior, levels=levels, current_role=ml_engineer)
-        self.share = ShareLink.objects.create(assessment=self.report, display_name="Sam")
+        self.share, self.share_path = shared(self.report, display_name="Sam")
         self.plan, _ = services.create_plan(assessment=self.report)
         items = list(self.plan.items.order_by("order", "id"))
         overdue, done = items[0], items[1]
@@ -87,19 +87,17 @@ class World:
         self._unpublish(withdrawn.slug)
         if reviewer is not None:  # reviews: the editor reviewed alice's report once and is rating it again
             from reviews.services import request_review
-            from reviews.tests.factories import review_of
+            from reviews.tests.factories import link_for, review_of
 
             self.review = review_of(self.report, reviewer, level=1, comments={"python": "Seen it"})
             self.review_draft = review_of(self.report, reviewer, submit=False)
-            self.review_link = request_review(assessment=self.report, display_name="Alice")
+            self.review_link, self.review_link_path = link_for(self.report, display_name="Alice")
             # teams: alice and the editor share a team; she asked him by name too, and shares her reviews
             from teams.tests.factories import join, team_of
 
             join(team_of(alice), reviewer)
-            self.teammate_request = request_review(assessment=self.report, display_name="Alice", invitee=reviewer)
-            self.share_with_reviews = ShareLink.objects.create(
-                assessment=self.report, display_name="Sam", include_reviews=True
-            )
+            self.teammate_request, _ = request_review(assessment=self.report, display_name="Alice", invitee=reviewer)
+            _, self.share_with_reviews_path = shared(self.report, display_name="Sam", include_reviews=True)
 
     @staticmethod
     def _by_skill(role, levels):
@@ -137,6 +135,18 @@ def fill_and_submit(fields, button):
             field.fill(value)
         submit_first_form(page, button)
         expect(page.locator(".is-invalid, .alert-danger, .errorlist, .invalid-feedback").first).to_be_visible()
+
+    return act
+
+
+def submit_and_see(fields, button, testid):
+    """Fill {field name: value}, press `button` and wait for the element `data-testid=testid`."""
+
+    def act(page: Page, world):
+        for name, value in fields.items():
+            page.locator(f'[name$="{name}"]').first.fill(value)
+        submit_first_form(page, button)
+        expect(page.get_by_test_id(testid)).to_be_visible()
 
     return act
 
@@ -224,7 +234,7 @@ VISITOR_STATES = [
         fill_and_submit({"new_password1": "short", "new_password2": "other"}, "Set my password"),
     ),
     State("password is set", "password_reset_complete", VISITOR, url("password_reset_complete")),
-    State("shared report", "assessments:shared", VISITOR, lambda w: w.share.get_absolute_url()),
+    State("shared report", "assessments:shared", VISITOR, lambda w: w.share_path),
 ]
 
 ALICE_STATES = [
@@ -271,6 +281,13 @@ ALICE_STATES = [
         ALICE,
         lambda w: reverse("assessments:shares", args=[w.report.pk]),
         fill_and_submit({"display_name": LONG_TEXT}, "Create share link"),
+    ),
+    State(
+        "a new share link, shown once",
+        "assessments:shares",
+        ALICE,
+        lambda w: reverse("assessments:shares", args=[w.report.pk]),
+        submit_and_see({"display_name": "Sam"}, "Create share link", "new-share-link"),
     ),
     State("plan, new", "assessments:plan", ALICE, lambda w: reverse("assessments:plan", args=[w.retaken.pk])),
     State(
@@ -328,6 +345,13 @@ REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her revie
         fill_and_submit({"display_name": LONG_TEXT}, "Make a review link"),
     ),
     State(
+        "a new review link, shown once",
+        "reviews:manage",
+        ALICE,
+        review_url("reviews:manage", "report"),
+        submit_and_see({"display_name": "Alice"}, "Make a review link", "new-review-link"),
+    ),
+    State(
         "asking a teammate with an error",
         "reviews:ask_teammate",
         ALICE,
@@ -338,7 +362,7 @@ REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her revie
         "shared report with second opinions",
         "assessments:shared",
         VISITOR,
-        lambda w: w.share_with_reviews.get_absolute_url(),
+        lambda w: w.share_with_reviews_path,
     ),
     State("dashboard with a teammate's request", "assessments:dashboard", STAFF, url("assessments:dashboard")),
     State("compare and calibrate", "reviews:compare", ALICE, review_url("reviews:compare", "review")),
@@ -357,8 +381,8 @@ REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her revie
         ALICE,
         lambda w: reverse("assessments:report", args=[w.report.pk]) + "?basis=reviewer",
     ),
-    State("own review link", "reviews:open", ALICE, lambda w: w.review_link.get_absolute_url(), status=400),
-    State("review link", "reviews:open", STAFF, lambda w: w.review_link.get_absolute_url()),
+    State("own review link", "reviews:open", ALICE, lambda w: w.review_link_path, status=400),
+    State("review link", "reviews:open", STAFF, lambda w: w.review_link_path),
     State("rating blind", "reviews:review", STAFF, review_url("reviews:review", "review_draft")),
     State(
         "rating blind after autosave",
@@ -436,6 +460,7 @@ NOT_PAGES = {
     "reviews:revoke": "POST only; redirects to the second-opinion page",
     "reviews:delete": "POST only; redirects to the second-opinion page",
     "reviews:rate": "the review's autosave endpoint: JSON (walked as 'rating blind after autosave')",
+    "reviews:take_asked": "POST only; a teammate starts a request to them by name, redirects to the review (walked)",
     **TEAM_NOT_PAGES,
 }
 

@@ -25,7 +25,7 @@ def world(shipped_roles, alice, staff):
     with a dated item, an active share link and a revoked one."""
     from assessments import services
     from assessments.models import ShareLink
-    from assessments.tests.factories import draft_for, submitted_for
+    from assessments.tests.factories import draft_for, shared, submitted_for
     from roles.models import Role, Skill
 
     role = Role.objects.get(slug="senior-ml-engineer")
@@ -43,15 +43,16 @@ def world(shipped_roles, alice, staff):
         status="in_progress",
     )
     draft = draft_for(alice, role, dict.fromkeys(slugs[:4], 3))
-    share = ShareLink.objects.create(assessment=later, display_name="Alice", include_plan=True)
-    revoked = ShareLink.objects.create(assessment=later, display_name="Alice", revoked_at=timezone.now())
+    _share, share_path = shared(later, display_name="Alice", include_plan=True)
+    revoked, revoked_path = shared(later, display_name="Alice")
+    ShareLink.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
     return {
         "role": role,
         "skill": Skill.objects.get(slug=slugs[0]),
         "draft": draft,
         "report": later,
-        "share": share,
-        "revoked": revoked,
+        "share_path": share_path,
+        "revoked_path": revoked_path,
     }
 
 
@@ -65,8 +66,8 @@ def public_pages(w):
         "login": reverse("login"),
         "signup": reverse("accounts:signup"),
         "password-reset": reverse("password_reset"),
-        "shared": w["share"].get_absolute_url(),
-        "shared-revoked": w["revoked"].get_absolute_url(),
+        "shared": w["share_path"],
+        "shared-revoked": w["revoked_path"],
         "not-found": "/no-such-page/",
     }
 

@@ -1,7 +1,8 @@
 """Second opinions: a person asks someone to rate them blind, then compares and calibrates.
 
-- `ReviewRequest`: a single-use link (or, later, an invitation to one teammate) to review some
-  skills of one submitted assessment; it expires after `REQUEST_DAYS` and can be revoked.
+- `ReviewRequest`: a single-use link (or a request to one teammate by name) to review some skills
+  of one submitted assessment; it expires after `REQUEST_DAYS` and can be revoked. A link's token is
+  shown once, when it is made: only its SHA-256 is kept (careerpath/tokens.py).
 - `Review`: the one answer a request gets (a one-to-one: a link can never yield two reviews).
 - `ReviewRating`: the reviewer's level and comment for one skill the request names.
 - `Calibration`: the owner's agreed level for one skill of their assessment, with a note of why.
@@ -9,7 +10,6 @@
 Skills are named by slug, as in the assessment's frozen snapshot that every review reads.
 """
 
-import secrets
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment
 from assessments.owners import DeletedWithParent, OwnedQuerySet
+from careerpath.tokens import new_token
 from roles.levels import Level
 
 REQUEST_DAYS = 14
@@ -29,7 +30,13 @@ NOTE_MAX_LENGTH = 500
 
 
 def new_review_token():
-    return secrets.token_urlsafe(32)  # 256 bits
+    """The old `token` column's default, named by migration 0001; tokens now come from careerpath.tokens."""
+    return new_token()
+
+
+def review_link_path(token):
+    """The path a review link opens (its token is shown once, when the request is made)."""
+    return reverse("reviews:open", kwargs={"token": token})
 
 
 def default_expiry():
@@ -58,7 +65,14 @@ class ReviewRequest(models.Model):
         CLOSED = "closed", "Closed"  # taken, then the reviewer deleted their account or the review was deleted
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="review_requests")
-    token = models.CharField(max_length=64, unique=True, default=new_review_token, editable=False)
+    token_digest = models.CharField(  # noqa: DJ001 (NULL, not "": unique allows many NULLs, for teammates' requests)
+        max_length=64,
+        unique=True,
+        null=True,
+        editable=False,
+        help_text="SHA-256 of the link's token (careerpath/tokens.py), shown once and never stored; "
+        "none for a request to a teammate, who takes it from their dashboard.",
+    )
     display_name = models.CharField(max_length=80, help_text="The only name of yours the reviewer sees.")
     skills = models.JSONField(default=list, help_text="Slugs of the skills to review (from the snapshot).")
     show_evidence = models.BooleanField(default=False, help_text="Whether the reviewer sees your evidence notes.")
@@ -95,9 +109,6 @@ class ReviewRequest(models.Model):
 
     def __str__(self):
         return f"Review request for {self.assessment} ({self.get_state_display()})"
-
-    def get_absolute_url(self):
-        return reverse("reviews:open", kwargs={"token": self.token})
 
     @property
     def is_expired(self):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from assessments.reports import build_report
+from careerpath.tokens import find_by_token
 
 from . import calibration
 from .models import Calibration, Review, ReviewRating, ReviewRequest
@@ -66,9 +67,20 @@ def get_review_for_owner_or_404(request, pk):
 
 
 def get_link_or_404(token):
+    """The request a review link's token opens (found by the token's digest), else 404."""
+    requests = ReviewRequest.objects.select_related("assessment", "assessment__role")
+    found = find_by_token(requests.filter(assessment__status=Assessment.Status.SUBMITTED), token)
+    if found is None:
+        raise Http404("No such review link.")
+    return found
+
+
+def get_request_for_invitee_or_404(request, request_id):
+    """A request addressed to the requester by name (a teammate's), else 404."""
     return get_object_or_404(
         ReviewRequest.objects.select_related("assessment", "assessment__role"),
-        token=token,
+        pk=request_id,
+        invitee=request.user,
         assessment__status=Assessment.Status.SUBMITTED,
     )
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.models import Assessment
+from careerpath.tokens import new_token, token_digest
 from teams.selectors import teammates_of
 
 from .models import Calibration, Review, ReviewRating, ReviewRequest
@@ -127,7 +128,11 @@ def _check_level(level):
 @transaction.atomic
 def request_review(*, assessment, display_name, skills=None, show_evidence=False, invitee=None):
     """A new single-use request for a review of `skills` (slugs; default: every skill) of a
-    submitted assessment. `invitee` names the one person who may take it (a teammate request)."""
+    submitted assessment. `invitee` names the one person who may take it (a teammate request).
+
+    Returns (request, token). The token opens the review link; only its digest is kept
+    (careerpath/tokens.py), so now is the one time the link can be shown. A teammate request has
+    no link (the token is None): the teammate takes it from their dashboard."""
     if not assessment.is_submitted:
         raise NotSubmitted()
     if invitee is not None and invitee.pk == assessment.user_id:
@@ -142,15 +147,17 @@ def request_review(*, assessment, display_name, skills=None, show_evidence=False
         raise UnknownSkill()
     if not chosen:
         raise NoSkills()
+    token = None if invitee is not None else new_token()
     review_request = ReviewRequest.objects.create(
         assessment=assessment,
+        token_digest=None if token is None else token_digest(token),
         display_name=display_name,
         skills=chosen,
         show_evidence=show_evidence,
         invitee=invitee,
     )
     _touch_owner(assessment.pk)
-    return review_request
+    return review_request, token
 
 
 @transaction.atomic

@@ -15,4 +15,5 @@ urlpatterns = [
     path("reviews/<int:pk>/compare/", views.compare, name="compare"),
     path("reviews/<int:pk>/delete/", views.delete, name="delete"),
     path("review/<slug:token>/", views.open_link, name="open"),
+    path("reviews/asked/<int:request_id>/start/", views.take_asked, name="take_asked"),
 ]

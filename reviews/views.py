@@ -27,7 +27,7 @@ from .forms import (
     level_field_name,
     teammate_label,
 )
-from .models import REQUEST_DAYS
+from .models import REQUEST_DAYS, review_link_path
 
 # --- the owner -------------------------------------------------------------------------------
 
@@ -45,8 +45,9 @@ def _request_forms(request, assessment, *, data=None, teammate_data=None):
 
 
 def _make_request(assessment, form, *, invitee=False):
-    """The request a request form asks for (to the teammate it names, with `invitee`), or None
-    when the form is invalid or the service refuses (its reason then joins the form's errors)."""
+    """(request, token) for the request a form asks for (to the teammate it names, with `invitee`:
+    no token), or None when the form is invalid or the service refuses (its reason then joins the
+    form's errors)."""
     if not form.is_valid():
         return None
     data = form.cleaned_data
@@ -63,7 +64,7 @@ def _make_request(assessment, form, *, invitee=False):
         return None
 
 
-def _manage_page(request, assessment, form, teammate_form):
+def _manage_page(request, assessment, form, teammate_form, *, new_link=None):
     count, tendencies = selectors.tendencies_for(request.user)
     has_teammates = bool(teammate_form.teammates)
     return render(
@@ -77,7 +78,7 @@ def _manage_page(request, assessment, form, teammate_form):
             "has_team": has_teammates or memberships_of(request.user).exists(),
             "requests": selectors.requests_of(assessment),
             "reviews": selectors.submitted_reviews(assessment),
-            "base_url": request.build_absolute_uri("/")[:-1],
+            "new_link": new_link,
             "review_count": count,
             "tendencies": tendencies,
         },
@@ -92,16 +93,15 @@ def manage(request, pk):
     see and revoke requests; reviews received."""
     assessment = selectors.get_submitted_or_404(request, pk)
     form, teammate_form = _request_forms(request, assessment, data=request.POST or None)
+    new_link = None
     if request.method == "POST":
-        review_request = _make_request(assessment, form)
-        if review_request is not None:
-            messages.success(
-                request,
-                f"Review link made. Send it to one person: it works once and expires in {REQUEST_DAYS} days.",
-            )
-            return redirect(f"{request.path}#request-{review_request.pk}")
-        messages.error(request, "Not made: check the form below.")
-    return _manage_page(request, assessment, form, teammate_form)
+        made = _make_request(assessment, form)
+        if made is None:
+            messages.error(request, "Not made: check the form below.")
+        else:  # shown now, once: only the token's digest is kept
+            new_link = request.build_absolute_uri(review_link_path(made[1]))
+            form, teammate_form = _request_forms(request, assessment)
+    return _manage_page(request, assessment, form, teammate_form, new_link=new_link)
 
 
 @never_cache
@@ -111,8 +111,9 @@ def ask_teammate(request, pk):
     """Ask one teammate by name: only they can take the request, from their dashboard or their reviews."""
     assessment = selectors.get_submitted_or_404(request, pk)
     form, teammate_form = _request_forms(request, assessment, teammate_data=request.POST)
-    review_request = _make_request(assessment, teammate_form, invitee=True)
-    if review_request is not None:
+    made = _make_request(assessment, teammate_form, invitee=True)
+    if made is not None:
+        review_request, _no_token = made
         messages.success(
             request,
             f"Asked {teammate_label(review_request.invitee)}: the request is on their dashboard until they "
@@ -196,7 +197,21 @@ def open_link(request, token):
     A visitor is sent to log in (or sign up) and back here. The owner, a used, expired or
     revoked link, or a link meant for someone else gets a clear page saying so, and nothing changes.
     """
-    review_request = selectors.get_link_or_404(token)
+    return _open_request(request, selectors.get_link_or_404(token))
+
+
+@never_cache
+@login_required
+@require_POST
+def take_asked(request, request_id):
+    """A teammate takes a request addressed to them by name (it has no link): from their
+    dashboard or their reviews page. Anyone else's request is a 404."""
+    return _open_request(request, selectors.get_request_for_invitee_or_404(request, request_id))
+
+
+def _open_request(request, review_request):
+    """The reviewer's own review if they took it already; a refusal page when they may not take
+    it; else (GET) who asks and for what, or (POST) the request taken and the review begun."""
     if review_request.reviewer_id == request.user.pk and review_request.revoked_at is None:
         review = getattr(review_request, "review", None)
         if review is not None:

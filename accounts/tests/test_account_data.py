@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD
 from assessments import services
 from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
-from assessments.tests.factories import draft_for
+from assessments.tests.factories import draft_for, shared
 from roles.models import Course, Family, Role, RoleCourse, RoleSkill, Skill
 from roles.tests.factories import make_role
 
@@ -36,13 +36,13 @@ def data(alice, bob):
         draft = draft_for(user, role, {s.slug: 3 for s in skills})
         services.save_rating(assessment=draft, skill=skills[0], level=1, evidence=note)
         submitted, _ = services.submit_assessment(assessment=draft)
-        ShareLink.objects.create(assessment=submitted, display_name=name)
+        _link, share_path = shared(submitted, display_name=name)
         plan, _ = services.create_plan(assessment=submitted)
         plan_item = plan.items.first()
         services.update_plan_item(
             item=plan_item, action=f"{name} will pair weekly", target_date=None, notes="", status="in_progress"
         )
-        made[user.username] = {"submitted": submitted, "draft": draft_for(user, other)}
+        made[user.username] = {"submitted": submitted, "draft": draft_for(user, other), "share_path": share_path}
     return {"role": role, "other": other, **made}
 
 
@@ -105,8 +105,8 @@ def test_download_my_data_holds_nothing_of_bobs(alice_client, bob, data):
     text = alice_client.get(reverse("accounts:export")).content.decode()
     for secret in ("bob", bob.email, BOB_NOTE, "BOB-SHARE-NAME", "BOB-SHARE-NAME will pair weekly"):
         assert secret not in text
-    bob_token = ShareLink.objects.get(assessment__user=bob).token
-    assert bob_token not in text
+    assert data["bob"]["share_path"] not in text
+    assert ShareLink.objects.get(assessment__user=bob).token_digest not in text
     ids = {a["id"] for a in json.loads(text)["assessments"]}
     assert not ids & set(Assessment.objects.filter(user=bob).values_list("pk", flat=True))
 
@@ -162,7 +162,7 @@ def test_deleting_the_account_removes_all_its_rows_and_keeps_bobs_and_the_roles(
 
 
 def test_deleting_the_account_ends_the_session_and_the_share_links_stop_working(alice_client, data):
-    token = ShareLink.objects.get(display_name="Alice A.").token
+    assert Client().get(data["alice"]["share_path"]).status_code == 200
     cookie = alice_client.cookies["sessionid"].value
     alice_client.post(reverse("accounts:delete"), {"password": PASSWORD})
 
@@ -171,7 +171,7 @@ def test_deleting_the_account_ends_the_session_and_the_share_links_stop_working(
     response = replay.get(reverse("assessments:dashboard"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
-    assert Client().get(reverse("assessments:shared", args=[token])).status_code == 404
+    assert Client().get(data["alice"]["share_path"]).status_code == 404
 
 
 def test_delete_needs_login(client):

@@ -4,7 +4,7 @@ import factory
 
 from accounts.tests.factories import UserFactory
 from assessments import services
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Rating, shared_report_path
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):
@@ -43,3 +43,9 @@ def submitted_for(user, role, level=3, levels=None, current_role=None):
     assessment = draft_for(user, role, all_levels)
     assessment, _ = services.submit_assessment(assessment=assessment, current_role=current_role)
     return assessment
+
+
+def shared(assessment, display_name="Alice A.", **ticks):
+    """A share link to `assessment`'s report, made as the share page makes it: (link, the path it opens)."""
+    link, token = services.share_report(assessment=assessment, display_name=display_name, **ticks)
+    return link, shared_report_path(token)

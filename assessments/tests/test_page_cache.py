@@ -123,12 +123,13 @@ def test_a_role_renamed_in_the_admin_shows_on_the_report_at_once(alice_client, a
 
 def test_a_flash_message_shows_once_on_a_cached_page_and_is_not_stored(alice_client, alice, role):
     assessment = submitted_for(alice, role)
+    link, _token = services.share_report(assessment=assessment, display_name="A.")
     view(alice_client, assessment)  # the page is now stored
 
-    alice_client.post(reverse("assessments:shares", args=[assessment.pk]), {"display_name": "A."})  # not followed
+    alice_client.post(reverse("assessments:revoke_share", args=[assessment.pk, link.pk]))  # not followed
     body = view(alice_client, assessment)
 
-    assert "alert-dismissible" in body and "Share link created" in body
+    assert "alert-dismissible" in body and "Link revoked" in body
     assert "alert-dismissible" not in view(alice_client, assessment)
 
 

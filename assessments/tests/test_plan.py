@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Plan, PlanItem
-from assessments.tests.factories import submitted_for
+from assessments.tests.factories import shared, submitted_for
 
 pytestmark = pytest.mark.django_db
 
@@ -219,13 +219,11 @@ def test_the_new_report_says_whether_finished_items_moved_the_rating(alice_clien
 
 
 def test_a_shared_report_shows_the_plan_only_when_the_owner_includes_it(client, report, plan):
-    from assessments.models import ShareLink
-
     PlanItem.objects.filter(plan=plan).update(action="Secret-ish action")
-    without = ShareLink.objects.create(assessment=report, display_name="Al")
-    with_plan = ShareLink.objects.create(assessment=report, display_name="Al", include_plan=True)
-    assert "Secret-ish action" not in client.get(without.get_absolute_url()).content.decode()
-    assert "Secret-ish action" in client.get(with_plan.get_absolute_url()).content.decode()
+    _link, without = shared(report, display_name="Al")
+    _link, with_plan = shared(report, display_name="Al", include_plan=True)
+    assert "Secret-ish action" not in client.get(without).content.decode()
+    assert "Secret-ish action" in client.get(with_plan).content.decode()
 
 
 def test_nudge_when_every_rating_is_the_same(alice_client, alice, role, skills):

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments import services
-from assessments.models import Assessment, Rating, ShareLink
+from assessments.models import Assessment, Rating
+from assessments.tests.factories import shared
 from roles.models import Course, RoleCourse, RoleSkill, Skill, SkillKind
 from roles.tests.factories import RoleFactory
 
@@ -73,9 +74,9 @@ def build_world(user, *, n_skills, n_courses, n_assessments, title):
     Assessment.objects.bulk_create(extra)
     draft, _ = services.start_assessment(role=role, user=user)
     skill = role.role_skills.select_related("skill").first().skill
-    share = ShareLink.objects.create(assessment=report, display_name="Sam")
+    _share, share_path = shared(report, display_name="Sam")
     services.create_plan(assessment=report)
-    return {"role": role, "report": report, "draft": draft, "skill": skill, "share": share}
+    return {"role": role, "report": report, "draft": draft, "skill": skill, "share_path": share_path}
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ PAGES = {
     ),  # with the owner key and the second-opinion counts
     "report_json": ("get", lambda w: reverse("assessments:report_json", args=[w["report"].pk]), None, 9),
     "report_csv": ("get", lambda w: reverse("assessments:report_csv", args=[w["report"].pk]), None, 8),
-    "shared": ("get", lambda w: reverse("assessments:shared", args=[w["share"].token]), None, 8),
+    "shared": ("get", lambda w: w["share_path"], None, 8),
     "fit": ("get", lambda w: reverse("assessments:fit"), None, 12),  # the owner key (page, role fit) and calibrations
     "plan": ("get", lambda w: reverse("assessments:plan", args=[w["report"].pk]), None, 10),
 }

@@ -1,15 +1,17 @@
 """The gap report page, its JSON and CSV exports, share links, progress over time and role fit."""
 
 import csv
+import hashlib
 import io
 import json
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
 
 from assessments.models import ShareLink
-from assessments.tests.factories import draft_for, submitted_for
+from assessments.tests.factories import draft_for, shared, submitted_for
 from roles.models import RoleSkill, SkillKind, TransitionPath
 from roles.tests.factories import (
     CertificationFactory,
@@ -221,18 +223,30 @@ def test_report_pages_refuse_post(alice_client, report, name):
 # --- sharing -------------------------------------------------------------------------------
 
 
-def test_share_link_create_use_and_revoke(alice_client, client, report):
-    response = alice_client.post(reverse("assessments:shares", args=[report.pk]), {"display_name": "Sam K."})
-    assert response.status_code == 302
+def made_link(response):
+    """The path of the share link a POST to the share page made (shown once, on that answer)."""
+    assert response.status_code == 200
+    assert "Copy it now" in response.content.decode()
+    return urlsplit(response.context["new_link"]).path
+
+
+def test_share_link_is_shown_once_and_opens_the_report_until_revoked(alice_client, client, report):
+    shares = reverse("assessments:shares", args=[report.pk])
+    path = made_link(alice_client.post(shares, {"display_name": "Sam K."}))
+    token = path.split("/")[2]
+    assert len(token) >= 43  # 32 random bytes, base64url
     link = ShareLink.objects.get(assessment=report)
-    assert len(link.token) >= 43  # 32 random bytes, base64url
-    page = client.get(link.get_absolute_url())
+    assert link.token_digest == hashlib.sha256(token.encode()).hexdigest()  # only the digest is kept
+    later = alice_client.get(shares).content.decode()
+    assert token not in later
+    assert "The link was shown once, when you made it" in later and 'href="#share-form"' in later
+    page = client.get(path)
     assert page.status_code == 200
     body = page.content.decode()
     assert "Sam K.'s gap report" in body
     assert "alice" not in body.lower()
     alice_client.post(reverse("assessments:revoke_share", args=[report.pk, link.pk]))
-    assert client.get(link.get_absolute_url()).status_code == 404
+    assert client.get(path).status_code == 404
 
 
 @pytest.fixture
@@ -256,11 +270,11 @@ def test_a_shared_report_shows_the_current_role_and_evidence_only_when_ticked(
     response = alice_client.post(
         reverse("assessments:shares", args=[report_with_notes.pk]), {"display_name": "Sam K.", **ticks}
     )
-    assert response.status_code == 302
+    path = made_link(response)
     link = ShareLink.objects.get(assessment=report_with_notes)
     assert (link.include_current_role, link.include_evidence) == (sees_role, sees_evidence)
 
-    body = client.get(link.get_absolute_url()).content.decode()
+    body = client.get(path).content.decode()
 
     assert ("Night Auditor" in body) is sees_role
     assert ("Ran two incident reviews" in body) is sees_evidence
@@ -278,12 +292,12 @@ def test_the_owner_sees_her_current_role_and_evidence_on_her_own_report(alice_cl
 
 
 def test_a_wrong_share_token_is_404(client, report):
-    ShareLink.objects.create(assessment=report, display_name="Sam")
+    shared(report, display_name="Sam")
     assert client.get(reverse("assessments:shared", args=["not-the-token"])).status_code == 404
 
 
 def test_bob_cannot_revoke_alices_link(bob_client, report):
-    link = ShareLink.objects.create(assessment=report, display_name="Sam")
+    link, _path = shared(report, display_name="Sam")
     assert bob_client.post(reverse("assessments:revoke_share", args=[report.pk, link.pk])).status_code == 404
     link.refresh_from_db()
     assert link.is_active

@@ -155,12 +155,12 @@ def test_a_revoked_and_an_unknown_share_link_answer_the_same_404_page(client, al
     from django.utils import timezone
 
     from assessments.models import ShareLink
-    from assessments.tests.factories import submitted_for
+    from assessments.tests.factories import shared, submitted_for
 
-    link = ShareLink.objects.create(assessment=submitted_for(alice, role), display_name="Al")
-    assert client.get(link.get_absolute_url()).status_code == 200
+    link, path = shared(submitted_for(alice, role), display_name="Al")
+    assert client.get(path).status_code == 200
     ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
-    revoked = client.get(link.get_absolute_url())
+    revoked = client.get(path)
     unknown = client.get(reverse("assessments:shared", args=["y" * 43]))
     assert revoked.status_code == unknown.status_code == 404
     assert "may have been revoked" in revoked.content.decode()

@@ -34,10 +34,12 @@ from accounts.tests.factories import UserFactory
 from assessments import services
 from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
 from assessments.tests.factories import draft_for, submitted_for
+from reviews import services as review_services
 from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
 from reviews.tests.factories import review_of
 from roles.models import Role, RoleSkill, Skill
 from roles.tests.factories import make_role
+from teams.tests.factories import join, team_of
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +141,8 @@ MATRIX = {
     "reviews:rate": {"GET": logged_in(405), "POST": carols(400)},  # empty autosave: 400
     "reviews:compare": {"GET": alices(200), "POST": alices(200)},  # the submitted review; empty POST: errors
     "reviews:delete": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
+    # alice's request to carol by name (no link): carol takes it; anyone else's is a 404
+    "reviews:take_asked": {"GET": logged_in(405), "POST": carols(302), "writes": {REVIEWER}},
     # the draft's link: carol goes on to her review; alice may not review herself; spent for others
     "reviews:open": {
         "GET": {VISITOR: LOGIN, BOB: 410, ALICE: 400, STAFF: 410, REVIEWER: 302},
@@ -158,7 +162,9 @@ REDIRECT_TARGETS = {
 
 
 class World:
-    """Alice's submitted assessment (with a share link and a plan) and a draft; bob's own report."""
+    """Alice's submitted assessment (with a share link and a plan) and a draft; bob's own report;
+    carol's reviews of alice (a submitted one, a draft by link, and a request to her by name: she
+    and alice share a team)."""
 
     def __init__(self, *, alice, bob, staff, carol):
         self.users = {ALICE: alice, BOB: bob, STAFF: staff, REVIEWER: carol}
@@ -170,14 +176,19 @@ class World:
         self.draft = draft_for(alice, self.other_role)
         other_first = self.other_role.role_skills.select_related("skill").order_by("order")[0].skill
         services.save_rating(assessment=self.draft, skill=other_first, level=2, evidence="alice's own words")
-        self.share = ShareLink.objects.create(assessment=self.submitted, display_name="Alice A.")
+        self.share, self.share_token = services.share_report(assessment=self.submitted, display_name="Alice A.")
         self.plan, _ = services.create_plan(assessment=self.submitted)
         self.plan_item = self.plan.items.order_by("order").first()
         assert self.plan_item is not None, "the world needs a plan item: alice's report must have a gap"
         self.bob_submitted = submitted_for(bob, self.role, level=4)
-        self.bob_share = ShareLink.objects.create(assessment=self.bob_submitted, display_name="Bob B.")
+        self.bob_share, _token = services.share_report(assessment=self.bob_submitted, display_name="Bob B.")
         self.review = review_of(self.submitted, carol)  # submitted: alice compares it
-        self.review_draft = review_of(self.submitted, carol, submit=False)  # carol is still rating
+        by_link, self.review_token = review_services.request_review(assessment=self.submitted, display_name="A.")
+        self.review_draft = review_of(self.submitted, carol, submit=False, review_request=by_link)  # still rating
+        join(team_of(alice), carol)
+        self.asked, _no_link = review_services.request_review(
+            assessment=self.submitted, display_name="A.", invitee=carol
+        )
 
     def kwargs_for(self, name, kwarg_names):
         draft_urls = {"take", "step", "rate", "review", "confirm", "submit", "delete"}
@@ -188,14 +199,14 @@ class World:
             "slug": self.skill.slug if name == "roles:skill" else self.role.slug,
             "link_id": self.share.pk,
             "item_id": self.plan_item.pk,
-            "token": self.review_draft.request.token if name.startswith("reviews:") else self.share.token,
+            "token": self.review_token if name.startswith("reviews:") else self.share_token,
             "uidb64": urlsafe_base64_encode(force_bytes(self.users[ALICE].pk)),
         }
         if name.startswith("reviews:"):  # carol's draft for her pages, the submitted review for alice's
             values["pk"] = self.review_draft.pk if short in {"review", "rate"} else self.review.pk
             if short in {"manage", "ask_teammate", "revoke"}:
                 values["pk"] = self.submitted.pk
-            values["request_id"] = self.review_draft.request.pk
+            values["request_id"] = self.asked.pk if short == "take_asked" else self.review_draft.request.pk
         if name == "password_reset_confirm":
             values["token"] = default_token_generator.make_token(self.users[ALICE])
         missing = [k for k in kwarg_names if k not in values]
@@ -277,7 +288,9 @@ def fingerprint():
             Assessment.objects.order_by("pk").values_list("pk", "user_id", "status", "updated_at", "submitted_at")
         ),
         "ratings": list(Rating.objects.order_by("pk").values_list("pk", "assessment_id", "level", "evidence")),
-        "shares": list(ShareLink.objects.order_by("pk").values_list("pk", "assessment_id", "token", "revoked_at")),
+        "shares": list(
+            ShareLink.objects.order_by("pk").values_list("pk", "assessment_id", "token_digest", "revoked_at")
+        ),
         "plan_items": list(PlanItem.objects.order_by("pk").values_list("pk", "status", "action", "notes")),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "is_staff", "is_superuser")),
         "roles": list(Role.objects.order_by("pk").values_list("pk", "slug", "title", "is_published")),
@@ -359,7 +372,7 @@ def test_a_revoked_share_link_is_a_404_for_everyone(world):
     world.share.revoked_at = world.submitted.submitted_at
     world.share.save(update_fields=["revoked_at"])
     clients = clients_for(world)
-    url = reverse("assessments:shared", args=[world.share.token])
+    url = reverse("assessments:shared", args=[world.share_token])
     for principal in PRINCIPALS:
         assert clients[principal].get(url).status_code == 404
 

@@ -615,7 +615,7 @@ def review_pages(alice, bob):
     role = make_role(required=3, differentiating=1, title="Fuzzed Review Role")
     assessment = submitted_for(alice, role)
     slugs = [s["slug"] for s in assessment.snapshot["skills"]]
-    review_request = review_services.request_review(assessment=assessment, display_name="A", skills=slugs[:2])
+    review_request, _token = review_services.request_review(assessment=assessment, display_name="A", skills=slugs[:2])
     review, _ = review_services.take_request(review_request=review_request, user=bob)
     reviewer, owner = Client(raise_request_exception=False), Client(raise_request_exception=False)
     reviewer.force_login(bob)

@@ -4,6 +4,7 @@ The pages checked here are found from the authorization matrix (`test_authz_matr
 URL that answers someone with a 200 is rendered as that person, so a new page is checked too.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD, UserFactory
 from assessments.models import Assessment, PlanItem, Rating, ShareLink
 from careerpath.pagecache import cached_page
+from reviews.models import ReviewRequest
 from roles.models import Role
 
 from .test_authz_matrix import (
@@ -322,7 +324,7 @@ def test_every_page_and_the_admin_send_nosniff_referrer_policy_and_frame_deny(wo
 
 
 def test_the_shared_report_is_not_indexed_and_shows_only_the_chosen_name(world):
-    response = Client().get(reverse("assessments:shared", args=[world.share.token]))
+    response = Client().get(reverse("assessments:shared", args=[world.share_token]))
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "same-origin", "the token must not leak to course sites via Referer"
     body = response.content.decode()
@@ -330,6 +332,19 @@ def test_the_shared_report_is_not_indexed_and_shows_only_the_chosen_name(world):
     alice = world.users[ALICE]
     assert alice.username not in body.replace("Alice A.", "")
     assert alice.email not in body
+
+
+def test_share_and_review_tokens_are_kept_only_as_digests_that_open_nothing(world):
+    """Someone who reads the database (a backup, the admin) finds no token, and a stored digest
+    put in a link's place opens nothing."""
+    rows = repr(list(ShareLink.objects.values())) + repr(list(ReviewRequest.objects.values()))
+    assert world.share_token not in rows and world.review_token not in rows
+    clients = clients_for(world)
+    digests = {"assessments:shared": world.share.token_digest, "reviews:open": world.review_draft.request.token_digest}
+    for name, digest in digests.items():
+        assert digest in rows
+        assert clients[STAFF].get(reverse(name, args=[digest])).status_code == 404
+    assert clients[STAFF].get(reverse("assessments:shared", args=[world.share_token])).status_code == 200
 
 
 # --- CSRF ---------------------------------------------------------------------------------------
@@ -709,12 +724,15 @@ def test_share_create_ignores_a_chosen_token_assessment_or_revocation(world):
         "created_at": "2000-01-01T00:00:00Z",
         **FORGED,
     }
-    response = clients[ALICE].post(reverse("assessments:shares", args=[world.submitted.pk]), data)
-    assert response.status_code == 302
+    response = clients[ALICE].post(
+        reverse("assessments:shares", args=[world.submitted.pk]), {**data, "token_digest": "0" * 64}
+    )
+    assert response.status_code == 200
+    token = response.context["new_link"].rstrip("/").rsplit("/", 1)[1]
     link = ShareLink.objects.get(display_name="A. Mentor-facing name")
     assert link.assessment_id == world.submitted.pk
-    assert link.token != "chosen-by-me"
-    assert len(link.token) >= 40
+    assert token != "chosen-by-me" and len(token) >= 43
+    assert link.token_digest == hashlib.sha256(token.encode()).hexdigest()
     assert link.revoked_at is None
     assert link.created_at.year > 2000
     assert ShareLink.objects.filter(assessment=world.bob_submitted).count() == 1

@@ -28,7 +28,7 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import OwnerKey, PlanItem, Rating, ShareLink
+from assessments.models import OwnerKey, PlanItem, Rating
 from assessments.owners import Owner, owned_models, owners_of
 from assessments.tests.factories import draft_for, submitted_for
 from careerpath import pagecache
@@ -60,7 +60,7 @@ def world(alice, bob, staff):
     other = make_role(required=2, differentiating=0, title="Data Curator")
     submitted = submitted_for(alice, role, level=2)
     services.create_plan(assessment=submitted)
-    ShareLink.objects.create(assessment=submitted, display_name="Alice A.")
+    services.share_report(assessment=submitted, display_name="Alice A.")
     review = review_of(submitted, bob, level=4, comments={role.role_skills.first().skill.slug: "Solid work"})
     reviews.save_calibrations(
         assessment=submitted,

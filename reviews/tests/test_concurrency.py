@@ -13,16 +13,22 @@ from assessments.tests.test_concurrency import run_threads, sqlite_file_database
 from reviews import services
 from reviews.models import Review, ReviewRating, ReviewRequest
 from reviews.services import ReviewRatingInput
+from reviews.tests.factories import link_for
 from roles.tests.factories import make_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def link(sqlite_file_database):  # noqa: F811
+def made(sqlite_file_database):  # noqa: F811
+    """A review request by link and the path it opens."""
     owner = UserFactory(username="owner")
-    assessment = submitted_for(owner, make_role(required=4, differentiating=1, title="Race Reviewer"))
-    return services.request_review(assessment=assessment, display_name="Owner")
+    return link_for(submitted_for(owner, make_role(required=4, differentiating=1, title="Race Reviewer")))
+
+
+@pytest.fixture
+def link(made):
+    return made[0]
 
 
 def take(review_request, user):
@@ -67,7 +73,7 @@ def test_two_submissions_of_one_review_racing_submit_it_once(link):
     assert ReviewRating.objects.count() == len(link.skills)
 
 
-def test_two_people_posting_the_link_over_http_at_once_make_one_review(link):
+def test_two_people_posting_the_link_over_http_at_once_make_one_review(made):
     people = [UserFactory(username="dave"), UserFactory(username="erin")]
     clients = []
     for person in people:
@@ -76,7 +82,7 @@ def test_two_people_posting_the_link_over_http_at_once_make_one_review(link):
         clients.append(client)
 
     def post(client):
-        return lambda: client.post(link.get_absolute_url()).status_code
+        return lambda: client.post(made[1]).status_code
 
     codes = run_threads([post(c) for c in clients])
     assert sorted(codes) == [302, 410]

@@ -1,5 +1,6 @@
 """Writes and reads of second opinions, through the services and selectors production uses."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -40,9 +41,10 @@ def expire(review_request):
 
 
 def test_a_request_covers_every_skill_by_default_with_a_long_token_and_a_14_day_expiry(submitted, slugs):
-    review_request = request_for(submitted)
+    review_request, token = services.request_review(assessment=submitted, display_name="A")
     assert review_request.skills == slugs
-    assert len(review_request.token) >= 43  # 32 random bytes, URL-safe base64: 256 bits
+    assert len(token) >= 43  # 32 random bytes, URL-safe base64: 256 bits
+    assert review_request.token_digest == hashlib.sha256(token.encode()).hexdigest()  # the token is not kept
     expires = timezone.localtime(review_request.expires_at)
     assert (expires.hour, expires.minute, expires.second) == (0, 0, 0)  # at midnight, as a day begins
     assert expires.date() == timezone.localdate() + timedelta(days=15)  # after 14 whole days
@@ -67,7 +69,8 @@ def test_a_draft_cannot_be_reviewed(alice, role):
 
 
 def test_a_teammate_request_is_for_the_named_person_only(submitted, bob, carol, team):
-    review_request = services.request_review(assessment=submitted, display_name="A", invitee=carol)
+    review_request, token = services.request_review(assessment=submitted, display_name="A", invitee=carol)
+    assert token is None and review_request.token_digest is None  # no link: carol takes it from her dashboard
     before = rows()
     with pytest.raises(services.NotForYou):
         services.take_request(review_request=review_request, user=bob)

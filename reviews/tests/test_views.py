@@ -1,6 +1,7 @@
 """The second-opinion pages: the owner, the reviewer, another member and a visitor on each."""
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -11,7 +12,7 @@ from reviews import services
 from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
 from reviews.services import CalibrationInput
 
-from .factories import request_for, review_of
+from .factories import link_for, request_for, review_of
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +41,22 @@ def test_the_report_offers_a_second_opinion(alice_client, submitted):
     assert reverse("reviews:manage", args=[submitted.pk]).encode() in response.content
 
 
-def test_the_owner_makes_a_link_for_chosen_skills(alice_client, submitted, slugs):
+def test_the_owner_makes_a_link_for_chosen_skills_and_sees_it_once(alice_client, carol, submitted, slugs):
     url = reverse("reviews:manage", args=[submitted.pk])
     page = alice_client.get(url)
     assert page.status_code == 200
     assert page.content.count(b'name="skills"') == 4 and page.content.count(b"checked") >= 4  # all ticked
     response = alice_client.post(url, {"display_name": "Alice", "skills": [slugs[0], slugs[2]], "show_evidence": "on"})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "Copy it now: for safety it is shown only once" in response.content.decode()
+    path = urlsplit(response.context["new_link"]).path
     review_request = ReviewRequest.objects.get()
     assert review_request.skills == [slugs[0], slugs[2]] and review_request.show_evidence
-    assert review_request.get_absolute_url().encode() in alice_client.get(url).content
+    later = alice_client.get(url).content.decode()
+    assert path not in later, "only the token's digest is kept: the link is not shown again"
+    assert "The link was shown once, when you made it" in later and 'href="#link-form"' in later
+    assert client_for(carol).post(path).status_code == 302  # the link opens the request
+    assert Review.objects.get().reviewer == carol
 
 
 def test_a_request_without_skills_shows_the_error_and_saves_nothing(alice_client, submitted):
@@ -118,13 +125,14 @@ def test_the_teammate_sees_the_request_on_her_dashboard_and_reviews_and_starts_i
     assert review_request.invitee == carol and review_request.skills == slugs[:2]
     owners_page = alice_client.get(reverse("reviews:manage", args=[submitted.pk])).content.decode()
     assert 'data-testid="request-invitee">carol<' in owners_page
-    assert review_request.get_absolute_url() not in owners_page  # no link to pass on
+    assert review_request.token_digest is None and "/review/" not in owners_page  # no link to pass on
+    start = reverse("reviews:take_asked", args=[review_request.pk])
     for page in ("assessments:dashboard", "reviews:mine"):
         body = carols.get(reverse(page)).content.decode()
         assert "Reviews you've been asked for" in body, page
-        assert f'action="{review_request.get_absolute_url()}"' in body, page
+        assert f'action="{start}"' in body, page
 
-    started = carols.post(review_request.get_absolute_url())
+    started = carols.post(start)
 
     review = Review.objects.get()
     assert started.status_code == 302 and started["Location"] == reverse("reviews:review", args=[review.pk])
@@ -141,9 +149,9 @@ def test_someone_else_neither_sees_nor_can_take_a_teammate_request(
         assert b"Reviews you've been asked for" not in bob_client.get(reverse(page)).content
     before = rows()
 
-    response = bob_client.post(review_request.get_absolute_url())
+    response = bob_client.post(reverse("reviews:take_asked", args=[review_request.pk]))
 
-    assert response.status_code == 410 and b"sent to someone else" in response.content
+    assert response.status_code == 404  # not his to see
     assert rows() == before and not Review.objects.exists()
 
 
@@ -241,12 +249,12 @@ def test_bob_gets_404_for_alices_review_pages(bob_client, submitted, carol):
 
 
 def test_a_visitor_is_sent_to_log_in_and_back_to_the_link(client, submitted):
-    review_request = request_for(submitted)
-    response = client.get(review_request.get_absolute_url())
+    review_request, path = link_for(submitted)
+    response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={review_request.get_absolute_url()}"
+    assert response["Location"] == f"{reverse('login')}?next={path}"
     login_page = client.get(response["Location"])
-    assert f"{reverse('accounts:signup')}?next={review_request.get_absolute_url()}".encode() in login_page.content
+    assert f"{reverse('accounts:signup')}?next={path}".encode() in login_page.content
 
 
 def test_wrong_methods_get_405(alice_client, submitted):
@@ -261,11 +269,11 @@ def test_wrong_methods_get_405(alice_client, submitted):
 
 
 def test_the_owner_opening_their_own_link_gets_a_clear_error(alice_client, submitted):
-    review_request = request_for(submitted)
+    review_request, path = link_for(submitted)
     before = rows()
     for response in (
-        alice_client.get(review_request.get_absolute_url()),
-        alice_client.post(review_request.get_absolute_url()),
+        alice_client.get(path),
+        alice_client.post(path),
     ):
         assert response.status_code == 400
         assert b"your own assessment" in response.content
@@ -273,20 +281,20 @@ def test_the_owner_opening_their_own_link_gets_a_clear_error(alice_client, submi
 
 
 def test_a_second_reviewer_on_the_same_link_gets_a_clear_error(submitted, bob, carol):
-    review_request = request_for(submitted)
-    assert client_for(carol).post(review_request.get_absolute_url()).status_code == 302
+    review_request, path = link_for(submitted)
+    assert client_for(carol).post(path).status_code == 302
     before = rows()
-    response = client_for(bob).post(review_request.get_absolute_url())
+    response = client_for(bob).post(path)
     assert response.status_code == 410
     assert b"already been used by another reviewer" in response.content
     assert rows() == before
 
 
 def test_a_revoked_link_gets_a_clear_error(alice_client, submitted, carol):
-    review_request = request_for(submitted)
+    review_request, path = link_for(submitted)
     alice_client.post(reverse("reviews:revoke", args=[submitted.pk, review_request.pk]))
     before = rows()
-    response = client_for(carol).post(review_request.get_absolute_url())
+    response = client_for(carol).post(path)
     assert response.status_code == 410 and b"withdrawn" in response.content
     assert rows() == before
 
@@ -431,30 +439,31 @@ def test_without_reviews_the_json_has_null_reviewer_ratings(alice_client, submit
 
 
 def test_a_shared_report_never_shows_reviewers_or_comments(alice_client, submitted, carol, slugs):
-    from assessments.models import ShareLink
+    from assessments.tests.factories import shared
 
     review_of(submitted, carol, comments={slugs[0]: "A private remark"})
-    link = ShareLink.objects.create(assessment=submitted, display_name="Alice")
-    body = Client().get(link.get_absolute_url()).content.decode()
+    _link, path = shared(submitted, display_name="Alice")
+    body = Client().get(path).content.decode()
     assert "carol" not in body and "A private remark" not in body and "Second opinion" not in body
 
 
 def _share(alice_client, assessment, **ticks):
+    """A share link made on the owner's share page: (link, the path it opens, shown once)."""
     from assessments.models import ShareLink
 
     response = alice_client.post(
         reverse("assessments:shares", args=[assessment.pk]), {"display_name": "Alice A.", **ticks}
     )
-    assert response.status_code == 302
-    return ShareLink.objects.get(assessment=assessment)
+    assert response.status_code == 200
+    return ShareLink.objects.get(assessment=assessment), urlsplit(response.context["new_link"]).path
 
 
 def test_a_share_link_leaves_the_second_opinions_out_unless_ticked(alice_client, submitted, carol, slugs):
     review = review_of(submitted, carol, comments={slugs[0]: "A private remark"})
     Review.objects.filter(pk=review.pk).update(overall_comment="Ships carefully")
 
-    link = _share(alice_client, submitted)
-    body = Client().get(link.get_absolute_url()).content.decode()
+    link, path = _share(alice_client, submitted)
+    body = Client().get(path).content.decode()
 
     assert link.include_reviews is False
     assert "carol" not in body and "A private remark" not in body and "Ships carefully" not in body
@@ -470,8 +479,8 @@ def test_a_ticked_share_link_shows_each_reviewers_name_ratings_beside_the_owners
     review_of(submitted, UserFactory(username="dave"), skills=slugs[:1], level=4)
     review_of(submitted, UserFactory(username="erin"), submit=False)  # a draft stays private
 
-    link = _share(alice_client, submitted, include_reviews="on")
-    body = Client().get(link.get_absolute_url()).content.decode()
+    link, path = _share(alice_client, submitted, include_reviews="on")
+    body = Client().get(path).content.decode()
 
     assert link.include_reviews is True
     assert 'data-testid="shared-opinions"' in body
@@ -487,8 +496,8 @@ def test_a_ticked_share_link_shows_each_reviewers_name_ratings_beside_the_owners
 
 def test_a_ticked_share_link_without_a_submitted_review_shows_no_second_opinions(alice_client, submitted, carol):
     review_of(submitted, carol, submit=False)
-    link = _share(alice_client, submitted, include_reviews="on")
-    body = Client().get(link.get_absolute_url()).content.decode()
+    link, path = _share(alice_client, submitted, include_reviews="on")
+    body = Client().get(path).content.decode()
     assert "carol" not in body and "Second opinion" not in body
 
 
