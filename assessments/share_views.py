@@ -26,12 +26,18 @@ def shares(request, pk):
     assessment = get_submitted_or_404(request, pk)
     initial = {"display_name": request.user.get_short_name() or ""}
     form = ShareLinkForm(request.POST or None, initial=initial)
-    new_link = None
+    new_link = made = None
     if request.method == "POST" and form.is_valid():
-        _link, token = services.share_report(assessment=assessment, **form.cleaned_data)
+        made, token = services.share_report(assessment=assessment, **form.cleaned_data)
         new_link = request.build_absolute_uri(shared_report_path(token))
         form = ShareLinkForm(initial=initial)
-    context = {"assessment": assessment, "form": form, "links": assessment.share_links.all(), "new_link": new_link}
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "links": assessment.share_links.all(),
+        "new_link": new_link,
+        "new_link_id": made and made.pk,
+    }
     return render(request, "assessments/shares.html", context)
 
 

@@ -227,6 +227,7 @@ def made_link(response):
     """The path of the share link a POST to the share page made (shown once, on that answer)."""
     assert response.status_code == 200
     assert "Copy it now" in response.content.decode()
+    assert "Its link is shown above, this once." in response.content.decode()  # the new link in the list
     return urlsplit(response.context["new_link"]).path
 
 
