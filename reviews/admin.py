@@ -36,7 +36,7 @@ class ReviewRequestAdmin(ReadOnlyAdmin):
     list_filter = ["show_evidence"]
     search_fields = ["assessment__role__title"]
     list_select_related = ["assessment", "assessment__role"]
-    exclude = ["token"]
+    exclude = ["token_digest"]
 
 
 @admin.register(Review)
