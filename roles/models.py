@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from . import revision
 from .levels import Level
 
 
@@ -19,20 +20,14 @@ class ContentQuerySet(models.QuerySet):
     def update(self, **kwargs):
         rows = super().update(**kwargs)
         if rows:
-            _content_changed()
+            revision.bump()
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            _content_changed()
+            revision.bump()
         return created
-
-
-def _content_changed():
-    from . import revision
-
-    revision.bump()
 
 
 class ContentModel(models.Model):

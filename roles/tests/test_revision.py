@@ -39,3 +39,32 @@ def test_a_rolled_back_change_does_not_count():
         RoleFactory()
         raise RuntimeError("editor cancelled")
     assert revision.current() == before
+
+
+def test_a_change_after_a_rolled_back_one_still_counts():
+    before = revision.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        RoleFactory()
+        raise RuntimeError("editor cancelled")
+    with transaction.atomic():
+        RoleFactory()
+    assert revision.current() == before + 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_each_change_registers_a_commit_callback_and_the_commit_counts_once(django_capture_on_commit_callbacks):
+    before = revision.current()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        role = RoleFactory()
+        RoleSkillFactory(role=role)
+        RoleSkill.objects.filter(role=role).update(note="Needed daily.")
+    assert len(callbacks) >= 3
+    assert revision.current() == before + 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_nothing_counts_before_the_commit(django_capture_on_commit_callbacks):
+    before = revision.current()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        RoleFactory()
+    assert callbacks and revision.current() == before
