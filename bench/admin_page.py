@@ -3,6 +3,7 @@
     .venv/bin/python bench/admin_page.py                  # a throwaway SQLite file, 30 warm GETs
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cp_x .venv/bin/python bench/admin_page.py -n 50
     .venv/bin/python bench/admin_page.py --profile        # and the top cumulative functions (cProfile)
+    .venv/bin/python bench/admin_page.py --page sections  # the role's sections page instead
 
 Django runs in this process with production settings (DEBUG off, so the cached template loader is
 on; a random secret key; SSL redirect, secure cookies and login throttling off because the test
@@ -10,7 +11,8 @@ client speaks plain HTTP). Static file URLs use the plain storage, so no collect
 On the database given by DATABASE_URL, or on a throwaway SQLite file (migrated, then removed), it
 imports the shipped guides (`import_roles content/roles/*.yaml`) if the Senior ML role is
 missing, logs in a staff user (`bench-admin-editor`, created if missing) and requests the role's
-change page (`admin:roles_role_change`) with Django's test client: a few warm-up GETs, then N
+change page (`admin:roles_role_change`, or with `--page sections` its sections page,
+`admin:roles_role_sections`) with Django's test client: a few warm-up GETs, then N
 timed ones. It prints min / median / p95 in ms, the queries of one GET and the page's size.
 Importing this module has no side effects.
 """
@@ -34,6 +36,7 @@ ROLE_SLUG = "senior-ml-engineer"
 EDITOR = "bench-admin-editor"
 TARGET_MS = 300
 QUERY_BUDGET = 20
+PAGES = {"role": "admin:roles_role_change", "sections": "admin:roles_role_sections"}
 
 
 def production_env(database_url, *, debug=False):
@@ -128,12 +131,12 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def report(times, *, queries, size, n, database, debug):
+def report(times, *, page, queries, size, n, database, debug):
     ms = [t * 1e3 for t in times]
     p95 = percentile(ms, 0.95)
     median = statistics.median(ms)
     print(
-        f"admin role page ({ROLE_SLUG}), {n} warm GETs, {database}, DEBUG {'on' if debug else 'off'}, load {os.getloadavg()[0]:.2f}"
+        f"admin {page} page ({ROLE_SLUG}), {n} warm GETs, {database}, DEBUG {'on' if debug else 'off'}, load {os.getloadavg()[0]:.2f}"
     )
     print(f"{'min ms':>8} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'kB':>7}")
     print(f"{min(ms):>8.1f} {median:>10.1f} {p95:>8.1f} {queries:>8} {size / 1024:>7.1f}")
@@ -147,6 +150,7 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=3, help="untimed GETs first (default 3)")
     parser.add_argument("--profile", action="store_true", help="also profile N GETs and print the top functions")
     parser.add_argument("--debug", action="store_true", help="DEBUG on (no cached template loader), to compare")
+    parser.add_argument("--page", choices=sorted(PAGES), default="role", help="which page (default role)")
     parser.add_argument("--top", type=int, default=35, help="functions listed by --profile (default 35)")
     args = parser.parse_args(argv)
 
@@ -162,13 +166,21 @@ def main(argv=None):
         from django.urls import reverse
 
         role, editor = prepare_data(fresh=throwaway is not None)
-        url = reverse("admin:roles_role_change", args=[role.pk])
+        url = reverse(PAGES[args.page], args=[role.pk])
         client = Client()
         client.force_login(editor)
         times, response = measure(client, url, warmup=args.warmup, n=args.n)
         queries = count_queries(client, url)
         database = "throwaway SQLite" if throwaway else database_url.rsplit("/", 1)[-1]
-        report(times, queries=queries, size=len(response.content), n=args.n, database=database, debug=args.debug)
+        report(
+            times,
+            page=args.page,
+            queries=queries,
+            size=len(response.content),
+            n=args.n,
+            database=database,
+            debug=args.debug,
+        )
         if args.profile:
             print(profile(client, url, n=args.n, top=args.top))
     finally:
