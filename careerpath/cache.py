@@ -1,12 +1,23 @@
 """The Redis cache backend: Redis as an optimisation that may fail, never a dependency.
 
-- The backend is django-redis (one client per server, reused between calls). `IGNORE_EXCEPTIONS`
-  turns a Redis that is down, slow or restarting into cache misses; socket timeouts bound each call.
+Each part, and why it is there (docs/reliability.md):
+
+- django-redis is the backend (one client per server, reused between calls). `IGNORE_EXCEPTIONS`
+  turns a Redis that is down, slow or restarting into cache misses.
+- redis-py's own options bound each call: a connect timeout and a socket timeout (settings
+  CACHE_SOCKET_*), and no retry: a second try of a hanging Redis would only double the wait. No
+  health checks either: the connection pool already replaces a connection the server closed (a
+  Redis restart) when it hands it out, without a PING.
+- A circuit breaker per Redis server, from the `circuitbreaker` library, stops a dead or hanging
+  Redis from costing a timeout on every call, which timeouts alone cannot do: after one failure the
+  process skips that Redis for RETRY_AFTER seconds (calls fail at once, i.e. miss), then lets calls
+  try it again, so caching resumes by itself. `circuitbreaker` rather than `pybreaker`: pybreaker
+  holds a lock around each guarded call, which would serialise the Redis calls of a threaded worker;
+  circuitbreaker takes none, and a race between threads costs at most one more try. It is plugged in
+  through django-redis's REDIS_CLIENT_CLASS option: `Redis` sends each command and each pipeline
+  through the breaker, overriding redis-py's public `execute_command`, `pipeline` and `execute`.
 - `RedisCache` makes every key expire: a timeout of `None` ("keep forever") becomes
-  `OPTIONS["MAX_TIMEOUT"]`. It overrides public methods only.
-- The connection classes stop a slow or dead Redis from costing a timeout on every call: after one
-  failure, the process skips Redis for `RETRY_AFTER` seconds (calls fail at once, i.e. miss), then
-  tries again, so caching resumes by itself.
+  `OPTIONS["MAX_TIMEOUT"]`, and it sets the options above. It overrides public methods only.
 - `OncePerInterval` keeps the outage's log to one traceback a minute.
 """
 
@@ -15,19 +26,22 @@ import threading
 import time
 
 import redis
+from circuitbreaker import CircuitBreaker
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django_redis.cache import RedisCache as DjangoRedisCache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-RETRY_AFTER = 5.0  # seconds without trying Redis after a failure
+RETRY_AFTER = 5.0  # seconds without trying a Redis after it failed
+FAILURES = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         options = params.get("OPTIONS", {})
-        scheme = str(server).split("://", 1)[0]
-        pool_kwargs = {"connection_class": CONNECTION_CLASSES[scheme], **options.get("CONNECTION_POOL_KWARGS", {})}
-        params = {**params, "OPTIONS": {**options, "CONNECTION_POOL_KWARGS": pool_kwargs}}
-        super().__init__(server, params)
+        pool_kwargs = {"retry": Retry(NoBackoff(), 0), **options.get("CONNECTION_POOL_KWARGS", {})}
+        options = {"REDIS_CLIENT_CLASS": "careerpath.cache.Redis", **options, "CONNECTION_POOL_KWARGS": pool_kwargs}
+        super().__init__(server, {**params, "OPTIONS": options})
         self.max_timeout = options.get("MAX_TIMEOUT", 86400)
 
     def _bounded(self, timeout):
@@ -78,61 +92,40 @@ class OncePerInterval(logging.Filter):
 
 
 class Skipped(redis.exceptions.ConnectionError):
-    """Redis was not tried: it failed less than RETRY_AFTER seconds ago."""
+    """Redis was not tried: it failed less than RETRY_AFTER seconds ago (django-redis counts a miss)."""
 
 
-_FAILURES = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+_breakers = {}  # (host, port, socket path) → the process's breaker for that Redis server
 
 
-class _SkipAfterFailure:
-    """Mixin for a redis-py connection class: fail fast for RETRY_AFTER seconds after a failure."""
-
-    _skip_until = 0.0  # shared by every connection of the process
-
-    @staticmethod
-    def _failed():
-        _SkipAfterFailure._skip_until = time.monotonic() + RETRY_AFTER
-
-    def connect(self, *args, **kwargs):
-        if time.monotonic() < _SkipAfterFailure._skip_until:
-            raise Skipped(f"Redis failed less than {RETRY_AFTER:.0f} s ago; not trying it yet")
-        try:
-            return super().connect(*args, **kwargs)
-        except Skipped:
-            raise
-        except _FAILURES:
-            self._failed()
-            raise
-
-    def send_packed_command(self, *args, **kwargs):
-        try:
-            return super().send_packed_command(*args, **kwargs)
-        except Skipped:
-            raise
-        except _FAILURES:
-            self._failed()
-            raise
-
-    def read_response(self, *args, **kwargs):
-        try:
-            return super().read_response(*args, **kwargs)
-        except Skipped:
-            raise
-        except _FAILURES:
-            self._failed()
-            raise
+def _breaker(pool):
+    kwargs = pool.connection_kwargs
+    server = (kwargs.get("host"), kwargs.get("port"), kwargs.get("path"))
+    if server not in _breakers:
+        _breakers[server] = CircuitBreaker(
+            failure_threshold=1, recovery_timeout=RETRY_AFTER, expected_exception=FAILURES, name=f"Redis {server}"
+        )
+    return _breakers[server]
 
 
-class Connection(_SkipAfterFailure, redis.connection.Connection):
-    pass
+def _guarded(pool, send, *args, **kwargs):
+    """`send(*args, **kwargs)` through the breaker of the pool's server."""
+    breaker = _breaker(pool)
+    if breaker.opened:
+        raise Skipped(f"{breaker.name} failed; not trying it again for {breaker.open_remaining} s")
+    return breaker.call(send, *args, **kwargs)
 
 
-class SSLConnection(_SkipAfterFailure, redis.connection.SSLConnection):
-    pass
+class Pipeline(redis.client.Pipeline):
+    def execute(self, raise_on_error=True):
+        return _guarded(self.connection_pool, super().execute, raise_on_error)
 
 
-class UnixDomainSocketConnection(_SkipAfterFailure, redis.connection.UnixDomainSocketConnection):
-    pass
+class Redis(redis.Redis):
+    """redis-py's client, each command and pipeline through the circuit breaker of its server."""
 
+    def execute_command(self, *args, **options):
+        return _guarded(self.connection_pool, super().execute_command, *args, **options)
 
-CONNECTION_CLASSES = {"redis": Connection, "rediss": SSLConnection, "unix": UnixDomainSocketConnection}
+    def pipeline(self, transaction=True, shard_hint=None):
+        return Pipeline(self.connection_pool, self.response_callbacks, transaction, shard_hint)

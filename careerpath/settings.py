@@ -179,19 +179,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 10_000)
 
 
-# The cache for computed reports, role fit and rendered pages. Keys carry everything that can
-# change (a report's id and submission time; the role-content revision; a user's data stamp), so
-# nothing is ever invalidated by hand and a per-process memory cache is correct. With several
-# worker processes, DJANGO_CACHE_URL=redis://host:6379/0 shares one cache between them (each
-# computation done once, not once per process) and keeps sessions in it too (cached_db: the
-# database stays the record, the cache saves a query per request).
+# The cache for computed values and rendered pages (careerpath/pagecache.py). Keys carry what can
+# change (the role-content revision, the owner's key, the build version), so nothing stale is ever
+# served and a per-process memory cache is correct. With several worker processes,
+# DJANGO_CACHE_URL=redis://host:6379/0 shares one cache between them (each computation done once,
+# not once per process) and keeps sessions in it too (cached_db: the database stays the record, the
+# cache saves a query per request).
 #
-# The cache is an optimisation, never a dependency (docs/reliability.md): with Redis down, slow or
-# restarting, every call gives up within CACHE_SOCKET_TIMEOUT, counts as a miss (IGNORE_EXCEPTIONS),
-# is logged at most once a minute (careerpath.cache.OncePerInterval), and is never retried; the next
-# call tries Redis again, so caching resumes by itself. Every key expires (TIMEOUT, and
-# careerpath.cache.RedisCache turns "forever" into MAX_TIMEOUT); give Redis a maxmemory with
-# allkeys-lru (docs/deploy.md).
+# The cache is an optimisation, never a dependency (docs/reliability.md, careerpath/cache.py): with
+# Redis down, slow or restarting, every call gives up within CACHE_SOCKET_TIMEOUT, counts as a miss
+# (IGNORE_EXCEPTIONS), is logged at most once a minute (careerpath.cache.OncePerInterval), and is
+# never retried; after a failure a circuit breaker skips Redis for a few seconds, then lets calls try
+# it again, so caching resumes by itself. Every key expires (TIMEOUT, and careerpath.cache.RedisCache
+# turns "forever" into MAX_TIMEOUT); give Redis a maxmemory with allkeys-lru (docs/deploy.md).
 CACHE_SOCKET_CONNECT_TIMEOUT = 0.1  # seconds; a Redis on the same network connects in about 1 ms
 CACHE_SOCKET_TIMEOUT = 0.25  # seconds for one command; the slowest get of a page is about 2 ms
 

@@ -32,8 +32,8 @@ def role(db):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_skip_state(monkeypatch):
-    monkeypatch.setattr(cache_module._SkipAfterFailure, "_skip_until", 0.0)
+def _fresh_breakers(monkeypatch):
+    monkeypatch.setattr(cache_module, "_breakers", {})
     monkeypatch.setattr(cache_module, "RETRY_AFTER", 0.3)
 
 
@@ -105,12 +105,12 @@ def test_with_redis_unreachable_every_page_works_and_the_error_is_logged_once(se
 
 def test_with_redis_hanging_pages_work_and_pay_the_timeout_only_once(settings, client, alice, role, silent_redis):
     use_cache(settings, silent_redis)
-    cache_module.RETRY_AFTER = 60  # the whole test runs inside one skip window
+    cache_module.RETRY_AFTER = 60  # the whole test runs inside the breaker's open window
     started = time.monotonic()
     every_page_works(client, alice, role)
     elapsed = time.monotonic() - started
-    # One socket timeout (0.25 s), then every call misses at once; without the skip, each of the
-    # dozens of cache calls above would wait 0.25 s.
+    # One socket timeout (0.25 s), then every call misses at once; without the circuit breaker,
+    # each of the dozens of cache calls above would wait 0.25 s.
     assert elapsed < 0.25 * 8, elapsed
     assert client.get(reverse("readyz")).json() == {"status": "degraded", "database": "ok", "cache": "degraded"}
 
@@ -131,6 +131,18 @@ def test_redis_stopped_mid_run_then_started_again_resumes_caching_by_itself(sett
     assert client.get(reverse("readyz")).json() == {"status": "ok", "database": "ok", "cache": "ok"}
     client.get(reverse("roles:list"))
     assert cache.client.get_client().dbsize() > 2  # pages and sessions are cached again
+
+
+def test_a_redis_restarted_between_two_calls_costs_no_miss(settings, own_redis):
+    """A pooled connection to a Redis that restarted is dead; redis-py's one retry on a dropped
+    connection opens a fresh one instead of missing (and opening the breaker)."""
+    use_cache(settings, own_redis.url)
+    assert cache.set("probe", 1) is True
+    own_redis.stop()
+    own_redis.start()  # empty: Redis without persistence
+
+    assert cache.set("probe", 2) is True
+    assert cache.get("probe") == 2
 
 
 def test_every_redis_key_expires_even_one_stored_forever(settings, own_redis):
