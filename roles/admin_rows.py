@@ -1,16 +1,15 @@
 """The admin's inline rows, compact and quick: every input labelled by its column and row, related
 choices labelled without a query per row, and lean widget templates (docs/performance.md,
-"Admin role page"). Used by roles/admin.py."""
+"Admin role page"). Used by roles/admin.py. Public Django API only: a widget's `template_name`, a
+formset's `add_fields`, and the related object `select_related` already fetched with each row."""
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
-from django.templatetags.static import static
-from django.utils.translation import gettext
+from django.contrib.admin.widgets import AutocompleteSelect
 
 
 class RowAutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete select, labelling a row's current choice from the object the inline
-    already fetched (`select_related`); Django's own widget looks it up again, one query per row."""
+    already fetched (its `select_related`); Django's own widget looks it up again, one query per row."""
 
     row_choice = None  # set per row by `LabelledRowsMixin`
 
@@ -24,61 +23,22 @@ class RowAutocompleteSelect(AutocompleteSelect):
         return [(None, options, 0)]
 
 
-class RowRelatedWidgetWrapper(RelatedFieldWidgetWrapper):
-    """The admin's wrapper with its change, add, delete and view links, written by a lean template
-    (roles/admin/widgets/related_widget_wrapper.html): the same HTML, with each link's title and
-    icon worked out here instead of by `blocktranslate`, `static` and `spaceless` in every row."""
-
-    template_name = "roles/admin/widgets/related_widget_wrapper.html"
-
-    @classmethod
-    def like(cls, wrapper):
-        return cls(
-            wrapper.widget,
-            wrapper.rel,
-            wrapper.admin_site,
-            can_add_related=wrapper.can_add_related,
-            can_change_related=wrapper.can_change_related,
-            can_delete_related=wrapper.can_delete_related,
-            can_view_related=wrapper.can_view_related,
-        )
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        model, params = context["model"], context["url_params"]
-        links = []  # (kind, URL, opens a popup, title, icon), in Django's order
-        if context["can_change_related"]:
-            url = f"{context['change_related_template_url']}?{params}"
-            title = gettext("Change selected %(model)s") % {"model": model}
-            links.append(("change", url, True, title, "icon-changelink.svg"))
-        if context["can_add_related"]:
-            url = f"{context['add_related_url']}?{params}"
-            title = gettext("Add another %(model)s") % {"model": model}
-            links.append(("add", url, True, title, "icon-addlink.svg"))
-        if context["can_delete_related"]:
-            url = f"{context['delete_related_template_url']}?{params}"
-            title = gettext("Delete selected %(model)s") % {"model": model}
-            links.append(("delete", url, True, title, "icon-deletelink.svg"))
-        if context["can_view_related"]:
-            url = f"{context['change_related_template_url']}?{context['view_related_url_params']}"
-            title = gettext("View selected %(model)s") % {"model": model}
-            links.append(("view", url, False, title, "icon-viewlink.svg"))
-        context["links"] = [
-            {"kind": k, "url": u, "popup": p, "title": t, "icon": static(f"admin/img/{i}")} for k, u, p, t, i in links
-        ]
-        return context
-
-
-# Rows render their inputs and selects with these templates: the same HTML as Django's, written by
-# a filter instead of an include and a loop per attribute and per option (a role page has ~300 of
-# them; see docs/performance.md, "Admin role page").
+# Rows render their inputs, selects and related-field wrappers with these templates (set through
+# the widgets' public `template_name`): the same HTML as Django's, written by filters instead of an
+# include and a loop per attribute and per option, and of `blocktranslate`, `static` and `spaceless`
+# per related-field link (a role page has ~300 widgets; see docs/performance.md, "Admin role page").
 LEAN_ROW_TEMPLATES = {
     **{
         f"django/forms/widgets/{name}.html": "roles/admin/widgets/input.html"
         for name in ("input", "text", "number", "hidden", "checkbox")
     },
     "django/forms/widgets/select.html": "roles/admin/widgets/select.html",
+    "admin/widgets/related_widget_wrapper.html": "roles/admin/widgets/related_widget_wrapper.html",
 }
+
+
+def _lean(widget):
+    widget.template_name = LEAN_ROW_TEMPLATES.get(widget.template_name, widget.template_name)
 
 
 def labelled_rows(formset):
@@ -92,7 +52,6 @@ def labelled_rows(formset):
         def add_fields(self, form, index):
             super().add_fields(form, index)
             row = str(form.instance) if form.instance.pk else "new row"
-            cached = form.instance._state.fields_cache
             for name, field in form.fields.items():
                 field.widget.attrs["aria-label"] = f"{field.label or name} — {row}"
                 if index is not None:
@@ -100,25 +59,21 @@ def labelled_rows(formset):
                     # aria-describedby would point at nothing.
                     field.help_text = ""
                 inner = getattr(field.widget, "widget", field.widget)  # inside the admin's related-field wrapper
-                inner.template_name = LEAN_ROW_TEMPLATES.get(inner.template_name, inner.template_name)
-                if isinstance(inner, RowAutocompleteSelect):
-                    inner.row_choice = cached.get(name)
+                _lean(field.widget)
+                _lean(inner)
+                if isinstance(inner, RowAutocompleteSelect) and form.initial.get(name) is not None:
+                    inner.row_choice = getattr(form.instance, name)  # fetched with the row: no query
 
     return LabelledFormSet
 
 
 class LabelledRowsMixin:
     """An inline whose inputs are named by column and row (`labelled_rows`), and whose
-    autocomplete cells label their choice without a query per row."""
+    autocomplete cells label their choice without a query per row (the inline must
+    `select_related` its autocomplete fields)."""
 
     def get_formset(self, request, obj=None, **kwargs):
         return labelled_rows(super().get_formset(request, obj, **kwargs))
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if formfield is not None and type(formfield.widget) is RelatedFieldWidgetWrapper:
-            formfield.widget = RowRelatedWidgetWrapper.like(formfield.widget)
-        return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.get_autocomplete_fields(request):

@@ -458,6 +458,19 @@ def test_the_senior_ml_role_page_loads_in_at_most_20_queries(
     assert response.content.decode().count('name="role_skills-') > 31 * 5  # every skill's row is there
 
 
+def test_the_senior_ml_sections_page_labels_related_choices_without_a_query_per_row(
+    staff_client, senior_ml_guide, django_assert_max_num_queries
+):
+    url = reverse("admin:roles_role_sections", args=[senior_ml_guide.pk])
+    staff_client.get(url)
+
+    with django_assert_max_num_queries(32):  # one more per row would be 50 more
+        response = staff_client.get(url)
+
+    moves = senior_ml_guide.career_moves.select_related("to_role")
+    assert moves and all(f'selected>{move.to_role.title}</option>' in response.content.decode() for move in moves)
+
+
 def test_the_role_page_names_every_inline_input_by_column_and_row(staff_client):
     role = make_role(required=1, differentiating=0)
     skill = role.role_skills.get().skill
