@@ -468,7 +468,7 @@ def test_the_senior_ml_sections_page_labels_related_choices_without_a_query_per_
         response = staff_client.get(url)
 
     moves = senior_ml_guide.career_moves.select_related("to_role")
-    assert moves and all(f'selected>{move.to_role.title}</option>' in response.content.decode() for move in moves)
+    assert moves and all(f"selected>{move.to_role.title}</option>" in response.content.decode() for move in moves)
 
 
 def test_the_role_page_names_every_inline_input_by_column_and_row(staff_client):
