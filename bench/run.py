@@ -248,7 +248,7 @@ def prepare_pool(env, size):
     senior = Role.objects.filter(slug=SENIOR_ML).first()
     if senior is None or not Role.objects.filter(slug=BENCHMARK_300).exists():
         raise SystemExit(
-            f"Seed first: import_roles content/roles/*.yaml, then seed_benchmark ({SENIOR_ML}, {BENCHMARK_300})."
+            f"Seed first: import_roles content/roles/*.yaml, then bench/seed_benchmark.py ({SENIOR_ML}, {BENCHMARK_300})."
         )
     submitted = Assessment.objects.submitted()
     users = (
@@ -274,7 +274,7 @@ def prepare_pool(env, size):
         team = team_managers.get(user.username, "")
         pool.append(PoolUser(user.username, senior_report.pk, b300_report.pk, draft.pk, token, team))
     if not pool:
-        raise SystemExit("No bench user has both reports: run seed_benchmark on this database first.")
+        raise SystemExit("No bench user has both reports: run bench/seed_benchmark.py on this database first.")
     draft_skills = list(
         RoleSkill.objects.filter(role=senior).order_by("order", "id").values_list("skill__slug", flat=True)
     )
@@ -303,7 +303,7 @@ def log_in(port, user, password):
         cookies.load(header)
     if status != 302 or "sessionid" not in cookies:
         raise SystemExit(
-            f"Logging in {user.username} failed ({status}): is --password the one given to seed_benchmark?"
+            f"Logging in {user.username} failed ({status}): is --password the one given to bench/seed_benchmark.py?"
         )
     user.sessionid = cookies["sessionid"].value
     user.csrftoken = cookies["csrftoken"].value if "csrftoken" in cookies else csrftoken
@@ -817,7 +817,9 @@ def main(argv=None):
     args = parse_args(argv)
     password = args.password or os.environ.get("BENCH_PASSWORD", "")
     if not password:
-        raise SystemExit("Give the bench users' password with --password or BENCH_PASSWORD (see seed_benchmark).")
+        raise SystemExit(
+            "Give the bench users' password with --password or BENCH_PASSWORD (see bench/seed_benchmark.py)."
+        )
     if shutil.which("wrk") is None and not args.no_http:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     started = datetime.now(UTC)

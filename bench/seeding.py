@@ -1,4 +1,6 @@
-"""python manage.py seed_benchmark --password ... : fill a fresh database with load-test data.
+"""The benchmark seeder, run as `bench/seed_benchmark.py --password ...`: fill a fresh database with
+load-test data. It lives in bench/, not in an app, because it writes every app's rows (roles,
+assessments, teams); `Command` is a management command that no app installs.
 
 At --scale 1 (docs/performance.md): 200 published roles (180 large ones of 300-2,500 skills, 20
 small ones of 20-25 skills), 2,000 skills, about 300,000 role skills, 1,000 courses, 100

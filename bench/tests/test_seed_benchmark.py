@@ -1,4 +1,4 @@
-"""seed_benchmark at a tiny scale: the rows it makes, and the databases it refuses.
+"""The benchmark seeder (bench/seeding.py) at a tiny scale: the rows it makes, and the databases it refuses.
 
 Runs the COPY path on PostgreSQL and the bulk_create path on SQLite.
 """
@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 
 from assessments.models import Assessment, Rating
 from assessments.reports import build_report
+from bench.seeding import Command
 from roles.models import Course, Role, RoleCourse, RoleSkill, Skill
-
-from .factories import RoleFactory, RoleSkillFactory
+from roles.tests.factories import RoleFactory, RoleSkillFactory
+from teams.models import Assignment, Membership, Team
 
 PASSWORD = "bench-test-password"
 SCALE = "0.001"  # 40 skills, 3 roles, 5 courses, 10 users, 50 assessments
@@ -26,7 +27,7 @@ def _fast_hasher(settings):
 
 def seed(*args):
     out, err = StringIO(), StringIO()
-    call_command("seed_benchmark", "--scale", SCALE, *args, stdout=out, stderr=err)
+    call_command(Command(), "--scale", SCALE, *args, stdout=out, stderr=err)
     return out.getvalue()
 
 
@@ -144,8 +145,6 @@ def test_password_from_the_environment(monkeypatch):
 
 @pytest.mark.django_db
 def test_seed_makes_50_teams_the_first_of_every_bench_user_and_flush_removes_them(senior_ml):
-    from teams.models import Assignment, Membership, Team
-
     seed("--password", PASSWORD)
     teams = Team.objects.filter(slug__startswith="bench-team-")
     assert teams.count() == 50
