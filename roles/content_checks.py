@@ -3,9 +3,12 @@
 Each rule is a function over stored roles that yields problems as `file: entry: message` lines, the
 entry named the way role files name it (`salary_bands[2]`, `skills[4] (python)`). The command
 imports the role files inside a transaction it rolls back, runs every rule, and fails on any problem.
+The sections and the fields readers see come from roles/registry.py.
 
 1. `internal_notes_hidden`: no editor note, source key or seed marker in the text of a rendered public
-   page: each guide, its skill pages, an assessment step and a report.
+   page of the roles app: each guide and its skill pages. (The assessment steps and reports of the
+   shipped guides are checked the same way by assessments/tests/test_shipped_content.py: roles
+   imports no other app.)
 2. `numbers_sourced`: a salary, median, duration, percentage or score only where a published source
    (not the careerpath editors) supports it.
 3. `descriptors_specific`: every skill of a guide has five level descriptors of its own.
@@ -15,33 +18,22 @@ imports the role files inside a transaction it rolls back, runs every rule, and 
 """
 
 import html
-import logging
 import re
-import uuid
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.test import Client
+from django.test.utils import override_settings
 
+from . import registry
 from .levels import LEVEL_DESCRIPTIONS, Level
 from .models import (
-    FAQ,
-    CareerMove,
     CertificationSkill,
     CourseSkill,
-    DevelopmentSuggestion,
-    HiringCompany,
-    IndustrySector,
     LadderLevel,
-    NextStep,
-    Responsibility,
     Role,
-    RoleCertification,
-    RoleCourse,
     RoleFieldSource,
-    RoleSkill,
-    SalaryBand,
     Source,
-    TransitionPath,
 )
 
 SEED_MARKER = re.compile(r"\bseed[ :]?\d{3}\b|editorial \(general knowledge\)|\bMerged skill\b", re.IGNORECASE)
@@ -52,18 +44,6 @@ FIGURE = re.compile(
 ORG_WIDE = re.compile(r"organi[sz]ation-wide|org-wide", re.IGNORECASE)
 MIN_DESCRIPTOR = 20  # characters: shorter is not "what this level looks like" for the skill
 
-SECTIONS = [  # (file key, model, related name, the fields whose text readers see)
-    ("responsibilities", Responsibility, "responsibilities", ["text"]),
-    ("suggestions", DevelopmentSuggestion, "suggestions", ["text"]),
-    ("next_steps", NextStep, "next_steps", ["text"]),
-    ("career_moves", CareerMove, "career_moves", ["note"]),
-    ("ladder", LadderLevel, "ladder_levels", ["title", "years", "description"]),
-    ("transition_paths", TransitionPath, "transition_paths", ["gap"]),
-    ("salary_bands", SalaryBand, "salary_bands", ["level", "notes"]),
-    ("companies", HiringCompany, "hiring_companies", ["name"]),
-    ("sectors", IndustrySector, "industry_sectors", ["name"]),
-    ("faqs", FAQ, "faqs", ["question", "answer"]),
-]
 ROLE_TEXT = {  # role field → the fact of `field_sources` that supports it
     "summary": "summary",
     "about": "about",
@@ -88,15 +68,8 @@ class Guide:
 def load_guides(files):
     """The stored roles of `files` ({role slug: filename}) with everything the rules read."""
     roles = Role.objects.filter(slug__in=files).prefetch_related(
-        Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill")),
-        "role_skills__sources",
         Prefetch("field_sources", queryset=RoleFieldSource.objects.select_related("source")),
-        *[f"{related}__sources" for _key, _model, related, _fields in SECTIONS],
-        "transition_paths__artifacts",
-        Prefetch("role_courses", queryset=RoleCourse.objects.select_related("course")),
-        "role_courses__sources",
-        Prefetch("role_certifications", queryset=RoleCertification.objects.select_related("certification")),
-        "role_certifications__sources",
+        *[lookup for section in registry.SECTIONS for lookup in registry.prefetches(section)],
     )
     return [Guide(role, files[role.slug]) for role in roles.order_by("slug")]
 
@@ -121,55 +94,48 @@ def _keys(sources):
 
 def numbers_sourced(guides):
     for guide in guides:
-        role, facts = guide.role, _fact_sources(guide.role)
-        if role.median_salary is not None and not _published(facts.get("median_salary", [])):
-            yield guide.at("median_salary", "a median salary needs a published source in field_sources.median_salary")
-        if role.ai_impact_score is not None and not _published(facts.get("ai_impact", [])):
-            yield guide.at("ai_impact.score", "a score needs a published source in field_sources.ai_impact")
-        for attr, fact in ROLE_TEXT.items():
-            text = getattr(role, attr)
-            if FIGURE.search(text) and not _published(facts.get(fact, [])):
-                yield guide.at(
-                    attr,
-                    f"{FIGURE.search(text).group(0)!r} is a figure; field_sources.{fact} cites no published source",
-                )
-        for key, _model, related, fields in SECTIONS:
-            for index, item in enumerate(getattr(role, related).all()):
+        yield from _role_numbers_sourced(guide)
+        for section in registry.SECTIONS:
+            for index, item in enumerate(getattr(guide.role, section.related_name).all()):
                 sources = list(item.sources.all())
-                if _published(sources):
-                    continue
-                entry = f"{key}[{index}]"
-                if key == "salary_bands":
-                    yield guide.at(entry, f"a salary band needs a published source (cites {_keys(sources)})")
-                    continue
-                if key == "transition_paths" and item.typical_months is not None:
-                    yield guide.at(
-                        entry + ".typical_months", f"a duration needs a published source (cites {_keys(sources)})"
-                    )
-                texts = [(name, getattr(item, name)) for name in fields]
-                if key == "transition_paths":
-                    texts += [(f"artifacts[{i}]", a.text) for i, a in enumerate(item.artifacts.all())]
-                for name, text in texts:
-                    found = FIGURE.search(text or "")
-                    if found:
-                        yield guide.at(
-                            f"{entry}.{name}",
-                            f"{found.group(0)!r} is a figure; the entry cites no published source ({_keys(sources)})",
-                        )
-        for index, rs in enumerate(role.role_skills.all()):
-            found = FIGURE.search(rs.note)
-            if found and not _published(rs.sources.all()):
-                yield guide.at(
-                    f"skills[{index}] ({rs.skill.slug}).note",
-                    f"{found.group(0)!r} is a figure without a published source",
-                )
-        for key, rows, attr in (
-            ("courses", role.role_courses.all(), "course"),
-            ("certifications", role.role_certifications.all(), "certification"),
-        ):
-            for index, row in enumerate(rows):
-                if getattr(row, attr).typical_length and not _published(row.sources.all()):
-                    yield guide.at(f"{key}[{index}].typical_length", "a length needs a published source")
+                if not _published(sources):
+                    yield from _item_numbers_sourced(guide, _entry(section, index, item), section, item, sources)
+
+
+def _entry(section, index, item):
+    """How a role file names an item: `salary_bands[2]`, or `skills[4] (python)` for a skill."""
+    return f"{section.key}[{index}] ({item.skill.slug})" if section is registry.SKILLS else f"{section.key}[{index}]"
+
+
+def _role_numbers_sourced(guide):
+    role, facts = guide.role, _fact_sources(guide.role)
+    if role.median_salary is not None and not _published(facts.get("median_salary", [])):
+        yield guide.at("median_salary", "a median salary needs a published source in field_sources.median_salary")
+    if role.ai_impact_score is not None and not _published(facts.get("ai_impact", [])):
+        yield guide.at("ai_impact.score", "a score needs a published source in field_sources.ai_impact")
+    for attr, fact in ROLE_TEXT.items():
+        found = FIGURE.search(getattr(role, attr))
+        if found and not _published(facts.get(fact, [])):
+            yield guide.at(attr, f"{found.group(0)!r} is a figure; field_sources.{fact} cites no published source")
+
+
+def _item_numbers_sourced(guide, entry, section, item, sources):
+    """An item that cites no published source: its number fields must be empty, its text free of figures."""
+    cites = f"cites {_keys(sources)}"
+    given = [name for name in section.figures if getattr(item, name) is not None]
+    if given:
+        yield guide.at(entry, f"{' and '.join(given)}: a figure needs a published source ({cites})")
+    texts = [(name, getattr(item, name)) for name in section.reader_text]
+    for child in section.children:
+        texts += [(f"{child}[{i}]", row.text) for i, row in enumerate(getattr(item, child).all())]
+    for name, text in texts:
+        found = FIGURE.search(text or "")
+        if found:
+            yield guide.at(
+                f"{entry}.{name}", f"{found.group(0)!r} is a figure; the entry needs a published source ({cites})"
+            )
+    if section.offering and getattr(item, section.offering.link_field).typical_length:
+        yield guide.at(f"{entry}.typical_length", f"a length needs a published source ({cites})")
 
 
 # --- 3. Descriptors ---------------------------------------------------------------------------------------
@@ -240,9 +206,9 @@ def page_text(content):
 def internal_markers():
     """What must never reach a reader: every editor note, every source key (as a word) and seed markers."""
     notes = set()
-    for model in [RoleSkill, RoleCourse, RoleCertification, *[m for _k, m, _r, _f in SECTIONS]]:
-        notes |= set(model.objects.exclude(editor_note="").values_list("editor_note", flat=True))
-    notes |= set(Role.objects.exclude(editor_note="").values_list("editor_note", flat=True))
+    for model in (Role, *registry.ROLE_ROWS):
+        if "editor_note" in {f.name for f in model._meta.concrete_fields}:
+            notes |= set(model.objects.exclude(editor_note="").values_list("editor_note", flat=True))
     keys = list(Source.objects.values_list("key", flat=True))
     return [re.sub(r"\s+", " ", note).strip() for note in notes], keys
 
@@ -255,51 +221,32 @@ def leaks(text, notes, keys):
     return found
 
 
+# Pages rendered as a reader gets them, freshly (no cache) and from the test client's host.
+AS_READER = {
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+    "ALLOWED_HOSTS": ["testserver"],
+    "SECURE_SSL_REDIRECT": False,
+}
+
+
 def internal_notes_hidden(guides):
-    """Render each guide, its skill pages, every step of an assessment and its report, as readers see them,
-    and look for internal markers in their text (inside a transaction the caller rolls back)."""
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-    from django.test.utils import override_settings
-    from django.urls import reverse
-
-    from assessments.services import RatingInput, save_ratings, start_assessment, submit_assessment
-
+    """Render each guide and its skill pages as visitors see them, and look for internal markers in
+    their text (inside a transaction the caller rolls back)."""
     notes, keys = internal_markers()
-    dummy_cache = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    with override_settings(CACHES=dummy_cache, ALLOWED_HOSTS=["testserver"], SECURE_SSL_REDIRECT=False):
-        visitor, reader = Client(), Client()
-        user = get_user_model().objects.create_user(username=f"check-content-{uuid.uuid4().hex[:12]}", password=None)
-        reader.force_login(user)
+    with override_settings(**AS_READER):
+        visitor = Client()
         skill_pages = {}
         for guide in guides:
-            role = guide.role
-            pages = [(f"guide {role.get_absolute_url()}", visitor.get(role.get_absolute_url()))]
-            for rs in role.role_skills.all():
+            url = guide.role.get_absolute_url()
+            yield from page_problems(guide, [(f"guide {url}", visitor.get(url))], notes, keys)
+            for rs in guide.role.role_skills.all():
                 skill_pages.setdefault(rs.skill.get_absolute_url(), guide)
-            assessment, _created = start_assessment(role=role, user=user)
-            request_log = logging.getLogger("django.request")
-            level, request_log.level = request_log.level, logging.ERROR  # the step after the last is a 404
-            try:
-                for number in range(1, 50):
-                    response = reader.get(reverse("assessments:step", args=[assessment.pk, number]))
-                    if response.status_code != 200:
-                        break
-                    pages.append((f"assessment step {number}", response))
-            finally:
-                request_log.level = level
-            save_ratings(
-                assessment=assessment,
-                ratings=[RatingInput(skill_id=rs.skill_id, level=2) for rs in role.role_skills.all()],
-            )
-            submit_assessment(assessment=assessment)
-            pages.append(("report", reader.get(reverse("assessments:report", args=[assessment.pk]))))
-            yield from _page_problems(guide, pages, notes, keys)
         for url, guide in skill_pages.items():
-            yield from _page_problems(guide, [(f"skill page {url}", visitor.get(url))], notes, keys)
+            yield from page_problems(guide, [(f"skill page {url}", visitor.get(url))], notes, keys)
 
 
-def _page_problems(guide, pages, notes, keys):
+def page_problems(guide, pages, notes, keys):
+    """Problem lines for rendered pages ([(name, response)]) that failed or show an internal marker."""
     for name, response in pages:
         if response.status_code != 200:
             yield guide.at("", f"{name} answered {response.status_code}, not 200")

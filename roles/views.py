@@ -13,24 +13,18 @@ from django.views.decorators.http import require_safe
 
 from careerpath.pagecache import cached_page
 
-from . import levels, provenance
+from . import levels, provenance, registry
 from .forms import RoleFilterForm
 from .models import (
     CareerMove,
     CertificationSkill,
     CourseSkill,
-    DevelopmentSuggestion,
     Family,
-    LadderLevel,
-    Responsibility,
     Role,
-    RoleCertification,
-    RoleCourse,
     RoleFieldSource,
     RoleSkill,
     Skill,
     SkillKind,
-    TransitionPath,
 )
 from .stats import skill_totals
 
@@ -80,131 +74,57 @@ def search_roles(roles, *, q="", family=None):
 
 
 def role_guide(user, slug):
-    """The role `user` may see, with every section of its guide prefetched; 404 otherwise."""
+    """The role `user` may see, with every section of its guide prefetched (roles/registry.py); 404
+    otherwise. A fixed number of queries however long the guide is."""
     visible = Role.objects.visible_to(user)
-
-    def is_visible(field):
-        return Exists(visible.filter(pk=OuterRef(field)))
-
-    roles = visible.select_related("family").prefetch_related(
-        Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill")),
-        "role_skills__sources",
-        "responsibilities__sources",
-        Prefetch("suggestions", queryset=DevelopmentSuggestion.objects.select_related("skill")),
-        "suggestions__sources",
-        "next_steps__sources",
-        Prefetch(
-            "career_moves",
-            queryset=CareerMove.objects.select_related("to_role").annotate(linked=is_visible("to_role")),
-        ),
-        Prefetch(
-            "ladder_levels",
-            queryset=LadderLevel.objects.select_related("rung_role").annotate(linked=is_visible("rung_role")),
-        ),
-        Prefetch(
-            "transition_paths",
-            queryset=TransitionPath.objects.select_related("from_role").annotate(linked=is_visible("from_role")),
-        ),
-        "transition_paths__artifacts",
-        "career_moves__sources",
-        "ladder_levels__sources",
-        "transition_paths__sources",
-        "salary_bands__sources",
-        Prefetch(
-            "role_courses",
-            queryset=RoleCourse.objects.select_related("course").prefetch_related(
-                Prefetch(
-                    "course__skill_links",
-                    queryset=CourseSkill.objects.select_related("skill").filter(
-                        skill__in=Skill.objects.visible_to(user)
-                    ),
-                )
-            ),
-        ),
-        "role_courses__sources",
-        Prefetch(
-            "role_certifications",
-            queryset=RoleCertification.objects.select_related("certification").prefetch_related(
-                Prefetch(
-                    "certification__skill_links",
-                    queryset=CertificationSkill.objects.select_related("skill").filter(
-                        skill__in=Skill.objects.visible_to(user)
-                    ),
-                )
-            ),
-        ),
-        "role_certifications__sources",
-        "hiring_companies__sources",
-        "industry_sectors__sources",
-        "faqs__sources",
-        Prefetch("field_sources", queryset=RoleFieldSource.objects.select_related("source")),
-    )
-    return get_object_or_404(roles, slug=slug)
+    visible_skills = Skill.objects.visible_to(user)
+    lookups = [Prefetch("field_sources", queryset=RoleFieldSource.objects.select_related("source"))]
+    for section in registry.SECTIONS:
+        rows = section.model.objects.select_related(*section.relations)
+        for name in section.role_links:  # one per section: `linked` says whether the page may link it
+            rows = rows.annotate(linked=Exists(visible.filter(pk=OuterRef(name))))
+        if section.offering:
+            taught = section.offering.skill_links.objects.select_related("skill").filter(skill__in=visible_skills)
+            rows = rows.prefetch_related(Prefetch(f"{section.offering.link_field}__skill_links", queryset=taught))
+        lookups += registry.prefetches(section, rows)
+    return get_object_or_404(visible.select_related("family").prefetch_related(*lookups), slug=slug)
 
 
 def guide_sections(role):
-    """What the guide page shows, grouped for the template, and its table of contents."""
-    role_skills = list(role.role_skills.all())
-    responsibilities = [
-        (section.label, [item for item in role.responsibilities.all() if item.section == section])
-        for section in Responsibility.Section
-    ]
-    responsibilities = [(label, items) for label, items in responsibilities if items]
-    moves = list(role.career_moves.all())
-    sections = {
-        "skill_count": len(role_skills),
-        "required": [rs for rs in role_skills if rs.kind == SkillKind.REQUIRED],
-        "differentiating": [rs for rs in role_skills if rs.kind == SkillKind.DIFFERENTIATING],
-        "responsibilities": responsibilities,
-        "ladder": list(role.ladder_levels.all()),
+    """What the guide page shows, by section key (grouped where a section says so), its citations
+    and its table of contents."""
+    rows = {section.key: list(getattr(role, section.related_name).all()) for section in registry.SECTIONS}
+    groups = []  # (title, rows) in page order, for the citations
+    sections = dict(rows)
+    for section in registry.SECTIONS:
+        if section.group_by:
+            choices = section.model._meta.get_field(section.group_by).choices
+            grouped = [
+                (label, [r for r in rows[section.key] if getattr(r, section.group_by) == value])
+                for value, label in choices
+            ]
+            sections[section.key] = [(label, items) for label, items in grouped if items]
+            groups += sections[section.key]
+        else:
+            groups.append((section.title, rows[section.key]))
+    skills, moves = rows["skills"], rows["career_moves"]
+    sections |= {
+        "skill_count": len(skills),
+        "required": [rs for rs in skills if rs.kind == SkillKind.REQUIRED],
+        "differentiating": [rs for rs in skills if rs.kind == SkillKind.DIFFERENTIATING],
         "leads_to": [move for move in moves if move.kind == CareerMove.Kind.LEADS_TO],
         "transitions": [move for move in moves if move.kind == CareerMove.Kind.TRANSITION],
-        "paths": list(role.transition_paths.all()),
-        "salary_bands": list(role.salary_bands.all()),
-        "suggestions": list(role.suggestions.all()),
-        "next_steps": list(role.next_steps.all()),
-        "courses": list(role.role_courses.all()),
-        "certifications": list(role.role_certifications.all()),
-        "companies": list(role.hiring_companies.all()),
-        "sectors": list(role.industry_sectors.all()),
-        "faqs": list(role.faqs.all()),
     }
-    groups = [
-        ("Skills", role_skills),
-        *[(label, items) for label, items in responsibilities],
-        ("Career ladder", sections["ladder"]),
-        ("Career moves", moves),
-        ("Transition paths", sections["paths"]),
-        ("Salary bands", sections["salary_bands"]),
-        ("Development suggestions", sections["suggestions"]),
-        ("Recommended next steps", sections["next_steps"]),
-        ("Courses", sections["courses"]),
-        ("Certifications", sections["certifications"]),
-        ("Hiring companies", sections["companies"]),
-        ("Industry sectors", sections["sectors"]),
-        ("Questions and answers", sections["faqs"]),
-    ]
     sections["sources"], sections["fact_cites"] = provenance.cite(groups, list(role.field_sources.all()))
-    sections["hiring_sources"] = _cited_in(sections["companies"] + sections["sectors"])
-    sections["is_sourced"] = provenance.is_sourced(role_skills)
+    sections["hiring_sources"] = _cited_in(rows["companies"] + rows["sectors"])
+    sections["is_sourced"] = provenance.is_sourced(skills)
     sections["editors_email"] = settings.CAREERPATH_EDITORS_EMAIL
-    toc = [
-        ("about", "About the role", role.about),
-        ("ai-impact", "AI impact outlook", role.ai_impact_outlook),
-        ("skills", "Skills", role_skills),
-        ("responsibilities", "Responsibilities", responsibilities),
-        ("ladder", "Career ladder", sections["ladder"]),
-        ("moves", "Career moves", moves),
-        ("paths", "Transition paths into this role", sections["paths"]),
-        ("salary", "Salary and demand", True),  # says so plainly when no source gives salary data
-        ("development", "Development suggestions", sections["suggestions"]),
-        ("next-steps", "Recommended next steps", sections["next_steps"]),
-        ("courses", "Courses and certifications", sections["courses"] or sections["certifications"]),
-        ("hiring", "Who hires", sections["companies"] or sections["sectors"]),
-        ("faq", "Questions and answers", sections["faqs"]),
-        ("methodology", "Methodology and sources", True),
+    filled = {section.part for section in registry.SECTIONS if rows[section.key]}
+    sections["toc"] = [
+        (part.anchor, part.title)
+        for part in registry.PARTS
+        if part.always or part in filled or (part.role_field and getattr(role, part.role_field))
     ]
-    sections["toc"] = [(anchor, title) for anchor, title, content in toc if content]
     sections["shown"] = {anchor for anchor, _title in sections["toc"]}
     return sections
 

@@ -2,6 +2,7 @@ import factory
 from django.utils.text import slugify
 
 from roles.models import (
+    FAQ,
     Certification,
     Course,
     DevelopmentSuggestion,
@@ -9,6 +10,7 @@ from roles.models import (
     Role,
     RoleCertification,
     RoleCourse,
+    RoleFieldSource,
     RoleSkill,
     SalaryBand,
     Skill,
@@ -150,3 +152,23 @@ def shipped_source(key):
     """One of the shipped sources (created if a transactional test flushed them)."""
     ensure_shipped(Source)
     return Source.objects.get(key=key)
+
+
+EDITOR_NOTE = "Merged from two guides; keep an eye on the salary table."
+
+
+def sourced_guide():
+    """A guide whose skills, salary band and FAQ cite published sources and carry an editor note."""
+    role = make_role(title="Widget Lead", required=2, differentiating=1, median_salary=150_000)
+    decipheru = shipped_source("decipheru")
+    for rs in role.role_skills.all():
+        rs.sources.set([decipheru])
+        rs.editor_note = EDITOR_NOTE
+        rs.note = "What the role needs, for readers."
+        rs.save()
+    RoleFieldSource.objects.create(role=role, field="median_salary", source=decipheru)
+    band = SalaryBand.objects.create(role=role, level="Widget Lead", low=100_000, high=150_000, editor_note=EDITOR_NOTE)
+    band.sources.set([decipheru])
+    faq = FAQ.objects.create(role=role, question="Is it hard?", answer="Sometimes.", editor_note=EDITOR_NOTE)
+    faq.sources.set([decipheru, shipped_source("career-guide")])
+    return role

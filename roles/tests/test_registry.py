@@ -28,6 +28,16 @@ def test_every_roles_model_with_a_role_foreign_key_is_a_role_row():
     assert with_role == set(registry.ROLE_ROWS)
 
 
+def test_every_section_has_what_the_guide_and_the_role_file_rely_on():
+    for section in registry.SECTIONS:
+        names = {f.name for f in section.model._meta.get_fields()}
+        assert {"role", "order", "sources", "editor_note"} <= names, section.key
+        assert section.part in registry.PARTS
+        assert set(section.file_keys) <= names
+        if section.group_by:
+            assert section.model._meta.get_field(section.group_by).choices
+
+
 def test_every_content_model_moves_the_content_revision():
     for model in registry.CONTENT_MODELS:
         assert post_save.has_listeners(model) and post_delete.has_listeners(model), model
