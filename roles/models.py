@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -28,6 +29,11 @@ class ContentQuerySet(models.QuerySet):
         if created:
             revision.bump()
         return created
+
+
+validate_currency = RegexValidator(
+    r"\A[A-Z]{3}\Z", "%(value)r is not a 3-letter currency code such as USD", code="currency"
+)
 
 
 class ContentModel(models.Model):
@@ -97,7 +103,7 @@ class Role(ContentModel):
     summary = models.CharField(max_length=300, help_text="One line shown in lists.")
     about = models.TextField(blank=True)
     median_salary = models.PositiveIntegerField(null=True, blank=True, help_text="Whole units of the currency.")
-    salary_currency = models.CharField(max_length=3, default="USD")
+    salary_currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     salary_note = models.TextField(blank=True, help_text="Caveats and anchors for the salary figures.")
     growth_outlook = models.CharField(max_length=40, blank=True, help_text='For example "high".')
     growth_trend = models.TextField(blank=True, help_text="Demand in words.")
@@ -118,6 +124,9 @@ class Role(ContentModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    import_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="A hash of the role file last imported (roles/importing)."
+    )
 
     skills = models.ManyToManyField("Skill", through="RoleSkill", related_name="roles")
     courses = models.ManyToManyField("Course", through="RoleCourse", related_name="roles")
@@ -380,7 +389,7 @@ class SalaryBand(RoleItem):
     level = models.CharField(max_length=160)
     low = models.PositiveIntegerField()
     high = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3, default="USD")
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
     notes = models.TextField(blank=True)
 
     class Meta(RoleItem.Meta):

@@ -1,37 +1,68 @@
 """Role guide files (docs/role-format.md): read and check them, save them, dump a role back.
 
-- `read_role_files(paths)` parses and checks files into plain `RoleFile` data. It reads no database.
-- `save_role_files(files)` writes checked files inside one transaction, touching only rows that differ,
-  so saving what is already stored writes nothing at all.
-- `import_roles(paths)` does both, plus the checks that need the database (role references, names
-  already taken), in one transaction; if anything is wrong it saves nothing.
-- `dump_role(role)` turns a stored role back into the same format; `to_yaml`/`to_json` serialise it.
+- `read_role_files(paths)` reads and checks files into `RoleFile`s (pydantic models, schema.py) and
+  problem lines, without the database.
+- `import_roles(paths)` also checks them against the database (the roles and sources they refer to,
+  names already taken) and saves them (saving.py) in one transaction: if anything is wrong it saves
+  nothing. A role whose file is unchanged since its last import is skipped (it keeps the file's hash).
+- `dump_role(role)` turns a stored role back into the same format; `to_yaml`/`to_json` write it.
 
 Bad input raises `RoleFileError`, which carries every problem found, one line each, naming the file,
 the field and the entry: `senior-ml-engineer.yaml: skills[3].target: 7 is not between 1 and 5`.
-
-The format is described once, by the field tables in `schema` (`ROLE`, `SKILL`, `COURSE`,
-`SECTIONS`...), built from the field types in `fields`: reading (`reading`), saving (`saving`) and
-dumping (`export`) all follow them. `problems` collects what is wrong, one line each.
 """
 
-from .export import dump_role, to_json, to_yaml
-from .problems import RoleFileError, _short
-from .reading import RoleFile, import_roles, read_role_file, read_role_files
-from .saving import ImportCounts, save_role_files
-from .schema import SECTIONS
+from pathlib import Path
 
-__all__ = [
-    "SECTIONS",
-    "ImportCounts",
-    "RoleFile",
-    "RoleFileError",
-    "_short",
-    "dump_role",
-    "import_roles",
-    "read_role_file",
-    "read_role_files",
-    "save_role_files",
-    "to_json",
-    "to_yaml",
-]
+from django.db import transaction
+from pydantic import ValidationError
+
+from . import checks, schema
+from .export import dump_role, to_json, to_yaml
+from .parsing import RoleFileError, _got, _short, parse, problem
+from .saving import ImportCounts, save_role_files
+from .schema import RoleFile
+
+__all__ = ["ImportCounts", "RoleFile", "RoleFileError", "_short", "dump_role", "import_roles", "read_role_file"]
+__all__ += ["read_role_files", "save_role_files", "to_json", "to_yaml"]
+
+
+def read_role_file(path):
+    """(RoleFile or None, [problem lines]) for one file. Reads no database."""
+    path = Path(path)
+    data, messages = parse(path)
+    if not messages and not isinstance(data, dict):
+        messages = [
+            "the file is empty" if data is None else f"the top level must be a mapping of fields, got {_got(data)}"
+        ]
+    if messages:
+        return None, [problem(path.name, "", message) for message in messages]
+    try:
+        role = RoleFile.model_validate(data)
+    except ValidationError as error:
+        return None, schema.problems(path.name, error)
+    role._filename = path.name
+    return role, [problem(path.name, where, message) for where, message in checks.within_file(role)]
+
+
+def read_role_files(paths):
+    """(RoleFiles, [problem lines]) for a run: each file checked alone, then against the others."""
+    files, problems = [], []
+    for path in paths:
+        role, lines = read_role_file(path)
+        problems += lines
+        files += [] if role is None else [role]
+    return files, problems + [problem(*found) for found in checks.across_files(files)]
+
+
+def import_roles(paths, *, dry_run=False, force=False):
+    """Read, check and save role files in one transaction: ImportCounts, or RoleFileError and nothing
+    saved. `force` rewrites roles whose file is unchanged too (undoing edits made in admin since)."""
+    files, problems = read_role_files(paths)
+    with transaction.atomic():
+        problems += [problem(*found) for found in checks.against_database(files)]
+        if problems:
+            raise RoleFileError(problems)
+        counts = save_role_files(files, force=force)
+        if dry_run:
+            transaction.set_rollback(True)
+    return counts

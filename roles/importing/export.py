@@ -1,89 +1,89 @@
-"""A stored role back in the role-file format, and its YAML and JSON."""
+"""A stored role back in the role-file format, and its YAML and JSON: the role's values put into the
+schema's models and dumped by them, so the keys, their order and what may be left out (empty values
+and defaults) are the format's own."""
 
 import json
+from collections import defaultdict
 
 import yaml
+from django.db.models import Model, Prefetch
 
-from ..models import (
-    DEFAULT_WEIGHTS,
-    Role,
-    SkillKind,
-)
-from .schema import CERTIFICATION, COURSE, OFFERING_LINK, ROLE, ROLE_FIELDS, SECTIONS
-
-# ---------------------------------------------------------------------------------------------------------
-# Dumping: a stored role → file data in the same format.
+from .. import models as m
+from .. import registry
+from .schema import ENTRIES, AiImpact, FieldSources, RoleFile
 
 
 def dump_role(role):
     """The role as file data (a dict in the format's key order); importing it back changes nothing."""
-    role = (
-        Role.objects.select_related("family")
-        .prefetch_related(
-            "role_skills__skill",
-            "role_skills__sources",
-            "field_sources__source",
-            *[f"{section.related_name}__sources" for section in SECTIONS],
-            "role_courses__sources",
-            "role_certifications__sources",
-            "suggestions__skill",
-            "career_moves__to_role",
-            "ladder_levels__rung_role",
-            "transition_paths__from_role",
-            "transition_paths__artifacts",
-            "role_courses__course__skill_links__skill",
-            "role_certifications__certification__skill_links__skill",
-        )
-        .get(pk=role.pk)
+    lookups = [Prefetch("field_sources", queryset=m.RoleFieldSource.objects.select_related("source"))]
+    for section in registry.SECTIONS:
+        lookups += registry.prefetches(section)
+        if section.offering:
+            lookups.append(f"{section.related_name}__{section.offering.link_field}__skill_links__skill")
+    role = m.Role.objects.select_related("family").prefetch_related(*lookups).get(pk=role.pk)
+    skills = [rs.skill.slug for rs in role.role_skills.all()]
+    cited = defaultdict(list)
+    for row in role.field_sources.all():
+        cited[row.field].append(row.source.key)
+    values = _values(RoleFile.attrs, role) | {"family": role.family.name, "ai_impact": _entry(AiImpact, role)}
+    values["field_sources"] = FieldSources.model_construct(**cited)
+    for section in registry.SECTIONS:
+        values[section.key] = [
+            _section_entry(section, row, skills) for row in getattr(role, section.related_name).all()
+        ]
+    data = RoleFile.model_construct(**values).model_dump(exclude_defaults=True)
+    for skill in (skill for skill in data.get("skills", []) if "levels" in skill):  # levels 1-5 are numbers
+        skill["levels"] = {int(level): text for level, text in skill["levels"].items()}
+    for section in registry.SECTIONS:  # an entry that is only its shorthand field is written as its text
+        shorthand = ENTRIES[section.key].shorthand
+        data[section.key] = [
+            item.get(shorthand) if list(item) == [shorthand] else item for item in data.get(section.key, [])
+        ]
+    return {key: value for key, value in data.items() if value not in ([], {})}
+
+
+def _values(attrs, row):
+    """{file key: value} of a row's attributes: references by slug, citations by source key."""
+    values = {}
+    for key, attr in attrs.items():
+        value = getattr(row, attr)
+        if attr == "sources":
+            value = [source.key for source in value.all()]
+        values[key] = value.slug if isinstance(value, Model) else value
+    return values
+
+
+def _entry(entry, row):
+    return entry.model_construct(
+        **{key: value for key, value in _values(entry.attrs, row).items() if key not in ("family", "ai_impact")}
     )
-    links = list(role.role_skills.all())
-    skill_slugs = [link.skill.slug for link in links]
-    data = ROLE_FIELDS.dump(role)
-    if not role.is_featured:
-        del data["featured"]  # optional: written only for a flagship guide
-    data["field_sources"] = ROLE.fields["field_sources"].dump(role)
-    data["skills"] = [_dump_skill(link) for link in links]
-    for section in SECTIONS:
-        data[section.key] = [section.entry.dump(item) for item in getattr(role, section.related_name).all()]
-    data["courses"] = [_dump_taught(COURSE, row, row.course, skill_slugs) for row in role.role_courses.all()]
-    data["certifications"] = [
-        _dump_taught(CERTIFICATION, row, row.certification, skill_slugs) for row in role.role_certifications.all()
-    ]
-    return {key: data[key] for key in ROLE.fields if data.get(key) not in (None, "", [], {})}
 
 
-def _dump_skill(link):
-    skill, weight = link.skill, link.effective_weight
-    data = {
-        "name": skill.name,
-        "slug": skill.slug,
-        "category": skill.category,
-        "description": skill.description,
-        "levels": skill.descriptors,
-        "kind": link.kind,
-        "target": link.target,
-        "weight": _number(weight) if weight != DEFAULT_WEIGHTS[SkillKind(link.kind)] else None,
-        "commonly_missing": link.commonly_missing or None,
-        "note": link.note,
-        "sources": [source.key for source in link.sources.all()],
-        "editor_note": link.editor_note,
+def _section_entry(section, row, skills):
+    entry = ENTRIES[section.key]
+    values = _values(entry.attrs, row) | {
+        child: [item.text for item in getattr(row, child).all()] for child in section.children
     }
-    return {key: value for key, value in data.items() if value not in ("", None, {}, [])}
-
-
-def _dump_taught(entry, row, obj, skill_slugs):
-    """A course or certification (`row` is the role's link to it, `obj` the offering), with the skills it
-    teaches among the role's (and the level each reaches) and what the role cites for it."""
-    data = {key: item.dump(obj) for key, item in entry.fields.items() if key not in OFFERING_LINK}
-    data |= {"sources": [source.key for source in row.sources.all()], "editor_note": row.editor_note}
-    data = {key: value for key, value in data.items() if value not in ("", None)}
-    levels = {link["skill"]: link["level"] for link in data.pop("skills", [])}
-    data["skills"] = [{"skill": slug, "level": levels[slug]} for slug in skill_slugs if slug in levels]
-    return {key: value for key, value in data.items() if value != []}
-
-
-def _number(value):
-    return int(value) if value == int(value) else float(value)
+    if section is registry.SKILLS:
+        values |= _values(entry.shared_attrs, row.skill) | {
+            "levels": {str(n): t for n, t in row.skill.descriptors.items()}
+        }
+        weight = row.weight
+        values["weight"] = (
+            None
+            if weight == m.DEFAULT_WEIGHTS[m.SkillKind(row.kind)]
+            else int(weight)
+            if weight == int(weight)
+            else float(weight)
+        )
+    if section.offering:
+        offering = getattr(row, section.offering.link_field)
+        levels = {link.skill.slug: link.level for link in offering.skill_links.all()}
+        values |= _values(entry.shared_attrs, offering)
+        values["skills"] = [
+            entry.taught.model_construct(skill=slug, level=levels[slug]) for slug in skills if slug in levels
+        ]
+    return entry.model_construct(**values)
 
 
 class _Dumper(yaml.SafeDumper):

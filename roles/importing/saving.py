@@ -1,33 +1,28 @@
-"""Saving checked role files in one transaction, touching only rows that differ."""
+"""Saving checked role files in one transaction.
+
+A role keeps the hash of the file it was last imported from (`Role.import_hash`, `RoleFile.digest`):
+a file with that hash is skipped whole, so importing unchanged files writes nothing. Any other file
+is written whole: the role's own fields, then every section's rows replaced (skills are updated in
+place, so their ids stay). Rows shared between roles (families, skills, courses...) are created, or
+updated where a file gives other values, and never deleted. Each write moves the content revision by
+itself (model signals and ContentQuerySet).
+"""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
-from .. import revision
-from ..models import (
-    Certification,
-    Course,
-    Family,
-    Role,
-    RoleCertification,
-    RoleCourse,
-    RoleFieldSource,
-    RoleSkill,
-    Skill,
-    Source,
-    TransitionArtifact,
-    TransitionPath,
-)
-from ..sources import ensure_shipped
-from .fields import RoleRef, SkillRef, Texts
-from .schema import SECTIONS
+from .. import models as m
+from .. import registry
+from .checks import role_refs
 
-# ---------------------------------------------------------------------------------------------------------
-# Saving: plain data → rows, writing only what differs.
+# The rows shared between roles that files describe, by the plural a summary names them with.
+SHARED = {
+    "skills": m.Skill,
+    **{section.key: section.offering.model for section in registry.SECTIONS if section.offering},
+}
 
 
 @dataclass
@@ -35,332 +30,156 @@ class ImportCounts:
     """What a run did, per kind of row: {"created": n, "updated": n, "unchanged": n}."""
 
     roles: Counter = field(default_factory=Counter)
-    skills: Counter = field(default_factory=Counter)
-    courses: Counter = field(default_factory=Counter)
-    certifications: Counter = field(default_factory=Counter)
     families: Counter = field(default_factory=Counter)
+    shared: dict = field(default_factory=lambda: {plural: Counter() for plural in SHARED})
 
     def __str__(self):
-        def part(nouns, counts, states=("created", "updated", "unchanged")):
-            total = counts.total()
+        def part(singular, plural, counts, states=("created", "updated", "unchanged")):
             detail = ", ".join(f"{counts[state]} {state}" for state in states)
-            return f"{total} {nouns[total != 1]} ({detail})"
+            return f"{counts.total()} {singular if counts.total() == 1 else plural} ({detail})"
 
-        return (
-            f"Imported {part(('role', 'roles'), self.roles)}, {part(('skill', 'skills'), self.skills)}, "
-            f"{part(('course', 'courses'), self.courses)}, "
-            f"{part(('certification', 'certifications'), self.certifications)}, "
-            f"{part(('family', 'families'), self.families, ('created',))}."
-        )
-
-
-def _upsert(model, slug, values, stored):
-    """Create the row, or update the fields that differ: "created", "updated" or "unchanged"."""
-    obj = stored.get(slug)
-    if obj is None:
-        stored[slug] = model.objects.create(slug=slug, **values)
-        return "created"
-    changed = [attr for attr, value in values.items() if getattr(obj, attr) != value]
-    if not changed:
-        return "unchanged"
-    for attr in changed:
-        setattr(obj, attr, values[attr])
-    if model is Role:
-        changed.append("updated_at")
-    obj.save(update_fields=changed)
-    return "updated"
-
-
-def _save_shared(model, files, attr):
-    """Create or update the shared rows (skills, courses or certifications): ({slug: row}, {slug: state})."""
-    merged = defaultdict(dict)
-    for role in files:
-        for entry in getattr(role, attr):
-            merged[entry.slug].update(entry.shared)
-    rows = model.objects.in_bulk(list(merged), field_name="slug")
-    states = {slug: _upsert(model, slug, values, rows) for slug, values in merged.items()}
-    return rows, states
+        shared = [part(model._meta.verbose_name, plural, self.shared[plural]) for plural, model in SHARED.items()]
+        families = part("family", "families", self.families, ("created",))
+        return f"Imported {', '.join([part('role', 'roles', self.roles), *shared, families])}."
 
 
 @transaction.atomic
-def save_role_files(files):
-    """Save checked role files: shared rows and roles first, then what refers to them. ImportCounts.
-
-    Rows are compared with the files and written only where they differ, so saving what is already
-    stored writes nothing.
-    """
-    counts = ImportCounts()
-    families = {family.name: family for family in Family.objects.filter(name__in={role.family for role in files})}
+def save_role_files(files, *, force=False):
+    """Save checked role files: those whose hash differs from the stored one (each one with `force`)."""
+    stored = dict(m.Role.objects.filter(slug__in=[role.slug for role in files]).values_list("slug", "import_hash"))
+    changed = [role for role in files if force or stored.get(role.slug) != role.digest()]
+    counts, ids, states = ImportCounts(), {}, {}
+    families = {family.name: family for family in m.Family.objects.filter(name__in={role.family for role in files})}
     for name in dict.fromkeys(role.family for role in files):
-        if name in families:
-            counts.families["unchanged"] += 1
-        else:
-            families[name] = Family.objects.create(name=name, slug=slugify(name))
-            counts.families["created"] += 1
-
-    skills, skill_states = _save_shared(Skill, files, "skills")
-    courses, course_states = _save_shared(Course, files, "courses")
-    certifications, certification_states = _save_shared(Certification, files, "certifications")
-
-    roles = Role.objects.in_bulk([role.slug for role in files], field_name="slug")
-    role_states = {
-        role.slug: _upsert(Role, role.slug, {"family_id": families[role.family].pk, **role.fields}, roles)
-        for role in files
-    }
-    referenced = {slug for role in files for _where, slug in role.role_refs} | set(roles)
-    ensure_shipped(Source)
-    ids = {
-        "role": dict(Role.objects.filter(slug__in=referenced).values_list("slug", "pk")),
-        "skill": {slug: skill.pk for slug, skill in skills.items()},
-        "source": dict(Source.objects.values_list("key", "pk")),
-    }
-    role_ids = [roles[role.slug].pk for role in files]
-    changed = set()  # ids of roles whose related rows changed
-
-    stored_links = defaultdict(list)
-    for link in RoleSkill.objects.filter(role__in=role_ids):
-        stored_links[link.role_id].append(link)
-    for role in files:
-        role_id = roles[role.slug].pk
-        if _save_role_skills(role_id, role.skills, ids["skill"], stored_links[role_id]):
-            changed.add(role_id)
-    by_skill = {
-        (role_id, skill_id): pk
-        for pk, role_id, skill_id in RoleSkill.objects.filter(role__in=role_ids).values_list(
-            "pk", "role_id", "skill_id"
-        )
-    }
-    wanted_sources = {
-        by_skill[roles[role.slug].pk, ids["skill"][entry.slug]]: {ids["source"][key] for key in entry.sources}
-        for role in files
-        for entry in role.skills
-    }
-    changed |= _sync_sources(RoleSkill, wanted_sources)
-    if _save_field_sources(files, roles, ids["source"]):
-        changed |= {roles[role.slug].pk for role in files}
-
-    for section in SECTIONS:
-        rows = section.model.objects.filter(role__in=role_ids)
-        rows = rows.prefetch_related("sources")
-        if section.model is TransitionPath:
-            rows = rows.prefetch_related("artifacts")
-        stored = defaultdict(list)
-        for row in rows:
-            stored[row.role_id].append(row)
-        for role in files:
-            role_id = roles[role.slug].pk
-            if _save_section(section, role_id, role.sections[section.key], ids, stored[role_id]):
-                changed.add(role_id)
-
-    for attr, shared, states, through, fk in (
-        ("courses", courses, course_states, RoleCourse, "course_id"),
-        ("certifications", certifications, certification_states, RoleCertification, "certification_id"),
-    ):
-        stored = defaultdict(list)
-        for row in through.objects.filter(role__in=role_ids).prefetch_related("sources"):
-            stored[row.role_id].append((getattr(row, fk), row.editor_note, sorted(s.pk for s in row.sources.all())))
-        for role in files:
-            role_id = roles[role.slug].pk
-            entries = getattr(role, attr)
-            wanted = [
-                (shared[entry.slug].pk, entry.link["editor_note"], sorted(ids["source"][key] for key in entry.sources))
-                for entry in entries
-            ]
-            if stored[role_id] != wanted:
-                through.objects.filter(role_id=role_id).delete()
-                rows = through.objects.bulk_create(
-                    [
-                        through(role_id=role_id, order=order, editor_note=note, **{fk: pk})
-                        for order, (pk, note, _sources) in enumerate(wanted)
-                    ]
-                )
-                _sync_sources(
-                    through, {row.pk: set(cited) for row, (_pk, _note, cited) in zip(rows, wanted, strict=True)}
-                )
-                changed.add(role_id)
-        for slug in _save_taught_skills(files, attr, shared, ids["skill"]):
-            if states[slug] == "unchanged":
-                states[slug] = "updated"
-
-    bump = []
-    for role in files:
-        if role_states[role.slug] == "unchanged" and roles[role.slug].pk in changed:
-            role_states[role.slug] = "updated"
-            bump.append(roles[role.slug].pk)
-    if bump:
-        Role.objects.filter(pk__in=bump).update(updated_at=timezone.now())
-
-    counts.roles.update(role_states.values())
-    counts.skills.update(skill_states.values())
-    counts.courses.update(course_states.values())
-    counts.certifications.update(certification_states.values())
-    states = [*role_states.values(), *skill_states.values(), *course_states.values(), *certification_states.values()]
-    if any(state != "unchanged" for state in states):
-        revision.bump()  # bulk writes send no signals: count the change for the caches once
+        counts.families["unchanged" if name in families else "created"] += 1
+        if name not in families:
+            families[name] = m.Family.objects.create(name=name, slug=slugify(name))
+    for plural, model in SHARED.items():
+        merged = defaultdict(dict)  # slug → the shared fields the files give (they agree: checks.across_files)
+        for entry in (entry for role in changed for entry in getattr(role, plural)):
+            merged[entry.slug] |= entry.shared()
+        ids[model], states[model] = _upsert(model, merged)
+    roles = {}
+    for role in changed:
+        roles[role.slug], created = _save_role(role, families[role.family])
+        counts.roles["created" if created else "updated"] += 1
+    counts.roles["unchanged"] += len(files) - len(changed)
+    referenced = {slug for role in changed for _where, slug in role_refs(role)} | set(roles)
+    ids[m.Role] = dict(m.Role.objects.filter(slug__in=referenced).values_list("slug", "pk"))
+    ids[m.Source] = dict(m.Source.objects.values_list("key", "pk"))
+    _save_rows(changed, [roles[role.slug] for role in changed], ids)
+    for section in (section for section in registry.SECTIONS if section.offering):
+        offering_states = states[section.offering.model]
+        for slug in _save_taught(changed, section, ids):
+            offering_states[slug] = "created" if offering_states[slug] == "created" else "updated"
+    for plural, model in SHARED.items():
+        slugs = {entry.slug for role in files for entry in getattr(role, plural)}
+        counts.shared[plural].update(states[model].get(slug, "unchanged") for slug in slugs)
     return counts
 
 
-def _save_role_skills(role_id, entries, skill_ids, stored):
-    """Upsert the role's RoleSkills by skill and delete those no longer listed. True if anything was written."""
-    wanted = [skill_ids[entry.slug] for entry in entries]
-    renumber = [link.skill_id for link in stored] != wanted  # keep stored order numbers when the order is the same
-    by_skill = {link.skill_id: link for link in stored}
-    by_wanted = set(wanted)
-    written, new = False, []
-    for order, entry in enumerate(entries):
-        link = by_skill.get(skill_ids[entry.slug])
-        values = {**entry.link, "order": order} if renumber or link is None else entry.link
-        if link is None:
-            new.append(RoleSkill(role_id=role_id, skill_id=skill_ids[entry.slug], **values))
-            continue
-        changed = [
-            attr
-            for attr, value in values.items()
-            if (link.effective_weight if attr == "weight" else getattr(link, attr)) != value
-        ]
+def _upsert(model, merged):
+    """Create shared rows ({slug: {attr: value}}) or update the fields that differ: ({slug: id}, {slug: state})."""
+    rows, states = model.objects.in_bulk(list(merged), field_name="slug"), {}
+    for slug, values in merged.items():
+        row = rows.get(slug)
+        changed = [attr for attr, value in values.items() if row is not None and getattr(row, attr) != value]
+        if row is None:
+            rows[slug] = model.objects.create(**values)
+        for attr in changed:
+            setattr(row, attr, values[attr])
         if changed:
-            for attr in changed:
-                setattr(link, attr, values[attr])
-            link.save(update_fields=changed)
-            written = True
-    gone = [link.pk for link in stored if link.skill_id not in by_wanted]
-    if gone:
-        RoleSkill.objects.filter(pk__in=gone).delete()
-    if new:
-        RoleSkill.objects.bulk_create(new)
-    return written or bool(gone or new)
+            row.save(update_fields=changed)
+        states[slug] = "created" if row is None else "updated" if changed else "unchanged"
+    return {slug: row.pk for slug, row in rows.items()}, states
 
 
-def _row(section, values, ids):
-    """A section item as model attributes, with role and skill slugs turned into ids."""
-    row = {}
-    for item in section.entry.fields.values():
-        if isinstance(item, RoleRef | SkillRef):
-            slug = values[item.attr]
-            row[f"{item.attr}_id"] = ids["role" if isinstance(item, RoleRef) else "skill"][slug] if slug else None
-        elif not isinstance(item, Texts):
-            row[item.attr] = values[item.attr]
-    return row
+def _save_role(role, family):
+    """Create or overwrite a role's own fields, with its file's hash: (role id, created)."""
+    values = role.values() | {"family": family, "import_hash": role.digest()}
+    row, created = m.Role.objects.get_or_create(slug=role.slug, defaults=values)
+    if not created:
+        for attr, value in values.items():
+            setattr(row, attr, value)
+        row.save()
+    return row.pk, created
 
 
-def _save_section(section, role_id, items, ids, stored):
-    """Replace the role's rows of a section if they differ from the file. True if anything was written."""
-    wanted = [
-        (
-            _row(section, values, ids),
-            values.get("artifacts", []),
-            sorted(ids["source"][key] for key in values["sources"] or ()),
-        )
-        for values in items
-    ]
-    have = [
-        (
-            {attr: getattr(obj, attr) for attr in row},
-            [artifact.text for artifact in obj.artifacts.all()] if section.model is TransitionPath else [],
-            sorted(source.pk for source in obj.sources.all()),
-        )
-        for obj, (row, _artifacts, _sources) in zip(stored, wanted, strict=False)
-    ]
-    if len(stored) == len(wanted) and have == wanted:
-        return False
-    if stored:
-        section.model.objects.filter(pk__in=[obj.pk for obj in stored]).delete()
-    if section.model is TransitionPath:
-        rows = []
-        for order, (row, artifacts, _sources) in enumerate(wanted):
-            path = TransitionPath.objects.create(role_id=role_id, order=order, **row)
-            TransitionArtifact.objects.bulk_create(
-                [TransitionArtifact(path=path, text=text, order=i) for i, text in enumerate(artifacts)]
+def _row(section, entry, role_id, order, ids):
+    """An unsaved row of `section` for a file's entry; references by slug become ids."""
+    values = {attr: value for attr, value in entry.values().items() if attr != "sources"}
+    for name in section.relations:
+        related = section.model._meta.get_field(name).related_model
+        slug = values.pop(name) if name in values else entry.slug  # else the row's own skill or offering
+        values[f"{name}_id"] = ids[related][slug] if slug else None
+    return section.model(role_id=role_id, order=order, **values)
+
+
+def _save_rows(files, role_ids, ids):
+    """Replace the rows of every section of the roles, with their citations and children."""
+    for section in registry.SECTIONS:
+        given = [
+            (role_id, order, entry)
+            for role, role_id in zip(files, role_ids, strict=True)
+            for order, entry in enumerate(getattr(role, section.key))
+        ]
+        rows = [_row(section, entry, role_id, order, ids) for role_id, order, entry in given]
+        through, fk = section.model.sources.through, f"{section.model._meta.model_name}_id"
+        if section is registry.SKILLS:  # updated in place: the same skill keeps its row
+            kept = [f.name for f in section.model._meta.concrete_fields if f.name not in ("id", "role", "skill")]
+            rows = section.model.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["role", "skill"], update_fields=kept
             )
-            rows.append(path)
-    else:
-        rows = section.model.objects.bulk_create(
-            [section.model(role_id=role_id, order=order, **row) for order, (row, _a, _s) in enumerate(wanted)]
-        )
-    _sync_sources(section.model, {row.pk: set(cited) for row, (_r, _a, cited) in zip(rows, wanted, strict=True)})
-    return True
-
-
-def _sync_sources(model, wanted):
-    """Make the citations of `model` rows the wanted ones ({row pk: {source id}}); the ids of the roles
-    whose rows changed."""
-    through = model.sources.through
-    fk = f"{model._meta.model_name}_id"
-    stored = defaultdict(dict)  # row pk → {source id: through pk}
-    for pk, row, source_id in through.objects.filter(**{f"{fk}__in": list(wanted)}).values_list("pk", fk, "source_id"):
-        stored[row][source_id] = pk
-    add = [(row, sid) for row, ids in wanted.items() for sid in sorted(ids - set(stored[row]))]
-    remove = [(row, pk) for row, ids in wanted.items() for sid, pk in stored[row].items() if sid not in ids]
-    if add:
-        through.objects.bulk_create(through(**{fk: row}, source_id=sid) for row, sid in add)
-    if remove:
-        through.objects.filter(pk__in=[pk for _row, pk in remove]).delete()
-    touched = {row for row, _ in add} | {row for row, _ in remove}
-    return set(model.objects.filter(pk__in=touched).values_list("role_id", flat=True)) if touched else set()
-
-
-def _save_field_sources(files, roles, source_ids):
-    """Make each role's `field_sources` rows match its file; True if any was written."""
-    role_ids = [roles[role.slug].pk for role in files]
-    stored = set(RoleFieldSource.objects.filter(role__in=role_ids).values_list("role_id", "field", "source_id"))
-    wanted = {
-        (roles[role.slug].pk, fact, source_ids[key])
-        for role in files
-        for fact, keys in role.field_sources.items()
+            section.model.objects.filter(role__in=role_ids).exclude(pk__in=[row.pk for row in rows]).delete()
+            through.objects.filter(**{f"{fk}__in": [row.pk for row in rows]}).delete()
+        else:
+            section.model.objects.filter(role__in=role_ids).delete()
+            rows = section.model.objects.bulk_create(rows)
+        cited = [(row, key) for row, (_r, _w, entry) in zip(rows, given, strict=True) for key in entry.sources]
+        through.objects.bulk_create(through(**{fk: row.pk}, source_id=ids[m.Source][key]) for row, key in cited)
+        for child in registry.CHILD_ROWS.get(section.model, ()):
+            parent = registry.parent_field(child, section.model)
+            texts = child._meta.get_field(parent).remote_field.related_name
+            child.objects.bulk_create(
+                child(**{parent: row}, text=text, order=order)
+                for row, (_r, _w, entry) in zip(rows, given, strict=True)
+                for order, text in enumerate(getattr(entry, texts))
+            )
+    m.RoleFieldSource.objects.filter(role__in=role_ids).delete()
+    cited = [
+        (role_id, fact, key)
+        for role, role_id in zip(files, role_ids, strict=True)
+        for fact, keys in role.field_sources
         for key in keys
-    }
-    gone = stored - wanted
-    for role_id, fact, source_id in gone:
-        RoleFieldSource.objects.filter(role_id=role_id, field=fact, source_id=source_id).delete()
-    RoleFieldSource.objects.bulk_create(RoleFieldSource(role_id=r, field=f, source_id=s) for r, f, s in wanted - stored)
-    return bool(gone or wanted - stored)
+    ]
+    m.RoleFieldSource.objects.bulk_create(
+        m.RoleFieldSource(role_id=r, field=f, source_id=ids[m.Source][k]) for r, f, k in cited
+    )
 
 
-def _save_taught_skills(files, attr, shared, skill_ids):
-    """Link courses (or certifications) to the skills they teach, at the level each reaches, as far
-    as each file speaks; the slugs of the offerings whose links changed.
-
-    A file speaks about its own skills only: for each of them, the course teaches it if and only if
-    the file lists it, to the level the file gives. If several files of a run give the same course,
-    a skill any of them lists is taught (they must agree on its level: `_check_across_files`).
-    Links to skills that none of the run's files has are left alone.
-    """
-    wanted = defaultdict(dict)  # course slug → {skill id: (level, order) or None when not taught}
+def _save_taught(files, section, ids):
+    """Link a section's offerings to the skills they teach, at the level each reaches, as far as each
+    file speaks: for each skill of its role, an offering teaches it if and only if the file lists it
+    (if several files list the offering, a skill any of them lists is taught); links to skills no file
+    of the run has are left alone. The slugs of the offerings whose links changed."""
+    offering = section.offering
+    fk, offering_ids = f"{offering.link_field}_id", ids[offering.model]
+    wanted = {}  # (offering id, skill id) → (level, order), or None where it is not taught
     for role in files:
-        for entry in getattr(role, attr):
-            links = wanted[entry.slug]
-            order = {slug: position for position, slug in enumerate(entry.skills)}
+        for entry in getattr(role, section.key):
+            taught = {link.skill: (link.level, order) for order, link in enumerate(entry.skills)}
             for skill in role.skills:
-                skill_id = skill_ids[skill.slug]
-                if skill.slug in entry.skills:
-                    links[skill_id] = (entry.skills[skill.slug], order[skill.slug])
-                else:
-                    links.setdefault(skill_id, None)
-    if not wanted:
-        return set()
-    model = Course if attr == "courses" else Certification
-    through = model.skills.through
-    fk = "course_id" if attr == "courses" else "certification_id"
-    pks = {slug: shared[slug].pk for slug in wanted}
-    stored = {
-        (getattr(link, fk), link.skill_id): link for link in through.objects.filter(**{f"{fk}__in": pks.values()})
-    }
-    add, remove, changed = [], [], set()
-    for slug, links in wanted.items():
-        for skill_id, taught in links.items():
-            link = stored.get((pks[slug], skill_id))
-            if taught is not None and link is None:
-                add.append(through(**{fk: pks[slug]}, skill_id=skill_id, level=taught[0], order=taught[1]))
-                changed.add(slug)
-            elif taught is not None and link.level != taught[0]:
-                link.level = taught[0]
-                link.save(update_fields=["level"])
-                changed.add(slug)
-            elif taught is None and link is not None:
-                remove.append(link.pk)
-                changed.add(slug)
-    if add:
-        through.objects.bulk_create(add)
-    if remove:
-        through.objects.filter(pk__in=remove).delete()
-    return changed
+                key = (offering_ids[entry.slug], ids[m.Skill][skill.slug])
+                wanted[key] = taught.get(skill.slug) or wanted.get(key)
+    links = offering.skill_links.objects.filter(**{f"{fk}__in": {pk for pk, _skill in wanted}})
+    stored = {(getattr(link, fk), link.skill_id): link for link in links}
+    changed = [
+        key for key, taught in wanted.items() if (taught or (None,))[0] != getattr(stored.get(key), "level", None)
+    ]
+    offering.skill_links.objects.filter(pk__in=[stored[key].pk for key in changed if key in stored]).delete()
+    offering.skill_links.objects.bulk_create(  # a new level is a new link, with the file's order
+        offering.skill_links(**{fk: pk}, skill_id=skill, level=wanted[pk, skill][0], order=wanted[pk, skill][1])
+        for pk, skill in changed
+        if wanted[pk, skill]
+    )
+    return {slug for slug, pk in offering_ids.items() if pk in {pk for pk, _skill in changed}}

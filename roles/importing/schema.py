@@ -1,297 +1,443 @@
-"""The role-file format, described once: the entries and sections reading, saving and dumping follow."""
+"""The role-file format (docs/role-format.md) as pydantic models, derived from the content models and
+the sections of roles/registry.py.
 
-from dataclasses import dataclass
+Each field of a section entry, an offering or the role is read as the model field it fills: its
+type, length, choices, range, default, validators and whether it is required come from the model,
+so a new model field is in the format without a change here (roles/tests/test_registry.py fails
+when one can be neither read nor is in `LEFT_OUT`). Written here is what a model cannot say: the
+names a file uses (`published` for `is_published`, `ai_impact.score`), a skill's `levels`, the
+skills an offering teaches, the role's `field_sources`, and what files leave out.
 
-from ..levels import MAX_LEVEL, MIN_TARGET
-from ..models import (
-    FAQ,
-    CareerMove,
-    Certification,
-    Course,
-    DevelopmentSuggestion,
-    HiringCompany,
-    IndustrySector,
-    LadderLevel,
-    NextStep,
-    Responsibility,
-    Role,
-    RoleCertification,
-    RoleCourse,
-    RoleSkill,
-    SalaryBand,
-    Skill,
-    TransitionPath,
+pydantic checks the values (strict types: text is never read as a number, nor a number as true)
+and `problems` words its errors as problem lines.
+"""
+
+import datetime
+import difflib
+import enum
+import hashlib
+import json
+import re
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, get_args
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils.text import slugify
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    WrapSerializer,
+    create_model,
+    model_serializer,
+    model_validator,
 )
-from .fields import (
-    Bool,
-    Choice,
-    Currency,
-    Date,
-    Entry,
-    FamilyName,
-    FieldSources,
-    Integer,
-    Levels,
-    ListOf,
-    OfferingChoice,
-    RoleRef,
-    SkillRef,
-    Slug,
-    SourceKeys,
-    TaughtSkills,
-    Text,
-    Texts,
-    Url,
-    Weight,
+from pydantic_core import PydanticCustomError
+
+from .. import models as m
+from .. import registry
+from .parsing import _got, _short, problem
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# Model fields no file gives: each row's own id, role and place in its list; the role's timestamps
+# and the hash of the file it was imported from.
+LEFT_OUT = {"id", "role", "order", "created_at", "updated_at", "import_hash"}
+# Content that role files do not describe: sources are data edited in admin (files cite them by key);
+# a family's slug is made from its name, and its description is written in admin.
+NOT_IN_FILES = {m.Source: {"key", "title", "short_name", "publisher", "url", "date_reviewed", "notes", "is_editorial"}}
+NOT_IN_FILES[m.Family] = {"slug", "description"}
+
+
+def _invalid(message):
+    """The error of a value that does not fit, saying why (pydantic's message template is just it)."""
+    return PydanticCustomError("invalid", "{message}", {"message": message})
+
+
+def _text(max_length=None, required=False, validators=()):
+    def check(value):
+        value = value.strip()
+        if "\x00" in value:
+            raise _invalid("contains a NUL character (\\x00), which the database cannot store")
+        if max_length and len(value) > max_length:
+            raise _invalid(f"is {len(value)} characters long; the most is {max_length}")
+        if required and not value:
+            raise _invalid("is required and may not be empty")
+        for validate in validators if value else ():
+            try:
+                validate(value)
+            except DjangoValidationError as error:
+                raise _invalid(error.messages[0]) from None
+        return value
+
+    return Annotated[StrictStr, AfterValidator(check)]
+
+
+def _rule(base, test, message):
+    """`base` values that pass `test`; `message(value)` says what is wrong with one that does not."""
+
+    def check(value):
+        if not test(value):
+            raise _invalid(message(value))
+        return value
+
+    return Annotated[base, AfterValidator(check)]
+
+
+def _slug(max_length):
+    is_slug = SLUG_RE.match
+    return _rule(
+        _text(max_length, required=True),
+        is_slug,
+        lambda v: f"{_short(v)} is not a slug (lowercase letters, digits, hyphens, underscores)",
+    )
+
+
+def _between(low, high):
+    return _rule(StrictInt, lambda v: low <= v <= high, lambda v: f"{_short(v)} is not between {low} and {high}")
+
+
+def _choice(values):
+    return _rule(Any, lambda v: v in values, lambda v: f"{_short(v)} is not one of: {', '.join(map(str, values))}")
+
+
+def _date(value):
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and DATE_RE.match(value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise _invalid(f"{_short(value)} is not a real date") from None
+    raise _invalid(f"expected a date written YYYY-MM-DD, got {_got(value)}")
+
+
+def _decimal(places, largest):
+    """A positive number with at most `places` decimal places, below `largest` (a skill's weight)."""
+
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _invalid(f"expected a positive number, got {_got(value)}")
+        number = Decimal(str(value))
+        if not number.is_finite() or number <= 0:
+            raise _invalid(f"{_short(value)} is not a positive number")
+        if number.as_tuple().exponent < -places:
+            raise _invalid(f"{value} has more than {places} decimal places")
+        if number >= largest:
+            raise _invalid(f"{_short(value)} is too large (at most {largest - Decimal(10) ** -places})")
+        return number
+
+    return Annotated[Any, AfterValidator(check)]
+
+
+def _optional_slug(model):
+    """A shared row's slug, which a file may leave out (it is made from the name)."""
+    return _slug(model._meta.get_field("slug").max_length), None
+
+
+def _hashed_sorted(key=None):
+    """Serialise a list sorted when hashing (`digest`): it is a set, whose order a file may change."""
+    return WrapSerializer(
+        lambda items, dump, info: sorted(dump(items), key=key) if (info.context or {}).get("hashing") else dump(items)
+    )
+
+
+SourceKeys = Annotated[list[_slug(m.Source._meta.get_field("key").max_length)], _hashed_sorted()]
+
+
+def field_type(field, required=None):
+    """(pydantic type, default or `...` when required) for reading a model field from a file."""
+    required = (not field.blank and not field.has_default()) if required is None else required
+    default = ... if required else field.get_default() if field.has_default() else None if field.null else ""
+    default = default.value if isinstance(default, enum.Enum) else default  # a choice, as files write it
+    if field.many_to_many and field.related_model is m.Source:
+        return SourceKeys, []
+    if field.many_to_one:  # another role, or a skill of this role, by slug
+        return _slug(field.related_model._meta.get_field("slug").max_length), default
+    if field.choices:
+        values = [value for value, _label in field.choices]
+        contiguous = all(isinstance(v, int) for v in values) and values == list(range(min(values), max(values) + 1))
+        return (_between(min(values), max(values)) if contiguous else _choice(values)), default
+    if isinstance(field, models.BooleanField):
+        return StrictBool, default
+    if isinstance(field, models.DateField):
+        return Annotated[Any, AfterValidator(_date)], default
+    if isinstance(field, models.DecimalField):
+        return _decimal(field.decimal_places, Decimal(10) ** (field.max_digits - field.decimal_places)), default
+    if isinstance(field, models.IntegerField):
+        return _between(*BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]), default
+    if isinstance(field, models.SlugField):
+        return _slug(field.max_length), default
+    if isinstance(field, models.URLField):
+        url = URLValidator(schemes=["http", "https"], message="%(value)r is not a valid http(s) URL")
+        return _text(field.max_length, required, [url]), default
+    if isinstance(field, models.CharField | models.TextField):
+        return _text(field.max_length, required, field.validators), default
+    raise TypeError(f"the role-file format has no type for {field!r}")
+
+
+class Entry(BaseModel):
+    """A mapping of a role file. `attrs`: its keys' model attributes; an entry may be just the text of
+    `shorthand`; `aliases` are other keys for a field; `text_hint` says what to give instead of text."""
+
+    model_config = ConfigDict(extra="forbid")
+    attrs: ClassVar[dict] = {}
+    shorthand: ClassVar[str | None] = None
+    aliases: ClassVar[dict] = {}
+    text_hint: ClassVar[str | None] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _given(cls, data):
+        if isinstance(data, str) and cls.shorthand:
+            data = {cls.shorthand: data}
+        elif isinstance(data, str) and cls.text_hint:
+            raise _invalid(cls.text_hint.format(data[:60]))
+        if not isinstance(data, dict):
+            return data
+        data = {str(key): value for key, value in data.items() if value is not None}  # `key:` alone is not given
+        for alias, key in cls.aliases.items():
+            if alias in data and key in data:
+                raise _invalid(f"give {key!r} or {alias!r}, not both")
+            if alias in data:
+                data[key] = data.pop(alias)
+        return data
+
+    def values(self):
+        """{model attribute: value} of the row this entry fills."""
+        return {attr: getattr(self, key) for key, attr in self.attrs.items()}
+
+
+class SharedEntry(Entry):
+    """A row shared between roles (a skill, a course), keyed by slug (made from `name_key` when the file
+    gives none). `shared()` holds the shared fields the file gives, which overwrite the stored ones (the
+    others are left alone); `values()` is the role's own link to it."""
+
+    shared_attrs: ClassVar[dict] = {}
+    name_key: ClassVar[str] = "name"
+
+    @model_validator(mode="after")
+    def _slug_from_name(self):
+        if self.slug is None:
+            self.slug = slugify(getattr(self, self.name_key)) or None
+        if self.slug is None:
+            raise _invalid(f"cannot make a slug from {_short(getattr(self, self.name_key))}; give one")
+        return self
+
+    def shared(self):
+        given = self.model_fields_set
+        return {attr: getattr(self, key) for key, attr in self.shared_attrs.items() if key in given}
+
+    @model_serializer(mode="wrap")
+    def _given_only(self, dump, info):  # a file's hash counts the shared fields it gives, not their defaults
+        given = self.model_fields_set if (info.context or {}).get("hashing") else self.shared_attrs
+        return {k: v for k, v in dump(self).items() if k not in self.shared_attrs or k in given}
+
+
+def _fields(model, *, keys=None, only=None, exclude=(), types=None, required=(), extra=None):
+    """({file key: (type, default)}, {file key: attribute}) for a model's fields, named as files name
+    them, and `extra` fields that fill no attribute of the model."""
+    keys, types, fields, attrs = keys or {}, types or {}, {}, {}
+    citations = [f for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]  # `sources`
+    for field in [*model._meta.concrete_fields, *citations]:
+        if field.name in LEFT_OUT or field.name in exclude or (only is not None and field.name not in only):
+            continue
+        key = keys.get(field.name, field.name)
+        fields[key] = types.get(field.name) or field_type(field, required=True if field.name in required else None)
+        attrs[key] = field.name
+    fields |= extra or {}
+    last = [key for key in ("sources", "editor_note") if key in fields]  # what editors alone use, last
+    return {key: fields[key] for key in [*(k for k in fields if k not in last), *last]}, attrs
+
+
+def _entry(name, fields, attrs, base=Entry, **class_vars):
+    entry = create_model(name, __base__=base, **fields)
+    entry.attrs = attrs
+    for var, value in class_vars.items():
+        setattr(entry, var, value)
+    return entry
+
+
+def _offering_entry(section):
+    """A course (certification, ...): the shared row's fields, then the role's link to it, and the
+    skills it teaches with the level each reaches."""
+    offering = section.offering
+    shared, shared_attrs = _fields(offering.model, exclude=["skills"], types={"slug": _optional_slug(offering.model)})
+    link, attrs = _fields(section.model, exclude=[offering.link_field])
+    taught = _entry(
+        f"{offering.model.__name__}SkillEntry", *_fields(offering.skill_links, exclude=[offering.link_field])
+    )
+    taught.text_hint = "give the skill and the level the offering reaches: {{skill: {0}, level: 1-5}}"
+    fields = shared | {"skills": (Annotated[list[taught], _hashed_sorted(lambda link: link["skill"])], [])} | link
+    return _entry(
+        f"{offering.model.__name__}Entry",
+        fields,
+        attrs,
+        base=SharedEntry,
+        shared_attrs=shared_attrs,
+        name_key=offering.name,
+        aliases=offering.aliases,
+        taught=taught,
+    )
+
+
+def _section_entry(section):
+    if section.offering:
+        return _offering_entry(section)
+    children = {}  # listed as their text: `artifacts: [text, ...]`
+    for child in section.children:
+        text = section.model._meta.get_field(child).related_model._meta.get_field("text")
+        children[child] = (list[_text(text.max_length, required=True)], [])
+    fields, attrs = _fields(section.model, keys=section.file_keys, extra=children)
+    return _entry(f"{section.model.__name__}Entry", fields, attrs, shorthand=section.shorthand)
+
+
+def _skill_entry():
+    """A skill: the shared Skill's fields and `levels` (what each level 1-5 looks like), then the role's own."""
+    descriptors = [f"descriptor_{level}" for level in range(1, 6)]
+    shared, shared_attrs = _fields(m.Skill, exclude=descriptors, types={"slug": _optional_slug(m.Skill)})
+    link, attrs = _fields(m.RoleSkill, exclude=["skill"], required=["target"])
+    as_text = BeforeValidator(
+        lambda levels: {str(k).strip(): v for k, v in levels.items()} if isinstance(levels, dict) else levels
+    )
+    level = _rule(str, lambda key: key in {"1", "2", "3", "4", "5"}, lambda key: "not a level; levels are 1 to 5")
+    levels = (Annotated[dict[level, _text()], as_text], {})
+
+    class SkillEntry(SharedEntry):
+        @model_validator(mode="after")
+        def _default_weight(self):
+            self.weight = m.DEFAULT_WEIGHTS[m.SkillKind(self.kind)] if self.weight is None else self.weight
+            return self
+
+        def shared(self):
+            return super().shared() | {f"descriptor_{level}": text for level, text in self.levels.items()}
+
+    return _entry("Skill", shared | {"levels": levels} | link, attrs, base=SkillEntry, shared_attrs=shared_attrs)
+
+
+ENTRIES = {
+    section.key: _skill_entry() if section is registry.SKILLS else _section_entry(section)
+    for section in registry.SECTIONS
+}
+AiImpact = _entry(
+    "AiImpact",
+    *_fields(
+        m.Role,
+        only=["ai_impact_score", "ai_impact_label", "ai_impact_outlook"],
+        keys={"ai_impact_score": "score", "ai_impact_label": "label", "ai_impact_outlook": "outlook"},
+        types={"ai_impact_score": (_between(0, 100), None)},
+    ),
 )
-from .problems import INTEGER_MAX, SMALL_INTEGER_MAX
-
-# ---------------------------------------------------------------------------------------------------------
-# The format as field tables. Keys are the file's keys, in the order export writes them.
-
-SKILL = Entry(
-    {
-        "name": Text(Skill, "name", required=True),
-        "slug": Slug(Skill, "slug"),
-        "category": Text(Skill, "category"),
-        "description": Text(Skill, "description"),
-        "levels": Levels(),
-        "kind": Choice(RoleSkill, "kind"),
-        "target": Integer(MIN_TARGET, MAX_LEVEL, required=True),
-        "weight": Weight(),
-        "commonly_missing": Bool(default=False),
-        "note": Text(RoleSkill, "note"),
-        "sources": SourceKeys(),
-        "editor_note": Text(RoleSkill, "editor_note"),
-    }
+FieldSources = create_model(
+    "FieldSources", __base__=Entry, **{fact: (SourceKeys, []) for fact in m.RoleFieldSource.Field.values}
 )
-SKILL_SHARED = ["name", "category", "description"]  # plus the levels: fields of the shared Skill row
-SKILL_LINK = ["kind", "target", "weight", "commonly_missing", "note", "editor_note"]  # the role's RoleSkill
-OFFERING_LINK = ["sources", "editor_note"]  # fields of the role's RoleCourse / RoleCertification
-
-COURSE = Entry(
-    {
-        "title": Text(Course, "title", required=True),
-        "slug": Slug(Course, "slug"),
-        "provider": Text(Course, "provider"),
-        "url": Url(Course, "url"),
-        "format": OfferingChoice(Course, "format"),
-        "cost": OfferingChoice(Course, "cost"),
-        "typical_length": Text(Course, "typical_length"),
-        "description": Text(Course, "description"),
-        "skills": TaughtSkills(),
-        "sources": SourceKeys(),
-        "editor_note": Text(RoleCourse, "editor_note"),
-    }
-)
-CERTIFICATION = Entry(
-    {
-        "name": Text(Certification, "name", required=True),
-        "slug": Slug(Certification, "slug"),
-        "issuer": Text(Certification, "issuer"),
-        "url": Url(Certification, "url"),
-        "format": OfferingChoice(Certification, "format"),
-        "cost": OfferingChoice(Certification, "cost"),
-        "typical_length": Text(Certification, "typical_length"),
-        "description": Text(Certification, "description"),
-        "skills": TaughtSkills(),
-        "sources": SourceKeys(),
-        "editor_note": Text(RoleCertification, "editor_note"),
-    }
+_role_fields, _role_attrs = _fields(
+    m.Role,
+    keys={
+        "is_published": "published",
+        "is_featured": "featured",
+        "is_entry_level": "entry_level",
+        "ai_impact_score": "ai_impact",
+    },
+    exclude=["ai_impact_label", "ai_impact_outlook"],
+    types={
+        "family": (_text(m.Family._meta.get_field("name").max_length, required=True), ...),  # by name
+        "is_published": (StrictBool, True),
+        "ai_impact_score": (AiImpact, Field(default_factory=AiImpact)),
+    },
 )
 
 
-@dataclass(frozen=True)
-class Section:
-    """An ordered list of a role's items, stored as rows of `model` and replaced whole when it differs."""
+class _Role(Entry):
+    _filename: str = PrivateAttr("")
 
-    key: str
-    model: type
-    entry: Entry
-    related_name: str
-    shorthand: str | None = None
+    @property
+    def filename(self):
+        return self._filename
+
+    def digest(self):
+        """A hash of what the file says: its checked content, not its formatting, comments, key order or
+        the defaults it spells out (so an exported role imports as unchanged)."""
+        data = self.model_dump(mode="json", context={"hashing": True})
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def values(self):
+        values = {attr: getattr(self, key) for key, attr in self.attrs.items() if key not in ("family", "ai_impact")}
+        return values | self.ai_impact.values()
 
 
-def _cited(model):
-    """The fields every section item has: the sources it comes from and an editors-only note."""
-    return {"sources": SourceKeys(), "editor_note": Text(model, "editor_note")}
-
-
-SECTIONS = [
-    Section(
-        "responsibilities",
-        Responsibility,
-        Entry(
-            {
-                "section": Choice(Responsibility, "section"),
-                "text": Text(Responsibility, "text", required=True),
-                **_cited(Responsibility),
-            }
-        ),
-        "responsibilities",
-    ),
-    Section(
-        "suggestions",
-        DevelopmentSuggestion,
-        Entry(
-            {
-                "text": Text(DevelopmentSuggestion, "text", required=True),
-                "skill": SkillRef("skill"),
-                **_cited(DevelopmentSuggestion),
-            }
-        ),
-        "suggestions",
-    ),
-    Section(
-        "next_steps",
-        NextStep,
-        Entry(
-            {
-                "text": Text(NextStep, "text", required=True),
-                **_cited(NextStep),
-            }
-        ),
-        "next_steps",
-        shorthand="text",
-    ),
-    Section(
-        "career_moves",
-        CareerMove,
-        Entry(
-            {
-                "kind": Choice(CareerMove, "kind"),
-                "role": RoleRef("to_role", required=True),
-                "note": Text(CareerMove, "note"),
-                **_cited(CareerMove),
-            }
-        ),
-        "career_moves",
-    ),
-    Section(
-        "ladder",
-        LadderLevel,
-        Entry(
-            {
-                "title": Text(LadderLevel, "title", required=True),
-                "years": Text(LadderLevel, "years"),
-                "description": Text(LadderLevel, "description"),
-                "role": RoleRef("rung_role"),
-                **_cited(LadderLevel),
-            }
-        ),
-        "ladder_levels",
-    ),
-    Section(
-        "transition_paths",
-        TransitionPath,
-        Entry(
-            {
-                "from_role": RoleRef("from_role", required=True),
-                "typical_months": Integer(0, SMALL_INTEGER_MAX),
-                "gap": Text(TransitionPath, "gap", required=True),
-                "artifacts": Texts(default=[]),
-                **_cited(TransitionPath),
-            }
-        ),
-        "transition_paths",
-    ),
-    Section(
-        "salary_bands",
-        SalaryBand,
-        Entry(
-            {
-                "level": Text(SalaryBand, "level", required=True),
-                "low": Integer(0, INTEGER_MAX, required=True),
-                "high": Integer(0, INTEGER_MAX, required=True),
-                "currency": Currency(SalaryBand, "currency"),
-                "notes": Text(SalaryBand, "notes"),
-                **_cited(SalaryBand),
-            }
-        ),
-        "salary_bands",
-    ),
-    Section(
-        "companies",
-        HiringCompany,
-        Entry(
-            {
-                "name": Text(HiringCompany, "name", required=True),
-                **_cited(HiringCompany),
-            }
-        ),
-        "hiring_companies",
-        shorthand="name",
-    ),
-    Section(
-        "sectors",
-        IndustrySector,
-        Entry(
-            {
-                "name": Text(IndustrySector, "name", required=True),
-                **_cited(IndustrySector),
-            }
-        ),
-        "industry_sectors",
-        shorthand="name",
-    ),
-    Section(
-        "faqs",
-        FAQ,
-        Entry(
-            {
-                "question": Text(FAQ, "question", required=True),
-                "answer": Text(FAQ, "answer", required=True),
-                **_cited(FAQ),
-            }
-        ),
-        "faqs",
-    ),
-]
-SECTION = {section.key: section for section in SECTIONS}
-
-AI_IMPACT = Entry(
-    {
-        "score": Integer(0, 100, attr="ai_impact_score"),
-        "label": Text(Role, "ai_impact_label"),
-        "outlook": Text(Role, "ai_impact_outlook"),
-    }
-)
-ROLE_FIELDS = Entry(
-    {
-        "slug": Slug(Role, "slug", required=True),
-        "title": Text(Role, "title", required=True),
-        "family": FamilyName(required=True),
-        "summary": Text(Role, "summary", required=True),
-        "about": Text(Role, "about"),
-        "published": Bool(attr="is_published", default=True),
-        "featured": Bool(attr="is_featured", default=False),
-        "median_salary": Integer(0, INTEGER_MAX),
-        "salary_currency": Currency(Role, "salary_currency"),
-        "salary_note": Text(Role, "salary_note"),
-        "growth_outlook": Text(Role, "growth_outlook"),
-        "growth_trend": Text(Role, "growth_trend"),
-        "entry_level": Bool(attr="is_entry_level", default=False),
-        "ai_impact": AI_IMPACT,
-        "methodology": Text(Role, "methodology"),
-        "last_reviewed": Date(),
-        "editor_note": Text(Role, "editor_note"),
-    }
+RoleFile = _entry(
+    "RoleFile",
+    {key: _role_fields[key] for key in ("slug", "title")}  # first, then in the model's order
+    | _role_fields
+    | {"field_sources": (FieldSources, Field(default_factory=FieldSources))}
+    | {
+        key: (Annotated[list[entry], Field(min_length=1 if key == "skills" else 0)], ... if key == "skills" else [])
+        for key, entry in ENTRIES.items()
+    },
+    _role_attrs,
+    base=_Role,
 )
 
+# --- pydantic's errors as problem lines -------------------------------------------------------------
 
-def _lists(*keys):
-    return {key: ListOf(SECTION[key].entry, shorthand=SECTION[key].shorthand) for key in keys}
+_WRONG_TYPE = {
+    "string_type": "expected text, got {}",
+    "int_type": "expected a whole number, got {}",
+    "bool_type": "expected true or false, got {}",
+    "list_type": "expected a list, got {}",
+    "model_type": "expected a mapping of fields, got {}",
+    "dict_type": "expected a mapping, got {}",
+}
 
 
-ROLE = Entry(
-    {
-        **ROLE_FIELDS.fields,
-        "field_sources": FieldSources(default={}),
-        "skills": ListOf(SKILL, required=True),
-        **_lists("responsibilities", "suggestions", "next_steps", "career_moves", "ladder", "transition_paths"),
-        **_lists("salary_bands"),
-        "courses": ListOf(COURSE),
-        "certifications": ListOf(CERTIFICATION, aliases={"title": "name", "provider": "issuer"}),
-        **_lists("companies", "sectors", "faqs"),
-    }
-)
+def _where(loc):
+    """`skills[0].levels.6` for pydantic's ("skills", 0, "levels", "6", "[key]")."""
+    parts = [f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc if part != "[key]"]
+    return "".join(parts).lstrip(".")
+
+
+def _entry_class(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((found for arg in get_args(annotation) if (found := _entry_class(arg))), None)
+
+
+def _unknown_field(loc):
+    entry = RoleFile
+    for part in loc[:-1]:
+        if isinstance(part, str):
+            entry = _entry_class(entry.model_fields[part].annotation)
+    hint = difflib.get_close_matches(str(loc[-1]), [*entry.model_fields, *entry.aliases], n=1)
+    return "unknown field" + (f"; did you mean {hint[0]!r}?" if hint else "")
+
+
+def problems(filename, error):
+    """Problem lines for a pydantic ValidationError of a RoleFile."""
+    lines = []
+    for found in error.errors(include_url=False):
+        kind, value = found["type"], found.get("input")
+        if kind == "missing":
+            message = "is required"
+        elif kind == "extra_forbidden":
+            message = _unknown_field(found["loc"])
+        elif kind == "too_short":
+            message = "is required and may not be empty"
+        elif kind in _WRONG_TYPE:
+            message = _WRONG_TYPE[kind].format(_got(value))
+            if kind == "string_type" and not isinstance(value, list | dict):
+                message += " (quote it to make it text)"
+        else:
+            message = found["msg"]
+        lines.append(problem(filename, _where(found["loc"]), message))
+    return lines

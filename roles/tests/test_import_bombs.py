@@ -123,3 +123,38 @@ def test_a_huge_unknown_key_is_named_in_a_bounded_problem_line(tmp_path, db):
     assert unknown and all(len(line) <= 300 for line in error.value.problems)
     assert unknown[0].startswith("widget-engineer.json: kkkk") and unknown[0].endswith("...")
     assert table_counts() == before
+
+
+DEEP = 20_000  # levels: Python's parsers recurse once per level, and the stack holds about 1,000
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("deep.yaml", "skills: " + "[" * DEEP + "]" * DEEP + "\n", "invalid YAML at line 1, column 58: nested"),
+        ("deep-block.yaml", "skills:\n" + "".join("  " * i + "- \n" for i in range(1, 200)), "invalid YAML at line 51"),
+        ("deep.json", '{"skills": ' + "[" * DEEP + "]" * DEEP + "}", "invalid JSON: nested"),
+        ("deep-objects.json", '{"a": ' * DEEP + "1" + "}" * DEEP, "invalid JSON: nested"),
+    ],
+)
+def test_a_document_nested_too_deep_is_refused_naming_the_file_and_saves_nothing(tmp_path, db, name, text, expected):
+    path = tmp_path / name
+    path.write_text(text)
+    before = table_counts()
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_roles", str(path), stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert f"{name}: {expected}" in str(error.value)
+    assert "nested more than 50 levels deep" in str(error.value)
+    assert table_counts() == before
+
+
+def test_a_document_nested_50_levels_is_read_and_checked_as_usual(tmp_path, db):
+    path = tmp_path / "widget.json"
+    path.write_text('{"slug": "widget", "about": ' + "[" * 49 + "]" * 49 + "}")
+
+    with pytest.raises(RoleFileError) as error:
+        import_roles([path])
+
+    assert "widget.json: about: expected text, got a list" in error.value.problems

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         problems = []
         with transaction.atomic():
             try:
-                import_roles(paths)
+                import_roles(paths, force=True)  # the files' content, whatever admin changed since
             except RoleFileError as error:
                 raise CommandError(str(error)) from None
             guides = content_checks.load_guides({role.slug: role.filename for role in files})
