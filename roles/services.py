@@ -46,6 +46,7 @@ def duplicate_role(*, role):
     max_title = Role._meta.get_field("title").max_length
     copy.title = f"{original.title[: max_title - 7]} (copy)"
     copy.is_published = False
+    copy.import_hash = ""  # no file says this: an import of the original's file does not skip it
     copy.save()
 
     for model in ROLE_ROWS:

@@ -1,15 +1,12 @@
 """The role-file format (docs/role-format.md) as pydantic models, derived from the content models and
 the sections of roles/registry.py.
 
-Each field of a section entry, an offering or the role is read as the model field it fills: its
-type, length, choices, range, default, validators and whether it is required come from the model,
-so a new model field is in the format without a change here (roles/tests/test_registry.py fails
-when one can be neither read nor is in `LEFT_OUT`). Written here is what a model cannot say: the
-names a file uses (`published` for `is_published`, `ai_impact.score`), a skill's `levels`, the
-skills an offering teaches, the role's `field_sources`, and what files leave out.
-
-pydantic checks the values (strict types: text is never read as a number, nor a number as true)
-and `problems` words its errors as problem lines.
+A value is read as the model field it fills: type, length, choices, range, default, validators and
+whether it is required come from the model, so a new field is in the format with no change here
+(roles/tests/test_registry.py fails when one is neither read nor left out). Written here is what a
+model cannot say: the names files use (`published`, `ai_impact.score`), a skill's `levels`, what an
+offering teaches, `field_sources`, and what files leave out. Types are strict (text is never read as
+a number, nor a number as true), and `problems` words pydantic's errors as problem lines.
 """
 
 import datetime
@@ -139,11 +136,6 @@ def _decimal(places, largest):
     return Annotated[Any, AfterValidator(check)]
 
 
-def _optional_slug(model):
-    """A shared row's slug, which a file may leave out (it is made from the name)."""
-    return _slug(model._meta.get_field("slug").max_length), None
-
-
 def _hashed_sorted(key=None):
     """Serialise a list sorted when hashing (`digest`): it is a set, whose order a file may change."""
     return WrapSerializer(
@@ -227,9 +219,8 @@ class SharedEntry(Entry):
 
     @model_validator(mode="after")
     def _slug_from_name(self):
-        if self.slug is None:
-            self.slug = slugify(getattr(self, self.name_key)) or None
-        if self.slug is None:
+        self.slug = self.slug or slugify(getattr(self, self.name_key))
+        if not self.slug:
             raise _invalid(f"cannot make a slug from {_short(getattr(self, self.name_key))}; give one")
         return self
 
@@ -243,16 +234,16 @@ class SharedEntry(Entry):
         return {k: v for k, v in dump(self).items() if k not in self.shared_attrs or k in given}
 
 
-def _fields(model, *, keys=None, only=None, exclude=(), types=None, required=(), extra=None):
+def _fields(model, *, keys=None, only=None, exclude=(), types=None, required=None, extra=None):
     """({file key: (type, default)}, {file key: attribute}) for a model's fields, named as files name
-    them, and `extra` fields that fill no attribute of the model."""
-    keys, types, fields, attrs = keys or {}, types or {}, {}, {}
+    them (`keys`), some required or not whatever the model says, and `extra` fields of no attribute."""
+    keys, types, required, fields, attrs = keys or {}, types or {}, required or {}, {}, {}
     citations = [f for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]  # `sources`
     for field in [*model._meta.concrete_fields, *citations]:
         if field.name in LEFT_OUT or field.name in exclude or (only is not None and field.name not in only):
             continue
         key = keys.get(field.name, field.name)
-        fields[key] = types.get(field.name) or field_type(field, required=True if field.name in required else None)
+        fields[key] = types.get(field.name) or field_type(field, required=required.get(field.name))
         attrs[key] = field.name
     fields |= extra or {}
     last = [key for key in ("sources", "editor_note") if key in fields]  # what editors alone use, last
@@ -271,7 +262,7 @@ def _offering_entry(section):
     """A course (certification, ...): the shared row's fields, then the role's link to it, and the
     skills it teaches with the level each reaches."""
     offering = section.offering
-    shared, shared_attrs = _fields(offering.model, exclude=["skills"], types={"slug": _optional_slug(offering.model)})
+    shared, shared_attrs = _fields(offering.model, exclude=["skills"], required={"slug": False})
     link, attrs = _fields(section.model, exclude=[offering.link_field])
     taught = _entry(
         f"{offering.model.__name__}SkillEntry", *_fields(offering.skill_links, exclude=[offering.link_field])
@@ -304,8 +295,8 @@ def _section_entry(section):
 def _skill_entry():
     """A skill: the shared Skill's fields and `levels` (what each level 1-5 looks like), then the role's own."""
     descriptors = [f"descriptor_{level}" for level in range(1, 6)]
-    shared, shared_attrs = _fields(m.Skill, exclude=descriptors, types={"slug": _optional_slug(m.Skill)})
-    link, attrs = _fields(m.RoleSkill, exclude=["skill"], required=["target"])
+    shared, shared_attrs = _fields(m.Skill, exclude=descriptors, required={"slug": False})  # made from the name
+    link, attrs = _fields(m.RoleSkill, exclude=["skill"], required={"target": True})
     as_text = BeforeValidator(
         lambda levels: {str(k).strip(): v for k, v in levels.items()} if isinstance(levels, dict) else levels
     )
@@ -391,7 +382,9 @@ RoleFile = _entry(
 
 # --- pydantic's errors as problem lines -------------------------------------------------------------
 
-_WRONG_TYPE = {
+_MESSAGES = {  # pydantic's errors in the words of role files ({} is the value)
+    "missing": "is required",
+    "too_short": "is required and may not be empty",
     "string_type": "expected text, got {}",
     "int_type": "expected a whole number, got {}",
     "bool_type": "expected true or false, got {}",
@@ -403,8 +396,7 @@ _WRONG_TYPE = {
 
 def _where(loc):
     """`skills[0].levels.6` for pydantic's ("skills", 0, "levels", "6", "[key]")."""
-    parts = [f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc if part != "[key]"]
-    return "".join(parts).lstrip(".")
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc if part != "[key]").lstrip(".")
 
 
 def _entry_class(annotation):
@@ -415,9 +407,8 @@ def _entry_class(annotation):
 
 def _unknown_field(loc):
     entry = RoleFile
-    for part in loc[:-1]:
-        if isinstance(part, str):
-            entry = _entry_class(entry.model_fields[part].annotation)
+    for part in (part for part in loc[:-1] if isinstance(part, str)):
+        entry = _entry_class(entry.model_fields[part].annotation)
     hint = difflib.get_close_matches(str(loc[-1]), [*entry.model_fields, *entry.aliases], n=1)
     return "unknown field" + (f"; did you mean {hint[0]!r}?" if hint else "")
 
@@ -427,17 +418,10 @@ def problems(filename, error):
     lines = []
     for found in error.errors(include_url=False):
         kind, value = found["type"], found.get("input")
-        if kind == "missing":
-            message = "is required"
-        elif kind == "extra_forbidden":
+        message = _MESSAGES[kind].format(_got(value)) if kind in _MESSAGES else found["msg"]
+        if kind == "extra_forbidden":
             message = _unknown_field(found["loc"])
-        elif kind == "too_short":
-            message = "is required and may not be empty"
-        elif kind in _WRONG_TYPE:
-            message = _WRONG_TYPE[kind].format(_got(value))
-            if kind == "string_type" and not isinstance(value, list | dict):
-                message += " (quote it to make it text)"
-        else:
-            message = found["msg"]
+        elif kind == "string_type" and not isinstance(value, list | dict):
+            message += " (quote it to make it text)"
         lines.append(problem(filename, _where(found["loc"]), message))
     return lines

@@ -778,3 +778,12 @@ def test_import_rejects_two_files_giving_an_offering_different_levels(tmp_path):
         "'widgetry' in a.yaml"
     ]
     assert database_state() == before
+
+
+def test_a_duplicated_role_does_not_keep_its_originals_file_hash(tmp_path):
+    from roles.services import duplicate_role
+
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role()))
+    copy = duplicate_role(role=Role.objects.get())
+
+    assert Role.objects.get(slug="widget-engineer").import_hash and copy.import_hash == ""
