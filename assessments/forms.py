@@ -103,7 +103,8 @@ class ShareLinkForm(forms.ModelForm):
         help_texts = {
             "include_current_role": "The role you hold now, and the guide's path from it to this one.",
             "include_evidence": "The notes you wrote beside your ratings.",
-            "include_reviews": "Your reviewers' names, their ratings next to yours and their comments.",
+            "include_reviews": 'Their ratings next to yours and their comments, each reviewer as "Reviewer 1", "Reviewer 2"... '
+            "unless they agreed to be named.",
         }
 
 

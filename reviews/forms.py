@@ -3,6 +3,7 @@
 from django import forms
 
 from assessments.forms import LEVEL_CHOICES
+from careerpath.validators import validate_single_line
 
 from .models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, OVERALL_COMMENT_MAX_LENGTH
 from .services import CalibrationInput, ReviewRatingInput
@@ -25,7 +26,10 @@ def note_field_name(slug):
 
 class RequestForm(forms.Form):
     display_name = forms.CharField(
-        max_length=80, label="Your name as the reviewer will see it", help_text="The only thing about you they see."
+        max_length=80,
+        validators=[validate_single_line],
+        label="Your name as the reviewer will see it",
+        help_text="The only thing about you they see.",
     )
     skills = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
@@ -92,6 +96,11 @@ class ReviewForm(forms.Form):
         max_length=OVERALL_COMMENT_MAX_LENGTH,
         label="Overall comment (optional)",
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": OVERALL_COMMENT_MAX_LENGTH}),
+    )
+    named_on_share_links = forms.BooleanField(
+        required=False,
+        label="Show my username with this review on links they share",
+        help_text='Unticked, a share link shows your ratings and comments as "Reviewer 1" (or 2, 3...).',
     )
 
     def __init__(self, *args, skills, **kwargs):

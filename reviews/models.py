@@ -21,6 +21,7 @@ from django.utils import timezone
 from assessments.models import Assessment
 from assessments.owners import DeletedWithParent, OwnedQuerySet
 from careerpath.tokens import new_token
+from careerpath.validators import validate_single_line
 from roles.levels import Level
 
 REQUEST_DAYS = 14
@@ -73,7 +74,9 @@ class ReviewRequest(models.Model):
         help_text="SHA-256 of the link's token (careerpath/tokens.py), shown once and never stored; "
         "none for a request to a teammate, who takes it from their dashboard.",
     )
-    display_name = models.CharField(max_length=80, help_text="The only name of yours the reviewer sees.")
+    display_name = models.CharField(
+        max_length=80, validators=[validate_single_line], help_text="The only name of yours the reviewer sees."
+    )
     skills = models.JSONField(default=list, help_text="Slugs of the skills to review (from the snapshot).")
     show_evidence = models.BooleanField(default=False, help_text="Whether the reviewer sees your evidence notes.")
     invitee = models.ForeignKey(
@@ -150,6 +153,11 @@ class Review(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews_given")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     overall_comment = models.TextField(blank=True, max_length=OVERALL_COMMENT_MAX_LENGTH)
+    named_on_share_links = models.BooleanField(
+        default=False,
+        help_text="The reviewer agreed to be named where the owner shares the report by link; otherwise "
+        'such a link shows them as "Reviewer 1", "Reviewer 2"...',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -326,22 +326,26 @@ def tendencies_for(user):
 
 
 def reviewer_name(review):
-    """How a reviewer is named to the owner (and, when the owner ticks it, to a share link's reader)."""
+    """How a reviewer is named to the owner, who asked them."""
     return review.reviewer.get_username()
 
 
 def shared_opinions(assessment):
     """The submitted reviews of `assessment` for a shared report whose owner ticked "Show the second
-    opinions": each with the reviewer's name, overall comment and, per reviewed skill in the role's
-    order, the self-rating beside the reviewer's rating and comment. Two queries."""
+    opinions": each with the reviewer's label, overall comment and, per reviewed skill in the role's
+    order, the self-rating beside the reviewer's rating and comment. A reviewer is "Reviewer 1",
+    "Reviewer 2"... (oldest first) unless they agreed to be named on share links. Two queries."""
     meta, mine = _skill_meta(assessment), self_levels(assessment)
     order = {slug: i for i, slug in enumerate(meta)}
     opinions = []
-    for review in submitted_reviews(assessment):
+    reviews = submitted_reviews(assessment)
+    numbers = {r.pk: n for n, r in enumerate(sorted(reviews, key=lambda r: (r.submitted_at, r.pk)), start=1)}
+    for review in reviews:
         ratings = sorted((r for r in review.ratings.all() if r.skill_slug in meta), key=lambda r: order[r.skill_slug])
         opinions.append(
             {
-                "reviewer": reviewer_name(review),
+                "reviewer": reviewer_name(review) if review.named_on_share_links else f"Reviewer {numbers[review.pk]}",
+                "named": review.named_on_share_links,
                 "submitted_at": review.submitted_at,
                 "overall_comment": review.overall_comment,
                 "rows": [
@@ -420,10 +424,11 @@ def export_reviews(user):
     )
     given = Review.objects.given_by(user).select_related("request__assessment__role").prefetch_related("ratings")
     out = {"requested": [], "received": [], "given": [], "calibrations": []}
-    for r in ReviewRequest.objects.owned_by(user).order_by("created_at", "id"):
+    for r in ReviewRequest.objects.owned_by(user).select_related("invitee").order_by("created_at", "id"):
         out["requested"].append(
             {
                 "assessment": r.assessment_id,
+                "sent_to": r.invitee.get_username() if r.invitee else None,  # a teammate; None: a link
                 "skills": list(r.skills),
                 "show_evidence": r.show_evidence,
                 "created_at": r.created_at,
@@ -452,6 +457,7 @@ def export_reviews(user):
                 "role": assessment.role.title,
                 "for": review.request.display_name,
                 "status": review.status,
+                "named_on_share_links": review.named_on_share_links,
                 "submitted_at": review.submitted_at,
                 "overall_comment": review.overall_comment,
                 "ratings": _ratings_data(review, names),

@@ -274,8 +274,9 @@ def _touch_draft(review, now):
 
 
 @transaction.atomic
-def save_review(*, review, ratings, overall_comment=None):
-    """Save some ratings (and the overall comment) of a draft review, all or nothing."""
+def save_review(*, review, ratings, overall_comment=None, named_on_share_links=None):
+    """Save some ratings (and the overall comment, and whether the reviewer may be named on the
+    owner's share links) of a draft review, all or nothing."""
     allowed = set(review.request.skills)
     for item in ratings:
         if item.skill_slug not in allowed:
@@ -286,6 +287,9 @@ def save_review(*, review, ratings, overall_comment=None):
     if overall_comment is not None:
         Review.objects.filter(pk=review.pk).update(overall_comment=overall_comment)
         review.overall_comment = overall_comment
+    if named_on_share_links is not None:
+        Review.objects.filter(pk=review.pk).update(named_on_share_links=named_on_share_links)
+        review.named_on_share_links = named_on_share_links
     rows = [
         ReviewRating(review=review, skill_slug=i.skill_slug, level=i.level, comment=i.comment, updated_at=now)
         for i in ratings

@@ -314,7 +314,7 @@ def review(request, pk):
         return _review_page(request, review, None)
     skills = [(slug, meta["name"]) for slug, meta in _skills_of(review)]
     saved = {r.skill_slug: r for r in review.ratings.all()}
-    initial = {"overall_comment": review.overall_comment}
+    initial = {"overall_comment": review.overall_comment, "named_on_share_links": review.named_on_share_links}
     for slug, rating in saved.items():
         initial[level_field_name(slug)] = rating.level
         initial[comment_field_name(slug)] = rating.comment
@@ -326,7 +326,10 @@ def review(request, pk):
         return _review_page(request, review, form)
     try:
         services.save_review(
-            review=review, ratings=form.ratings(), overall_comment=form.cleaned_data["overall_comment"]
+            review=review,
+            ratings=form.ratings(),
+            overall_comment=form.cleaned_data["overall_comment"],
+            named_on_share_links=form.cleaned_data["named_on_share_links"],
         )
         if "submit" in request.POST:
             services.submit_review(review=review)

@@ -472,7 +472,7 @@ def test_a_share_link_leaves_the_second_opinions_out_unless_ticked(alice_client,
     assert "no plan, current role, evidence notes or second opinions" in shares_page
 
 
-def test_a_ticked_share_link_shows_each_reviewers_name_ratings_beside_the_owners_and_comments(
+def test_a_ticked_share_link_shows_each_reviewer_as_a_number_with_ratings_beside_the_owners_and_comments(
     alice_client, submitted, carol, slugs
 ):
     review_of(submitted, carol, levels={slugs[0]: 5, slugs[1]: 1}, comments={slugs[0]: "Led the launch"})
@@ -485,13 +485,44 @@ def test_a_ticked_share_link_shows_each_reviewers_name_ratings_beside_the_owners
     assert link.include_reviews is True
     assert 'data-testid="shared-opinions"' in body
     assert body.count('data-testid="shared-opinion"') == 2
-    assert "carol" in body and "dave" in body and "erin" not in body
+    assert "carol" not in body and "dave" not in body and "erin" not in body  # nobody agreed to be named
+    assert ">Reviewer 1<" in body and ">Reviewer 2<" in body
     assert "Led the launch" in body
-    carols = body[body.index(">carol<") :]
+    carols = body[body.index(">Reviewer 1<") :]  # carol submitted first
     first_row = carols[carols.index(f'data-skill="{slugs[0]}"') :].split("</li>")[0]
     assert '"shared-self-level">3<' in first_row and '"shared-reviewer-level">5<' in first_row
     shares_page = alice_client.get(reverse("assessments:shares", args=[submitted.pk])).content.decode()
     assert "Includes the second opinions" in shares_page
+
+
+def test_a_reviewer_who_agreed_to_be_named_is_named_on_share_links(alice_client, submitted, carol, slugs):
+    draft = review_of(submitted, carol, submit=False)
+    data = {f"level-{slug}": "3" for slug in draft.request.skills}
+    response = client_for(carol).post(
+        reverse("reviews:review", args=[draft.pk]), {**data, "named_on_share_links": "on", "submit": "1"}
+    )
+    assert response.status_code == 302
+    review_of(submitted, UserFactory(username="dave"))
+    body = Client().get(_share(alice_client, submitted, include_reviews="on").get_absolute_url()).content.decode()
+    assert ">carol<" in body and "dave" not in body and ">Reviewer 2<" in body
+
+
+def test_the_review_invitation_says_who_may_see_the_review(submitted, carol):
+    review_request = request_for(submitted)
+    page = client_for(carol).get(reverse("reviews:open", args=[review_request.token])).content.decode()
+    assert "anyone with that link sees your ratings and comments" in page
+    assert "Reviewer 1" in page
+
+
+def test_a_review_request_name_with_a_line_break_or_direction_mark_is_refused(alice_client, submitted, slugs):
+    before = ReviewRequest.objects.count()
+    for name in ("Alice\r\nBcc: x@evil.test", "Alice \u202eevil"):
+        response = alice_client.post(
+            reverse("reviews:manage", args=[submitted.pk]), {"display_name": name, "skills": slugs[:1]}
+        )
+        assert response.status_code == 200
+        assert "one line of ordinary text" in response.content.decode()
+    assert ReviewRequest.objects.count() == before
 
 
 def test_a_ticked_share_link_without_a_submitted_review_shows_no_second_opinions(alice_client, submitted, carol):
