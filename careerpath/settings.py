@@ -257,8 +257,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Teams show aggregates only when at least this many consenting members contribute (issue #18).
-TEAM_MIN_AGGREGATE = env_int("TEAM_MIN_AGGREGATE", 3)
+# A team's review cycle releases a result only from at least this many hidden contributors
+# (docs/teams.md, "Threat model"). Default 5, as survey tools managers trust; never below 3.
+TEAM_MIN_AGGREGATE = env_int("TEAM_MIN_AGGREGATE", 5)
+if TEAM_MIN_AGGREGATE < 3:
+    raise ImproperlyConfigured(f"TEAM_MIN_AGGREGATE must be at least 3; got {TEAM_MIN_AGGREGATE}.")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:dashboard"
 LOGOUT_REDIRECT_URL = "home"

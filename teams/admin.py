@@ -1,9 +1,10 @@
 """Staff see teams and memberships read-only: no adding, changing or deleting here, and no
-ratings at all (a member's ratings live in their own assessments, which only they edit)."""
+ratings at all (a member's ratings live in their own assessments, which only they edit; a review
+cycle's frozen result is not shown either)."""
 
 from django.contrib import admin
 
-from .models import Assignment, Invitation, Membership, Team
+from .models import Assignment, CycleParticipant, Invitation, Membership, ReviewCycle, Team
 
 
 class ReadOnlyMixin:
@@ -42,7 +43,7 @@ class MembershipAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["team", "email", "role", "created_at", "expires_at", "used_at", "revoked_at"]
+    list_display = ["team", "email", "role", "created_at", "expires_at", "pending_at", "used_at", "revoked_at"]
     list_filter = ["role"]
     search_fields = ["team__name", "email"]
     list_select_related = ["team"]
@@ -56,3 +57,29 @@ class AssignmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["team__name", "role__title"]
     list_select_related = ["team", "role"]
     filter_horizontal = []
+
+
+class CycleParticipantInline(ReadOnlyMixin, admin.TabularInline):
+    model = CycleParticipant
+    extra = 0
+    fields = ["user", "submitted", "contributed"]
+    readonly_fields = fields
+
+
+@admin.register(ReviewCycle)
+class ReviewCycleAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = [
+        "team",
+        "role",
+        "opened_at",
+        "closes_at",
+        "closed_at",
+        "contributors",
+        "released_at",
+        "withdrawn_at",
+    ]
+    list_filter = ["closed_at", "released_at"]
+    search_fields = ["team__name", "team__slug", "role__title"]
+    list_select_related = ["team", "role"]
+    exclude = ["result"]  # aggregated ratings: for the team's managers, not for staff
+    inlines = [CycleParticipantInline]

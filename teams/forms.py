@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.text import slugify
 
 from careerpath.fields import RowMultipleChoiceField
+from careerpath.validators import validate_single_line
 from roles.models import Role
 
 from .models import Membership, Team
@@ -10,7 +14,7 @@ RESERVED_SLUGS = {"new", "join"}  # the team URLs' own words
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(max_length=80)
+    name = forms.CharField(max_length=80, validators=[validate_single_line])
     slug = forms.SlugField(
         max_length=60, required=False, help_text="The team's address (letters, digits, hyphens). Blank: from the name."
     )
@@ -30,12 +34,15 @@ class TeamForm(forms.Form):
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        required=False, help_text="Leave blank to get a link to pass on yourself; or we email it for you."
+        required=False,
+        help_text="Blank: a link to pass on yourself. An address: we email the link, and you confirm the "
+        "person who opens it before they join.",
     )
     role = forms.ChoiceField(
         choices=[(Membership.Role.MEMBER, "Member"), (Membership.Role.MANAGER, "Manager")],
         initial=Membership.Role.MEMBER,
-        help_text="Managers see the team page; members see only their own assignments.",
+        help_text="Managers see the team pages; members see only their own assignments. You confirm anyone "
+        "who joins as a manager.",
     )
 
 
@@ -58,15 +65,24 @@ class ConsentForm(forms.Form):
 
 
 class AssignmentForm(forms.Form):
+    WHO_CHOSEN, WHO_EVERYONE = "chosen", "everyone"
+
     role = forms.ModelChoiceField(queryset=Role.objects.published().order_by("title"), to_field_name="slug")
-    everyone = forms.BooleanField(
-        required=False, initial=True, label="The whole team (including people who join later)"
+    who = forms.ChoiceField(
+        label="Assign it to",
+        choices=[
+            (WHO_CHOSEN, "The members I tick below"),
+            (WHO_EVERYONE, "The whole team, including people who join later"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who to assign it to: the members you tick, or the whole team."},
     )
     members = RowMultipleChoiceField(
         queryset=Membership.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Or choose members.",
+        label="Members",
+        help_text="Nobody is ticked to begin with.",
     )
     due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Optional.")
 
@@ -78,9 +94,31 @@ class AssignmentForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("everyone") and not data.get("members"):
-            self.add_error("members", "Choose at least one member, or tick the whole team.")
+        who, members = data.get("who"), data.get("members")
+        if who == self.WHO_CHOSEN and not members:
+            self.add_error("members", "Tick at least one member, or choose the whole team.")
+        elif who == self.WHO_EVERYONE and members:
+            self.add_error(
+                "members", "You chose the whole team and ticked members: untick them, or choose the ticked ones."
+            )
         return data
+
+    def chosen_members(self):
+        """The memberships to assign, or None for the whole team."""
+        return None if self.cleaned_data["who"] == self.WHO_EVERYONE else list(self.cleaned_data["members"])
+
+
+class CycleForm(forms.Form):
+    closes_on = forms.DateField(
+        label="Members can submit until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The cycle closes as the next day begins; you can also close it sooner.",
+        error_messages={"required": "Choose the last day members can submit.", "invalid": "Enter a date."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closes_on"].initial = timezone.localdate() + timedelta(days=14)
 
 
 class MemberRoleForm(forms.Form):

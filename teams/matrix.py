@@ -1,13 +1,17 @@
 """The team's view of one role, from its members' reports: plain functions over plain data.
 
-Input: the role's skill columns and, for each consenting member, the skills of the report of their
-latest submitted assessment (computed by assessments/reports.py from its frozen snapshot). Nothing here
-reads the database, so the consent and threshold rules are tested without one.
+Nothing here reads the database, so the rules are tested without one (tests/test_matrix.py).
+Two kinds of people feed it, and they never mix (docs/teams.md, "Threat model"):
 
-- Aggregates (at or above target, median, counts over 0-5) use every member who consented to
-  aggregates or more, and only when there are at least `min_contributors` of them.
-- Coverage risks and team gaps are aggregates too: they follow the same threshold.
-- The individual matrix holds only members who consented to their individual report.
+- *Named members* (`Person`): consented to their report by name. Each gets a row: verdict,
+  readiness and a rating per skill.
+- *Hidden contributors*: chose aggregates only and submitted during a review cycle. At the
+  cycle's close `aggregate_of` turns their reports into an `AggregateResult` (per skill: how many
+  at each level, at target, below target and the summed weight × gap), which is stored as JSON
+  (`result_record` / `result_from_record`) and never recomputed.
+
+`team_summary` adds the two (the named members' own numbers and a released result's per-skill
+numbers) into coverage risks and team gaps: nothing a viewer could not add up from what they see.
 """
 
 import statistics
@@ -21,6 +25,7 @@ from assessments.reports import _csv_safe  # the report's own guard against spre
 
 COURSE_LIMIT = scoring.COURSE_LIMIT
 CERTIFICATION_LIMIT = scoring.CERTIFICATION_LIMIT
+RECORD_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -42,18 +47,46 @@ class MemberSkill(NamedTuple):
     evidence: str
 
 
-def member_skills(report):
-    """The team view's part of a report (assessments.reports.ReportView), in the report's skill order."""
-    return tuple(MemberSkill(s.slug, s.rating, s.target, s.weight, s.gap, s.evidence) for s in report.skills)
+class MemberReport(NamedTuple):
+    """The team view's part of one report: its skills and its verdict."""
+
+    skills: tuple  # MemberSkill, in the report's skill order
+    overall: Decimal | None  # readiness, one decimal place, as report.json has it
+    meets_bar: bool
+    required_gaps: int
+    required_total: int
+
+
+def member_report(report):
+    """The team view's part of a report (assessments.reports.ReportView)."""
+    return MemberReport(
+        skills=tuple(MemberSkill(s.slug, s.rating, s.target, s.weight, s.gap, s.evidence) for s in report.skills),
+        overall=report.readiness.overall,
+        meets_bar=report.readiness.meets_required_bar,
+        required_gaps=report.required_gaps,
+        required_total=report.required_total,
+    )
+
+
+def verdict_text(meets_bar, required_gaps, required_total):
+    """The report's own verdict, said of someone else."""
+    if meets_bar:
+        return "Meets the required bar"
+    noun = "skill" if required_total == 1 else "skills"
+    return f"{required_gaps} of {required_total} required {noun} below target"
 
 
 @dataclass(frozen=True)
-class Contributor:
+class Person:
+    """A member shown by name, with their report (and evidence and plan if they share them)."""
+
     display_name: str
-    skills: tuple  # MemberSkill, from the member's latest submitted report of the role
-    individual: bool  # consented to their individual report
+    report: MemberReport
     share_evidence: bool = False
     plan: tuple | None = None  # plan items (dicts) when the plan is shared
+
+
+# --- a cycle's frozen result -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -61,12 +94,18 @@ class SkillAggregate:
     column: Column
     contributors: int
     at_target: int
-    median: float | None
-    counts: tuple  # members at each level 0..5
+    counts: tuple  # people at each level 0..5
+    priority: Fraction  # Σ over contributors of weight × gap
+    below: int  # contributors below target
+
+    @property
+    def median(self):
+        levels = [level for level, n in enumerate(self.counts) for _ in range(n)]
+        return float(statistics.median(levels)) if levels else None
 
     @property
     def counts_text(self):
-        """The distribution in words beside its bars, level:members ("0:1 1:0 2:3 ...")."""
+        """The distribution in words beside its bars, level:people ("0:1 1:0 2:3 ...")."""
         return " ".join(f"{level}:{n}" for level, n in enumerate(self.counts))
 
     @property
@@ -77,21 +116,110 @@ class SkillAggregate:
 
 
 @dataclass(frozen=True)
-class Risk:
-    column: Column
-    at_target: int
+class AggregateResult:
+    """What a review cycle releases at close: per skill, numbers over its hidden contributors."""
 
-    @property
-    def kind(self):
-        return "nobody" if self.at_target == 0 else "one"
+    columns: tuple
+    contributors: int
+    skills: tuple  # SkillAggregate, one per column
+    courses: tuple = ()  # scoring.OfferingInput, from the newest contributor's snapshot
+    certifications: tuple = ()
 
 
-@dataclass(frozen=True)
-class TeamGap:
-    column: Column
-    priority: Fraction  # Σ over contributors of w × g
-    members_below: int
-    offerings: tuple = ()  # titles of chosen offerings that address it
+def aggregate_of(columns, reports, *, courses=(), certifications=()):
+    """The result of a cycle's hidden contributors' reports (MemberReport)."""
+    by_person = [{s.slug: s for s in r.skills} for r in reports]
+    skills = []
+    for col in columns:
+        views = [person[col.slug] for person in by_person if col.slug in person]
+        counts = [0] * 6
+        for v in views:
+            counts[v.rating] += 1
+        # Weights are Decimals (two decimal places), so the Decimal sum is exact; one Fraction at the end.
+        priority = Fraction(sum((v.weight * v.gap for v in views if v.gap), Decimal(0)))
+        skills.append(
+            SkillAggregate(
+                column=col,
+                contributors=len(views),
+                at_target=sum(1 for v in views if v.gap == 0),
+                counts=tuple(counts),
+                priority=priority,
+                below=sum(1 for v in views if v.gap),
+            )
+        )
+    return AggregateResult(
+        columns=tuple(columns),
+        contributors=len(reports),
+        skills=tuple(skills),
+        courses=tuple(courses),
+        certifications=tuple(certifications),
+    )
+
+
+def _offering_record(o):
+    return {
+        "key": o.key,
+        "title": o.title,
+        "skills": [[s.slug, s.level] for s in o.skills],
+        "recommended": o.recommended,
+    }
+
+
+def _offering_from(d):
+    skills = tuple(scoring.OfferingSkill(slug, level) for slug, level in d["skills"])
+    return scoring.OfferingInput(key=d["key"], title=d["title"], skills=skills, recommended=d["recommended"])
+
+
+def result_record(result):
+    """The result as the JSON a ReviewCycle stores (exact: priorities as decimal strings)."""
+    return {
+        "version": RECORD_VERSION,
+        "contributors": result.contributors,
+        "skills": [
+            {
+                "slug": a.column.slug,
+                "name": a.column.name,
+                "kind": a.column.kind,
+                "target": a.column.target,
+                "contributors": a.contributors,
+                "at_target": a.at_target,
+                "counts": list(a.counts),
+                "priority": str(Decimal(a.priority.numerator) / Decimal(a.priority.denominator)),
+                "below": a.below,
+            }
+            for a in result.skills
+        ],
+        "courses": [_offering_record(o) for o in result.courses],
+        "certifications": [_offering_record(o) for o in result.certifications],
+    }
+
+
+def result_from_record(record):
+    if record.get("version") != RECORD_VERSION:
+        raise ValueError(f"unknown cycle result version {record.get('version')!r}")
+    skills = []
+    for s in record["skills"]:
+        column = Column(slug=s["slug"], name=s["name"], kind=s["kind"], target=s["target"])
+        skills.append(
+            SkillAggregate(
+                column=column,
+                contributors=s["contributors"],
+                at_target=s["at_target"],
+                counts=tuple(s["counts"]),
+                priority=Fraction(Decimal(s["priority"])),
+                below=s["below"],
+            )
+        )
+    return AggregateResult(
+        columns=tuple(a.column for a in skills),
+        contributors=record["contributors"],
+        skills=tuple(skills),
+        courses=tuple(_offering_from(o) for o in record["courses"]),
+        certifications=tuple(_offering_from(o) for o in record["certifications"]),
+    )
+
+
+# --- named members ------------------------------------------------------------------------------
 
 
 class Cell(NamedTuple):  # a NamedTuple: there are up to 60,000 of them on a page
@@ -111,47 +239,88 @@ class Cell(NamedTuple):  # a NamedTuple: there are up to 60,000 of them on a pag
 class IndividualRow:
     display_name: str
     cells: tuple  # one Cell per column
-    share_evidence: bool
-    plan: tuple | None
+    readiness: int | None  # whole percent
+    meets_bar: bool
+    required_gaps: int
+    required_total: int
+    share_evidence: bool = False
+    plan: tuple | None = None
     evidence: tuple = ()  # (skill name, text) where the member wrote evidence and shares it
+
+    @property
+    def verdict(self):
+        return verdict_text(self.meets_bar, self.required_gaps, self.required_total)
+
+
+def _cell(column, view, share_evidence):
+    if view is None:
+        return Cell(rating=None, target=column.target, gap=None)
+    return Cell(rating=view.rating, target=view.target, gap=view.gap, evidence=view.evidence if share_evidence else "")
+
+
+def individual_rows(columns, people):
+    """One row per named member, closest to ready first: meeting the required bar, then fewest
+    required gaps, then readiness, then name."""
+    rows = []
+    for p in people:
+        skills = {s.slug: s for s in p.report.skills}
+        rows.append(
+            IndividualRow(
+                display_name=p.display_name,
+                cells=tuple(_cell(col, skills.get(col.slug), p.share_evidence) for col in columns),
+                readiness=scoring.whole_percent(p.report.overall),
+                meets_bar=p.report.meets_bar,
+                required_gaps=p.report.required_gaps,
+                required_total=p.report.required_total,
+                share_evidence=p.share_evidence,
+                plan=p.plan,
+                evidence=tuple(
+                    (col.name, skills[col.slug].evidence)
+                    for col in columns
+                    if p.share_evidence and col.slug in skills and skills[col.slug].evidence
+                ),
+            )
+        )
+    rows.sort(key=lambda r: (not r.meets_bar, r.required_gaps, -(r.readiness or 0), r.display_name.casefold()))
+    return rows
+
+
+# --- the summary: named members plus a released result ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Risk:
+    column: Column
+    at_target: int
+
+    @property
+    def kind(self):
+        return "nobody" if self.at_target == 0 else "one"
+
+
+@dataclass(frozen=True)
+class TeamGap:
+    column: Column
+    priority: Fraction  # Σ over people of w × g
+    members_below: int
+    offerings: tuple = ()  # titles of chosen offerings that address it
 
 
 @dataclass
-class TeamMatrix:
-    columns: list
-    contributors: int
-    min_contributors: int
-    aggregates: list | None  # None below the threshold
-    risks: list | None
-    gaps: list | None
+class TeamSummary:
+    named: int  # members counted by name
+    hidden: int  # contributors counted through a released result
+    risks: list
+    gaps: list
     offerings: list = field(default_factory=list)  # scoring.Pick, courses then certifications
-    individuals: list = field(default_factory=list)
 
     @property
-    def shown(self):
-        return self.aggregates is not None
-
-
-def _skills_by_slug(contributor):
-    return {s.slug: s for s in contributor.skills}
-
-
-def _aggregate(column, views):
-    levels = [v.rating for v in views]
-    counts = [0] * 6
-    for level in levels:
-        counts[level] += 1
-    return SkillAggregate(
-        column=column,
-        contributors=len(levels),
-        at_target=sum(1 for v in views if v.gap == 0),
-        median=float(statistics.median(levels)) if levels else None,
-        counts=tuple(counts),
-    )
+    def people(self):
+        return self.named + self.hidden
 
 
 def team_gap_results(gaps):
-    """The team's gaps as the scoring module's SkillResult (gap and priority summed over members)."""
+    """The team's gaps as the scoring module's SkillResult (gap and priority summed over people)."""
     return [
         scoring.SkillResult(
             slug=g.column.slug,
@@ -175,86 +344,76 @@ def choose_team_offerings(gaps, offerings, *, limit):
     return scoring.choose_offerings(team_gap_results(gaps), offerings, limit=limit)
 
 
-def build_matrix(columns, contributors, *, min_contributors, courses=(), certifications=()):
-    """Everything the team page and its exports show for one role."""
-    by_member = [(c, _skills_by_slug(c)) for c in contributors]
-    individuals = [
-        IndividualRow(
-            display_name=c.display_name,
-            cells=tuple(_cell(col, skills.get(col.slug), c.share_evidence) for col in columns),
-            share_evidence=c.share_evidence,
-            plan=c.plan,
-            evidence=tuple(
-                (col.name, skills[col.slug].evidence)
-                for col in columns
-                if c.share_evidence and col.slug in skills and skills[col.slug].evidence
-            ),
-        )
-        for c, skills in by_member
-        if c.individual
-    ]
-    matrix = TeamMatrix(
-        columns=list(columns),
-        contributors=len(contributors),
-        min_contributors=min_contributors,
-        aggregates=None,
-        risks=None,
-        gaps=None,
-        individuals=individuals,
-    )
-    if len(contributors) < min_contributors:
-        return matrix
-    aggregates, gaps = [], []
+def team_summary(columns, named, aggregate=None, *, courses=(), certifications=()):
+    """Coverage risks and team gaps over the named members' reports (MemberReport) plus, when one
+    is given, a released result's per-skill numbers. None when there is nobody to count."""
+    hidden = aggregate.contributors if aggregate is not None else 0
+    if not named and not hidden:
+        return None
+    released = {a.column.slug: a for a in aggregate.skills} if aggregate is not None else {}
+    by_person = [{s.slug: s for s in r.skills} for r in named]
+    at_target, gaps = [], []
     for col in columns:
-        views = [skills[col.slug] for _, skills in by_member if col.slug in skills]
-        aggregates.append(_aggregate(col, views))
-        # Weights are Decimals (two decimal places), so the Decimal sum is exact; one Fraction at the end.
-        priority = Fraction(sum((v.weight * v.gap for v in views if v.gap), Decimal(0)))
+        views = [person[col.slug] for person in by_person if col.slug in person]
+        agg = released.get(col.slug)
+        met = sum(1 for v in views if v.gap == 0) + (agg.at_target if agg else 0)
+        at_target.append(Risk(col, met))
+        priority = Fraction(sum((v.weight * v.gap for v in views if v.gap), Decimal(0))) + (agg.priority if agg else 0)
+        below = sum(1 for v in views if v.gap) + (agg.below if agg else 0)
         if priority > 0:
-            gaps.append(TeamGap(column=col, priority=priority, members_below=sum(1 for v in views if v.gap)))
+            gaps.append(TeamGap(column=col, priority=priority, members_below=below))
     gaps.sort(key=lambda g: (-g.priority, -g.members_below, g.column.name.casefold(), g.column.slug))
     picks = choose_team_offerings(gaps, courses, limit=COURSE_LIMIT) + choose_team_offerings(
         gaps, certifications, limit=CERTIFICATION_LIMIT
     )
-    matrix.aggregates = aggregates
-    matrix.risks = [Risk(a.column, a.at_target) for a in aggregates if a.at_target <= 1]
-    matrix.gaps = [
-        TeamGap(
-            g.column,
-            g.priority,
-            g.members_below,
-            tuple(p.title for p in picks if any(c.skill == g.column.slug for c in p.covers)),
-        )
-        for g in gaps
-    ]
-    matrix.offerings = picks
-    return matrix
+    return TeamSummary(
+        named=len(named),
+        hidden=hidden,
+        risks=[r for r in at_target if r.at_target <= 1],
+        gaps=[
+            TeamGap(
+                g.column,
+                g.priority,
+                g.members_below,
+                tuple(p.title for p in picks if any(c.skill == g.column.slug for c in p.covers)),
+            )
+            for g in gaps
+        ],
+        offerings=picks,
+    )
 
 
-def _cell(column, view, share_evidence):
-    if view is None:
-        return Cell(rating=None, target=column.target, gap=None)
-    return Cell(rating=view.rating, target=view.target, gap=view.gap, evidence=view.evidence if share_evidence else "")
+# --- exports -------------------------------------------------------------------------------------
 
 
-def matrix_data(role, members_submitted, matrix):
-    """matrix.json: the issue's shape; `members_submitted` lists names only; an individual carries
-    `evidence` and `plan` only when the member shares them, as the page shows them."""
+def matrix_data(role, members_submitted, view):
+    """matrix.json. `view` is what the page shows (selectors.team_role_view): `members_submitted`
+    lists names only; `aggregate` is the released result this viewer may see, or null; an
+    individual carries `evidence` and `plan` only when the member shares them."""
+    aggregate, summary, cycle = view["aggregate"], view["summary"], view["result_cycle"]
     return {
         "role": {"slug": role.slug, "title": role.title},
+        "skills": [{"slug": c.slug, "name": c.name, "kind": c.kind, "target": c.target} for c in view["columns"]],
         "members_submitted": members_submitted,
+        "cycles": view["cycles_data"],
+        "aggregate_cycle": None if cycle is None else cycle,
         "aggregate": None
-        if matrix.aggregates is None
+        if aggregate is None
         else {
-            a.column.slug: {"at_target": a.at_target, "median": a.median, "counts": list(a.counts)}
-            for a in matrix.aggregates
+            a.column.slug: {
+                "contributors": a.contributors,
+                "at_target": a.at_target,
+                "median": a.median,
+                "counts": list(a.counts),
+            }
+            for a in aggregate.skills
         },
-        "individuals": [_individual_data(matrix.columns, row) for row in matrix.individuals],
+        "individuals": [_individual_data(view["columns"], row) for row in view["individuals"]],
         "risks": []
-        if matrix.risks is None
-        else [{"skill": r.column.slug, "at_target": r.at_target, "kind": r.kind} for r in matrix.risks],
+        if summary is None
+        else [{"skill": r.column.slug, "at_target": r.at_target, "kind": r.kind} for r in summary.risks],
         "team_gaps": []
-        if matrix.gaps is None
+        if summary is None
         else [
             {
                 "skill": g.column.slug,
@@ -263,17 +422,20 @@ def matrix_data(role, members_submitted, matrix):
                 "members_below_target": g.members_below,
                 "offerings": list(g.offerings),
             }
-            for g in matrix.gaps
+            for g in summary.gaps
         ],
     }
 
 
 def _individual_data(columns, row):
-    """One consenting member as the page shows them: ratings, and their evidence and plan only
-    when they ticked those too (the keys are absent otherwise)."""
+    """One named member as the page shows them: verdict, readiness and ratings, and their
+    evidence and plan only when they ticked those too (the keys are absent otherwise)."""
     pairs = list(zip(columns, row.cells, strict=True))
     data = {
         "display_name": row.display_name,
+        "readiness": row.readiness,
+        "meets_required_bar": row.meets_bar,
+        "verdict": row.verdict,
         "ratings": {col.slug: cell.rating for col, cell in pairs if cell.rating is not None},
     }
     if row.share_evidence:
@@ -284,28 +446,67 @@ def _individual_data(columns, row):
 
 
 def matrix_rows(data):
-    """The CSV of matrix.json: one row per (section, person or skill), formula-safe."""
-    yield ["section", "name", "skill", "value", "detail"]
-    yield [_csv_safe(v) for v in ("role", data["role"]["title"], data["role"]["slug"], "", "")]
-    for name in data["members_submitted"]:
-        yield [_csv_safe(v) for v in ("submitted", name, "", "", "")]
-    for slug, agg in (data["aggregate"] or {}).items():
-        counts = " ".join(f"{level}:{n}" for level, n in enumerate(agg["counts"]))
-        yield ["aggregate", "", slug, agg["at_target"], f"median {agg['median']}; counts {counts}"]
+    """The CSV: blocks a spreadsheet reads one under the other, each with a title row and its own
+    header, every text formula-safe. First the named members as a person × skill grid (with their
+    verdict and readiness), then the released result as a per-skill summary, then the team's gaps
+    and coverage risks, then shared evidence and plans."""
+    safe = _csv_safe
+    skills = [s["slug"] for s in data["skills"]]
+    yield [safe(f"Team view of {data['role']['title']}"), data["role"]["slug"]]
+    yield []
+    yield ["Members shown by name: rating per skill"]
+    yield ["member", "verdict", "readiness %", *(safe(s["name"]) for s in data["skills"])]
     for person in data["individuals"]:
-        for slug, level in person["ratings"].items():
-            yield [_csv_safe(v) for v in ("individual", person["display_name"], slug, level, "")]
-        for slug, text in person.get("evidence", {}).items():
-            yield [_csv_safe(v) for v in ("evidence", person["display_name"], slug, "", text)]
-        for item in person.get("plan", []):
-            detail = f"{item.get('action') or 'no action written'} ({item.get('status')})"
-            yield [
-                _csv_safe(v)
-                for v in ("plan", person["display_name"], item.get("skill"), item.get("target_level"), detail)
-            ]
-    for risk in data["risks"]:
-        yield ["risk", "", risk["skill"], risk["at_target"], risk["kind"]]
+        ratings = person["ratings"]
+        yield [
+            safe(person["display_name"]),
+            safe(person["verdict"]),
+            "" if person["readiness"] is None else person["readiness"],
+            *(ratings.get(slug, "") for slug in skills),
+        ]
+    yield []
+    cycle = data["aggregate_cycle"]
+    if data["aggregate"] is None:
+        yield ["Aggregate: none released that you may see"]
+    else:
+        yield [f"Aggregate of {cycle['contributors']} hidden contributors, review cycle closed {cycle['closed_on']}"]
+        yield ["skill", "people", "at or above target", "median", *(f"level {n}" for n in range(6))]
+        for slug, agg in data["aggregate"].items():
+            yield [slug, agg["contributors"], agg["at_target"], agg["median"], *agg["counts"]]
+    yield []
+    yield ["Team gaps (named members and the aggregate)"]
+    yield ["skill", "name", "sum of weight x gap", "people below target", "covered by"]
     for gap in data["team_gaps"]:
         yield [
-            _csv_safe(v) for v in ("team_gap", gap["name"], gap["skill"], gap["priority"], "; ".join(gap["offerings"]))
+            gap["skill"],
+            safe(gap["name"]),
+            gap["priority"],
+            gap["members_below_target"],
+            safe("; ".join(gap["offerings"])),
         ]
+    yield []
+    yield ["Coverage risks"]
+    yield ["skill", "people at target", "risk"]
+    for risk in data["risks"]:
+        yield [risk["skill"], risk["at_target"], "nobody at target" if risk["kind"] == "nobody" else "one at target"]
+    yield from _extras_rows(data)
+    yield []
+    yield ["Submitted since assigned"]
+    for name in data["members_submitted"]:
+        yield [safe(name)]
+
+
+def _extras_rows(data):
+    sharing = [p for p in data["individuals"] if "evidence" in p or "plan" in p]
+    if not sharing:
+        return
+    yield []
+    yield ["Shared evidence and plans"]
+    yield ["member", "kind", "skill", "level", "text"]
+    for person in sharing:
+        name = _csv_safe(person["display_name"])
+        for slug, text in person.get("evidence", {}).items():
+            yield [name, "evidence", slug, "", _csv_safe(text)]
+        for item in person.get("plan", []):
+            text = f"{item.get('action') or 'no action written'} ({item.get('status')})"
+            yield [name, "plan", _csv_safe(item.get("skill")), item.get("target_level"), _csv_safe(text)]

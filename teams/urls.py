@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/leave/", views.leave, name="leave"),
     path("<slug:slug>/invitations/", views.invitations, name="invitations"),
     path("<slug:slug>/invitations/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("<slug:slug>/invitations/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<slug:slug>/members/<int:pk>/remove/", views.remove, name="remove"),
     path("<slug:slug>/members/<int:pk>/role/", views.member_role, name="member_role"),
     path("<slug:slug>/members/<int:pk>/transfer/", views.transfer, name="transfer"),
@@ -20,4 +21,6 @@ urlpatterns = [
     path("<slug:slug>/roles/<slug:role_slug>/", views.role_page, name="role"),
     path("<slug:slug>/roles/<slug:role_slug>/matrix.json", views.matrix_json, name="matrix_json"),
     path("<slug:slug>/roles/<slug:role_slug>/matrix.csv", views.matrix_csv, name="matrix_csv"),
+    path("<slug:slug>/roles/<slug:role_slug>/cycles/", views.open_cycle, name="open_cycle"),
+    path("<slug:slug>/cycles/<int:pk>/close/", views.close_cycle, name="close_cycle"),
 ]

@@ -2,30 +2,41 @@
 included, gets a 404; a member where a manager's page is asked for, a 404 too), calls one
 selector or service, and renders or redirects.
 
-Team pages are never cached: consent and membership take effect on the next request.
+Team pages are never cached: consent and membership take effect on the next request. The pages
+of a role taken off the site since it was assigned answer 410 and say so.
 """
 
 import csv
+import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .forms import AssignmentForm, ConsentForm, InvitationForm, MemberRoleForm, TeamForm
-from .heatmap import heatmap_svg, individual_table
+from .forms import AssignmentForm, ConsentForm, CycleForm, InvitationForm, MemberRoleForm, TeamForm
 from .matrix import matrix_data, matrix_rows
 from .models import Invitation, Membership
+from .throttling import invitation_mail_throttled
+
+log = logging.getLogger(__name__)
 
 
 @never_cache
 @login_required
 @require_GET
 def team_list(request):
-    return render(request, "teams/list.html", {"memberships": selectors.memberships_of(request.user)})
+    context = {
+        "memberships": selectors.memberships_of(request.user),
+        "pending": selectors.pending_requests_of(request.user),
+    }
+    return render(request, "teams/list.html", context)
 
 
 @never_cache
@@ -50,7 +61,12 @@ def create(request):
 def detail(request, slug):
     membership = selectors.get_membership_or_404(request.user, slug)
     team = membership.team
-    context = {"membership": membership, "team": team, "assignments": selectors.assignments_of(team)}
+    context = {
+        "membership": membership,
+        "team": team,
+        "assignments": selectors.assignments_of(team),
+        "open_cycles": selectors.open_cycles_of(team),
+    }
     if membership.can_manage:
         context["members"] = selectors.team_members(team)
         context["role_form"] = MemberRoleForm()
@@ -90,8 +106,35 @@ def leave(request, slug):
     except services.TeamError as exc:
         messages.error(request, str(exc))
         return redirect(membership.team)
-    messages.success(request, f"You left {membership.team.name}. It no longer sees anything of yours.")
+    messages.success(request, f"You left {membership.team.name}. It no longer sees anything new of yours.")
     return redirect("teams:list")
+
+
+def _invite(request, team, form):
+    """Make the invitation the valid `form` asks for, email it if it names an address (counted
+    against the throttle first), and return (response or None, the link to show or None)."""
+    email = form.cleaned_data["email"]
+    if email and (throttled := invitation_mail_throttled(request, team)):
+        return throttled, None
+    try:
+        invitation, token = services.create_invitation(team=team, by=request.user, **form.cleaned_data)
+    except services.TeamError as exc:
+        form.add_error(None, str(exc))
+        return None, None
+    link = request.build_absolute_uri(services.invitation_path(token))
+    if email:
+        try:
+            services.send_invitation_email(invitation=invitation, token=token, base_url=request.build_absolute_uri("/"))
+        except (OSError, ValueError):  # SMTP down or refusing (OSError), a bad header (ValueError)
+            log.warning("Invitation email to team %s could not be sent", team.slug, exc_info=True)
+            messages.warning(
+                request,
+                f"The email to {email} could not be sent. The invitation is made: copy its link below and send "
+                "it yourself, or revoke it.",
+            )
+        else:
+            messages.success(request, f"Invitation emailed to {email}. You confirm whoever opens it.")
+    return None, link
 
 
 @never_cache
@@ -103,18 +146,18 @@ def invitations(request, slug):
     form = InvitationForm(request.POST or None)
     new_link = None
     if form.is_valid():
-        invitation, token = services.create_invitation(team=team, by=request.user, **form.cleaned_data)
-        new_link = request.build_absolute_uri(services.invitation_path(token))
-        if invitation.email:
-            services.send_invitation_email(invitation=invitation, token=token, base_url=request.build_absolute_uri("/"))
-            messages.success(request, f"Invitation emailed to {invitation.email}.")
-        form = InvitationForm()
+        response, new_link = _invite(request, team, form)
+        if response is not None:
+            return response
+        if new_link:
+            form = InvitationForm()
     context = {
         "team": team,
         "membership": membership,
         "form": form,
         "new_link": new_link,
-        "invitations": team.invitations.select_related("used_by").all(),
+        "invitations": team.invitations.select_related("used_by", "created_by", "pending_by").all(),
+        "max_open": services.MAX_OPEN_INVITATIONS,
     }
     return render(request, "teams/invitations.html", context)
 
@@ -124,12 +167,28 @@ def invitations(request, slug):
 def revoke(request, slug, pk):
     membership = selectors.get_owner_membership_or_404(request.user, slug)
     invitation = get_object_or_404(Invitation, pk=pk, team=membership.team)
+    was_pending = invitation.is_pending
     try:
         services.revoke_invitation(invitation=invitation)
     except services.TeamError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Invitation withdrawn: the link no longer works.")
+        messages.success(request, "Declined: they do not join." if was_pending else "Invitation withdrawn.")
+    return redirect("teams:invitations", slug=slug)
+
+
+@login_required
+@require_POST
+def confirm(request, slug, pk):
+    membership = selectors.get_owner_membership_or_404(request.user, slug)
+    invitation = get_object_or_404(Invitation.objects.select_related("pending_by"), pk=pk, team=membership.team)
+    try:
+        joined = services.confirm_invitation(team=membership.team, invitation=invitation)
+    except services.TeamError as exc:
+        messages.error(request, str(exc))
+    else:
+        name = selectors.display_name(joined.user)
+        messages.success(request, f"{name} joined as a {joined.get_role_display().lower()}.")
     return redirect("teams:invitations", slug=slug)
 
 
@@ -137,22 +196,34 @@ def revoke(request, slug, pk):
 @require_http_methods(["GET", "POST"])
 def join(request, token):
     """An invitation link. A visitor is asked to log in or sign up and comes back here; a
-    signed-in person accepts explicitly (a POST)."""
+    signed-in person sees which team and who invited them, and accepts explicitly (a POST)."""
     invitation = services.find_invitation(token)
     if invitation is None:
         return render(request, "teams/join.html", {"error": "This invitation link is not valid."}, status=404)
+    if invitation.is_pending and invitation.pending_by_id == request.user.pk:
+        messages.info(request, f"You asked to join {invitation.team.name}: you join once its owner confirms you.")
+        return redirect("teams:list")
     if not invitation.is_open:
         error = str(services.InvitationUnusable(invitation.status))
         return render(request, "teams/join.html", {"error": error}, status=410)
-    context = {"invitation": invitation, "team": invitation.team, "here": request.path}
+    context = {
+        "invitation": invitation,
+        "team": invitation.team,
+        "inviter": selectors.display_name(invitation.created_by) if invitation.created_by else None,
+        "here": request.path,
+    }
     if not request.user.is_authenticated:
         return render(request, "teams/join.html", context)
+    context["needs_confirmation"] = services.needs_owner_confirmation(invitation, request.user)
     if request.method == "POST":
         try:
-            services.accept_invitation(invitation=invitation, user=request.user)
+            joined = services.accept_invitation(invitation=invitation, user=request.user)
         except services.TeamError as exc:
             context["error"] = str(exc)
             return render(request, "teams/join.html", context, status=409)
+        if joined is None:
+            messages.info(request, f"Asked to join {invitation.team.name}: you join once its owner confirms you.")
+            return redirect("teams:list")
         messages.success(request, f"You joined {invitation.team.name}. Choose what the team may see of you.")
         return redirect("teams:consent", slug=invitation.team.slug)
     context["already"] = Membership.objects.filter(team=invitation.team, user=request.user).exists()
@@ -220,11 +291,7 @@ def assign(request, slug):
         data = form.cleaned_data
         try:
             assignment = services.assign_role(
-                team=team,
-                by=request.user,
-                role=data["role"],
-                members=None if data["everyone"] else data["members"],
-                due_date=data["due_date"],
+                team=team, by=request.user, role=data["role"], members=form.chosen_members(), due_date=data["due_date"]
             )
         except services.TeamError as exc:
             form.add_error(None, str(exc))
@@ -234,24 +301,30 @@ def assign(request, slug):
     return render(request, "teams/assign.html", {"team": team, "membership": membership, "form": form})
 
 
-def _role_view(request, slug, role_slug):
+# --- the team's view of a role ------------------------------------------------------------------
+
+
+def _withdrawn(request, team, role):
+    return render(request, "teams/role_withdrawn.html", {"team": team, "role": role}, status=410)
+
+
+def _role_of(request, slug, role_slug):
+    """(managing membership, role): 404 outside the team's managers or for a role not assigned."""
     membership = selectors.get_managing_membership_or_404(request.user, slug)
-    role = selectors.assigned_role_or_404(membership.team, role_slug)
-    return membership.team, role, selectors.team_role_view(membership.team, role)
+    return membership, selectors.assigned_role_or_404(membership.team, role_slug)
 
 
-@never_cache
-@login_required
-@require_GET
-def role_page(request, slug, role_slug):
-    team, role, view = _role_view(request, slug, role_slug)
-    matrix = view["matrix"]
-    context = {
-        "team": team,
-        "role": role,
-        "heatmap_svg": heatmap_svg(matrix),
-        "individual_table": individual_table(matrix),
-    }
+def _team_view(request, team, role):
+    view = selectors.team_role_view(team, role, request.user)
+    if view["due"]:  # an open cycle's last day has passed: it closes as of its end, then we read again
+        services.close_due_cycles(team=team)
+        view = selectors.team_role_view(team, role, request.user)
+    return view
+
+
+def _role_page(request, membership, role, *, cycle_form=None):
+    view = _team_view(request, membership.team, role)
+    context = {"team": membership.team, "membership": membership, "role": role, "cycle_form": cycle_form or CycleForm()}
     context.update(view)
     return render(request, "teams/role.html", context)
 
@@ -259,18 +332,86 @@ def role_page(request, slug, role_slug):
 @never_cache
 @login_required
 @require_GET
+def role_page(request, slug, role_slug):
+    membership, role = _role_of(request, slug, role_slug)
+    if not role.is_published:
+        return _withdrawn(request, membership.team, role)
+    return _role_page(request, membership, role)
+
+
+def _export(request, slug, role_slug):
+    membership, role = _role_of(request, slug, role_slug)
+    if not role.is_published:
+        return membership.team, role, None
+    view = _team_view(request, membership.team, role)
+    return membership.team, role, matrix_data(role, view["members_submitted"], view)
+
+
+@never_cache
+@login_required
+@require_GET
 def matrix_json(request, slug, role_slug):
-    team, role, view = _role_view(request, slug, role_slug)
-    return JsonResponse(matrix_data(role, view["members_submitted"], view["matrix"]))
+    team, role, data = _export(request, slug, role_slug)
+    if data is None:
+        body = {"error": f"{role.title} was withdrawn from the site; its team view is gone."}
+        return HttpResponse(json.dumps(body), content_type="application/json", status=410)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="careerpath-{team.slug}-{role.slug}.json"'
+    return response
 
 
 @never_cache
 @login_required
 @require_GET
 def matrix_csv(request, slug, role_slug):
-    team, role, view = _role_view(request, slug, role_slug)
+    team, role, data = _export(request, slug, role_slug)
+    if data is None:
+        return _withdrawn(request, team, role)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="careerpath-{team.slug}-{role.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerows(matrix_rows(matrix_data(role, view["members_submitted"], view["matrix"])))
+    csv.writer(response).writerows(matrix_rows(data))
     return response
+
+
+@never_cache
+@login_required
+@require_POST
+def open_cycle(request, slug, role_slug):
+    membership, role = _role_of(request, slug, role_slug)
+    if not role.is_published:
+        return _withdrawn(request, membership.team, role)
+    form = CycleForm(request.POST)
+    if form.is_valid():
+        try:
+            cycle = services.open_cycle(
+                team=membership.team, role=role, by=request.user, closes_on=form.cleaned_data["closes_on"]
+            )
+        except services.TeamError as exc:
+            form.add_error("closes_on", str(exc))
+        else:
+            messages.success(request, f"Review cycle open until the end of {date_format(cycle.closes_on, 'j F Y')}.")
+            return redirect("teams:role", slug=slug, role_slug=role.slug)
+    messages.error(request, "No review cycle was opened: see the form below.")
+    return _role_page(request, membership, role, cycle_form=form)
+
+
+@login_required
+@require_POST
+def close_cycle(request, slug, pk):
+    membership = selectors.get_managing_membership_or_404(request.user, slug)
+    cycle = selectors.get_cycle_or_404(membership.team, pk)
+    if not cycle.role.is_published:
+        return _withdrawn(request, membership.team, cycle.role)
+    try:
+        cycle = services.close_cycle(cycle=cycle, by=request.user)
+    except services.TeamError as exc:
+        messages.error(request, str(exc))
+    else:
+        if cycle.released_at:
+            messages.success(request, f"Review cycle closed: its result, from {cycle.contributors} people, is below.")
+        else:
+            messages.info(request, f"Review cycle closed without a result. {cycle.withheld_reason}")
+    return redirect("teams:role", slug=slug, role_slug=cycle.role.slug)

@@ -18,6 +18,7 @@ Every GET leaves every row as it was.
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -27,6 +28,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -631,6 +633,8 @@ TEAM_MATRIX = {
     "teams:leave": {"GET": members_all(405, others=405), "POST": members_all(302), "writes": {MEMBER, MANAGER}},
     "teams:invitations": {"GET": owner_only(200), "POST": owner_only(200)},  # empty POST: "role required"
     "teams:revoke": {"GET": members_all(405, others=405), "POST": owner_only(302), "writes": {OWNER}},
+    # a manager's link that someone opened: only the owner confirms them (once; then it is used)
+    "teams:confirm": {"GET": members_all(405, others=405), "POST": owner_only(302), "writes": {OWNER}},
     "teams:remove": {"GET": members_all(405, others=405), "POST": owner_only(302), "writes": {OWNER}},
     "teams:member_role": {"GET": members_all(405, others=405), "POST": owner_only(302)},  # empty: an error
     "teams:transfer": {"GET": members_all(405, others=405), "POST": owner_only(302), "writes": {OWNER}},
@@ -638,6 +642,10 @@ TEAM_MATRIX = {
     "teams:role": {"GET": managers(200), "POST": members_all(405, others=405)},
     "teams:matrix_json": {"GET": managers(200), "POST": members_all(405, others=405)},
     "teams:matrix_csv": {"GET": managers(200), "POST": members_all(405, others=405)},
+    # review cycles: managers open one (an empty POST: "choose the last day") and close the open one
+    # (the manager closes it; the owner's POST after that is "already closed", which changes nothing)
+    "teams:open_cycle": {"GET": members_all(405, others=405), "POST": managers(200)},
+    "teams:close_cycle": {"GET": members_all(405, others=405), "POST": managers(302), "writes": {MANAGER}},
     # An invitation link: anyone may open it; the first signed-in POST joins (the outsider), and
     # the used link is then refused to everyone (410), members included.
     "teams:join": {
@@ -650,7 +658,8 @@ TEAM_MATRIX = {
 
 class TeamWorld:
     """A team with an owner (alice), a manager and a member who consented individually and
-    submitted the assigned role, an open invitation and its token; bob is the outsider."""
+    submitted the assigned role, an open review cycle of that role, an open invitation and its
+    token, and a manager's invitation someone opened that waits for the owner; bob is the outsider."""
 
     def __init__(self, *, alice, bob, staff):
         from accounts.tests.factories import UserFactory
@@ -667,18 +676,27 @@ class TeamWorld:
             invitation, _ = team_services.create_invitation(team=self.team, by=alice, role=role)
             self.memberships[principal] = team_services.accept_invitation(
                 invitation=invitation, user=self.users[principal]
-            )
+            ) or team_services.confirm_invitation(team=self.team, invitation=invitation)
         team_services.set_consent(membership=self.memberships[MEMBER], consent=M.Consent.INDIVIDUAL)
         team_services.assign_role(team=self.team, by=alice, role=self.role)
+        self.cycle = team_services.open_cycle(
+            team=self.team, role=self.role, by=alice, closes_on=timezone.localdate() + timedelta(days=7)
+        )
         submitted_for(self.users[MEMBER], self.role, level=2)
         self.invitation, self.token = team_services.create_invitation(team=self.team, by=alice)
+        self.pending, _ = team_services.create_invitation(team=self.team, by=alice, role=M.Role.MANAGER)
+        team_services.accept_invitation(invitation=self.pending, user=UserFactory(username="petra"))
 
     def kwargs_for(self, name, kwarg_names):
         values = {
             "slug": self.team.slug,
             "role_slug": self.role.slug,
             "token": self.token,
-            "pk": self.invitation.pk if name == "teams:revoke" else self.memberships[MEMBER].pk,
+            "pk": {
+                "teams:revoke": self.invitation.pk,
+                "teams:confirm": self.pending.pk,
+                "teams:close_cycle": self.cycle.pk,
+            }.get(name, self.memberships[MEMBER].pk),
         }
         missing = [k for k in kwarg_names if k not in values]
         assert not missing, f"{name}: teach TeamWorld.kwargs_for a value for {missing}"
@@ -686,7 +704,7 @@ class TeamWorld:
 
 
 def team_fingerprint():
-    from teams.models import Assignment, Invitation, Membership, Team
+    from teams.models import Assignment, CycleParticipant, Invitation, Membership, ReviewCycle, Team
 
     return {
         **fingerprint(),
@@ -696,8 +714,14 @@ def team_fingerprint():
                 "pk", "team_id", "user_id", "role", "consent", "share_evidence", "share_plan"
             )
         ),
-        "invitations": list(Invitation.objects.order_by("pk").values_list("pk", "used_at", "used_by", "revoked_at")),
+        "invitations": list(
+            Invitation.objects.order_by("pk").values_list("pk", "used_at", "used_by", "pending_by", "revoked_at")
+        ),
         "assignments": list(Assignment.objects.order_by("pk").values_list("pk", "team_id", "role_id", "due_date")),
+        "cycles": list(ReviewCycle.objects.order_by("pk").values_list("pk", "closed_at", "released_at", "result")),
+        "participants": list(
+            CycleParticipant.objects.order_by("pk").values_list("pk", "user_id", "submitted", "contributed")
+        ),
     }
 
 

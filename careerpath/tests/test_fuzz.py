@@ -794,14 +794,14 @@ def test_creating_a_team_with_any_name_and_slug_creates_it_or_shows_errors(team_
         assert team_rows() == before
 
 
-@given(role=value_or_list(TEXT), everyone=TEXT, members=value_or_list(TEXT), due=TEXT)
-@example(role="data-wrangler", everyone="on", members="", due="2027-01-31")
-@example(role="data-wrangler", everyone="", members=str(2**64), due="")  # was a 500 on SQLite (OverflowError)
+@given(role=value_or_list(TEXT), who=TEXT, members=value_or_list(TEXT), due=TEXT)
+@example(role="data-wrangler", who="everyone", members="", due="2027-01-31")
+@example(role="data-wrangler", who="chosen", members=str(2**64), due="")  # was a 500 on SQLite (OverflowError)
 @FUZZ
-def test_assigning_with_any_input_assigns_or_shows_errors_and_changes_nothing(team_owner, role, everyone, members, due):
+def test_assigning_with_any_input_assigns_or_shows_errors_and_changes_nothing(team_owner, role, who, members, due):
     team, client = team_owner
     before = team_rows()
-    data = {"role": role, "everyone": everyone, "members": members, "due_date": due}
+    data = {"role": role, "who": who, "members": members, "due_date": due}
     response = client.post(reverse("teams:assign", args=[team.slug]), data)
     assert response.status_code in (200, 302)
     if response.status_code == 200:

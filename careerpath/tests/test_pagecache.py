@@ -219,11 +219,11 @@ def test_a_deleted_members_evidence_cached_for_their_team_is_nowhere_readable(al
     from teams.models import Membership
     from teams.tests.factories import join, team_of
 
-    visit_everything(alice_client, alice, role)
     lead = UserFactory(username="teamlead")
     team = team_of(lead)
     join(team, alice, consent=Membership.Consent.INDIVIDUAL, evidence=True)
     teams.assign_role(team=team, by=lead, role=role)
+    visit_everything(alice_client, alice, role)  # after the assignment: only such a report reaches the team
     leads = Client()
     leads.force_login(lead)
     assert SECRET in leads.get(reverse("teams:matrix_json", args=[team.slug, role.slug])).content.decode()

@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import OwnerKey, PlanItem, Rating
 from assessments.owners import Owner, owned_models, owners_of
@@ -73,6 +74,9 @@ def world(alice, bob, staff):
     from teams import services as teams
 
     teams.assign_role(team=team, role=other, by=bob)
+    teams.open_cycle(
+        team=team, role=other, by=bob, closes_on=timezone.localdate()
+    )  # alice takes part: her dashboard says so
     every_section(role, other)
     commit()
     return {"role": role, "other": other, "submitted": submitted, "draft": draft, "team": team}

@@ -13,11 +13,14 @@ def team_of(owner, *, name="Data Team", slug="data-team"):
 def join(
     team, user=None, *, role=Membership.Role.MEMBER, consent=Membership.Consent.NOTHING, evidence=False, plan=False
 ):
-    """`user` (default: a new one) joins `team` through an accepted invitation, with `consent`."""
+    """`user` (default: a new one) joins `team` through an accepted invitation (confirmed by the
+    owner where production asks for that: a manager's), with `consent`."""
     user = user or UserFactory()
     owner = Membership.objects.owners().filter(team=team).select_related("user").first().user
     invitation, _ = services.create_invitation(team=team, by=owner, role=role)
     membership = services.accept_invitation(invitation=invitation, user=user)
+    if membership is None:
+        membership = services.confirm_invitation(team=team, invitation=invitation)
     return services.set_consent(membership=membership, consent=consent, share_evidence=evidence, share_plan=plan)
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from assessments.tests.factories import submitted_for
+from roles.models import Role
 from roles.tests.factories import make_role
 from teams import services
 from teams.models import Assignment, Invitation, Membership, Team
@@ -53,18 +54,16 @@ def test_a_manager_never_sees_a_non_consenting_members_ratings_evidence_or_plan(
     quiet = member_with_report(team, role, consent=Membership.Consent.NOTHING, username="quiet", level=1)
     report = quiet.user.assessments.get()
     assessment_services.create_plan(assessment=report)
-    # give the quiet member some evidence that must never leak
     open_ = member_with_report(team, role, consent=Membership.Consent.INDIVIDUAL, username="open", level=4)
     page = bob_client.get(role_url("role", team, role)).content.decode()
     data = matrix(bob_client, team, role)
-    body = bob_client.get(role_url("matrix_csv", team, role)).content.decode()
+    rows = list(csv.reader(io.StringIO(bob_client.get(role_url("matrix_csv", team, role)).content.decode())))
     assert "quiet: submitted" in page  # completion: the name only
     assert [p["display_name"] for p in data["individuals"]] == ["open"]
-    assert data["aggregate"] is None  # two contributors at most: below the threshold
+    assert data["aggregate"] is None  # no review cycle has closed
     assert "quiet" in data["members_submitted"]
-    for text in (page, body):
-        assert "individual,quiet" not in text
-    assert "individual,open" in body
+    grid = [r for r in rows if r and r[0] in ("quiet", "open") and len(r) > 3]
+    assert [r[0] for r in grid] == ["open"]  # the person × skill grid has only the named member
     assert open_.user.get_username() in page
 
 
@@ -83,18 +82,20 @@ def test_evidence_and_plan_show_only_with_their_ticks(team, role, assigned, mana
     assert 'data-testid="shared-extras"' in page
 
 
-def test_aggregates_appear_at_the_threshold_and_say_why_below_it(team, role, assigned, manager, bob_client, settings):
+def test_without_a_closed_cycle_the_page_shows_named_members_and_no_aggregate(
+    team, role, assigned, manager, bob_client, settings
+):
     settings.TEAM_MIN_AGGREGATE = 3
-    member_with_report(team, role, consent=Membership.Consent.AGGREGATES, level=1)
-    member_with_report(team, role, consent=Membership.Consent.INDIVIDUAL, level=3)
+    for _ in range(3):
+        member_with_report(team, role, consent=Membership.Consent.AGGREGATES, level=1)
+    member_with_report(team, role, consent=Membership.Consent.INDIVIDUAL, username="ann", level=1)
     page = bob_client.get(role_url("role", team, role)).content.decode()
-    assert "appear when at least 3 members" in page and "Now: 2" in page
-    assert matrix(bob_client, team, role)["aggregate"] is None
-    member_with_report(team, role, consent=Membership.Consent.AGGREGATES, level=3)
     data = matrix(bob_client, team, role)
-    first = next(iter(data["aggregate"].values()))
-    assert first == {"at_target": 2, "median": 3.0, "counts": [0, 1, 0, 2, 0, 0]}
-    assert data["team_gaps"] and data["team_gaps"][0]["members_below_target"] == 1
+    assert data["aggregate"] is None  # three share aggregates, but no review cycle has closed
+    assert 'data-testid="distribution"' not in page
+    assert "Counting 1 person: 1 shown by name." in page  # the summary counts ann only
+    assert [p["display_name"] for p in data["individuals"]] == ["ann"]
+    assert data["team_gaps"] and {g["members_below_target"] for g in data["team_gaps"]} == {1}
 
 
 def test_withdrawing_consent_removes_the_member_on_the_next_request(team, role, assigned, manager, bob_client):
@@ -114,26 +115,43 @@ def test_a_removed_members_data_disappears_at_once(team, role, assigned, manager
     assert "ann" not in json.dumps(matrix(bob_client, team, role))
 
 
-def test_the_csv_is_the_json_and_is_formula_safe(team, role, assigned, manager, bob_client):
+def test_the_csv_grid_is_the_jsons_ratings_and_is_formula_safe(team, role, assigned, manager, bob_client):
     member_with_report(team, role, consent=Membership.Consent.INDIVIDUAL, username="=evil")
     data = matrix(bob_client, team, role)
-    rows = list(csv.reader(io.StringIO(bob_client.get(role_url("matrix_csv", team, role)).content.decode())))
-    assert rows[0] == ["section", "name", "skill", "value", "detail"]
-    individual = [r for r in rows if r[0] == "individual"]
-    assert {r[1] for r in individual} == {"'=evil"}
-    assert {r[2]: int(r[3]) for r in individual} == data["individuals"][0]["ratings"]
+    response = bob_client.get(role_url("matrix_csv", team, role))
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    header = rows.index(["member", "verdict", "readiness %", *(s["name"] for s in data["skills"])])
+    person = rows[header + 1]
+    assert person[0] == "'=evil"
+    ratings = data["individuals"][0]["ratings"]
+    assert [int(v) for v in person[3:]] == [ratings[s["slug"]] for s in data["skills"]]
 
 
-def test_matrix_json_has_exactly_the_issues_shape(team, role, assigned, manager, bob_client):
-    data = matrix(bob_client, team, role)
-    assert set(data) == {"role", "members_submitted", "aggregate", "individuals", "risks", "team_gaps"}
+def test_matrix_json_is_a_download_with_the_issues_keys_and_the_cycles(team, role, assigned, manager, bob_client):
+    response = bob_client.get(role_url("matrix_json", team, role))
+    assert response["Content-Disposition"] == f'attachment; filename="careerpath-{team.slug}-{role.slug}.json"'
+    assert response["Content-Type"].startswith("application/json")
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert set(data) == {
+        "role",
+        "skills",
+        "members_submitted",
+        "cycles",
+        "aggregate_cycle",
+        "aggregate",
+        "individuals",
+        "risks",
+        "team_gaps",
+    }
 
 
 def test_a_foreign_teams_slug_is_a_404_and_changes_nothing(team, role, bob, bob_client):
     other = services.create_team(user=bob, name="Bob's", slug="bobs")
     before = (Assignment.objects.count(), Invitation.objects.count())
     assert (
-        bob_client.post(reverse("teams:assign", args=[team.slug]), {"role": role.slug, "everyone": "on"}).status_code
+        bob_client.post(reverse("teams:assign", args=[team.slug]), {"role": role.slug, "who": "everyone"}).status_code
         == 404
     )
     assert bob_client.post(reverse("teams:invitations", args=[team.slug]), {"role": "member"}).status_code == 404
@@ -150,20 +168,48 @@ def test_an_owner_cannot_remove_a_member_of_another_team_by_id(team, alice_clien
 
 def test_assigning_an_unpublished_role_shows_an_error_and_changes_nothing(team, alice_client):
     hidden = make_role(title="Secret", is_published=False)
-    response = alice_client.post(reverse("teams:assign", args=[team.slug]), {"role": hidden.slug, "everyone": "on"})
+    response = alice_client.post(reverse("teams:assign", args=[team.slug]), {"role": hidden.slug, "who": "everyone"})
     assert response.status_code == 200
     assert "Choose a published role" in response.content.decode()
     assert not Assignment.objects.exists()
 
 
-def test_assigning_chosen_members_with_a_due_date(team, role, alice_client, manager):
+def test_assigning_chosen_members_assigns_exactly_those(team, role, alice, alice_client, manager):
+    chosen = [join(team), join(team)]
     response = alice_client.post(
         reverse("teams:assign", args=[team.slug]),
-        {"role": role.slug, "members": [manager.pk], "due_date": "2027-01-31"},
+        {"role": role.slug, "who": "chosen", "members": [m.pk for m in chosen], "due_date": "2027-01-31"},
     )
     assert response.status_code == 302
     a = Assignment.objects.get()
-    assert (a.everyone, list(a.targets.all()), str(a.due_date)) == (False, [manager], "2027-01-31")
+    assert (a.everyone, set(a.targets.all()), str(a.due_date)) == (False, set(chosen), "2027-01-31")
+    assert membership(team, alice) not in a.targets.all() and manager not in a.targets.all()
+
+
+def test_the_assignment_form_ticks_nobody_and_chooses_no_scope_by_default(team, alice_client, manager):
+    page = alice_client.get(reverse("teams:assign", args=[team.slug])).content.decode()
+    assert "checked" not in page
+    assert 'name="who"' in page and 'value="everyone"' in page
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({}, "Choose who to assign it to"),
+        ({"who": "chosen"}, "Tick at least one member"),
+        ({"who": "everyone", "members": "MANAGER"}, "You chose the whole team and ticked members"),
+        ({"who": "chosen", "members": "STRANGER"}, "Select a valid choice"),
+    ],
+)
+def test_assigning_without_a_clear_choice_is_refused_and_changes_nothing(
+    team, role, alice_client, manager, bob, data, error
+):
+    stranger = services.create_team(user=bob, name="Other", slug="other").memberships.get()
+    data = {k: {"MANAGER": manager.pk, "STRANGER": stranger.pk}.get(v, v) for k, v in data.items()}
+    response = alice_client.post(reverse("teams:assign", args=[team.slug]), {"role": role.slug, **data})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not Assignment.objects.exists()
 
 
 def test_a_visitor_following_a_link_is_sent_to_log_in_and_back(team, alice, client):
@@ -277,3 +323,27 @@ def test_a_new_assignment_or_a_removal_shows_on_the_cached_dashboard_at_once(tea
     assert "Assigned by your teams" in bob_client.get(reverse("assessments:dashboard")).content.decode()
     services.remove_member(team=team, membership=manager)
     assert "Assigned by your teams" not in bob_client.get(reverse("assessments:dashboard")).content.decode()
+
+
+# --- a role taken off the site after it was assigned (issue #25, finding 10) ----------------------
+
+
+def test_the_team_pages_of_a_role_withdrawn_since_it_was_assigned_answer_410_and_say_so(
+    team, role, assigned, alice, alice_client
+):
+    from teams.models import ReviewCycle
+
+    cycle = services.open_cycle(team=team, role=role, by=alice, closes_on=timezone.localdate())
+    Role.objects.filter(pk=role.pk).update(is_published=False)
+    before = list(ReviewCycle.objects.values_list("pk", "closed_at"))
+    for name in ("role", "matrix_csv"):
+        response = alice_client.get(role_url(name, team, role))
+        assert response.status_code == 410, name
+        assert "was withdrawn" in response.content.decode()
+    response = alice_client.get(role_url("matrix_json", team, role))
+    assert response.status_code == 410 and "withdrawn" in response.json()["error"]
+    assert alice_client.post(role_url("open_cycle", team, role), {"closes_on": "2030-01-01"}).status_code == 410
+    assert alice_client.post(reverse("teams:close_cycle", args=[team.slug, cycle.pk])).status_code == 410
+    assert list(ReviewCycle.objects.values_list("pk", "closed_at")) == before
+    page = alice_client.get(reverse("teams:detail", args=[team.slug])).content.decode()
+    assert "withdrawn from the site" in page and role_url("role", team, role) not in page
