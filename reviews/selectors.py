@@ -338,8 +338,8 @@ def shared_opinions(assessment):
     meta, mine = _skill_meta(assessment), self_levels(assessment)
     order = {slug: i for i, slug in enumerate(meta)}
     opinions = []
-    reviews = submitted_reviews(assessment)
-    numbers = {r.pk: n for n, r in enumerate(sorted(reviews, key=lambda r: (r.submitted_at, r.pk)), start=1)}
+    reviews = sorted(submitted_reviews(assessment), key=lambda r: (r.submitted_at, r.pk))  # Reviewer 1 first
+    numbers = {r.pk: n for n, r in enumerate(reviews, start=1)}
     for review in reviews:
         ratings = sorted((r for r in review.ratings.all() if r.skill_slug in meta), key=lambda r: order[r.skill_slug])
         opinions.append(

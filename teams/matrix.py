@@ -246,6 +246,7 @@ class IndividualRow:
     share_evidence: bool = False
     plan: tuple | None = None
     evidence: tuple = ()  # (skill name, text) where the member wrote evidence and shares it
+    shown: tuple = ()  # per cell {"heat", "text"}: what templates/teams/heatmap.html prints, looked up fast
 
     @property
     def verdict(self):
@@ -264,10 +265,13 @@ def individual_rows(columns, people):
     rows = []
     for p in people:
         skills = {s.slug: s for s in p.report.skills}
+        cells = tuple(_cell(col, skills.get(col.slug), p.share_evidence) for col in columns)
         rows.append(
             IndividualRow(
                 display_name=p.display_name,
-                cells=tuple(_cell(col, skills.get(col.slug), p.share_evidence) for col in columns),
+                cells=cells,
+                # text as str: the template does not localise 20,000 numbers (a third of the page time)
+                shown=tuple({"heat": c.heat, "text": "–" if c.rating is None else str(c.rating)} for c in cells),
                 readiness=scoring.whole_percent(p.report.overall),
                 meets_bar=p.report.meets_bar,
                 required_gaps=p.report.required_gaps,
