@@ -91,6 +91,7 @@ class AssignmentForm(forms.Form):
         self.fields["members"].queryset = Membership.objects.filter(team=team).select_related("user")
         self.fields["members"].label_from_instance = lambda m: m.user.get_full_name() or m.user.get_username()
         self.fields["role"].error_messages["invalid_choice"] = "Choose a published role from the list."
+        self.fields["members"].error_messages["invalid_choice"] = "Choose members of this team from the list."
 
     def clean(self):
         data = super().clean()

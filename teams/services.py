@@ -255,7 +255,7 @@ def set_consent(*, membership, consent, share_evidence=False, share_plan=False):
     if consent not in Membership.Consent.values:
         raise TeamError("Choose what the team may see.")
     individual = consent == Membership.Consent.INDIVIDUAL
-    if consent == Membership.Consent.NOTHING and membership.consent == Membership.Consent.AGGREGATES:
+    if consent == Membership.Consent.NOTHING:  # from aggregates, or from by-name after aggregates
         withdraw_results(user=membership.user, team=membership.team)
     membership.consent = consent
     membership.share_evidence = individual and share_evidence

@@ -229,6 +229,16 @@ def test_withdrawing_consent_withdraws_every_result_that_counted_the_member(team
     assert "someone it counted withdrew their consent or deleted their account" in role_page(alice_client, team, role)
 
 
+def test_choosing_nothing_after_sharing_by_name_still_withdraws_a_result_that_counted_them(team, role, alice, assigned):
+    cycle, members = released(team, role, alice)
+    services.set_consent(membership=members[0], consent=Membership.Consent.INDIVIDUAL)
+    cycle.refresh_from_db()
+    assert cycle.state == ReviewCycle.State.RELEASED  # sharing more withdraws nothing
+    services.set_consent(membership=members[0], consent=Membership.Consent.NOTHING)
+    cycle.refresh_from_db()
+    assert cycle.state == ReviewCycle.State.WITHDRAWN
+
+
 def test_deleting_an_account_withdraws_the_result_and_keeps_the_count_of_who_took_part(team, role, alice, assigned):
     cycle, members = released(team, role, alice)
     delete_user_account(user=members[0].user)

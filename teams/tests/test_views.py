@@ -198,7 +198,7 @@ def test_the_assignment_form_ticks_nobody_and_chooses_no_scope_by_default(team, 
         ({}, "Choose who to assign it to"),
         ({"who": "chosen"}, "Tick at least one member"),
         ({"who": "everyone", "members": "MANAGER"}, "You chose the whole team and ticked members"),
-        ({"who": "chosen", "members": "STRANGER"}, "Select a valid choice"),
+        ({"who": "chosen", "members": "STRANGER"}, "Choose members of this team from the list."),
     ],
 )
 def test_assigning_without_a_clear_choice_is_refused_and_changes_nothing(
