@@ -175,7 +175,7 @@ def _use(invitation, user):
 def confirm_invitation(*, team, invitation):
     """The owner confirms the person who opened an invitation waiting for them: they join with
     the invitation's role."""
-    invitation = Invitation.objects.select_for_update().select_related("pending_by").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("pending_by").get(pk=invitation.pk)
     if invitation.team_id != team.pk:
         raise TeamError("That invitation is not for this team.")
     if not invitation.is_pending:
@@ -388,7 +388,7 @@ def close_cycle(*, cycle, by=None, at=None):
     people as, or differ by at least that many from, every earlier released result of the team
     that shares a skill; otherwise the cycle closes without one and `withheld_reason` says why.
     Closing a closed cycle is refused and changes nothing."""
-    cycle = ReviewCycle.objects.select_for_update().select_related("role", "team").get(pk=cycle.pk)
+    cycle = ReviewCycle.objects.select_for_update(of=("self",)).select_related("role", "team").get(pk=cycle.pk)
     if not cycle.is_open:
         when = date_format(timezone.localtime(cycle.closed_at), "j M Y")
         raise TeamError(f"This review cycle was already closed on {when}.")
