@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from roles.levels import Level
 from roles.levels import scale as level_scale
 from teams.selectors import memberships_of, teammates_of
 
@@ -254,8 +255,6 @@ class SnapshotSkill:
         return self._descriptors.get(str(level), "")
 
     def get_target_display(self):
-        from roles.levels import Level
-
         return Level(self.target).label
 
 
