@@ -475,3 +475,20 @@ def update_plan_item(*, item, action, target_date, notes, status):
     if text:
         PlanItemEvent.objects.create(item=item, kind=PlanItemEvent.Kind.EDITED, text=f"{text}.")
     return item
+
+
+PLAN_ITEM_FIELDS = ("action", "target_date", "notes", "status")
+
+
+@transaction.atomic
+def update_plan_items(*, updates):
+    """Save what the plan page's one form sent: `updates` is [(item, {action, target_date, notes,
+    status})]. Items whose values did not change are left alone (no history line, no new
+    `updated_at`); returns the items that changed."""
+    changed = []
+    for item, values in updates:
+        if all(getattr(item, name) == values[name] for name in PLAN_ITEM_FIELDS):
+            continue
+        update_plan_item(item=item, **{name: values[name] for name in PLAN_ITEM_FIELDS})
+        changed.append(item)
+    return changed

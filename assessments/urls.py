@@ -25,6 +25,7 @@ urlpatterns = [
     path("assessments/<int:pk>/share/<int:link_id>/revoke/", share_views.revoke_share, name="revoke_share"),
     path("assessments/<int:pk>/plan/", plan_views.plan, name="plan"),
     path("assessments/<int:pk>/plan/create/", plan_views.plan_create, name="plan_create"),
+    path("assessments/<int:pk>/plan/save/", plan_views.plan_save, name="plan_save"),
     path("assessments/<int:pk>/plan/items/<int:item_id>/", plan_views.plan_item, name="plan_item"),
     path("assessments/<int:pk>/plan.ics", plan_views.plan_calendar, name="plan_ics"),
     path("r/<slug:token>/", share_views.shared_report, name="shared"),

@@ -298,7 +298,7 @@ ALICE_STATES = [
     ),
     State(
         "plan item that failed to save",
-        "assessments:plan_item",
+        "assessments:plan_save",
         ALICE,
         lambda w: reverse("assessments:plan", args=[w.report.pk]),
         fill_and_submit({"own_action": LONG_TEXT}, "Save"),
@@ -456,6 +456,7 @@ NOT_PAGES = {
     "assessments:revoke_share": "POST only; redirects to the share links",
     "assessments:plan_create": "POST only; redirects to the plan",
     "assessments:plan_ics": "a calendar download",
+    "assessments:plan_item": "the plan's per-item autosave endpoint: JSON (the page saves through plan_save, walked)",
     "accounts:export": "a JSON download of the account's data",
     "reviews:revoke": "POST only; redirects to the second-opinion page",
     "reviews:delete": "POST only; redirects to the second-opinion page",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import Plan, PlanItem
+from assessments.models import Plan, PlanItem, PlanItemEvent
 from assessments.tests.factories import shared, submitted_for
 
 pytestmark = pytest.mark.django_db
@@ -249,3 +249,123 @@ def test_no_nudge_for_varied_ratings(alice_client, alice, role, skills):
     assert (
         'data-testid="nudge"' not in alice_client.get(reverse("assessments:step", args=[draft.pk, 1])).content.decode()
     )
+
+
+# --- the plan is one form (issue 28, item 4) -------------------------------------------------
+
+
+def whole_plan(items, **per_item):
+    """The plan page's one form as the browser sends it: every item's fields; `per_item` maps an
+    item's position to its overrides."""
+    data = {"from_item": str(items[0].pk)}
+    for index, item in enumerate(items):
+        values = {"choice": "", "own_action": "", "target_date": "", "status": "not_started", "notes": ""}
+        values.update(per_item.get(f"i{index}", {}))
+        data.update({f"item-{item.pk}-{key}": value for key, value in values.items()})
+    return data
+
+
+def test_one_save_keeps_what_was_typed_in_every_item(alice_client, report, plan):
+    items = list(plan.items.order_by("order"))
+    data = whole_plan(
+        items,
+        i0={"own_action": "Run the design review", "target_date": "2030-03-01"},
+        i1={"own_action": "Lead the migration", "notes": "Ask Sam", "status": "in_progress"},
+    )
+    response = alice_client.post(reverse("assessments:plan_save", args=[report.pk]), data)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessments:plan", args=[report.pk]) + f"#item-{items[0].pk}"
+    saved = {i.pk: (i.action, i.target_date, i.notes, i.status) for i in plan.items.all()}
+    assert saved == {
+        items[0].pk: ("Run the design review", dt.date(2030, 3, 1), "", "not_started"),
+        items[1].pk: ("Lead the migration", None, "Ask Sam", "in_progress"),
+    }
+
+
+def test_after_a_save_each_changed_item_says_saved_once(alice_client, report, plan):
+    items = list(plan.items.order_by("order"))
+    data = whole_plan(items, i1={"own_action": "Lead the migration"})
+    page = alice_client.post(reverse("assessments:plan_save", args=[report.pk]), data, follow=True)
+    saved = {row["item"].pk for row in page.context["rows"] if row["saved"]}
+    assert saved == {items[1].pk}
+    assert "Saved your plan (1 item changed)." in page.content.decode()
+    again = alice_client.get(reverse("assessments:plan", args=[report.pk]))
+    assert not any(row["saved"] for row in again.context["rows"])
+
+
+def test_an_invalid_item_keeps_its_typing_and_the_valid_items_are_saved(alice_client, report, plan):
+    items = list(plan.items.order_by("order"))
+    data = whole_plan(
+        items,
+        i0={"own_action": "Run the design review", "target_date": "2030-02-31"},
+        i1={"own_action": "Lead the migration"},
+    )
+    response = alice_client.post(reverse("assessments:plan_save", args=[report.pk]), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Run the design review" in body and 'value="2030-02-31"' in body
+    assert "Enter a real date" in body and f'href="#item-{items[0].pk}"' in body
+    first, second = (plan.items.get(pk=i.pk) for i in items)
+    assert (first.action, first.target_date) == ("", None)
+    assert second.action == "Lead the migration"
+    rows = {row["item"].pk: row for row in response.context["rows"]}
+    assert rows[items[1].pk]["saved"] and not rows[items[0].pk]["saved"]
+
+
+def test_an_item_missing_from_the_request_is_left_as_it_was(alice_client, report, plan):
+    items = list(plan.items.order_by("order"))
+    services.update_plan_item(item=items[1], action="Mentor", target_date=None, notes="keep", status="in_progress")
+    data = {k: v for k, v in whole_plan(items, i0={"own_action": "Pair"}).items() if f"-{items[1].pk}-" not in k}
+    alice_client.post(reverse("assessments:plan_save", args=[report.pk]), data)
+    second = plan.items.get(pk=items[1].pk)
+    assert (second.action, second.notes, second.status) == ("Mentor", "keep", "in_progress")
+    assert plan.items.get(pk=items[0].pk).action == "Pair"
+
+
+def test_saving_an_unchanged_plan_writes_no_history(alice_client, report, plan):
+    items = list(plan.items.order_by("order"))
+    alice_client.post(reverse("assessments:plan_save", args=[report.pk]), whole_plan(items, i0={"notes": "x"}))
+    events = PlanItemEvent.objects.filter(item__plan=plan).count()
+    response = alice_client.post(
+        reverse("assessments:plan_save", args=[report.pk]), whole_plan(items, i0={"notes": "x"}), follow=True
+    )
+    assert PlanItemEvent.objects.filter(item__plan=plan).count() == events
+    assert "Nothing had changed" in response.content.decode()
+
+
+def test_bob_cannot_save_alices_plan(bob_client, report, plan):
+    items = list(plan.items.order_by("order"))
+    response = bob_client.post(reverse("assessments:plan_save", args=[report.pk]), whole_plan(items, i0={"notes": "x"}))
+    assert response.status_code == 404
+    assert not plan.items.filter(notes="x").exists()
+
+
+def test_autosave_of_one_item_answers_json(alice_client, report, plan):
+    item = plan.items.order_by("order").first()
+    response = alice_client.post(
+        reverse("assessments:plan_item", args=[report.pk, item.pk]),
+        item_data(item, notes="Week 1", target_date="2020-01-01"),
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.status_code == 200
+    assert response.json() == {
+        "saved": True,
+        "status": "in_progress",
+        "status_label": "In progress",
+        "warning": "The target date is in the past.",
+    }
+    item.refresh_from_db()
+    assert item.notes == "Week 1"
+
+
+def test_autosave_refuses_bad_input_with_the_reason_and_saves_nothing(alice_client, report, plan):
+    item = plan.items.order_by("order").first()
+    response = alice_client.post(
+        reverse("assessments:plan_item", args=[report.pk, item.pk]),
+        item_data(item, notes="Week 1", target_date="2030-02-31"),
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.status_code == 400
+    assert response.json()["saved"] is False and "Enter a real date" in response.json()["error"]
+    item.refresh_from_db()
+    assert item.notes == "" and item.target_date is None

@@ -129,6 +129,7 @@ MATRIX = {
     "assessments:revoke_share": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
     "assessments:plan": {"GET": alices(200), "POST": logged_in(405)},
     "assessments:plan_create": {"GET": logged_in(405), "POST": alices(302)},  # the plan exists already
+    "assessments:plan_save": {"GET": logged_in(405), "POST": alices(302)},  # empty POST: nothing to save
     "assessments:plan_item": {"GET": logged_in(405), "POST": alices(200)},  # empty POST: form errors
     "assessments:plan_ics": {"GET": alices(200), "POST": logged_in(405)},
     # a share link: anyone holding it may read the report, nobody may write through it
@@ -359,6 +360,7 @@ def test_bob_cannot_reach_alices_objects_even_with_his_own_in_the_url(world):
     urls = [
         reverse("assessments:revoke_share", args=[bob_pk, world.share.pk]),
         reverse("assessments:plan_item", args=[bob_pk, world.plan_item.pk]),
+        reverse("assessments:plan_save", args=[bob_pk]),
     ]
     for url in urls:
         assert clients[BOB].post(url, {f"item-{world.plan_item.pk}-status": "done"}).status_code == 404
