@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup migrate content check-content admin lint format check-migrations pytest e2e clean npm serve-prod faults image-test
+.PHONY: run worker test setup migrate content check-content admin lint format check-migrations pytest e2e clean npm serve-prod faults image-test
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,9 +26,17 @@ content: migrate
 check-content: migrate
 	$(BIN)/python manage.py check_content
 
-## Serve on 127.0.0.1:$(PORT) with the shipped role guides loaded (safe to run again).
+## Serve on 127.0.0.1:$(PORT) with the shipped role guides loaded (safe to run again), and one task
+## worker beside it (it sends the mail). Ctrl-C stops both: the worker runs in its own process group
+## (set -m), so it gets one SIGTERM from the trap and finishes the task it is running.
 run: content
+	@set -m; $(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "worker stopped"' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## A task worker alone (production runs one or more beside gunicorn; docs/deploy.md).
+worker: migrate
+	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload
 
 ## Create an administrator account (asks for a username and password; none exists by default).
 admin: migrate

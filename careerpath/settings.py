@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "assessments",
     "reviews",
     "teams",
+    "django_tasks",
+    "django_tasks_db",
+    "notices",
 ]
 
 MIDDLEWARE = [
@@ -291,16 +294,27 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MESSAGE_TAGS = {40: "danger"}  # Bootstrap calls the error colour "danger".
 
-# Email: console by default, SMTP when EMAIL_HOST is set.
+# Email: every mail is queued (notices/mail.py writes it to the outbox in the sender's transaction)
+# and a task worker delivers it with CAREERPATH_EMAIL_DELIVERY_BACKEND: SMTP when EMAIL_HOST is set,
+# else the console (the worker's output). docs/deploy.md, "Background tasks and mail".
+EMAIL_BACKEND = "notices.mail.QueuedEmailBackend"
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    CAREERPATH_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds; a worker, not a visitor, waits for it
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    CAREERPATH_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+CAREERPATH_MAIL_MAX_ATTEMPTS = env_int("CAREERPATH_MAIL_MAX_ATTEMPTS", 8)  # retried after 1, 2, 4 ... 60 minutes
+
+# Background tasks: django-tasks (Django 6.0's django.tasks API on Django 5.2) with its database
+# backend, so the queue is a table in DATABASES["default"] and needs nothing else. Workers:
+# `manage.py db_worker` (`make run` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "careerpath <noreply@localhost>")
 
 # Sessions: visitors' drafts live in the session until they sign up.

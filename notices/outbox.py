@@ -1,0 +1,111 @@
+"""The outbox: every mail is a row, delivered exactly once by whichever worker locks it.
+
+enqueue (in the sender's transaction):  OutgoingMail row + a `deliver_mail` task row, both
+                                         committed with the sender's write or not at all.
+deliver (in a worker):                   BEGIN; lock the row (SELECT ... FOR UPDATE SKIP LOCKED on
+                                         PostgreSQL; SQLite's IMMEDIATE transactions serialise
+                                         writers); hand the mail to the mail server; record
+                                         sent_at; COMMIT.
+
+A worker killed before the commit leaves the row unsent and unlocked: `requeue_stale` (run by the
+periodic scan) enqueues it again. The one window for a duplicate is between the mail server
+accepting the message and the commit that follows it (microseconds); a duplicate then carries the
+same Message-ID, which mail clients use to fold duplicates. A failure to send is recorded and
+retried with a growing delay, CAREERPATH_MAIL_MAX_ATTEMPTS times in all.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+from django_tasks_db import DatabaseBackend
+
+from . import messages as mail_json
+from .models import OutgoingMail
+
+logger = logging.getLogger("notices.outbox")
+
+STALE_AFTER = timedelta(minutes=10)  # a mail still unsent this long after its attempt was due is requeued
+
+
+def retry_delay(attempts):
+    """1, 2, 4, 8 ... minutes, at most an hour."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 60))
+
+
+def _enqueue_delivery(mail_id, *, run_after=None):
+    task = deliver_mail if run_after is None else deliver_mail.using(run_after=run_after)
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(mail_id)  # a row in the same transaction: committed with the mail or not at all
+    else:
+        transaction.on_commit(lambda: task.enqueue(mail_id))
+
+
+@transaction.atomic
+def enqueue(message, *, key=None):
+    """Store `message` (an EmailMessage) and enqueue its delivery. With a `key`, a second mail with
+    the same key is not stored (returns None): the key says what the mail is about, once."""
+    data = mail_json.to_json(message)
+    if key is not None and OutgoingMail.objects.filter(key=key).exists():
+        return None
+    mail = OutgoingMail.objects.create(
+        key=key,
+        subject=data["subject"][:300],
+        recipients=", ".join(message.recipients())[:2000],
+        message=data,
+        next_attempt_at=timezone.now(),
+    )
+    _enqueue_delivery(mail.pk)
+    return mail
+
+
+def deliver(mail_id):
+    """Send one mail if nobody has; returns what happened ("sent", "failed", "skipped")."""
+    with transaction.atomic():
+        mail = OutgoingMail.objects.select_for_update(skip_locked=True).pending().filter(pk=mail_id).first()
+        if mail is None:
+            return "skipped"  # sent already, given up on, or being sent by another worker right now
+        now = timezone.now()
+        try:
+            with get_connection(settings.CAREERPATH_EMAIL_DELIVERY_BACKEND, fail_silently=False) as connection:
+                connection.send_messages([mail_json.from_json(mail.message)])
+        except Exception as error:  # the mail server's refusal is recorded, never lost
+            mail.attempts += 1
+            mail.last_error = f"{type(error).__name__}: {error}"[:500]
+            if mail.attempts >= settings.CAREERPATH_MAIL_MAX_ATTEMPTS:
+                mail.gave_up_at = now
+                logger.error("Gave up on mail %s after %s attempts: %s", mail.pk, mail.attempts, mail.last_error)
+            else:
+                mail.next_attempt_at = now + retry_delay(mail.attempts)
+                _enqueue_delivery(mail.pk, run_after=mail.next_attempt_at)
+                logger.warning("Mail %s not sent (attempt %s): %s", mail.pk, mail.attempts, mail.last_error)
+            mail.save(update_fields=["attempts", "last_error", "gave_up_at", "next_attempt_at"])
+            return "failed"
+        mail.attempts += 1
+        mail.sent_at = now
+        mail.message = {}  # a password-reset link does not stay in the database once delivered
+        mail.save(update_fields=["attempts", "sent_at", "message"])
+        return "sent"
+
+
+@task()
+def deliver_mail(mail_id):
+    """The task a worker runs for each mail (and again for a retry or a requeue)."""
+    return deliver(mail_id)
+
+
+def requeue_stale(*, now=None):
+    """Enqueue delivery again for every unsent mail whose attempt was due more than STALE_AFTER ago
+    (its worker died, or its task was lost); returns how many. Safe to repeat: a mail is sent once."""
+    now = now or timezone.now()
+    ids = list(
+        OutgoingMail.objects.pending().filter(next_attempt_at__lte=now - STALE_AFTER).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        for mail_id in ids:
+            _enqueue_delivery(mail_id)
+    return len(ids)

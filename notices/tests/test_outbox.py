@@ -1,0 +1,141 @@
+"""Every mail leaves through the outbox and a worker: never from inside the request, once each."""
+
+import importlib
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives, send_mail
+from django.db import transaction
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from notices import outbox
+from notices.messages import UnqueueableMessage
+from notices.models import OutgoingMail
+
+from .conftest import run_worker
+
+pytestmark = pytest.mark.django_db
+
+
+class RefusingBackend:
+    """A mail server that refuses every message."""
+
+    def __init__(self, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_the_sites_mail_backend_is_the_queue():
+    settings_module = importlib.import_module("careerpath.settings")  # as configured, before the tests' locmem
+    assert settings_module.EMAIL_BACKEND == "notices.mail.QueuedEmailBackend"
+    assert settings_module.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_send_mail_queues_the_mail_and_the_worker_delivers_it(queued_mail):
+    assert send_mail("Hello", "Body", "site@example.com", ["carol@example.com"]) == 1
+    assert mail.outbox == []  # nothing sent from the caller
+    queued = OutgoingMail.objects.get()
+    assert queued.recipients == "carol@example.com" and queued.sent_at is None
+    assert DBTaskResult.objects.count() == 1
+
+    run_worker()
+
+    assert [(m.subject, m.to) for m in mail.outbox] == [("Hello", ["carol@example.com"])]
+    queued.refresh_from_db()
+    assert queued.sent_at is not None and queued.attempts == 1
+    assert queued.message == {}  # a one-time link does not outlive its delivery
+
+
+def test_a_write_that_rolls_back_sends_nothing(queued_mail):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        send_mail("Hello", "Body", "site@example.com", ["carol@example.com"])
+        raise RuntimeError("the write failed")
+    run_worker()
+    assert mail.outbox == []
+    assert not OutgoingMail.objects.exists() and not DBTaskResult.objects.exists()
+
+
+def test_delivering_a_mail_twice_sends_it_once(queued_mail):
+    send_mail("Hello", "Body", "site@example.com", ["carol@example.com"])
+    mail_id = OutgoingMail.objects.get().pk
+    assert outbox.deliver(mail_id) == "sent"
+    assert outbox.deliver(mail_id) == "skipped"
+    assert len(mail.outbox) == 1
+
+
+def test_a_refused_mail_is_recorded_and_retried_later_then_given_up(queued_mail, settings):
+    settings.CAREERPATH_EMAIL_DELIVERY_BACKEND = "notices.tests.test_outbox.RefusingBackend"
+    settings.CAREERPATH_MAIL_MAX_ATTEMPTS = 2
+    send_mail("Hello", "Body", "site@example.com", ["carol@example.com"])
+    queued = OutgoingMail.objects.get()
+
+    assert outbox.deliver(queued.pk) == "failed"
+    queued.refresh_from_db()
+    assert queued.attempts == 1 and "SMTPServerDisconnected" in queued.last_error
+    assert queued.next_attempt_at > timezone.now() + timedelta(seconds=50)  # a minute later
+    retry = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert retry.run_after == queued.next_attempt_at  # the retry is scheduled, not run at once
+
+    assert outbox.deliver(queued.pk) == "failed"
+    queued.refresh_from_db()
+    assert queued.gave_up_at is not None and queued.sent_at is None
+    assert outbox.deliver(queued.pk) == "skipped"
+    assert mail.outbox == []
+
+
+def test_requeue_stale_enqueues_only_mail_whose_delivery_is_overdue(queued_mail):
+    send_mail("Old", "Body", "site@example.com", ["carol@example.com"])
+    send_mail("New", "Body", "site@example.com", ["dan@example.com"])
+    old = OutgoingMail.objects.get(subject="Old")
+    OutgoingMail.objects.filter(pk=old.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=11))
+    DBTaskResult.objects.all().delete()  # as if the worker that claimed them was killed
+
+    assert outbox.requeue_stale() == 1
+    run_worker()
+    assert [m.subject for m in mail.outbox] == ["Old"]
+
+
+def test_a_keyed_mail_is_stored_once(queued_mail):
+    message = EmailMultiAlternatives("Due soon", "Body", "site@example.com", ["carol@example.com"])
+    assert outbox.enqueue(message, key="u1:due:7") is not None
+    assert outbox.enqueue(message, key="u1:due:7") is None
+    assert OutgoingMail.objects.count() == 1
+
+
+def test_html_parts_attachments_and_headers_survive_the_queue(queued_mail):
+    message = EmailMultiAlternatives(
+        "Report", "Plain", "site@example.com", ["carol@example.com"], headers={"List-Unsubscribe": "<https://x/u/>"}
+    )
+    message.attach_alternative("<p>Rich</p>", "text/html")
+    message.attach("plan.ics", "BEGIN:VCALENDAR", "text/calendar")
+    message.attach("data.bin", b"\x00\x01\xff", "application/octet-stream")
+    message.send()
+    run_worker()
+
+    (sent,) = mail.outbox
+    assert sent.alternatives[0][0] == "<p>Rich</p>" and sent.alternatives[0][1] == "text/html"
+    assert [a[0] for a in sent.attachments] == ["plan.ics", "data.bin"]
+    assert sent.attachments[1][1] == b"\x00\x01\xff"
+    assert sent.extra_headers["List-Unsubscribe"] == "<https://x/u/>"
+    assert sent.extra_headers["Message-ID"].endswith(">")
+
+
+def test_a_mime_part_attachment_is_refused_where_it_is_sent(queued_mail):
+    from email.mime.text import MIMEText
+
+    message = EmailMultiAlternatives("X", "Y", "site@example.com", ["carol@example.com"])
+    message.attach(MIMEText("part"))
+    with pytest.raises(UnqueueableMessage, match="cannot be queued"):
+        message.send()
+    assert not OutgoingMail.objects.exists()
