@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -10,8 +12,9 @@ def queued_mail(settings):
 
 
 def run_worker():
-    """What `manage.py db_worker --batch` does: run every task that is due, then return."""
-    Worker(
+    """What `manage.py db_worker --batch` does: run every task that is due, then return. (Inside a
+    test's transaction the worker must not close the connection, as it does between tasks.)"""
+    worker = Worker(
         queue_names=["*"],
         interval=0,
         batch=True,
@@ -20,4 +23,6 @@ def run_worker():
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        worker.run()
