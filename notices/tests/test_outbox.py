@@ -3,6 +3,7 @@
 import importlib
 import smtplib
 from datetime import timedelta
+from email.mime.text import MIMEText
 
 import pytest
 from django.core import mail
@@ -132,8 +133,6 @@ def test_html_parts_attachments_and_headers_survive_the_queue(queued_mail):
 
 
 def test_a_mime_part_attachment_is_refused_where_it_is_sent(queued_mail):
-    from email.mime.text import MIMEText
-
     message = EmailMultiAlternatives("X", "Y", "site@example.com", ["carol@example.com"])
     message.attach(MIMEText("part"))
     with pytest.raises(UnqueueableMessage, match="cannot be queued"):
