@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "adminsortable2",
+    "careerpath",  # the page cache's owner keys (careerpath/models.py)
     "accounts",
     "roles",
     "assessments",

@@ -11,7 +11,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Assessment, OwnerKey
+from assessments.models import Assessment
+from careerpath.models import OwnerKey
 from roles.tests.factories import make_role
 
 pytestmark = pytest.mark.django_db
