@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "csp",
     "adminsortable2",
     "careerpath",  # the page cache's owner keys (careerpath/models.py)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc shipped in the wheel: /api/v1/docs/ works offline
     "accounts",
     "roles",
     "assessments",
@@ -97,6 +100,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notices",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -402,3 +406,47 @@ PAGE_CACHE_SECONDS = env_int("CAREERPATH_PAGE_CACHE_SECONDS", 60 * 60 * 24)
 PAGE_CACHE_DRAFT_SECONDS = env_int("CAREERPATH_PAGE_CACHE_DRAFT_SECONDS", 10 * 60)
 PAGE_CACHE_STRICT = env_bool("CAREERPATH_PAGE_CACHE_STRICT", DEBUG)
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("careerpath.pagecache.strict_context")
+
+# --- The read API, /api/v1/ (api/, docs/api.md) --------------------------------------------------
+# Requests per minute (or /second, /hour, /day): every request from one client address, and every
+# request made with one personal access token (or one signed-in browser session). Over either, a
+# 429 with Retry-After. Counted in the default cache, like the other rate limits.
+
+
+def env_rate(name, default):
+    """A rate such as 120/min (sec, min, hour, day); anything else is an error at start-up."""
+    value = os.environ.get(name, "").strip() or default
+    number, _slash, period = value.partition("/")
+    if not (number.isdigit() and int(number) > 0 and period in {"s", "sec", "m", "min", "h", "hour", "d", "day"}):
+        raise ImproperlyConfigured(f"{name} must look like 120/min (per sec, min, hour or day); got {value!r}.")
+    return value
+
+
+API_RATE_PER_ADDRESS = env_rate("CAREERPATH_API_RATE_PER_ADDRESS", "120/min")
+API_RATE_PER_TOKEN = env_rate("CAREERPATH_API_RATE_PER_TOKEN", "60/min")
+API_TOKEN_LIMIT = env_int("CAREERPATH_API_TOKEN_LIMIT", 20)  # unrevoked, unexpired tokens per person
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",  # first: its header makes a missing login a 401
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "careerpath API",
+    "DESCRIPTION": "Role guides, your own reports and plan, and the teams you manage. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

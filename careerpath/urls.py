@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("reviews.urls")),
     path("teams/", include("teams.urls")),
+    path("api/v1/", include("api.urls")),
+    path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -33,6 +33,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.tests.factories import UserFactory
+from api import services as api_services
+from api.models import PersonalAccessToken
 from assessments import services
 from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
 from assessments.tests.factories import draft_for, submitted_for
@@ -95,6 +97,9 @@ MATRIX = {
     "accounts:preferences": {"GET": logged_in(405), "POST": logged_in(302), "writes": {BOB, ALICE, STAFF}},
     "accounts:export": {"GET": logged_in(200), "POST": logged_in(405)},
     "accounts:delete": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "enter your password"
+    # API tokens (api/): each person's own; the API's endpoints have their own matrix (api/tests)
+    "api_tokens:list": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "name required"
+    "api_tokens:revoke": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
     "password_change": {"GET": logged_in(200), "POST": logged_in(200)},
     "password_change_done": {"GET": logged_in(200), "POST": logged_in(405)},
     "password_reset": {"GET": everyone(200), "POST": everyone(200)},
@@ -192,6 +197,7 @@ class World:
         self.asked, _no_link = review_services.request_review(
             assessment=self.submitted, display_name="A.", invitee=carol
         )
+        self.api_token, _secret = api_services.create_token(user=alice, name="Sync", scopes=["read:roles"], days=7)
 
     def kwargs_for(self, name, kwarg_names):
         draft_urls = {"take", "step", "rate", "review", "confirm", "submit", "delete"}
@@ -204,6 +210,7 @@ class World:
             "item_id": self.plan_item.pk,
             "token": self.review_token if name.startswith("reviews:") else self.share_token,
             "uidb64": urlsafe_base64_encode(force_bytes(self.users[ALICE].pk)),
+            "token_id": self.api_token.pk,
         }
         if name.startswith("reviews:"):  # carol's draft for her pages, the submitted review for alice's
             values["pk"] = self.review_draft.pk if short in {"review", "rate"} else self.review.pk
@@ -297,6 +304,7 @@ def fingerprint():
         "plan_items": list(PlanItem.objects.order_by("pk").values_list("pk", "status", "action", "notes")),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "is_staff", "is_superuser")),
         "roles": list(Role.objects.order_by("pk").values_list("pk", "slug", "title", "is_published")),
+        "api_tokens": list(PersonalAccessToken.objects.order_by("pk").values_list("pk", "user_id", "revoked_at")),
     }
 
 
@@ -304,7 +312,7 @@ def fingerprint():
 
 
 def test_every_url_is_in_the_matrix():
-    names = {n for n in site_urls() if not (n or "").startswith("teams:")}  # teams: TEAM_MATRIX below
+    names = {n for n in site_urls() if not (n or "").startswith(("teams:", "api:"))}  # TEAM_MATRIX; api/tests
     assert None not in names, f"every non-admin URL needs a name: {site_urls()[None][0]}"
     missing = sorted(names - set(MATRIX))
     assert not missing, f"add these URLs to MATRIX in {__name__} (who may GET/POST them?): {missing}"
