@@ -74,6 +74,7 @@ class SkillView:
     courses: tuple = ()  # OfferingForSkill: chosen courses that raise this gap
     certifications: tuple = ()  # OfferingForSkill: chosen certifications that raise it
     suggestions: tuple = ()  # the guide's suggestions tied to this gap skill
+    primary: bool = False  # a transition path of the guide names it as the main gap into the role
 
     @property
     def rating_name(self):
@@ -116,6 +117,7 @@ class ReportView:
     suggestions: list  # all the advice, for report.json: tied to gaps (gap order), then general
     next_steps: list
     transition_paths: list
+    primary_sources: list = field(default_factory=list)  # who names the primary skills ({short_name, title, url})
     required_gaps: int = 0
     required_total: int = 0
     general_suggestions: list = field(default_factory=list)  # the page shows tied ones in the gap cards
@@ -142,6 +144,18 @@ class ReportView:
 
     def transition_path_from(self, role_slug):
         return next((p for p in self.transition_paths if p["from_role"] == role_slug), None)
+
+    @property
+    def start_here(self):
+        """The three gaps to work on first: the head of the gap order (docs/scoring.md)."""
+        return self.gaps[:3]
+
+    def time_estimates(self, from_role=None):
+        """How long the move into the role typically takes, as the guide's transition paths say:
+        the path from `from_role` when it gives a duration, else every path that does. Only paths
+        that cite a source (snapshots from before issue 28 kept none): no number without one."""
+        sourced = [p for p in self.transition_paths if p.get("typical_months") and p.get("sources")]
+        return [p for p in sourced if p["from_role"] == from_role] or sourced
 
 
 def _offering_skills(offering):
@@ -175,6 +189,7 @@ def scoring_inputs(snapshot):
             rating=int(ratings.get(s["slug"], {}).get("level", 0)),
             category=s.get("category", ""),
             commonly_missing=bool(s.get("commonly_missing", False)),
+            primary=bool(s.get("primary", False)),
         )
         for s in snapshot["skills"]
     ]
@@ -313,6 +328,7 @@ def build_report(snapshot):
             courses=_for_skill(courses, result.slug),
             certifications=_for_skill(certs, result.slug),
             suggestions=tuple(tied.get(result.slug, ())),
+            primary=result.primary,
         )
 
     skills = [view(r) for r in report.skills]
@@ -331,6 +347,7 @@ def build_report(snapshot):
         general_suggestions=[text for text in report.suggestions if text not in shown_in_cards],
         next_steps=list(report.next_steps),
         transition_paths=list(snapshot.get("transition_paths", [])),
+        primary_sources=list(snapshot.get("primary_sources", [])),
         required_gaps=sum(1 for g in report.gaps if g.kind == scoring.REQUIRED),
         required_total=sum(1 for s in report.skills if s.kind == scoring.REQUIRED),
         scored=report,
@@ -370,6 +387,7 @@ def report_data(assessment, report):
                 "weight": float(s.weight),
                 "rating": s.rating,
                 "gap": s.gap,
+                "primary": s.primary,
                 "evidence": s.evidence,
             }
             for s in report.skills

@@ -472,6 +472,9 @@ def report_context(assessment, *, share_link=None):
     if assessment.current_role_id and (not shared or share_link.include_current_role):
         context["current_role"] = assessment.current_role
         context["transition_path"] = report.transition_path_from(assessment.current_role.slug)
+    context["time_estimates"] = report.time_estimates(
+        context["current_role"].slug if "current_role" in context else None
+    )
     return context
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import ShareLink
+from assessments.reports import report_for
 from assessments.tests.factories import draft_for, shared, submitted_for
 from roles.models import RoleSkill, SkillKind, TransitionPath
 from roles.tests.factories import (
@@ -20,6 +21,7 @@ from roles.tests.factories import (
     RoleFactory,
     RoleSkillFactory,
     SuggestionFactory,
+    shipped_source,
 )
 
 pytestmark = pytest.mark.django_db
@@ -339,12 +341,71 @@ def test_progress_lists_only_the_skills_that_changed_and_counts_the_rest(alice_c
     assert f'data-skill="{skills[1].slug}"' not in details and f'data-skill="{skills[2].slug}"' not in details
 
 
-def test_the_transition_path_from_the_current_role_is_shown(alice_client, alice, role):
+def test_the_transition_path_from_the_current_role_is_shown_with_its_source(alice_client, alice, role):
+    from_role = RoleFactory(title="Analyst")
+    path = TransitionPath.objects.create(
+        role=role, from_role=from_role, typical_months=9, gap="Learn to ship pipelines."
+    )
+    path.sources.add(shipped_source("decipheru"))
+    assessment = submitted_for(alice, role, current_role=from_role)
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    assert "From Analyst to" in body and "9 months" in body and "Learn to ship pipelines." in body
+    estimate = body[body.index('data-testid="time-estimate"') :]
+    estimate = estimate[: estimate.index("</p>")]
+    assert "<strong>9 months</strong> from Analyst" in estimate and "Source: DecipherU" in estimate
+
+
+def test_a_transition_time_without_a_source_is_not_shown(alice_client, alice, role):
     from_role = RoleFactory(title="Analyst")
     TransitionPath.objects.create(role=role, from_role=from_role, typical_months=9, gap="Learn to ship pipelines.")
     assessment = submitted_for(alice, role, current_role=from_role)
     body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
-    assert "From Analyst to" in body and "9 months" in body and "Learn to ship pipelines." in body
+    assert "Learn to ship pipelines." in body
+    assert "9 months" not in body and 'data-testid="time-estimate"' not in body
+
+
+def test_without_a_current_role_every_sourced_path_gives_its_time(alice_client, alice, role):
+    for title, months in (("Analyst", 9), ("Engineer", 14)):
+        path = TransitionPath.objects.create(role=role, from_role=RoleFactory(title=title), typical_months=months)
+        path.sources.add(shipped_source("decipheru"))
+    assessment = submitted_for(alice, role)
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    estimate = body[body.index('data-testid="time-estimate"') :]
+    estimate = estimate[: estimate.index("</p>")]
+    assert (
+        "<strong>9 months</strong> from Analyst" in estimate and "<strong>14 months</strong> from Engineer" in estimate
+    )
+
+
+def test_start_here_names_the_first_three_gaps_of_the_scoring_order(alice_client, alice, role, skills):
+    RoleSkill.objects.filter(role=role, skill=skills[2]).update(primary=True)
+    assessment = submitted_for(alice, role, levels={s.slug: 0 for s in skills})
+    report = report_for(assessment)
+    expected = [g.slug for g in report.gaps[:3]]
+    assert expected[0] == skills[2].slug  # the primary skill leads the required ones
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    block = body[body.index('data-testid="start-here-list"') :]
+    block = block[: block.index("</ol>")]
+    assert re.findall(r'<li data-skill="([^"]+)"', block) == expected
+    assert "Primary" in block
+
+
+def test_report_json_marks_primary_gaps(alice_client, alice, role, skills):
+    RoleSkill.objects.filter(role=role, skill=skills[1]).update(primary=True)
+    assessment = submitted_for(alice, role, levels={s.slug: 0 for s in skills})
+    data = get_json(alice_client, assessment)
+    assert {s["slug"]: s["primary"] for s in data["skills"]} == {s.slug: s == skills[1] for s in skills}
+    assert data["gaps"][0] == skills[1].slug
+
+
+def test_a_report_submitted_before_primary_skills_reads_them_as_not_primary(alice_client, alice, role, skills):
+    assessment = submitted_for(alice, role, levels={s.slug: 0 for s in skills})
+    snapshot = dict(assessment.snapshot)
+    snapshot["skills"] = [{k: v for k, v in s.items() if k != "primary"} for s in snapshot["skills"]]
+    snapshot.pop("primary_sources")
+    type(assessment).objects.filter(pk=assessment.pk).update(snapshot=snapshot)
+    data = get_json(alice_client, assessment)
+    assert not any(s["primary"] for s in data["skills"])
 
 
 @pytest.fixture
