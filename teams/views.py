@@ -215,6 +215,8 @@ def join(request, token):
     if not request.user.is_authenticated:
         return render(request, "teams/join.html", context)
     context["needs_confirmation"] = services.needs_owner_confirmation(invitation, request.user)
+    # Sent to their address, which they have not verified: verifying it first lets them join at once.
+    context["verify_first"] = context["needs_confirmation"] and bool(invitation.email) and not invitation.grants_manager
     if request.method == "POST":
         try:
             joined = services.accept_invitation(invitation=invitation, user=request.user)

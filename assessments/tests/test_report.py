@@ -214,7 +214,7 @@ def test_bob_gets_404_for_alices_report_pages(bob_client, report, name):
 @pytest.mark.parametrize("name", ["report", "report_json", "report_csv", "shares"])
 def test_a_visitor_is_sent_to_login_for_report_pages(client, report, name):
     response = client.get(reverse(f"assessments:{name}", args=[report.pk]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", ["report", "report_json", "report_csv"])
@@ -481,7 +481,7 @@ def test_fit_json_gives_ranked_roles_in_order_and_the_unranked_apart(alice_clien
 
 def test_fit_json_needs_a_login(client):
     response = client.get(reverse("assessments:fit_json"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_report_marks_its_own_role_in_role_fit_instead_of_offering_to_assess_it(alice_client, alice, role, cousins):
