@@ -153,3 +153,88 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ANY_OBJECT = OpenApiTypes.OBJECT
+
+
+class RoleRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class AssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = RoleRefSerializer()
+    status = serializers.ChoiceField(choices=["draft", "submitted"])
+    created_at = serializers.DateTimeField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    report_url = serializers.SerializerMethodField(help_text="The report in report.json's shape; null for a draft.")
+
+    def get_report_url(self, obj) -> str | None:
+        return f"/api/v1/me/assessments/{obj.pk}/report/" if obj.submitted_at and obj.status == "submitted" else None
+
+
+class PlanItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    skill = serializers.SlugField(source="skill.slug")
+    skill_name = serializers.CharField()
+    current_level = serializers.IntegerField()
+    target_level = serializers.IntegerField()
+    action = serializers.CharField()
+    target_date = serializers.DateField(allow_null=True)
+    notes = serializers.CharField()
+    status = serializers.ChoiceField(choices=["not_started", "in_progress", "done"])
+
+
+class PlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = RoleRefSerializer()
+    assessment = serializers.IntegerField(source="assessment_id", help_text="The report the plan follows.")
+    items = PlanItemSerializer(source="items.all", many=True)
+
+
+class PlanItemUpdateSerializer(serializers.Serializer):
+    """Send either or both; anything else is refused."""
+
+    status = serializers.ChoiceField(choices=["not_started", "in_progress", "done"], required=False)
+    action = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, help_text="Your own action, or a recommendation."
+    )
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Not a field you can change here."] for name in unknown})
+            if not data:
+                raise serializers.ValidationError({"non_field": ["Send status, action or both."]})
+        return super().to_internal_value(data)
+
+
+class ManagedTeamSerializer(serializers.Serializer):
+    slug = serializers.SlugField(source="team.slug")
+    name = serializers.CharField(source="team.name")
+    my_role = serializers.ChoiceField(source="role", choices=["owner", "manager"])
+    roles = serializers.SerializerMethodField(help_text="The roles assigned to the team.")
+
+    @extend_schema_field(RoleRefSerializer(many=True))
+    def get_roles(self, obj):
+        roles = {a.role.slug: a.role for a in obj.team.assignments.all() if a.role.is_published}
+        return [{"slug": r.slug, "title": r.title} for _slug, r in sorted(roles.items())]
+
+
+class CycleProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    closes_on = serializers.DateField()
+    submitted = serializers.IntegerField()
+    people = serializers.IntegerField()
+
+
+class CompletionEntrySerializer(serializers.Serializer):
+    name = serializers.CharField()
+    done = serializers.BooleanField()
+
+
+class CompletionSerializer(serializers.Serializer):
+    role = RoleRefSerializer()
+    cycle = CycleProgressSerializer(allow_null=True, help_text="The open review cycle, or null.")
+    completion = CompletionEntrySerializer(many=True)
+    assigned = serializers.IntegerField(help_text="Members assigned the role.")

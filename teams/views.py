@@ -317,11 +317,7 @@ def _role_of(request, slug, role_slug):
 
 
 def _team_view(request, team, role):
-    view = selectors.team_role_view(team, role, request.user)
-    if view["due"]:  # an open cycle's last day has passed: it closes as of its end, then we read again
-        services.close_due_cycles(team=team)
-        view = selectors.team_role_view(team, role, request.user)
-    return view
+    return services.current_team_role_view(team=team, role=role, viewer=request.user)
 
 
 def _role_page(request, membership, role, *, cycle_form=None):

@@ -22,7 +22,8 @@ def api_routes():
     routes = {}
     for name, route, _pattern in all_url_patterns():
         if route.startswith("api/v1/") and name not in NOT_ENDPOINTS:
-            routes[name] = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+            path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+            routes[name] = path.replace("{pk}", "{id}")  # drf-spectacular names a primary key "id"
     return routes
 
 
