@@ -126,12 +126,22 @@ class ReportView:
 
     @property
     def verdict(self):
-        """One plain sentence that follows the required bar."""
+        """One plain sentence that follows the required bar, and says how far: how many of the
+        required gaps are a single level ("11 of them by one level")."""
         if self.readiness.meets_required_bar:
             return f"You meet the required bar for {self.role_title}."
-        verb = "is" if self.required_total == 1 else "are"
+        verb = "is" if self.required_gaps == 1 else "are"
         noun = "skill" if self.required_total == 1 else "skills"
-        return f"Not yet: {self.required_gaps} of {self.required_total} required {noun} {verb} below target."
+        sentence = f"Not yet: {self.required_gaps} of {self.required_total} required {noun} {verb} below target"
+        short = [g.gap for g in self.gaps if g.is_required]
+        one = short.count(1)
+        if len(short) == 1:
+            return f"{sentence}, by {'one level' if one else f'{short[0]} levels'}."
+        if one == len(short):
+            return f"{sentence}, all by one level."
+        if one:
+            return f"{sentence}, {one} of them by one level."
+        return f"{sentence}."
 
     @property
     def readiness_percent(self):
@@ -222,6 +232,35 @@ def _next_level(result, descriptors):
     level = min(result.rating + 1, 5)
     text = descriptors.get(str(level)) or LEVEL_DESCRIPTIONS[Level(level)]
     return level, Level(level).label, text
+
+
+@dataclass(frozen=True)
+class Change:
+    """How the report moved since the earlier report of the role, in the page's own units: whole
+    percentages (as the header shows them) and skills whose rating moved."""
+
+    before: int | None
+    after: int | None
+    points: int | None
+    up: int  # skills rated higher than before
+    down: int  # skills rated lower
+
+    @property
+    def moved(self):
+        return self.up + self.down
+
+
+def change_since(progress):
+    """A `scoring.Progress` as the verdict's line says it ("up 6 points; 6 skills moved")."""
+    before, after = scoring.whole_percent(progress.readiness_before), scoring.whole_percent(progress.readiness_after)
+    moves = [c.change for c in progress.skills if c.change]
+    return Change(
+        before=before,
+        after=after,
+        points=None if before is None or after is None else after - before,
+        up=sum(1 for m in moves if m > 0),
+        down=sum(1 for m in moves if m < 0),
+    )
 
 
 def _offering_views(kind, picks, by_slug, meta):

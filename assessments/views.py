@@ -46,7 +46,7 @@ from .forms import (
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .owners import Owner
 from .plans import finished_item_outcomes
-from .reports import report_for, report_rows
+from .reports import change_since, report_for, report_rows
 from .steps import build_steps, first_unrated_step, step_states, time_left
 
 # --- scoping: every read of an owned row goes through `<Model>.objects.owned_by` ------------------
@@ -493,6 +493,7 @@ def _report_page_context(request, pk):
     if earlier is not None:
         context["earlier"] = earlier
         context["progress"] = scoring.progress(report_for(earlier).scored, context["report"].scored)
+        context["change"] = change_since(context["progress"])
     fits = role_fit_for(request.user)
     context["fits"] = fits.ranked[:3]
     context["unranked_count"] = len(fits.unranked)

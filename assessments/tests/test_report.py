@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from assessments.models import ShareLink
 from assessments.reports import report_for
+from assessments.scoring import whole_percent
 from assessments.tests.factories import draft_for, shared, submitted_for
 from roles.models import RoleSkill, SkillKind, TransitionPath
 from roles.tests.factories import (
@@ -547,3 +548,50 @@ def test_role_fit_follows_role_content_changes_at_once(alice, role, skills):
 
     assert [(f.slug, f.total) for f in after] == [(role.slug, 5)]
     assert after[0].readiness < before[0].readiness
+
+
+# --- the verdict says how far, and what changed (issue 28, item 2) --------------------------------
+
+
+def verdict_of(client, assessment):
+    body = client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    return re.search(r'data-testid="verdict">([^<]*)<', body).group(1)
+
+
+@pytest.mark.parametrize(
+    ("required_levels", "expected"),
+    [
+        ((2, 2, 2), "Not yet: 3 of 3 required skills are below target, all by one level."),
+        ((2, 1, 0), "Not yet: 3 of 3 required skills are below target, 1 of them by one level."),
+        ((2, 3, 3), "Not yet: 1 of 3 required skills is below target, by one level."),
+        ((1, 3, 3), "Not yet: 1 of 3 required skills is below target, by 2 levels."),
+        ((1, 0, 3), "Not yet: 2 of 3 required skills are below target."),
+        ((3, 3, 4), "You meet the required bar for Data Wrangler."),
+    ],
+)
+def test_the_verdict_says_how_many_required_gaps_are_one_level(
+    alice_client, alice, role, skills, required_levels, expected
+):
+    levels = {s.slug: level for s, level in zip(skills[:3], required_levels, strict=True)}  # targets: 3
+    assert verdict_of(alice_client, submitted_for(alice, role, levels=levels)) == expected
+
+
+def test_the_verdict_line_says_what_changed_since_the_earlier_report(alice_client, alice, role, skills):
+    earlier = submitted_for(alice, role, levels={skills[0].slug: 1, skills[1].slug: 1, skills[2].slug: 3})
+    later = submitted_for(alice, role, levels={skills[0].slug: 2, skills[1].slug: 3, skills[2].slug: 2})
+    before = whole_percent(report_for(earlier).readiness.overall)
+    after = whole_percent(report_for(later).readiness.overall)
+    assert after > before
+    body = alice_client.get(reverse("assessments:report", args=[later.pk])).content.decode()
+    line = body[body.index('data-testid="verdict-change"') :]
+    line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line[: line.index("</p>")].split(">", 1)[1]))
+    # skills 0 and 1 rose, skill 2 fell; skill 3 kept its rating
+    assert f"up {after - before} points ({before}% → {after}%); 3 skills moved (2 up, 1 down)." in line
+    assert body.index('data-testid="verdict-change"') < body.index('data-testid="readiness-overall"')
+    summary = body[body.index('id="progress-heading"') :]
+    assert f"overall readiness {before}% then, {after}% now (up {after - before} points)" in summary
+
+
+def test_the_first_report_of_a_role_has_no_change_line(alice_client, report):
+    body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert 'data-testid="verdict-change"' not in body
