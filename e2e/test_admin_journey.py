@@ -1,4 +1,6 @@
-"""An editor changes a role guide in the admin: new assessments see it, submitted reports do not."""
+"""An editor changes a published role guide in the admin through a draft: preview, compare, publish,
+roll back. New assessments see a published change; submitted reports do not change, and say the
+guide has changed since."""
 
 import re
 
@@ -27,7 +29,7 @@ def report_skills(page):
     }
 
 
-def test_editor_adds_a_skill_in_the_admin_new_assessments_show_it_and_submitted_reports_do_not_change(
+def test_editor_adds_a_skill_in_a_draft_publishes_it_new_assessments_show_it_and_reports_say_it_changed(
     new_context, shipped_roles, staff, alice, bob
 ):
     role = Role.objects.get(slug=SENIOR_ML)
@@ -50,6 +52,12 @@ def test_editor_adds_a_skill_in_the_admin_new_assessments_show_it_and_submitted_
     expect(page.get_by_role("heading", name="Role guides and assessments")).to_be_visible()
     page.goto(f"/admin/roles/role/{role.pk}/change/")
     expect(page.get_by_role("heading", level=2, name="Senior ML Engineer")).to_be_visible()
+    expect(page.locator("#role_form input[name=summary]")).to_have_count(0)  # published: read-only
+    page.get_by_role("link", name="Edit in a draft").click()
+    page.get_by_role("button", name="Start a draft").click()
+    expect(page.locator(".messagelist")).to_contain_text("Started a draft")
+    draft = Role.objects.get(draft_of=role)
+    expect(page).to_have_url(re.compile(rf"/admin/roles/role/{draft.pk}/change/$"))
     page.locator("#toggle-nav-sidebar").click()  # more room for the inline (and a tidier screenshot)
     inline = page.locator("#role_skills-group")
     rows_before = inline.locator("tr.form-row.has_original").count()
@@ -75,8 +83,26 @@ def test_editor_adds_a_skill_in_the_admin_new_assessments_show_it_and_submitted_
     )
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     expect(inline.locator("tr.form-row.has_original")).to_have_count(rows_before + 1)
+    link = RoleSkill.objects.get(role=draft, skill=new_skill)
+    assert (link.kind, link.target) == ("differentiating", 2)
+    assert not RoleSkill.objects.filter(role=role, skill=new_skill).exists()  # the public guide is as it was
+
+    # The editor reads what the draft changes, previews it as the public will see it, and publishes it.
+    page.get_by_role("link", name="Compare with the published guide").click()
+    expect(page.get_by_test_id("skill-added")).to_contain_text(new_skill.name)
+    screenshot(page, "admin-compare", max_height=1000)
+    page.go_back()
+    page.get_by_role("link", name="Preview as the public will see it").click()
+    expect(page.get_by_test_id("preview-banner")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(new_skill.name)
+    page.get_by_role("link", name="Back to editing").click()
+    page.get_by_role("link", name="Publish this draft…").click()
+    expect(page.get_by_test_id("skill-added")).to_contain_text(new_skill.name)
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".messagelist")).to_contain_text("Published “Senior ML Engineer” (revision 2)")
     link = RoleSkill.objects.get(role=role, skill=new_skill)
     assert (link.kind, link.target) == ("differentiating", 2)
+    assert not Role.objects.filter(draft_of=role).exists()
 
     # A new assessment of the role asks about the new skill...
     bob_page = new_context().new_page()
@@ -92,7 +118,20 @@ def test_editor_adds_a_skill_in_the_admin_new_assessments_show_it_and_submitted_
     expect(bob_page).to_have_url(STEP_URL)
     expect(bob_page.locator(f'fieldset[data-skill="{new_skill.slug}"] legend')).to_have_text(new_skill.name)
 
-    # ...while the report submitted before the edit is exactly as it was.
+    # ...while the report submitted before the edit is exactly as it was, and says the guide changed.
     alice_page.reload()
     assert report_skills(alice_page) == before
     expect(alice_page.locator(f'[data-skill="{new_skill.slug}"]')).to_have_count(0)
+    notice = alice_page.get_by_test_id("guide-changed")
+    expect(notice).to_contain_text("The guide has changed since you submitted")
+    notice.get_by_role("link", name="see what changed").click()
+    expect(alice_page.get_by_test_id("skill-added")).to_contain_text(new_skill.name)
+
+    # The editor rolls the guide back to the revision before the edit.
+    page.goto(f"/admin/roles/role/{role.pk}/revisions/")
+    expect(page.get_by_test_id("revisions")).to_contain_text("editor")
+    page.get_by_test_id("rollback-1").click()
+    expect(page.get_by_test_id("skill-removed")).to_contain_text(new_skill.name)
+    page.get_by_role("button", name="Roll back to revision 1").click()
+    expect(page.locator(".messagelist")).to_contain_text("back to revision 1 (now revision 3)")
+    assert not RoleSkill.objects.filter(role=role, skill=new_skill).exists()

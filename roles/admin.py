@@ -7,12 +7,14 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from . import registry, services
+from .admin_editorial import DraftsOnly, EditorialPages, RowsOfDraftsOnly, can_publish, editorial_links
 from .admin_filters import ContentHoleFilter
 from .admin_rows import LabelledRowsMixin, SourcesWidget, labelled_rows
 from .forms import RoleAdminForm, RoleSkillAdminForm, SalaryBandAdminForm
+from .importing import RoleFileError
 from .models import (
     FAQ,
     CareerMove,
@@ -42,7 +44,7 @@ from .models import (
 # Inlines of the role page -------------------------------------------------------------------------
 
 
-class RoleInline(LabelledRowsMixin, SortableTabularInline):
+class RoleInline(DraftsOnly, LabelledRowsMixin, SortableTabularInline):
     """A section of the role page: rows in their `order`, which editors change by dragging.
     `sources` are the row's citations (readers see them); `editor_note` is for editors only."""
 
@@ -78,7 +80,7 @@ class RoleSkillInline(RoleInline):
     form = RoleSkillAdminForm
     autocomplete_fields = ["skill"]
     select_related = ["skill"]
-    fields = ["skill", "kind", "target", "weight", "commonly_missing", "primary"]
+    fields = ["skill", "kind", "target", "weight", "commonly_missing"]
     show_change_link = True
 
 
@@ -159,7 +161,7 @@ class FAQInline(RoleInline):
     fields = ["question", "answer", "sources", "editor_note"]
 
 
-class RoleFieldSourceInline(LabelledRowsMixin, admin.TabularInline):
+class RoleFieldSourceInline(DraftsOnly, LabelledRowsMixin, admin.TabularInline):
     """Unordered (the page shows each fact where it belongs), so not sortable like the sections."""
 
     model = RoleFieldSource
@@ -197,7 +199,7 @@ ROLE_ROW_INLINES = {
 # Roles --------------------------------------------------------------------------------------------
 
 
-class RoleSectionsAdmin(SortableAdminBase, admin.ModelAdmin):
+class RoleSectionsAdmin(DraftsOnly, SortableAdminBase, admin.ModelAdmin):
     """A role guide's sections on a page of their own (`admin:roles_role_sections`), so the role
     page stays short: its fields and its skills. Not registered: RoleAdmin routes to it."""
 
@@ -223,16 +225,16 @@ class RoleSectionsAdmin(SortableAdminBase, admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
+class RoleAdmin(DraftsOnly, SortableAdminBase, admin.ModelAdmin):
     form = RoleAdminForm
-    list_display = ["title", "family", "is_published", "skill_count", "last_reviewed", "updated_at"]
+    list_display = ["title", "family", "status", "skill_count", "last_reviewed", "updated_at"]
     list_filter = ["is_published", "family", "is_entry_level"]
-    list_select_related = ["family"]
+    list_select_related = ["family", "draft_of"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ["family"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "family", "summary", "is_published", "is_entry_level", "last_reviewed"]}),
+        (None, {"fields": ["title", "slug", "family", "summary", "is_entry_level", "last_reviewed"]}),
         ("About the role", {"fields": ["about"]}),
         (
             "Salary and demand",
@@ -242,14 +244,14 @@ class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
         ("Methodology", {"fields": ["methodology"]}),
         ("Editors only (never shown to readers)", {"fields": ["editor_note"]}),
     ]
-    readonly_fields = ["other_sections"]
+    readonly_fields = ["editorial", "other_sections"]
     inlines = [ROLE_ROW_INLINES[RoleSkill]]  # the other role rows are on the sections page
     actions = ["publish", "unpublish", "duplicate"]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.fieldsets
-        return [(None, {"fields": ["other_sections"]}), *self.fieldsets]
+        return [(None, {"fields": ["editorial", "other_sections"]}), *self.fieldsets]
 
     def get_urls(self):
         sections = RoleSectionsAdmin(Role, self.admin_site)
@@ -259,8 +261,34 @@ class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
                 self.admin_site.admin_view(sections.change_view),
                 name="roles_role_sections",
             ),
+            *EditorialPages(self).urls(),
             *super().get_urls(),
         ]
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    @admin.display(description="Status")
+    def status(self, role):
+        if role.draft_of_id:
+            return f"Draft of “{role.draft_of}”"
+        return "Published" if role.is_published else "Not published"
+
+    @admin.display(description="Publishing")
+    def editorial(self, role):
+        links = editorial_links(role)
+        if role.draft_of_id:
+            state = format_html(
+                'A draft of <a href="{}">{}</a>: the public guide shows the published version until this draft is published.',
+                reverse("admin:roles_role_change", args=[role.draft_of_id]),
+                role.draft_of,
+            )
+        elif role.is_published:
+            state = "Published. This page is read-only: edits go to a draft, which is published when reviewed."
+        else:
+            state = "Not published: only staff see it. Edit it here, then publish it."
+        items = format_html_join(" · ", '<a href="{}">{}</a>', ((url, label) for label, url in links))
+        return format_html("{}<br>{}", state, items)
 
     @admin.display(description="The guide's other sections")
     def other_sections(self, role):
@@ -276,12 +304,19 @@ class RoleAdmin(SortableAdminBase, admin.ModelAdmin):
     def skill_count(self, role):
         return role.skill_count
 
-    @admin.action(description="Publish the selected roles", permissions=["change"])
+    @admin.action(description="Publish the selected roles and drafts", permissions=["publish"])
     def publish(self, request, queryset):
-        count = queryset.update(is_published=True, updated_at=timezone.now())  # moves the revision (ContentQuerySet)
-        self.message_user(request, f"Published {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
+        published = []
+        for role in queryset.exclude(is_published=True):
+            try:
+                published.append(services.publish(role=role, by=request.user))
+            except (services.EditorialError, RoleFileError) as error:
+                self.message_user(request, f"“{role}” was not published: {error}", messages.ERROR)
+        count = len(published)
+        if count:
+            self.message_user(request, f"Published {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
 
-    @admin.action(description="Unpublish the selected roles", permissions=["change"])
+    @admin.action(description="Unpublish the selected roles", permissions=["publish"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False, updated_at=timezone.now())
         self.message_user(request, f"Unpublished {count} role{'s' if count != 1 else ''}.", messages.SUCCESS)
@@ -383,7 +418,7 @@ class CertificationAdmin(admin.ModelAdmin):
 # Transition paths, with their artifacts -----------------------------------------------------------
 
 
-class TransitionArtifactInline(LabelledRowsMixin, SortableTabularInline):
+class TransitionArtifactInline(DraftsOnly, LabelledRowsMixin, SortableTabularInline):
     model = TransitionArtifact
     extra = 0
     ordering = ["order", "id"]
@@ -391,7 +426,7 @@ class TransitionArtifactInline(LabelledRowsMixin, SortableTabularInline):
 
 
 @admin.register(TransitionPath)
-class TransitionPathAdmin(SortableAdminBase, admin.ModelAdmin):
+class TransitionPathAdmin(RowsOfDraftsOnly, SortableAdminBase, admin.ModelAdmin):
     list_display = ["__str__", "role", "from_role", "typical_months"]
     list_select_related = ["role", "from_role"]
     search_fields = ["role__title", "from_role__title", "gap"]
@@ -402,7 +437,7 @@ class TransitionPathAdmin(SortableAdminBase, admin.ModelAdmin):
 # The rows of a role's sections, one list each (editors usually work on the role page) --------------
 
 
-class RoleRowAdmin(admin.ModelAdmin):
+class RoleRowAdmin(RowsOfDraftsOnly, admin.ModelAdmin):
     list_display = ["__str__", "role", "order"]
     list_select_related = ["role"]
     list_filter = ["role__family"]
@@ -412,17 +447,10 @@ class RoleRowAdmin(admin.ModelAdmin):
 @admin.register(RoleSkill)
 class RoleSkillAdmin(RoleRowAdmin):
     form = RoleSkillAdminForm
-    list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing", "primary"]
+    list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing"]
     list_editable = ["kind", "target", "weight"]
     list_select_related = ["role", "skill"]
-    list_filter = [
-        ("role", admin.RelatedOnlyFieldListFilter),
-        "role__family",
-        "kind",
-        "target",
-        "commonly_missing",
-        "primary",
-    ]
+    list_filter = [("role", admin.RelatedOnlyFieldListFilter), "role__family", "kind", "target", "commonly_missing"]
     list_per_page = 50
     search_fields = ["role__title", "skill__name"]
     autocomplete_fields = ["role", "skill"]
@@ -521,7 +549,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(TransitionArtifact)
-class TransitionArtifactAdmin(admin.ModelAdmin):
+class TransitionArtifactAdmin(RowsOfDraftsOnly, admin.ModelAdmin):
     list_display = ["__str__", "path", "order"]
     list_select_related = ["path__role", "path__from_role"]
     search_fields = ["text", "path__role__title", "path__from_role__title"]

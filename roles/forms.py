@@ -74,7 +74,6 @@ class RoleSkillAdminForm(forms.ModelForm):
             "target",
             "weight",
             "commonly_missing",
-            "primary",
             "note",
             "sources",
             "editor_note",

@@ -2,10 +2,12 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from . import revision
 from .levels import Level
@@ -89,10 +91,16 @@ class RoleQuerySet(ContentQuerySet):
         """What a visitor may see."""
         return self.filter(is_published=True)
 
+    def guides(self):
+        """Role guides, without the drafts of published ones (those are seen through the admin's
+        preview, never as a guide of their own)."""
+        return self.filter(draft_of__isnull=True)
+
     def visible_to(self, user):
-        """Staff preview unpublished roles; everyone else sees published ones."""
+        """Staff preview unpublished roles; everyone else sees published ones. Nobody meets a draft
+        revision of a published role here (docs/editing.md)."""
         if user.is_authenticated and user.is_staff:
-            return self
+            return self.guides()
         return self.published()
 
 
@@ -127,6 +135,15 @@ class Role(ContentModel):
     import_hash = models.CharField(
         max_length=64, blank=True, editable=False, help_text="A hash of the role file last imported (roles/importing)."
     )
+    draft_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="draft",
+        editable=False,
+        help_text="The published role this is the draft of: edits wait here until someone publishes them.",
+    )
 
     skills = models.ManyToManyField("Skill", through="RoleSkill", related_name="roles")
     courses = models.ManyToManyField("Course", through="RoleCourse", related_name="roles")
@@ -141,7 +158,11 @@ class Role(ContentModel):
                 condition=Q(ai_impact_score__isnull=True) | Q(ai_impact_score__lte=100),
                 name="role_ai_impact_score_0_100",
             ),
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True) | Q(is_published=False), name="role_draft_is_unpublished"
+            ),
         ]
+        permissions = [("publish_role", "Can publish role guides, unpublish them and roll them back")]
 
     def __str__(self):
         return self.title
@@ -229,12 +250,6 @@ class RoleSkill(ContentModel):
     )
     commonly_missing = models.BooleanField(
         default=False, help_text='A source lists it among the skills commonly missing ("often missing").'
-    )
-    primary = models.BooleanField(
-        default=False,
-        help_text='A transition path into this role names it as the main gap ("the primary gap is ..."); '
-        "cite that path's source as the role's source for “Primary skills”. Reports put primary gaps first "
-        "after the required ones.",
     )
     note = models.TextField(blank=True, help_text="What this role needs of the skill, for readers.")
     editor_note = models.TextField(blank=True, help_text=EDITOR_NOTE_HELP)
@@ -584,7 +599,6 @@ class RoleFieldSource(ContentModel):
         GROWTH = "growth", "Growth outlook and trend"
         ENTRY_LEVEL = "entry_level", "Entry-level"
         AI_IMPACT = "ai_impact", "AI impact"
-        PRIMARY_SKILLS = "primary_skills", "Primary skills"
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="field_sources")
     field = models.CharField(max_length=20, choices=Field.choices)
@@ -598,6 +612,27 @@ class RoleFieldSource(ContentModel):
 
     def __str__(self):
         return f"{self.role}: {self.get_field_display()} from {self.source}"
+
+
+class RoleRevision(ContentModel):
+    """A published revision of a role guide: the guide in the role-file format, who published it
+    and when. Kept for ever; a rollback publishes an older one again as a new revision."""
+
+    guide = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    data = models.JSONField(help_text="The guide as published, in the role-file format (docs/role-format.md).")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=200, blank=True, help_text='For example "Rolled back to revision 2".')
+
+    class Meta:
+        ordering = ["guide", "-number"]
+        constraints = [models.UniqueConstraint(fields=["guide", "number"], name="rolerevision_number_once_per_role")]
+
+    def __str__(self):
+        return f"{self.guide} revision {self.number}"
 
 
 class ContentRevision(models.Model):

@@ -202,8 +202,11 @@ M2M_THROUGH = (
     ),
 )
 
+# A guide's published revisions (the "what changed" pages and the reports' notice read them).
+HISTORY = (m.RoleRevision,)
+
 # Every model whose change changes what a role page shows: a change moves the content revision.
-CONTENT_MODELS = SHARED + ROLE_ROWS + tuple(child for children in CHILD_ROWS.values() for child in children)
+CONTENT_MODELS = SHARED + ROLE_ROWS + tuple(child for children in CHILD_ROWS.values() for child in children) + HISTORY
 
 # Models of the roles app that are not content.
 NOT_CONTENT = (m.ContentRevision,)

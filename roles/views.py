@@ -8,12 +8,13 @@ views, each one a fixed number of queries however long the guide is.
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from careerpath.pagecache import cached_page
 
-from . import levels, provenance, registry
+from . import levels, provenance, registry, selectors
 from .forms import RoleFilterForm
 from .models import (
     CareerMove,
@@ -22,6 +23,7 @@ from .models import (
     Family,
     Role,
     RoleFieldSource,
+    RoleRevision,
     RoleSkill,
     Skill,
     SkillKind,
@@ -76,6 +78,12 @@ def search_roles(roles, *, q="", family=None):
 def role_guide(user, slug):
     """The role `user` may see, with every section of its guide prefetched (roles/registry.py); 404
     otherwise. A fixed number of queries however long the guide is."""
+    return role_guide_of(Role.objects.visible_to(user).filter(slug=slug), user)
+
+
+def role_guide_of(roles, user):
+    """The one role of `roles` with its guide prefetched as `user` may see it (the links to other
+    roles and skills `user` may see; the admin's preview passes a visitor); 404 if there is none."""
     visible = Role.objects.visible_to(user)
     visible_skills = Skill.objects.visible_to(user)
     lookups = [Prefetch("field_sources", queryset=RoleFieldSource.objects.select_related("source"))]
@@ -87,7 +95,7 @@ def role_guide(user, slug):
             taught = section.offering.skill_links.objects.select_related("skill").filter(skill__in=visible_skills)
             rows = rows.prefetch_related(Prefetch(f"{section.offering.link_field}__skill_links", queryset=taught))
         lookups += registry.prefetches(section, rows)
-    return get_object_or_404(visible.select_related("family").prefetch_related(*lookups), slug=slug)
+    return get_object_or_404(roles.select_related("family").prefetch_related(*lookups))
 
 
 def guide_sections(role):
@@ -180,3 +188,15 @@ def skill_detail(request, slug):
 @require_safe
 def scale(request):
     return render(request, "roles/scale.html", {"scale": levels.scale()})
+
+
+@require_safe
+def changes(request, slug, number):
+    """What changed in a guide since its revision `number` (reports and drafts pinned to an older
+    revision link here). Editor-only fields are left out."""
+    role = get_object_or_404(Role.objects.visible_to(request.user), slug=slug)
+    try:
+        since, latest, diff = selectors.changes_since(role, number)
+    except RoleRevision.DoesNotExist:
+        raise Http404("The guide has no such revision.") from None
+    return render(request, "roles/changes.html", {"role": role, "since": since, "latest": latest, "diff": diff})

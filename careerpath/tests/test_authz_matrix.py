@@ -21,28 +21,26 @@ import re
 from datetime import timedelta
 
 import pytest
-from allauth.account.forms import default_token_generator as allauth_token_generator
-from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission, User
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import int_to_base36, urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_encode
 
 from accounts.tests.factories import UserFactory
-from api import services as api_services
-from api.models import PersonalAccessToken
 from assessments import services
 from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
 from assessments.tests.factories import draft_for, submitted_for
 from reviews import services as review_services
 from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
 from reviews.tests.factories import review_of
-from roles.models import Role, RoleSkill, Skill
+from roles import services as role_services
+from roles.models import Role, RoleRevision, RoleSkill, Skill
 from roles.tests.factories import make_role
 from teams.tests.factories import join, team_of
 
@@ -50,7 +48,7 @@ pytestmark = pytest.mark.django_db
 
 VISITOR, BOB, ALICE, STAFF, REVIEWER = "visitor", "bob", "alice", "staff", "carol"
 PRINCIPALS = (VISITOR, BOB, ALICE, STAFF, REVIEWER)
-LOGIN = "account_login"  # a 302 to the login page, with ?next=
+LOGIN = "login"  # a 302 to the login page, with ?next=
 
 
 @pytest.fixture(autouse=True)
@@ -91,37 +89,25 @@ MATRIX = {
     "healthz": {"GET": everyone(200), "POST": everyone(405)},
     "readyz": {"GET": everyone(200), "POST": everyone(405)},
     # accounts
-    # accounts: django-allauth's pages (sign-up and password reset through careerpath's throttles)
-    "account_login": {"GET": visitors_only(), "POST": visitors_only()},
-    "account_logout": {"GET": logged_in(200, visitor=302), "POST": everyone(302)},  # GET asks "log out?"
-    "account_signup": {"GET": visitors_only(), "POST": visitors_only()},
-    "account_inactive": {"GET": everyone(200), "POST": everyone(405)},
-    "account_email": {"GET": logged_in(200), "POST": logged_in(302)},  # empty POST: no action, back to the page
-    "account_email_verification_sent": {"GET": everyone(200), "POST": everyone(405)},
-    # the key of alice's address, already confirmed: the page says the link was used; POST confirms nothing
-    "account_confirm_email": {"GET": everyone(200), "POST": everyone(404)},
-    "account_confirm_login_code": {"GET": visitors_only(302), "POST": visitors_only(302)},  # no code was asked for
-    "account_reauthenticate": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "enter your password"
-    "account_request_reauthentication_code": {"GET": logged_in(200), "POST": logged_in(200)},
-    "account_confirm_reauthentication_code": {"GET": logged_in(302), "POST": logged_in(302)},  # no code asked for
-    "account_change_password": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: form errors
-    "account_set_password": {"GET": logged_in(302), "POST": logged_in(302)},  # has a password: on to change it
-    "account_reset_password": {"GET": everyone(200), "POST": everyone(200)},  # empty POST: "enter your email"
-    "account_reset_password_done": {"GET": everyone(200), "POST": everyone(405)},
-    "account_reset_password_from_key": {"GET": everyone(302), "POST": everyone(302)},  # valid key: on to set-password
-    "account_reset_password_from_key_done": {"GET": everyone(200), "POST": everyone(405)},
+    "login": {"GET": visitors_only(), "POST": visitors_only()},
+    "logout": {"GET": everyone(405), "POST": everyone(302)},
+    "accounts:signup": {"GET": visitors_only(), "POST": visitors_only()},
     "accounts:settings": {"GET": logged_in(200), "POST": logged_in(405)},
     "accounts:preferences": {"GET": logged_in(405), "POST": logged_in(302), "writes": {BOB, ALICE, STAFF}},
     "accounts:export": {"GET": logged_in(200), "POST": logged_in(405)},
     "accounts:delete": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "enter your password"
-    # API tokens (api/): each person's own; the API's endpoints have their own matrix (api/tests)
-    "api_tokens:list": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "name required"
-    "api_tokens:revoke": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
+    "password_change": {"GET": logged_in(200), "POST": logged_in(200)},
+    "password_change_done": {"GET": logged_in(200), "POST": logged_in(405)},
+    "password_reset": {"GET": everyone(200), "POST": everyone(200)},
+    "password_reset_done": {"GET": everyone(200), "POST": everyone(405)},
+    "password_reset_confirm": {"GET": everyone(302), "POST": everyone(302)},  # valid token: on to set-password
+    "password_reset_complete": {"GET": everyone(200), "POST": everyone(405)},
     # role guides (public)
     "roles:list": {"GET": everyone(200), "POST": everyone(405)},
     "roles:detail": {"GET": everyone(200), "POST": everyone(405)},
     "roles:skill": {"GET": everyone(200), "POST": everyone(405)},
     "roles:scale": {"GET": everyone(200), "POST": everyone(405)},
+    "roles:changes": {"GET": everyone(200), "POST": everyone(405)},  # what changed since revision 1
     # assessments: anyone may start one (visitors keep theirs in the session)
     "assessments:start": {"GET": everyone(405), "POST": everyone(302), "writes": set(PRINCIPALS)},
     "assessments:dashboard": {"GET": logged_in(200), "POST": logged_in(405)},
@@ -172,8 +158,8 @@ MATRIX = {
 
 # Pages that only redirect: where they may send each person (checked after the status code).
 REDIRECT_TARGETS = {
-    ("account_login", BOB): "assessments:dashboard",
-    ("account_signup", BOB): "assessments:dashboard",
+    ("login", BOB): "assessments:dashboard",
+    ("accounts:signup", BOB): "assessments:dashboard",
 }
 
 
@@ -189,6 +175,7 @@ class World:
         self.users = {ALICE: alice, BOB: bob, STAFF: staff, REVIEWER: carol}
         self.role = make_role(required=3, differentiating=1, courses=1, title="Data Wrangler")
         self.other_role = make_role(required=2, differentiating=1, title="Pipeline Plumber")
+        role_services.publish(role=role_services.start_draft(role=self.role), by=staff)  # revisions 1 and 2
         first = self.role.role_skills.select_related("skill").order_by("order")[0].skill
         self.skill = first
         self.submitted = submitted_for(alice, self.role, levels={first.slug: 1}, current_role=self.other_role)
@@ -208,7 +195,6 @@ class World:
         self.asked, _no_link = review_services.request_review(
             assessment=self.submitted, display_name="A.", invitee=carol
         )
-        self.api_token, _secret = api_services.create_token(user=alice, name="Sync", scopes=["read:roles"], days=7)
 
     def kwargs_for(self, name, kwarg_names):
         draft_urls = {"take", "step", "rate", "review", "confirm", "submit", "delete"}
@@ -221,19 +207,14 @@ class World:
             "item_id": self.plan_item.pk,
             "token": self.review_token if name.startswith("reviews:") else self.share_token,
             "uidb64": urlsafe_base64_encode(force_bytes(self.users[ALICE].pk)),
-            "token_id": self.api_token.pk,
         }
         if name.startswith("reviews:"):  # carol's draft for her pages, the submitted review for alice's
             values["pk"] = self.review_draft.pk if short in {"review", "rate"} else self.review.pk
             if short in {"manage", "ask_teammate", "revoke"}:
                 values["pk"] = self.submitted.pk
             values["request_id"] = self.asked.pk if short == "take_asked" else self.review_draft.request.pk
-        if name == "account_reset_password_from_key":
-            values["uidb36"] = int_to_base36(self.users[ALICE].pk)
-            values["key"] = allauth_token_generator.make_token(self.users[ALICE])
-        if name == "account_confirm_email":
-            address = EmailAddress.objects.get_primary(self.users[ALICE])
-            values["key"] = EmailConfirmationHMAC(address).key
+        if name == "password_reset_confirm":
+            values["token"] = default_token_generator.make_token(self.users[ALICE])
         missing = [k for k in kwarg_names if k not in values]
         assert not missing, f"{name}: teach World.kwargs_for a value for {missing}"
         return {k: values[k] for k in kwarg_names}
@@ -319,7 +300,6 @@ def fingerprint():
         "plan_items": list(PlanItem.objects.order_by("pk").values_list("pk", "status", "action", "notes")),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "is_staff", "is_superuser")),
         "roles": list(Role.objects.order_by("pk").values_list("pk", "slug", "title", "is_published")),
-        "api_tokens": list(PersonalAccessToken.objects.order_by("pk").values_list("pk", "user_id", "revoked_at")),
     }
 
 
@@ -327,7 +307,7 @@ def fingerprint():
 
 
 def test_every_url_is_in_the_matrix():
-    names = {n for n in site_urls() if not (n or "").startswith(("teams:", "api:"))}  # TEAM_MATRIX; api/tests
+    names = {n for n in site_urls() if not (n or "").startswith("teams:")}  # teams: TEAM_MATRIX below
     assert None not in names, f"every non-admin URL needs a name: {site_urls()[None][0]}"
     missing = sorted(names - set(MATRIX))
     assert not missing, f"add these URLs to MATRIX in {__name__} (who may GET/POST them?): {missing}"
@@ -346,7 +326,7 @@ def check(response, expected, *, name, method, principal):
     where = f"{method} {name} as {principal}"
     if expected == LOGIN:
         assert response.status_code == 302, f"{where}: expected a redirect to log in, got {response.status_code}"
-        assert response["Location"].startswith(reverse("account_login") + "?next="), f"{where}: {response['Location']}"
+        assert response["Location"].startswith(reverse("login") + "?next="), f"{where}: {response['Location']}"
         return
     assert response.status_code == expected, f"{where}: expected {expected}, got {response.status_code}"
     if (name, principal) in REDIRECT_TARGETS:
@@ -572,9 +552,10 @@ def test_every_admin_action_declares_the_permissions_it_needs():
 
 
 @pytest.mark.parametrize(
-    ("permission", "offered"), [("change_role", {"publish", "unpublish"}), ("add_role", {"duplicate"})]
+    ("permission", "offered"),
+    [("change_role", set()), ("publish_role", {"publish", "unpublish"}), ("add_role", {"duplicate"})],
 )
-def test_role_actions_need_change_to_publish_and_add_to_duplicate(permission, offered):
+def test_role_actions_need_publish_to_publish_and_add_to_duplicate(permission, offered):
     editor = view_only_staff()
     editor.user_permissions.add(Permission.objects.get(codename=permission))
     editor = User.objects.get(pk=editor.pk)  # a fresh object: permissions are cached per instance
@@ -623,6 +604,83 @@ def test_every_admin_url_as_view_only_staff_reads_and_never_writes(world):
         if fingerprint() != before:
             problems.append(f"POST {url} as {VIEWER} changed the database")
     assert not problems, "\n".join(problems)
+
+
+# --- Django admin: the editorial pages, "change" against "publish" ---------------------------------
+# A published guide with revisions 1 and 2 and a draft. viewer: view-only staff; changer: staff who
+# may view and change roles; publisher: changer with the publish permission. Non-staff are sent to
+# the admin login (test_every_admin_url_is_for_staff_only). A 403 is the admin's own refusal.
+
+CHANGER, PUBLISHER = "changer", "publisher"
+EDITORS = (VIEWER, CHANGER, PUBLISHER)  # each one's requests in this order
+
+
+def editors_get(viewer, changer, publisher):
+    return {VIEWER: viewer, CHANGER: changer, PUBLISHER: publisher}
+
+
+# url name -> (which role: "guide" or "draft", GET codes, POST codes, who may write by POST)
+EDITORIAL_MATRIX = {
+    "admin:roles_role_draft": ("guide", editors_get(403, 302, 302), editors_get(403, 302, 302), set()),
+    "admin:roles_role_preview": ("draft", editors_get(200, 200, 200), editors_get(405, 405, 405), set()),
+    "admin:roles_role_compare": ("draft", editors_get(200, 200, 200), editors_get(405, 405, 405), set()),
+    "admin:roles_role_publish": ("draft", editors_get(403, 403, 200), editors_get(403, 403, 302), {PUBLISHER}),
+    "admin:roles_role_revisions": ("guide", editors_get(200, 200, 200), editors_get(405, 405, 405), set()),
+    "admin:roles_role_revision": ("guide", editors_get(200, 200, 200), editors_get(405, 405, 405), set()),
+    "admin:roles_role_rollback": ("guide", editors_get(403, 403, 200), editors_get(403, 403, 302), {PUBLISHER}),
+}
+
+
+def editorial_people():
+    roles_perms = Permission.objects.filter(content_type__app_label="roles")
+    viewer = view_only_staff()
+    changer = UserFactory(username="changer", is_staff=True)
+    changer.user_permissions.set(roles_perms.filter(codename__regex=r"^(view|change)_"))
+    publisher = UserFactory(username="publisher", is_staff=True)
+    publisher.user_permissions.set(roles_perms.filter(codename__regex=r"^(view|change)_|^publish_role$"))
+    return {VIEWER: viewer, CHANGER: changer, PUBLISHER: publisher}
+
+
+def test_every_editorial_admin_url_is_in_the_editorial_matrix():
+    names = {n for n, route, _p in all_url_patterns() if route.startswith("admin/") and n and "roles_role_" in n}
+    names -= {f"admin:roles_role_{view}" for view in ("changelist", "add", "history", "delete", "change", "sections")}
+    assert names == set(EDITORIAL_MATRIX)
+
+
+def editorial_fingerprint():
+    return {
+        **fingerprint(),
+        "revisions": list(RoleRevision.objects.order_by("pk").values_list("pk", "guide_id", "number")),
+        "role_texts": list(Role.objects.order_by("pk").values_list("pk", "summary", "draft_of")),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(EDITORIAL_MATRIX))
+def test_editorial_url_answers_each_editor_as_the_matrix_says(db, name):
+    guide = make_role(required=2, differentiating=1, title="Data Wrangler")
+    role_services.publish(role=role_services.start_draft(role=guide), by=None)  # revisions 1 and 2
+    draft = role_services.start_draft(role=guide)
+    Role.objects.filter(pk=draft.pk).update(summary="The draft's summary")
+    which, gets, posts, writers = EDITORIAL_MATRIX[name]
+    kwargs = {"object_id": (guide if which == "guide" else draft).pk}
+    if name in ("admin:roles_role_revision", "admin:roles_role_rollback"):
+        kwargs["number"] = 1
+    url = reverse(name, kwargs=kwargs)
+    clients = {}
+    for principal, user in editorial_people().items():
+        clients[principal] = Client()
+        clients[principal].force_login(user)
+    for principal in EDITORS:
+        before = editorial_fingerprint()
+        response = clients[principal].get(url)
+        assert response.status_code == gets[principal], f"GET {name} as {principal}: {response.status_code}"
+        assert editorial_fingerprint() == before, f"GET {name} as {principal} changed the database"
+    for principal in EDITORS:
+        before = editorial_fingerprint()
+        response = clients[principal].post(url, {})
+        assert response.status_code == posts[principal], f"POST {name} as {principal}: {response.status_code}"
+        changed = editorial_fingerprint() != before
+        assert changed is (principal in writers), f"POST {name} as {principal}: changed the database: {changed}"
 
 
 # --- teams: six people ------------------------------------------------------------------------

@@ -29,11 +29,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import PlanItem, Rating
+from assessments.models import OwnerKey, PlanItem, Rating
 from assessments.owners import Owner, owned_models, owners_of
 from assessments.tests.factories import draft_for, submitted_for
 from careerpath import pagecache
-from careerpath.models import OwnerKey
 from reviews.models import Calibration, Review
 from reviews.tests.factories import review_of
 from roles import registry, revision
@@ -86,7 +85,13 @@ def world(alice, bob, staff):
 def every_section(role, other):
     """One row of every kind of role content the factories do not make."""
     from roles import models as m
-    from roles.tests.factories import CertificationFactory, FamilyFactory, SkillFactory, shipped_source
+    from roles.tests.factories import (
+        CertificationFactory,
+        CourseFactory,
+        FamilyFactory,
+        SkillFactory,
+        shipped_source,
+    )
 
     skill = role.role_skills.first().skill
     m.Responsibility.objects.create(role=role, text="Own the ingestion jobs")
@@ -104,10 +109,16 @@ def every_section(role, other):
     m.FAQ.objects.create(role=role, question="Is SQL enough?", answer="No.")
     FamilyFactory(name="Unused family")  # free rows, for deletes nothing protects
     SkillFactory(name="Unused skill")
+    CourseFactory(title="Unused course")  # no published guide recommends them: the admin may delete them
+    CertificationFactory(name="Unused certification")
     make_role(required=1, differentiating=0, title="Unused role")
     m.RoleFieldSource.objects.create(
         role=role, field=m.RoleFieldSource.Field.choices[0][0], source=shipped_source("career-guide")
     )
+    m.RoleRevision.objects.create(guide=role, number=1, data={"slug": role.slug})
+    from roles import services as role_services
+
+    role_services.start_draft(role=role)  # a copy of every row, which the admin may delete (the guide's it may not)
 
 
 def cached_pages(world):
@@ -319,7 +330,7 @@ def test_the_admins_delete_selected_action_moves_the_key(staff, staff_client, wo
         assert "delete_selected" not in model_admin.get_actions(request)
         assert not model_admin.has_change_permission(request) and not model_admin.has_add_permission(request)
         return
-    row = _deletable_row(model)
+    row = _deletable_row(model, allowed=lambda row: not model_admin.get_deleted_objects([row], request)[2])
     keys, moved = _expected(model, row)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     with committing():
@@ -337,15 +348,16 @@ def _request_as(user):
     return request
 
 
-def _deletable_row(model):
-    """A row of `model` nothing protects (a skill or role still in use is refused, rightly)."""
+def _deletable_row(model, allowed=lambda row: True):
+    """A row of `model` nothing protects (a skill or role still in use is refused, rightly) and the
+    admin lets staff delete (a published guide's rows are changed in its draft)."""
     from django.contrib.admin.utils import NestedObjects
     from django.db import router
 
     for row in model._default_manager.order_by("-pk")[:50]:
         collector = NestedObjects(using=router.db_for_write(model))
         collector.collect([row])
-        if not collector.protected:
+        if not collector.protected and allowed(row):
             return row
     pytest.fail(f"every {model.__name__} in the world is protected: add a free one to the `world` fixture")
 
@@ -374,17 +386,27 @@ def _assert_not_stale(client, url, marker):
     assert served == _fresh(client, url)
 
 
-def test_a_role_edit_in_the_admin_reaches_every_content_page(staff_client, alice_client, world):
+def test_a_role_edit_in_the_admin_reaches_every_content_page_when_its_draft_is_published(
+    staff_client, alice_client, world
+):
     role = world["role"]
     pages = [url for _n, url, whose in cached_pages(world) if whose == "content"] + [
         reverse("assessments:fit"),
     ]
     for url in pages:
         alice_client.get(url)  # stored
-    data = _role_change_form(staff_client, role)
+    assert staff_client.post(reverse("admin:roles_role_draft", args=[role.pk])).status_code == 302
+    draft = Role.objects.get(draft_of=role)
+    data = _role_change_form(staff_client, draft)
     data["title"] = "Data Wrangler Renamed"
-    response = staff_client.post(reverse("admin:roles_role_change", args=[role.pk]), data)
+    response = staff_client.post(reverse("admin:roles_role_change", args=[draft.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
+    commit()
+    for url in pages:  # the draft is not public: every page still shows the published guide
+        assert "Data Wrangler Renamed" not in _served(alice_client, url)
+        assert _served(alice_client, url) == _fresh(alice_client, url)
+    response = staff_client.post(reverse("admin:roles_role_publish", args=[draft.pk]))
+    assert response.status_code == 302
     commit()
     for url in pages:
         _assert_not_stale(alice_client, url, "Data Wrangler Renamed")

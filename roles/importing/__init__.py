@@ -23,7 +23,7 @@ from .saving import ImportCounts, save_role_files
 from .schema import RoleFile
 
 __all__ = ["ImportCounts", "RoleFile", "RoleFileError", "_short", "dump_role", "import_roles", "read_role_file"]
-__all__ += ["read_role_files", "save_role_files", "to_json", "to_yaml"]
+__all__ += ["read_role_files", "save_role_files", "save_role_data", "to_json", "to_yaml"]
 
 
 def read_role_file(path):
@@ -66,3 +66,20 @@ def import_roles(paths, *, dry_run=False, force=False):
         if dry_run:
             transaction.set_rollback(True)
     return counts
+
+
+def save_role_data(data, *, name):
+    """Check and save one role given as file data (a dict, as `dump_role` gives), rewriting the role
+    whatever its stored hash; RoleFileError (problems named after `name`) and nothing saved if
+    anything is wrong. Publishing a draft and rolling back to a revision go through here, so they
+    obey every rule a file does. Call it inside a transaction."""
+    try:
+        role = RoleFile.model_validate(data)
+    except ValidationError as error:
+        raise RoleFileError(schema.problems(name, error)) from None
+    role._filename = name
+    problems = [problem(name, where, message) for where, message in checks.within_file(role)]
+    problems += [problem(*found) for found in checks.against_database([role])]
+    if problems:
+        raise RoleFileError(problems)
+    return save_role_files([role], force=True)

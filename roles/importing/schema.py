@@ -53,6 +53,10 @@ LEFT_OUT = {"id", "role", "order", "created_at", "updated_at", "import_hash"}
 # a family's slug is made from its name, and its description is written in admin.
 NOT_IN_FILES = {m.Source: {"key", "title", "short_name", "publisher", "url", "date_reviewed", "notes", "is_editorial"}}
 NOT_IN_FILES[m.Family] = {"slug", "description"}
+# A draft is the admin's working copy of a published role (docs/editing.md): files describe guides.
+NOT_IN_FILES[m.Role] = {"draft_of"}
+# A published revision holds a whole file (`data`); revisions are the guide's history, not its content.
+NOT_IN_FILES[m.RoleRevision] = {"guide", "number", "data", "published_by", "published_at", "note"}
 
 
 def _invalid(message):
@@ -339,7 +343,7 @@ _role_fields, _role_attrs = _fields(
         "is_entry_level": "entry_level",
         "ai_impact_score": "ai_impact",
     },
-    exclude=["ai_impact_label", "ai_impact_outlook"],
+    exclude=["ai_impact_label", "ai_impact_outlook", "draft_of"],
     types={
         "family": (_text(m.Family._meta.get_field("name").max_length, required=True), ...),  # by name
         "is_published": (StrictBool, True),

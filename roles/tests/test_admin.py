@@ -47,9 +47,10 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def guide(i):
-    """A role with a row in every section, pointing at a second role."""
-    role = make_role(title=f"Guide {i}", required=2, differentiating=1, courses=2)
+def guide(i, *, published=False):
+    """A role with a row in every section, pointing at a second role; unpublished unless asked, so
+    editable in place (a published guide is edited in its draft: test_editorial.py)."""
+    role = make_role(title=f"Guide {i}", required=2, differentiating=1, courses=2, is_published=published)
     other = make_role(title=f"Other {i}", required=0, differentiating=0)
     skill = role.role_skills.first().skill
     Responsibility.objects.create(role=role, text=f"Responsibility {i}")
@@ -238,15 +239,19 @@ def test_role_change_page_saves_a_change(staff_client):
 
 
 @pytest.mark.django_db(transaction=True)  # the content revision moves when the admin's change commits
-def test_an_admin_change_shows_on_the_public_page_at_once(staff_client, client):
-    role = guide(1)
+def test_a_published_draft_shows_on_the_public_page_at_once(staff_client, client):
+    role = guide(1, published=True)
     assert "Is it remote-friendly?" not in client.get(role.get_absolute_url()).content.decode()  # now cached
-    data = change_form(staff_client, role)
+    assert staff_client.post(reverse("admin:roles_role_draft", args=[role.pk])).status_code == 302
+    draft = Role.objects.get(draft_of=role)
+    data = change_form(staff_client, draft)
     data["summary"] = "Freshly edited summary."
-    assert staff_client.post(admin_url(Role, "change", role.pk), data).status_code == 302
-    data = change_form(staff_client, role, sections=True)
+    assert staff_client.post(admin_url(Role, "change", draft.pk), data).status_code == 302
+    data = change_form(staff_client, draft, sections=True)
     add_inline_rows(data, "faqs", [{"question": "Is it remote-friendly?", "answer": "Often."}])
-    assert staff_client.post(sections_url(role), data).status_code == 302
+    assert staff_client.post(sections_url(draft), data).status_code == 302
+    assert "Freshly edited summary." not in client.get(role.get_absolute_url()).content.decode()
+    assert staff_client.post(reverse("admin:roles_role_publish", args=[draft.pk])).status_code == 302
     html = client.get(role.get_absolute_url()).content.decode()
     assert "Freshly edited summary." in html
     assert "Is it remote-friendly?" in html
@@ -325,7 +330,7 @@ def test_ai_impact_score_above_100_shows_an_error(staff_client):
 
 
 def test_salary_band_admin_shows_the_friendly_error_too(staff_client):
-    band = SalaryBandFactory()
+    band = SalaryBandFactory(role__is_published=False)
     data = {"role": band.role_id, "level": "Senior", "low": "5", "high": "4", "currency": "USD", "order": "0"}
     response = staff_client.post(admin_url(SalaryBand, "change", band.pk), data)
     assert response.status_code == 200
@@ -442,7 +447,7 @@ def senior_ml_guide(db):
     from django.core.management import call_command
 
     call_command("import_roles", *sorted(glob("content/roles/*.yaml")), verbosity=0)
-    return Role.objects.get(slug="senior-ml-engineer")
+    return services.start_draft(role=Role.objects.get(slug="senior-ml-engineer"))  # where editors work
 
 
 def test_the_senior_ml_role_page_loads_in_at_most_20_queries(
@@ -472,7 +477,7 @@ def test_the_senior_ml_sections_page_labels_related_choices_without_a_query_per_
 
 
 def test_the_role_page_names_every_inline_input_by_column_and_row(staff_client):
-    role = make_role(required=1, differentiating=0)
+    role = make_role(required=1, differentiating=0, is_published=False)
     skill = role.role_skills.get().skill
 
     page = staff_client.get(admin_url(Role, "change", role.pk)).content.decode()
@@ -482,7 +487,7 @@ def test_the_role_page_names_every_inline_input_by_column_and_row(staff_client):
 
 
 def test_the_role_skill_list_filters_by_role_and_family_and_edits_target_in_place(staff_client):
-    role = make_role(required=2, differentiating=0, title="Filtered Role")
+    role = make_role(required=2, differentiating=0, title="Filtered Role", is_published=False)
     other = make_role(required=1, differentiating=0, title="Other Role")
     first, second = role.role_skills.order_by("order")
 
