@@ -152,7 +152,7 @@ def check(base, state_file):
     fresh = Browser(base)
     _, page = fresh.get("/accounts/login/")
     status, where, dashboard = fresh.post_form(
-        "/accounts/login/", page, {"username": state["username"], "password": state["password"]}
+        "/accounts/login/", page, {"login": state["username"], "password": state["password"]}
     )
     if status != 200 or where != "/dashboard/":
         raise Failed(f"log-in after the restart: expected the dashboard, got {status} at {where}")

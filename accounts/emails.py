@@ -1,14 +1,20 @@
-"""Which email addresses an account has verified: the one seam django-allauth will fill (issue 30).
+"""Which email addresses an account has verified: django-allauth's EmailAddress rows.
 
-Today careerpath verifies no address: sign-up asks for one and never checks it. So
-`has_verified_email` answers False for everyone, and every caller must work with that answer
-(a team invitation sent to an address waits for the team owner's confirmation instead of joining
-at once: teams/services.py). When allauth arrives, the body becomes
-`EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()` and no
-caller changes. Nothing may decide on an address being verified any other way.
+Sign-up sends a verification link (accounts/adapter.py, templates/account/email/); an account made
+before allauth has its address unverified (accounts/migrations/0002). Whatever needs a person's
+identity (a team invitation sent to an address joins at once only for its verified owner:
+teams/services.py) asks here, and nowhere else decides on an address being verified.
 """
+
+from allauth.account.models import EmailAddress
 
 
 def has_verified_email(user, email):
-    """Whether `user` has proved they receive mail at `email`. Always False until allauth."""
-    return False
+    """Whether `user` has proved they receive mail at `email` (any letter case)."""
+    if not getattr(user, "pk", None) or not email:
+        return False
+    return EmailAddress.objects.filter(user=user, email__iexact=email.strip(), verified=True).exists()
+
+
+def has_any_verified_email(user):
+    return bool(getattr(user, "pk", None)) and EmailAddress.objects.filter(user=user, verified=True).exists()

@@ -1,6 +1,5 @@
+from allauth.account import forms as allauth_forms
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import User
 
 from .confusables import confusable_username_taken
 from .models import Preferences
@@ -13,18 +12,18 @@ USERNAME_LOOKS_TAKEN = (
 EMAIL_IN_USE = "If you already have an account, log in or reset your password."
 
 
-class SignupForm(UserCreationForm):
-    """A new account. The messages for a username or email already in use say no more than they
-    must (see accounts/tests/test_signup_enumeration.py for why each says what it says)."""
+class SignupForm(allauth_forms.SignupForm):
+    """A new account (django-allauth's sign-up form). A username taken in any letter case, or one
+    that looks like a taken one, is refused; an email address in use gets EMAIL_IN_USE (the adapter's
+    words, accounts/adapter.py). The messages say no more than they must
+    (accounts/tests/test_signup_enumeration.py says why each says what it says)."""
 
-    email = forms.EmailField(required=True, help_text="Used only for password resets.")
-
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "email")
-        # Replaces the model's "A user with that username already exists" (a taken username is
-        # refused in any letter case: UserCreationForm.clean_username).
-        error_messages = {"username": {"unique": USERNAME_TAKEN}}
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = "We send a link to check it is yours; used for password resets."
+        self.fields["password2"].label = "Password confirmation"
+        for name in ("username", "email"):
+            self.fields[name].widget.attrs.pop("placeholder", None)  # the label says it
 
     def clean_username(self):
         username = super().clean_username()
@@ -32,11 +31,15 @@ class SignupForm(UserCreationForm):
             raise forms.ValidationError(USERNAME_LOOKS_TAKEN, code="confusable")
         return username
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(EMAIL_IN_USE, code="in_use")
-        return email
+
+class LoginForm(allauth_forms.LoginForm):
+    """django-allauth's log-in form without placeholders that repeat the labels (ACCOUNT_SESSION_REMEMBER
+    leaves out the "Remember me" box: a session lasts two weeks)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)
 
 
 class DeleteAccountForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from importlib import import_module
 
+from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -36,6 +37,10 @@ def export_user_data(*, user):
             "date_joined": user.date_joined,
             "last_login": user.last_login,
         },
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
         "preferences": None
         if prefs is None
         else {"show_targets_while_rating": prefs.show_targets_while_rating, "updated_at": prefs.updated_at},

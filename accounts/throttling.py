@@ -58,6 +58,14 @@ def in_words(delta):
     return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
+def typed_username(request, credentials=None):
+    """The username a log-in attempt is for (django-axes' AXES_USERNAME_CALLABLE): allauth's form
+    posts it as "login" and hands it to authenticate() as "username"; Django's admin posts "username"."""
+    if credentials and credentials.get("username"):
+        return credentials["username"]
+    return request.POST.get("login") or request.POST.get("username") or None
+
+
 def lockout_response(request, original_response=None, credentials=None):
     cool_off = get_cool_off(request)
     context = {"cooloff_time": in_words(cool_off) if cool_off else None}
@@ -125,7 +133,7 @@ def too_many(request, template, wait):
 def signup_throttled(request):
     """Count this sign-up POST against the client address; the 429 page once past the limit, else None."""
     wait = over_limit(request, [SIGNUP])
-    return None if wait is None else too_many(request, "registration/signup_throttled.html", wait)
+    return None if wait is None else too_many(request, "account/signup_throttled.html", wait)
 
 
 def password_reset_throttled(request):
@@ -133,4 +141,4 @@ def password_reset_throttled(request):
     not an account uses it, so the answer tells nothing); the 429 page once past either, else None."""
     limits = [PASSWORD_RESET, PASSWORD_RESET_EMAIL] if typed_email(request) else [PASSWORD_RESET]
     wait = over_limit(request, limits)
-    return None if wait is None else too_many(request, "registration/password_reset_throttled.html", wait)
+    return None if wait is None else too_many(request, "account/password_reset_throttled.html", wait)

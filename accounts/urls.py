@@ -5,7 +5,6 @@ from . import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
     path("settings/", views.account_settings, name="settings"),
     path("preferences/", views.preferences, name="preferences"),
     path("export/", views.export_my_data, name="export"),

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 
 
 class AssessmentsConfig(AppConfig):
@@ -7,5 +8,9 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self):
         from . import owners
+        from .logins import claim_visitor_drafts
 
         owners.connect_signals()
+        # However a visitor logs in or signs up (password, single sign-on, after a second factor),
+        # the drafts they started without an account move to it.
+        user_logged_in.connect(claim_visitor_drafts, dispatch_uid="assessments.claim_visitor_drafts")

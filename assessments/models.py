@@ -257,19 +257,6 @@ class PlanItem(models.Model):
         )
 
 
-class OwnerKey(models.Model):
-    """The current key of an owner's cached pages (careerpath/pagecache.py): 'u<user id>' or
-    's<session key>'. Any write to the owner's rows replaces it in the same transaction, so every
-    process (whatever its cache) stops serving the old pages the moment the write commits, and
-    a deleted owner's row goes, leaving their cached pages unreadable."""
-
-    scope = models.CharField(max_length=64, primary_key=True)
-    key = models.BinaryField(max_length=32)
-
-    def __str__(self):
-        return self.scope
-
-
 class PlanItemEventQuerySet(OwnedQuerySet):
     owner_paths = ("item__plan__assessment__",)
 

@@ -22,6 +22,23 @@ def plan_options(report):
     return options
 
 
+def plan_data(plan):
+    """The plan's items as report.json carries them (docs/report-format.md), in priority order."""
+    return [
+        {
+            "skill": item.skill.slug,
+            "skill_name": item.skill_name,
+            "current_level": item.current_level,
+            "target_level": item.target_level,
+            "action": item.action,
+            "target_date": item.target_date.isoformat() if item.target_date else None,
+            "notes": item.notes,
+            "status": item.status,
+        }
+        for item in plan.items.select_related("skill")
+    ]
+
+
 def plan_for(user, role_id):
     """The user's one plan for the role, or None."""
     return (

@@ -74,6 +74,7 @@ class SkillView:
     courses: tuple = ()  # OfferingForSkill: chosen courses that raise this gap
     certifications: tuple = ()  # OfferingForSkill: chosen certifications that raise it
     suggestions: tuple = ()  # the guide's suggestions tied to this gap skill
+    primary: bool = False  # a transition path of the guide names it as the main gap into the role
 
     @property
     def rating_name(self):
@@ -116,6 +117,7 @@ class ReportView:
     suggestions: list  # all the advice, for report.json: tied to gaps (gap order), then general
     next_steps: list
     transition_paths: list
+    primary_sources: list = field(default_factory=list)  # who names the primary skills ({short_name, title, url})
     required_gaps: int = 0
     required_total: int = 0
     general_suggestions: list = field(default_factory=list)  # the page shows tied ones in the gap cards
@@ -124,12 +126,22 @@ class ReportView:
 
     @property
     def verdict(self):
-        """One plain sentence that follows the required bar."""
+        """One plain sentence that follows the required bar, and says how far: how many of the
+        required gaps are a single level ("11 of them by one level")."""
         if self.readiness.meets_required_bar:
             return f"You meet the required bar for {self.role_title}."
-        verb = "is" if self.required_total == 1 else "are"
+        verb = "is" if self.required_gaps == 1 else "are"
         noun = "skill" if self.required_total == 1 else "skills"
-        return f"Not yet: {self.required_gaps} of {self.required_total} required {noun} {verb} below target."
+        sentence = f"Not yet: {self.required_gaps} of {self.required_total} required {noun} {verb} below target"
+        short = [g.gap for g in self.gaps if g.is_required]
+        one = short.count(1)
+        if len(short) == 1:
+            return f"{sentence}, by {'one level' if one else f'{short[0]} levels'}."
+        if one == len(short):
+            return f"{sentence}, all by one level."
+        if one:
+            return f"{sentence}, {one} of them by one level."
+        return f"{sentence}."
 
     @property
     def readiness_percent(self):
@@ -142,6 +154,18 @@ class ReportView:
 
     def transition_path_from(self, role_slug):
         return next((p for p in self.transition_paths if p["from_role"] == role_slug), None)
+
+    @property
+    def start_here(self):
+        """The three gaps to work on first: the head of the gap order (docs/scoring.md)."""
+        return self.gaps[:3]
+
+    def time_estimates(self, from_role=None):
+        """How long the move into the role typically takes, as the guide's transition paths say:
+        the path from `from_role` when it gives a duration, else every path that does. Only paths
+        that cite a source (snapshots from before issue 28 kept none): no number without one."""
+        sourced = [p for p in self.transition_paths if p.get("typical_months") and p.get("sources")]
+        return [p for p in sourced if p["from_role"] == from_role] or sourced
 
 
 def _offering_skills(offering):
@@ -175,6 +199,7 @@ def scoring_inputs(snapshot):
             rating=int(ratings.get(s["slug"], {}).get("level", 0)),
             category=s.get("category", ""),
             commonly_missing=bool(s.get("commonly_missing", False)),
+            primary=bool(s.get("primary", False)),
         )
         for s in snapshot["skills"]
     ]
@@ -207,6 +232,35 @@ def _next_level(result, descriptors):
     level = min(result.rating + 1, 5)
     text = descriptors.get(str(level)) or LEVEL_DESCRIPTIONS[Level(level)]
     return level, Level(level).label, text
+
+
+@dataclass(frozen=True)
+class Change:
+    """How the report moved since the earlier report of the role, in the page's own units: whole
+    percentages (as the header shows them) and skills whose rating moved."""
+
+    before: int | None
+    after: int | None
+    points: int | None
+    up: int  # skills rated higher than before
+    down: int  # skills rated lower
+
+    @property
+    def moved(self):
+        return self.up + self.down
+
+
+def change_since(progress):
+    """A `scoring.Progress` as the verdict's line says it ("up 6 points; 6 skills moved")."""
+    before, after = scoring.whole_percent(progress.readiness_before), scoring.whole_percent(progress.readiness_after)
+    moves = [c.change for c in progress.skills if c.change]
+    return Change(
+        before=before,
+        after=after,
+        points=None if before is None or after is None else after - before,
+        up=sum(1 for m in moves if m > 0),
+        down=sum(1 for m in moves if m < 0),
+    )
 
 
 def _offering_views(kind, picks, by_slug, meta):
@@ -313,6 +367,7 @@ def build_report(snapshot):
             courses=_for_skill(courses, result.slug),
             certifications=_for_skill(certs, result.slug),
             suggestions=tuple(tied.get(result.slug, ())),
+            primary=result.primary,
         )
 
     skills = [view(r) for r in report.skills]
@@ -331,6 +386,7 @@ def build_report(snapshot):
         general_suggestions=[text for text in report.suggestions if text not in shown_in_cards],
         next_steps=list(report.next_steps),
         transition_paths=list(snapshot.get("transition_paths", [])),
+        primary_sources=list(snapshot.get("primary_sources", [])),
         required_gaps=sum(1 for g in report.gaps if g.kind == scoring.REQUIRED),
         required_total=sum(1 for s in report.skills if s.kind == scoring.REQUIRED),
         scored=report,
@@ -370,6 +426,7 @@ def report_data(assessment, report):
                 "weight": float(s.weight),
                 "rating": s.rating,
                 "gap": s.gap,
+                "primary": s.primary,
                 "evidence": s.evidence,
             }
             for s in report.skills

@@ -41,6 +41,7 @@ class SkillInput:
     rating: int
     category: str = ""
     commonly_missing: bool = False  # the role guide marks it as commonly missing
+    primary: bool = False  # the guide's transition path names it as the main gap into the role
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class SkillResult:
     coverage: Fraction  # c = min(r, t) / t
     priority: Fraction  # w × g
     commonly_missing: bool = False
+    primary: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ def evaluate(skill: SkillInput) -> SkillResult:
         coverage=Fraction(min(rating, target), target),
         priority=weight * gap,
         commonly_missing=bool(skill.commonly_missing),
+        primary=bool(skill.primary),
     )
 
 
@@ -266,6 +269,7 @@ def _name_key(result: SkillResult) -> tuple[str, str, str]:
 def _gap_key(result: SkillResult):
     return (
         result.kind != REQUIRED,
+        not result.primary,
         -result.priority,
         not result.commonly_missing,
         -result.gap,
@@ -275,8 +279,8 @@ def _gap_key(result: SkillResult):
 
 
 def order_gaps(results: Iterable[SkillResult]) -> list[SkillResult]:
-    """Skills with a gap: required first; then w × g, largest first; then the ones the guide marks
-    commonly missing; then g, then target (both largest first); then name."""
+    """Skills with a gap: required first; then the role's primary skills; then w × g, largest first;
+    then the ones the guide marks commonly missing; then g, then target (both largest first); then name."""
     return sorted((r for r in results if r.gap > 0), key=_gap_key)
 
 

@@ -6,12 +6,27 @@ A submitted report reads only this, so later edits to the role never change it.
 
 from django.db.models import Prefetch
 
-from roles.models import Certification, CertificationSkill, Course, CourseSkill, RoleSkill, TransitionPath
+from roles.models import (
+    Certification,
+    CertificationSkill,
+    Course,
+    CourseSkill,
+    RoleFieldSource,
+    RoleSkill,
+    TransitionPath,
+)
 
 # 2: each offering skill carries the level the offering brings a learner to, in the offering's own
 # skill order; next steps are {"text", "skill"} like suggestions (issue #15). Version 1 snapshots
-# (slugs only, plain next-step texts) are still read: see reports.scoring_inputs.
+# (slugs only, plain next-step texts) are still read: see reports.scoring_inputs. Later additions
+# that older snapshots lack and readers default (issue 28): a skill's `primary`, the role's
+# `primary_sources`, and each transition path's `sources`.
 SNAPSHOT_VERSION = 2
+
+
+def _source(source):
+    """A source as a report cites it (readers see the short name and title, never the key)."""
+    return {"short_name": source.short_name, "title": source.title, "url": source.url}
 
 
 def _offering_skills(offering):
@@ -44,10 +59,13 @@ def build_snapshot(*, role, ratings):
     paths = (
         TransitionPath.objects.filter(role=role)
         .select_related("from_role")
-        .prefetch_related(Prefetch("artifacts"))
+        .prefetch_related(Prefetch("artifacts"), "sources")
         .order_by("order", "id")
     )
     role_skill_slugs = {rs.skill.slug for rs in role_skills}
+    primary_sources = RoleFieldSource.objects.filter(
+        role=role, field=RoleFieldSource.Field.PRIMARY_SKILLS
+    ).select_related("source")
     return {
         "version": SNAPSHOT_VERSION,
         "role": {
@@ -56,6 +74,7 @@ def build_snapshot(*, role, ratings):
             "family": role.family.name,
             "summary": role.summary,
         },
+        "primary_sources": [_source(row.source) for row in primary_sources],
         "skills": [
             {
                 "slug": rs.skill.slug,
@@ -65,6 +84,7 @@ def build_snapshot(*, role, ratings):
                 "target": rs.target,
                 "weight": str(rs.effective_weight),
                 "commonly_missing": rs.commonly_missing,
+                "primary": rs.primary,
                 "note": rs.note,
                 "descriptors": {str(level): text for level, text in rs.skill.descriptors.items()},
             }
@@ -115,6 +135,7 @@ def build_snapshot(*, role, ratings):
                 "typical_months": p.typical_months,
                 "gap": p.gap,
                 "artifacts": [a.text for a in p.artifacts.all()],
+                "sources": [_source(source) for source in p.sources.all()],
             }
             for p in paths
         ],

@@ -25,10 +25,8 @@ from accounts.throttling import VISITOR_DRAFTS, count, over_limit, too_many
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
 from reviews.selectors import (
-    add_ratings_basis,
-    default_basis,
     parse_basis,
-    report_on_basis,
+    report_document,
     report_page_context,
 )
 from roles.levels import scale as level_scale
@@ -49,7 +47,7 @@ from .forms import (
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .owners import Owner
 from .plans import finished_item_outcomes
-from .reports import report_data, report_for, report_rows
+from .reports import change_since, report_for, report_rows
 from .steps import build_steps, first_unrated_step, step_states, time_left
 
 # --- scoping: every read of an owned row goes through `<Model>.objects.owned_by` ------------------
@@ -474,6 +472,9 @@ def report_context(assessment, *, share_link=None):
     if assessment.current_role_id and (not shared or share_link.include_current_role):
         context["current_role"] = assessment.current_role
         context["transition_path"] = report.transition_path_from(assessment.current_role.slug)
+    context["time_estimates"] = report.time_estimates(
+        context["current_role"].slug if "current_role" in context else None
+    )
     return context
 
 
@@ -494,6 +495,7 @@ def _report_page_context(request, pk):
     if earlier is not None:
         context["earlier"] = earlier
         context["progress"] = scoring.progress(report_for(earlier).scored, context["report"].scored)
+        context["change"] = change_since(context["progress"])
     fits = role_fit_for(request.user)
     context["fits"] = fits.ranked[:3]
     context["unranked_count"] = len(fits.unranked)
@@ -517,10 +519,7 @@ def report(request, pk):
 @require_GET
 def report_json(request, pk):
     assessment = get_submitted_or_404(request, pk, snapshot=True)
-    basis = parse_basis(request.GET.get("basis")) or default_basis(assessment)  # reviews: ratings basis
-    data = add_ratings_basis(report_data(assessment, report_on_basis(assessment, basis)), assessment, basis)
-    plan = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
-    data["plan"] = None if plan is None else _plan_data(plan)
+    data = report_document(assessment, parse_basis(request.GET.get("basis")))  # reviews: ratings basis
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
     )
@@ -568,22 +567,3 @@ def how_scored(request):
             "certification_limit": scoring.CERTIFICATION_LIMIT,
         },
     )
-
-
-# --- the plan, as report.json carries it ------------------------------------------------
-
-
-def _plan_data(plan):
-    return [
-        {
-            "skill": item.skill.slug,
-            "skill_name": item.skill_name,
-            "current_level": item.current_level,
-            "target_level": item.target_level,
-            "action": item.action,
-            "target_date": item.target_date.isoformat() if item.target_date else None,
-            "notes": item.notes,
-            "status": item.status,
-        }
-        for item in plan.items.select_related("skill")
-    ]

@@ -290,7 +290,7 @@ def log_in(port, user, password):
     if status != 200 or "csrftoken" not in cookies:
         raise SystemExit(f"GET /accounts/login/ answered {status} without a CSRF cookie.")
     csrftoken = cookies["csrftoken"].value
-    body = urllib.parse.urlencode({"username": user.username, "password": password, "csrfmiddlewaretoken": csrftoken})
+    body = urllib.parse.urlencode({"login": user.username, "password": password, "csrfmiddlewaretoken": csrftoken})
     request = Request(
         "POST",
         "/accounts/login/",

@@ -9,14 +9,14 @@ The key of a stored page is made of named parts, and nothing else decides what a
 - `view`: the view's name, its URL arguments and the script prefix the links were built with;
 - `variant`: who looks, as the navbar shows it (visitor, member, staff);
 - `owner` (owner=True): the requester's owner scope (a user, or a visitor's session) and that
-  scope's current *owner key*, kept in the database (`assessments.OwnerKey`). Every write to an
+  scope's current *owner key*, kept in the database (`careerpath.OwnerKey`). Every write to an
   owned row (assessments and what hangs off them, reviews, teams: assessments/owners.py) replaces
   the key of each owner whose pages show it, in its own transaction (`forget_owner`), so those
   stored pages become unreachable the moment the write commits, on every instance, whatever
   cache each one has. Owner pages are also encrypted with that key, so replacing or deleting it
   (a deleted account) leaves nothing readable behind;
-- `content` (content=True): the role-content revision (roles/revision.py), which every change
-  of role content moves;
+- `content` (content=True): the content revision, a counter that every change of role content
+  moves (roles/revision.py declares its row with `count_content_in` in RolesConfig.ready);
 - `day` (per_day=True): today's date, for pages where time passing changes what they show;
 - `build`: a digest of the code, templates, static files and requirements, computed at startup,
   so a deploy never serves a page of the old code.
@@ -48,6 +48,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -56,6 +57,9 @@ from django.utils import timezone
 from django.utils.autoreload import file_changed
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import escape
+
+from .models import OwnerKey
+from .sql import table
 
 # --- the build version -------------------------------------------------------------------------
 
@@ -109,17 +113,12 @@ def owner_key(scope):
 def owner_key_and_revision(scope):
     """The owner's key and the content revision, in one round trip of plain SQL: every view of an
     owner's page reads both, and the ORM's query building costs more than the query."""
-    from assessments.models import OwnerKey
-    from roles.models import ContentRevision
-    from roles.revision import ROW_ID
-
-    from .sql import table
-
+    counter = _content_counter()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT {connection.ops.quote_name('key')} FROM {table(OwnerKey)} WHERE scope = %s), "
-            f"(SELECT number FROM {table(ContentRevision)} WHERE id = %s)",
-            [scope, ROW_ID],
+            f"(SELECT number FROM {table(counter.model)} WHERE id = %s)",
+            [scope, counter.row_id],
         )
         key, number = cursor.fetchone()
     if key is None:  # no write of theirs yet: make one (a concurrent first view may win the race)
@@ -130,8 +129,6 @@ def owner_key_and_revision(scope):
 
 def owner_keys(scopes):
     """{scope: key} for many owners in one query (made for those who have none yet)."""
-    from assessments.models import OwnerKey
-
     found = {scope: bytes(key) for scope, key in OwnerKey.objects.filter(scope__in=scopes).values_list("scope", "key")}
     if missing := set(scopes) - found.keys():
         OwnerKey.objects.bulk_create([OwnerKey(scope=s, key=os.urandom(32)) for s in missing], ignore_conflicts=True)
@@ -146,8 +143,6 @@ def forget_owner(scope):
     Called when the owner's data changes, in the writing transaction: readers see the new key
     exactly when they can see the new rows (a page rendered from the old rows meanwhile is stored
     under the old key, which the commit retires)."""
-    from assessments.models import OwnerKey
-
     if scope:
         OwnerKey.objects.bulk_create(  # one upsert: a new key, whether or not they had one
             [OwnerKey(scope=scope, key=os.urandom(32))],
@@ -159,8 +154,6 @@ def forget_owner(scope):
 
 def drop_owner(scope):
     """The owner is gone (a deleted account): their key goes, and with it every page sealed with it."""
-    from assessments.models import OwnerKey
-
     if scope:
         OwnerKey.objects.filter(scope=scope).delete()
 
@@ -181,10 +174,35 @@ def _open(key, sealed):
 # --- keys ------------------------------------------------------------------------------------------
 
 
-def content_revision():
-    from roles import revision
+@dataclass(frozen=True)
+class Counter:
+    model: type  # a model with an integer `number`
+    row_id: int
 
-    return revision.current()
+
+_counters = {}
+
+
+def count_content_in(model, row_id):
+    """Declare the row whose `number` counts the changes of content (roles does, in its AppConfig)."""
+    _counters["content"] = Counter(model, row_id)
+
+
+def _content_counter():
+    try:
+        return _counters["content"]
+    except KeyError:
+        raise ImproperlyConfigured("No app declared the content revision (pagecache.count_content_in).") from None
+
+
+def content_revision():
+    """The content revision (0 before the first change). Plain SQL: every public page reads it, and
+    the ORM's query building costs several times the query itself."""
+    counter = _content_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table(counter.model)} WHERE id = %s", [counter.row_id])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def cache_key(name, parts, *, owner_scope=None):

@@ -85,9 +85,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "allauth",
+    "allauth.account",
     "axes",
     "csp",
     "adminsortable2",
+    "careerpath",  # the page cache's owner keys (careerpath/models.py)
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc shipped in the wheel: /api/v1/docs/ works offline
     "accounts",
     "roles",
     "assessments",
@@ -96,6 +102,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "notices",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -105,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "careerpath.middleware.PrivatePagesMiddleware",  # signed in: Cache-Control private, no-store on every page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -249,8 +257,10 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "careerpath.cache"
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username/address before any password check
+    # Sessions made before django-allauth name this backend: keeping it keeps everyone signed in.
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # django-allauth's log-in (a ModelBackend underneath)
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -265,7 +275,7 @@ AUTH_PASSWORD_VALIDATORS = [
 TEAM_MIN_AGGREGATE = env_int("TEAM_MIN_AGGREGATE", 5)
 if TEAM_MIN_AGGREGATE < 3:
     raise ImproperlyConfigured(f"TEAM_MIN_AGGREGATE must be at least 3; got {TEAM_MIN_AGGREGATE}.")
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "assessments:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -363,19 +373,49 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Accounts: django-allauth (docs/sso.md). People log in with their username; sign-up asks for a
+# username and an email address, logs the new account in at once and mails a verification link
+# ("optional" verification: what needs a person's identity asks for a verified address itself,
+# accounts/emails.py). Every form error, redirect and mail is ours (accounts/adapter.py, templates/account/).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a mail scanner opening the link confirms nothing: the page asks for a click
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an address nobody uses sends no mail (no mail bombs)
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_ON_GET = False  # logging out is a POST (the navbar's button)
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = True  # no "Remember me" box: a session lasts SESSION_COOKIE_AGE (two weeks), as before
+ACCOUNT_USERNAME_MIN_LENGTH = 1
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# allauth's own rate limits, except where careerpath already limits the same thing: failed log-ins
+# (django-axes, below: its lockouts are kept in the database, shown and reset in the admin and
+# listed in a person's data download), sign-ups and password resets (accounts/throttling.py: a 429
+# page with Retry-After, per client address and per email address typed in).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": None,
+    "signup": None,
+    "reset_password": None,
+}
+
 # Login throttling: lock a username from one address after repeated failures, for a while.
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"  # the template, saying "15 minutes" in words
 AXES_HTTP_RESPONSE_CODE = 429
 # The address failures are counted against: REMOTE_ADDR, or behind N trusted reverse proxies the
 # address the outermost one appended to X-Forwarded-For (never one the client wrote itself).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+# allauth's log-in form names the username field "login": axes reads it from there.
+AXES_USERNAME_CALLABLE = "accounts.throttling.typed_username"
 # Rate limits (django-ratelimit: sign-ups, password resets, visitors' drafts; accounts/throttling.py)
 # count in the default cache; a cache that does not answer throttles nothing (Redis is optional).
 RATELIMIT_FAIL_OPEN = True
@@ -401,3 +441,52 @@ PAGE_CACHE_SECONDS = env_int("CAREERPATH_PAGE_CACHE_SECONDS", 60 * 60 * 24)
 PAGE_CACHE_DRAFT_SECONDS = env_int("CAREERPATH_PAGE_CACHE_DRAFT_SECONDS", 10 * 60)
 PAGE_CACHE_STRICT = env_bool("CAREERPATH_PAGE_CACHE_STRICT", DEBUG)
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("careerpath.pagecache.strict_context")
+
+# --- The read API, /api/v1/ (api/, docs/api.md) --------------------------------------------------
+# Requests per minute (or /second, /hour, /day): every request from one client address, and every
+# request made with one personal access token (or one signed-in browser session). Over either, a
+# 429 with Retry-After. Counted in the default cache, like the other rate limits.
+
+
+def env_rate(name, default):
+    """A rate such as 120/min (sec, min, hour, day); anything else is an error at start-up."""
+    value = os.environ.get(name, "").strip() or default
+    number, _slash, period = value.partition("/")
+    if not (number.isdigit() and int(number) > 0 and period in {"s", "sec", "m", "min", "h", "hour", "d", "day"}):
+        raise ImproperlyConfigured(f"{name} must look like 120/min (per sec, min, hour or day); got {value!r}.")
+    return value
+
+
+API_RATE_PER_ADDRESS = env_rate("CAREERPATH_API_RATE_PER_ADDRESS", "120/min")
+API_RATE_PER_TOKEN = env_rate("CAREERPATH_API_RATE_PER_TOKEN", "60/min")
+API_TOKEN_LIMIT = env_int("CAREERPATH_API_TOKEN_LIMIT", 20)  # unrevoked, unexpired tokens per person
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",  # first: its header makes a missing login a 401
+        "api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NON_FIELD_ERRORS_KEY": "non_field",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "careerpath API",
+    "DESCRIPTION": "Role guides, your own reports and plan, and the teams you manage. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": ["draft", "submitted"],
+        "PlanItemStatusEnum": ["not_started", "in_progress", "done"],
+    },
+}

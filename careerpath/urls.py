@@ -3,7 +3,7 @@ import os
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import LoginView, LogoutView, PasswordResetView
+from accounts import views as account_views
 
 from . import views
 
@@ -11,15 +11,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/logout/", LogoutView.as_view(), name="logout"),
-    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    # django-allauth's account pages; sign-up and password reset through careerpath's throttles first.
+    path("accounts/signup/", account_views.signup, name="account_signup"),
+    path("accounts/password/reset/", account_views.password_reset, name="account_reset_password"),
+    path("accounts/", include("allauth.account.urls")),
     path("accounts/", include("accounts.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("roles.urls")),
     path("", include("assessments.urls")),
     path("", include("reviews.urls")),
     path("teams/", include("teams.urls")),
+    path("api/v1/", include("api.urls")),
+    path("api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.tokens import default_token_generator
+from allauth.account.forms import default_token_generator as allauth_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import int_to_base36
 from playwright.sync_api import Page, expect
 
 from assessments import services
@@ -111,9 +111,13 @@ class World:
         role.save()
         return role
 
+    def confirm_email_link(self):
+        address, _ = EmailAddress.objects.get_or_create(user=self.user, email="alice.work@example.com")
+        return reverse("account_confirm_email", args=[EmailConfirmationHMAC(address).key])
+
     def reset_link(self):
-        uid = urlsafe_base64_encode(force_bytes(self.user.pk))
-        return reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(self.user)])
+        key = allauth_token_generator.make_token(self.user)
+        return reverse("account_reset_password_from_key", kwargs={"uidb36": int_to_base36(self.user.pk), "key": key})
 
 
 # --- how to reach each state -----------------------------------------------------------------
@@ -206,34 +210,39 @@ VISITOR_STATES = [
     State("server error", "", VISITOR, lambda w: "/__boom__/", status=500),
     State("database down", "", VISITOR, lambda w: "/__database_down__/", status=503),
     State("visitor's first step", "assessments:step", VISITOR, url("roles:detail", SENIOR_ML), start_as_visitor),
-    State("signup", "accounts:signup", VISITOR, url("accounts:signup")),
+    State("signup", "account_signup", VISITOR, url("account_signup")),
     State(
         "signup with errors",
-        "accounts:signup",
+        "account_signup",
         VISITOR,
-        url("accounts:signup"),
+        url("account_signup"),
         fill_and_submit({"username": "alice", "email": "not-an-email"}, "Sign up"),
     ),
-    State("signup throttled", "accounts:signup", VISITOR, url("accounts:signup"), signup_again),
-    State("login", "login", VISITOR, url("login")),
+    State("signup throttled", "account_signup", VISITOR, url("account_signup"), signup_again),
+    State("login", "account_login", VISITOR, url("account_login")),
     State(
         "login with errors",
-        "login",
+        "account_login",
         VISITOR,
-        url("login"),
-        fill_and_submit({"username": "alice", "password": "wrong-password"}, "Log in"),
+        url("account_login"),
+        fill_and_submit({"login": "alice", "password": "wrong-password"}, "Log in"),
     ),
-    State("password reset", "password_reset", VISITOR, url("password_reset")),
-    State("password reset sent", "password_reset_done", VISITOR, url("password_reset_done")),
-    State("set a new password", "password_reset_confirm", VISITOR, lambda w: w.reset_link()),
+    State("password reset", "account_reset_password", VISITOR, url("account_reset_password")),
+    State("password reset sent", "account_reset_password_done", VISITOR, url("account_reset_password_done")),
+    State("set a new password", "account_reset_password_from_key", VISITOR, lambda w: w.reset_link()),
     State(
         "set a new password with errors",
-        "password_reset_confirm",
+        "account_reset_password_from_key",
         VISITOR,
         lambda w: w.reset_link(),
-        fill_and_submit({"new_password1": "short", "new_password2": "other"}, "Set my password"),
+        fill_and_submit({"password1": "short", "password2": "other"}, "Set my password"),
     ),
-    State("password is set", "password_reset_complete", VISITOR, url("password_reset_complete")),
+    State(
+        "password is set", "account_reset_password_from_key_done", VISITOR, url("account_reset_password_from_key_done")
+    ),
+    State("account inactive", "account_inactive", VISITOR, url("account_inactive")),
+    State("verification sent", "account_email_verification_sent", VISITOR, url("account_email_verification_sent")),
+    State("confirm an email address", "account_confirm_email", VISITOR, lambda w: w.confirm_email_link()),
     State("shared report", "assessments:shared", VISITOR, lambda w: w.share_path),
 ]
 
@@ -304,15 +313,17 @@ ALICE_STATES = [
         fill_and_submit({"own_action": LONG_TEXT}, "Save"),
     ),
     State("settings", "accounts:settings", ALICE, url("accounts:settings")),
-    State("password change", "password_change", ALICE, url("password_change")),
+    State("password change", "account_change_password", ALICE, url("account_change_password")),
     State(
         "password change with errors",
-        "password_change",
+        "account_change_password",
         ALICE,
-        url("password_change"),
-        fill_and_submit({"old_password": "wrong", "new_password1": "short", "new_password2": "x"}, "Change password"),
+        url("account_change_password"),
+        fill_and_submit({"oldpassword": "wrong", "password1": "short", "password2": "x"}, "Change password"),
     ),
-    State("password changed", "password_change_done", ALICE, url("password_change_done")),
+    State("email addresses", "account_email", ALICE, url("account_email")),
+    State("log out?", "account_logout", ALICE, url("account_logout")),
+    State("confirm it is you", "account_reauthenticate", ALICE, url("account_reauthenticate")),
     State("delete account", "accounts:delete", ALICE, url("accounts:delete")),
     State(
         "delete account with a wrong password",
@@ -444,7 +455,11 @@ NOT_PAGES = {
     "readyz": "JSON readiness probe for load balancers",
     "assessments:fit_json": "the role-fit page as JSON (the page is walked as 'role fit')",
     "accounts:preferences": "POST only; redirects to the account settings page (checked as 'settings')",
-    "logout": "POST only; answers with a redirect",
+    "account_set_password": "redirects to the password change (every account here has a password)",
+    "account_confirm_login_code": "log-in by mailed code is off: redirects to the log-in page",
+    "account_request_reauthentication_code": "re-authentication by mailed code is off (password only): walked as "
+    "'confirm it is you'",
+    "account_confirm_reauthentication_code": "re-authentication by mailed code is off: redirects",
     "assessments:start": "POST only; redirects to the first step (walked as the visitor's first step)",
     "assessments:take": "redirects to the first unrated step or the review",
     "assessments:rate": "the autosave endpoint: JSON (walked as 'step after autosave')",

@@ -63,9 +63,9 @@ def public_pages(w):
         "role": w["role"].get_absolute_url(),
         "skill": reverse("roles:skill", args=[w["skill"].slug]),
         "scale": reverse("roles:scale"),
-        "login": reverse("login"),
-        "signup": reverse("accounts:signup"),
-        "password-reset": reverse("password_reset"),
+        "login": reverse("account_login"),
+        "signup": reverse("account_signup"),
+        "password-reset": reverse("account_reset_password"),
         "shared": w["share_path"],
         "shared-revoked": w["revoked_path"],
         "not-found": "/no-such-page/",
@@ -86,7 +86,7 @@ def member_pages(w):
         "shares": reverse("assessments:shares", args=[report]),
         "fit": reverse("assessments:fit"),
         "settings": reverse("accounts:settings"),
-        "password-change": reverse("password_change"),
+        "password-change": reverse("account_change_password"),
         "account-delete": reverse("accounts:delete"),
     }
 

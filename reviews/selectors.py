@@ -11,8 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from assessments.models import Assessment, Rating
-from assessments.reports import build_report
+from assessments.models import Assessment, Plan, Rating
+from assessments.plans import plan_data
+from assessments.reports import build_report, report_data
 from careerpath.tokens import find_by_token
 
 from . import calibration
@@ -244,6 +245,17 @@ def add_ratings_basis(data, assessment, basis):
     data["ratings_basis"] = chosen
     for skill in data["skills"]:
         skill.update(per_skill.get(skill["slug"], {}))
+    return data
+
+
+def report_document(assessment, basis):
+    """report.json (docs/report-format.md) of a submitted assessment on `basis` ("" for the default:
+    calibrated once the owner calibrated anything, else self), with the owner's plan when it has one.
+    The report.json download and the API (api/) both answer with this."""
+    chosen = basis or default_basis(assessment)
+    data = add_ratings_basis(report_data(assessment, report_on_basis(assessment, chosen)), assessment, chosen)
+    plan = Plan.objects.filter(assessment=assessment).first()
+    data["plan"] = None if plan is None else plan_data(plan)
     return data
 
 

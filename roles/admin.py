@@ -80,7 +80,7 @@ class RoleSkillInline(RoleInline):
     form = RoleSkillAdminForm
     autocomplete_fields = ["skill"]
     select_related = ["skill"]
-    fields = ["skill", "kind", "target", "weight", "commonly_missing"]
+    fields = ["skill", "kind", "target", "weight", "commonly_missing", "primary"]
     show_change_link = True
 
 
@@ -447,10 +447,17 @@ class RoleRowAdmin(RowsOfDraftsOnly, admin.ModelAdmin):
 @admin.register(RoleSkill)
 class RoleSkillAdmin(RoleRowAdmin):
     form = RoleSkillAdminForm
-    list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing"]
+    list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing", "primary"]
     list_editable = ["kind", "target", "weight"]
     list_select_related = ["role", "skill"]
-    list_filter = [("role", admin.RelatedOnlyFieldListFilter), "role__family", "kind", "target", "commonly_missing"]
+    list_filter = [
+        ("role", admin.RelatedOnlyFieldListFilter),
+        "role__family",
+        "kind",
+        "target",
+        "commonly_missing",
+        "primary",
+    ]
     list_per_page = 50
     search_fields = ["role__title", "skill__name"]
     autocomplete_fields = ["role", "skill"]

@@ -10,6 +10,7 @@ class RolesConfig(AppConfig):
 
         from . import registry, revision
 
+        revision.declare()
         for model in registry.CONTENT_MODELS:
             post_save.connect(revision.bump, sender=model, dispatch_uid=f"revision-save-{model.__name__}")
             post_delete.connect(revision.bump, sender=model, dispatch_uid=f"revision-delete-{model.__name__}")

@@ -15,6 +15,8 @@ The sections and the fields readers see come from roles/registry.py.
 4. `required_skills_learnable`: every required skill has an offering or a development suggestion.
 5. `targets_within_ladder`: target 5 (organisation-wide) only in roles whose ladder rung a published
    source describes as organisation-wide.
+6. `primary_skills_sourced`: a role that marks primary skills cites the source that names them (the
+   transition path's) in `field_sources.primary_skills`.
 """
 
 import html
@@ -255,10 +257,25 @@ def page_problems(guide, pages, notes, keys):
             yield guide.at("", f"{name} shows {found}")
 
 
+# --- 6. Primary skills -------------------------------------------------------------------------------
+
+
+def primary_skills_sourced(guides):
+    for guide in guides:
+        marked = [(i, rs) for i, rs in enumerate(guide.role.role_skills.all()) if rs.primary]
+        if marked and not _fact_sources(guide.role).get(RoleFieldSource.Field.PRIMARY_SKILLS):
+            index, rs = marked[0]
+            yield guide.at(
+                f"skills[{index}] ({rs.skill.slug})",
+                "a primary skill needs the source that names it (a transition path's) in field_sources.primary_skills",
+            )
+
+
 CHECKS = [
     numbers_sourced,
     descriptors_specific,
     required_skills_learnable,
     targets_within_ladder,
     internal_notes_hidden,
+    primary_skills_sourced,
 ]

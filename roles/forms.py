@@ -74,6 +74,7 @@ class RoleSkillAdminForm(forms.ModelForm):
             "target",
             "weight",
             "commonly_missing",
+            "primary",
             "note",
             "sources",
             "editor_note",

@@ -251,6 +251,12 @@ class RoleSkill(ContentModel):
     commonly_missing = models.BooleanField(
         default=False, help_text='A source lists it among the skills commonly missing ("often missing").'
     )
+    primary = models.BooleanField(
+        default=False,
+        help_text='A transition path into this role names it as the main gap ("the primary gap is ..."); '
+        "cite that path's source as the role's source for “Primary skills”. Reports put primary gaps first "
+        "after the required ones.",
+    )
     note = models.TextField(blank=True, help_text="What this role needs of the skill, for readers.")
     editor_note = models.TextField(blank=True, help_text=EDITOR_NOTE_HELP)
     sources = models.ManyToManyField(Source, blank=True, related_name="role_skills")
@@ -599,6 +605,7 @@ class RoleFieldSource(ContentModel):
         GROWTH = "growth", "Growth outlook and trend"
         ENTRY_LEVEL = "entry_level", "Entry-level"
         AI_IMPACT = "ai_impact", "AI impact"
+        PRIMARY_SKILLS = "primary_skills", "Primary skills"
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="field_sources")
     field = models.CharField(max_length=20, choices=Field.choices)

@@ -14,10 +14,10 @@ module for its querysets.
 import threading
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 
-from careerpath.sql import table
+from careerpath import pagecache
 
 ROW_ID = 1
 
@@ -26,13 +26,14 @@ def _model():
     return apps.get_model("roles", "ContentRevision")
 
 
+def declare():
+    """Tell the page cache which row counts the changes of role content (RolesConfig.ready)."""
+    pagecache.count_content_in(_model(), ROW_ID)
+
+
 def current():
-    """The revision number (0 before the first change). Plain SQL: every public page reads it, and
-    the ORM's query building costs several times the query itself."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {table(_model())} WHERE id = %s", [ROW_ID])
-        row = cursor.fetchone()
-    return row[0] if row else 0
+    """The revision number (0 before the first change)."""
+    return pagecache.content_revision()
 
 
 def _increment():

@@ -446,6 +446,16 @@ def close_cycle(*, cycle, by=None, at=None):
     return cycle
 
 
+def current_team_role_view(*, team, role, viewer):
+    """selectors.team_role_view, after closing an open cycle whose last day has passed (as of its
+    end): what the team page, matrix.json and the API show a manager."""
+    view = selectors.team_role_view(team, role, viewer)
+    if view["due"]:
+        close_due_cycles(team=team)
+        view = selectors.team_role_view(team, role, viewer)
+    return view
+
+
 def close_due_cycles(*, team=None):
     """Close every open cycle whose day has passed (of `team`, or all), each as of its own end:
     the team pages call this before reading, and `manage.py close_review_cycles` from cron.

@@ -215,6 +215,8 @@ def join(request, token):
     if not request.user.is_authenticated:
         return render(request, "teams/join.html", context)
     context["needs_confirmation"] = services.needs_owner_confirmation(invitation, request.user)
+    # Sent to their address, which they have not verified: verifying it first lets them join at once.
+    context["verify_first"] = context["needs_confirmation"] and bool(invitation.email) and not invitation.grants_manager
     if request.method == "POST":
         try:
             joined = services.accept_invitation(invitation=invitation, user=request.user)
@@ -315,11 +317,7 @@ def _role_of(request, slug, role_slug):
 
 
 def _team_view(request, team, role):
-    view = selectors.team_role_view(team, role, request.user)
-    if view["due"]:  # an open cycle's last day has passed: it closes as of its end, then we read again
-        services.close_due_cycles(team=team)
-        view = selectors.team_role_view(team, role, request.user)
-    return view
+    return services.current_team_role_view(team=team, role=role, viewer=request.user)
 
 
 def _role_page(request, membership, role, *, cycle_form=None):

@@ -79,6 +79,7 @@ def test_download_my_data_holds_the_account_every_assessment_rating_note_share_a
     assert payload["account"]["username"] == "alice"
     assert payload["account"]["email"] == alice.email
     assert "password" not in json.dumps(payload["account"]).lower()
+    assert payload["email_addresses"] == [{"email": alice.email, "verified": True, "primary": True}]
 
     by_id = {a["id"]: a for a in payload["assessments"]}
     mine = Assessment.objects.filter(user=alice)
@@ -120,7 +121,7 @@ def test_download_my_data_with_no_assessments_is_still_a_valid_file(bob_client):
 def test_download_my_data_needs_login_and_a_get(client, alice_client):
     response = client.get(reverse("accounts:export"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
     assert alice_client.post(reverse("accounts:export")).status_code == 405
 
 
@@ -170,14 +171,14 @@ def test_deleting_the_account_ends_the_session_and_the_share_links_stop_working(
     replay.cookies["sessionid"] = cookie
     response = replay.get(reverse("assessments:dashboard"))
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
     assert Client().get(data["alice"]["share_path"]).status_code == 404
 
 
 def test_delete_needs_login(client):
     response = client.post(reverse("accounts:delete"), {"password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 # --- Password rules -------------------------------------------------------------------------------
@@ -193,9 +194,9 @@ WEAK = [
 @pytest.mark.parametrize(("password", "message"), WEAK)
 def test_signup_refuses_a_weak_password(client, password, message):
     data = {"username": "carolinewright", "email": "cw@example.com", "password1": password, "password2": password}
-    response = client.post(reverse("accounts:signup"), data)
+    response = client.post(reverse("account_signup"), data)
     assert response.status_code == 200
-    assert message in " ".join(response.context["form"].errors.get("password2", []))
+    assert message in " ".join(response.context["form"].errors.get("password1", []))
     assert not User.objects.filter(username="carolinewright").exists()
 
 
@@ -205,19 +206,19 @@ def test_password_change_refuses_a_weak_password(alice, password, message):
     alice.save()
     client = Client()
     client.force_login(alice)
-    data = {"old_password": PASSWORD, "new_password1": password, "new_password2": password}
-    response = client.post(reverse("password_change"), data)
+    data = {"oldpassword": PASSWORD, "password1": password, "password2": password}
+    response = client.post(reverse("account_change_password"), data)
     assert response.status_code == 200
-    assert message in " ".join(response.context["form"].errors.get("new_password2", []))
+    assert message in " ".join(response.context["form"].errors.get("password1", []))
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
 
 
 def test_password_change_needs_the_old_password(alice_client, alice):
-    data = {"old_password": "wrong", "new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"}
-    response = alice_client.post(reverse("password_change"), data)
+    data = {"oldpassword": "wrong", "password1": "a-new-long-passphrase", "password2": "a-new-long-passphrase"}
+    response = alice_client.post(reverse("account_change_password"), data)
     assert response.status_code == 200
-    assert "old_password" in response.context["form"].errors
+    assert "oldpassword" in response.context["form"].errors
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD)
 

@@ -38,7 +38,7 @@ def test_different_names_keep_different_skeletons(one, other):
 
 def sign_up(client, username):
     data = {"username": username, "email": f"new{len(username)}@example.com", "password1": "a-long-safe-passphrase"}
-    return client.post(reverse("accounts:signup"), {**data, "password2": data["password1"]})
+    return client.post(reverse("account_signup"), {**data, "password2": data["password1"]})
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ PER_CLIENT = 10  # reset requests from one client address an hour
 
 
 def ask(client, email, address=ATTACKER, **extra):
-    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address, **extra)
+    return client.post(reverse("account_reset_password"), {"email": email}, REMOTE_ADDR=address, **extra)
 
 
 def test_the_fourth_reset_for_one_address_in_an_hour_gets_a_clear_429_and_sends_nothing(client, alice):
@@ -40,7 +40,7 @@ def test_the_fourth_reset_for_one_address_in_an_hour_gets_a_clear_429_and_sends_
     response = ask(client, alice.email)
 
     assert response.status_code == 429
-    assert "registration/password_reset_throttled.html" in [t.name for t in response.templates]
+    assert "account/password_reset_throttled.html" in [t.name for t in response.templates]
     html = response.content.decode()
     assert "Too many password reset requests" in html
     assert re.search(r"Please wait \d+ (seconds?|minutes?|hours?) and try again", html)
@@ -72,7 +72,7 @@ def test_the_limit_is_the_same_for_an_address_no_account_uses(client, alice):
 
 def test_showing_the_form_is_not_counted(client, alice):
     for _ in range(2 * PER_CLIENT):
-        assert client.get(reverse("password_reset"), REMOTE_ADDR=ATTACKER).status_code == 200
+        assert client.get(reverse("account_reset_password"), REMOTE_ADDR=ATTACKER).status_code == 200
     assert ask(client, alice.email).status_code == 302
 
 
@@ -93,14 +93,14 @@ def test_the_mail_has_our_words_and_the_link_and_nothing_the_account_holder_type
     assert "evil" not in message.subject + message.body
     assert message.subject == "Reset your careerpath password"
     links = re.findall(r"\S+://\S+", message.body)
-    assert len(links) == 1 and links[0].startswith("http://testserver/accounts/reset/")
+    assert len(links) == 1 and links[0].startswith("http://testserver/accounts/password/reset/key/")
 
 
 def test_the_page_the_link_opens_names_the_account(client):
     """The username is on our own page instead, as escaped text."""
     UserFactory(username="dana", email="dana@example.com")
     ask(client, "dana@example.com")
-    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[0].body).group(1)
     page = client.get(client.get(link)["Location"])
     assert page.status_code == 200
     assert "For the account <strong>dana</strong>" in page.content.decode()
@@ -114,7 +114,7 @@ def test_with_the_cache_down_nothing_is_throttled(client, alice, settings, monke
     settings.CACHES = {"default": cache_settings(f"redis://127.0.0.1:{free_port()}/0", max_entries=100)}
     assert ask(client, alice.email).status_code == 302
     data = {"username": "zed", "email": "zed@example.com", "password1": "a-long-safe-passphrase"}
-    assert client.post(reverse("accounts:signup"), {**data, "password2": data["password1"]}).status_code == 302
+    assert client.post(reverse("account_signup"), {**data, "password2": data["password1"]}).status_code == 302
     client.logout()
     settings.RATELIMIT_FAIL_OPEN = False  # the control: django-ratelimit's default refuses everything
     assert ask(client, alice.email).status_code == 429

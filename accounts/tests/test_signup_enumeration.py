@@ -55,7 +55,7 @@ def users():
 def test_an_email_in_use_gets_a_helpful_message_that_does_not_say_an_account_exists(client, alice, email):
     before = users()
 
-    response = client.post(reverse("accounts:signup"), {**NEW, "email": email})
+    response = client.post(reverse("account_signup"), {**NEW, "email": email})
 
     assert response.status_code == 200
     assert response.context["form"].errors["email"] == [EMAIL_IN_USE]
@@ -63,7 +63,7 @@ def test_an_email_in_use_gets_a_helpful_message_that_does_not_say_an_account_exi
     assert "If you already have an account, log in or reset your password." in html
     assert "already exists" not in html and "An account with this email" not in html
     assert "alice" not in html.lower().replace(email.strip().lower(), ""), "nothing about whose account it is"
-    assert reverse("login") in html and reverse("password_reset") in html
+    assert reverse("account_login") in html and reverse("account_reset_password") in html
     assert users() == before, "no second account, and alice's is untouched"
     assert "_auth_user_id" not in client.session
 
@@ -72,7 +72,7 @@ def test_an_email_in_use_gets_a_helpful_message_that_does_not_say_an_account_exi
 def test_a_username_in_use_is_said_to_be_unavailable_and_nothing_more(client, alice, username):
     before = users()
 
-    response = client.post(reverse("accounts:signup"), {**NEW, "username": username})
+    response = client.post(reverse("account_signup"), {**NEW, "username": username})
 
     assert response.status_code == 200
     assert response.context["form"].errors["username"] == [USERNAME_TAKEN]
@@ -83,21 +83,21 @@ def test_a_username_in_use_is_said_to_be_unavailable_and_nothing_more(client, al
 
 
 def test_a_fresh_username_and_email_still_make_an_account(client, alice):
-    response = client.post(reverse("accounts:signup"), NEW)
+    response = client.post(reverse("account_signup"), NEW)
     assert response.status_code == 302
     assert User.objects.filter(username="carol", email="carol@example.com").exists()
 
 
 def test_password_reset_answers_the_same_for_a_known_and_an_unknown_address(client, alice):
-    known = client.post(reverse("password_reset"), {"email": "alice@example.com"})
-    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    known = client.post(reverse("account_reset_password"), {"email": "alice@example.com"})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
     assert known.status_code == unknown.status_code == 302
-    assert known["Location"] == unknown["Location"] == reverse("password_reset_done")
+    assert known["Location"] == unknown["Location"] == reverse("account_reset_password_done")
     assert len(mail.outbox) == 1, "only the real owner gets an email"
 
 
 def test_login_says_the_same_for_an_unknown_username_and_a_wrong_password(client, alice):
-    wrong = client.post(reverse("login"), {"username": "alice", "password": "not-" + PASSWORD})
-    unknown = client.post(reverse("login"), {"username": "nobody", "password": "not-" + PASSWORD})
+    wrong = client.post(reverse("account_login"), {"login": "alice", "password": "not-" + PASSWORD})
+    unknown = client.post(reverse("account_login"), {"login": "nobody", "password": "not-" + PASSWORD})
     assert wrong.status_code == unknown.status_code == 200
     assert wrong.context["form"].non_field_errors() == unknown.context["form"].non_field_errors()

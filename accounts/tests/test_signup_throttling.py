@@ -33,13 +33,13 @@ def attempt(client, n, address=ATTACKER, **extra):
         "password2": "a-long-safe-passphrase",
     }
     client.logout()
-    return client.post(reverse("accounts:signup"), data, REMOTE_ADDR=address, **extra)
+    return client.post(reverse("account_signup"), data, REMOTE_ADDR=address, **extra)
 
 
 def probe(client, address=ATTACKER, **extra):
     """A sign-up POST that is refused anyway (an email in use): the enumeration probe."""
     data = {"username": "x", "email": "alice@example.com", "password1": "short", "password2": "other"}
-    return client.post(reverse("accounts:signup"), data, REMOTE_ADDR=address, **extra)
+    return client.post(reverse("account_signup"), data, REMOTE_ADDR=address, **extra)
 
 
 def test_the_eleventh_attempt_from_one_address_in_an_hour_gets_a_clear_429(client, alice):
@@ -50,11 +50,11 @@ def test_the_eleventh_attempt_from_one_address_in_an_hour_gets_a_clear_429(clien
     response = attempt(client, 99)
 
     assert response.status_code == 429
-    assert "registration/signup_throttled.html" in [t.name for t in response.templates]
+    assert "account/signup_throttled.html" in [t.name for t in response.templates]
     html = response.content.decode()
     assert "Too many sign-up attempts" in html
     assert re.search(r"Please wait \d+ (seconds?|minutes?|hours?) and try again", html)
-    assert reverse("login") in html and reverse("password_reset") in html
+    assert reverse("account_login") in html and reverse("account_reset_password") in html
     assert 1 <= int(response["Retry-After"]) <= 3600
     assert User.objects.count() == before, "a throttled sign-up makes no account"
     assert "If you already have an account" not in html, "a throttled probe learns nothing"
@@ -74,7 +74,7 @@ def test_another_address_is_not_affected(client, alice):
 
 def test_showing_the_form_is_not_counted(client):
     for _ in range(3 * LIMIT):
-        assert client.get(reverse("accounts:signup"), REMOTE_ADDR=ATTACKER).status_code == 200
+        assert client.get(reverse("account_signup"), REMOTE_ADDR=ATTACKER).status_code == 200
     assert attempt(client, 1).status_code == 302
 
 
@@ -82,9 +82,9 @@ def test_log_in_and_password_reset_are_not_throttled_by_sign_ups(client, alice):
     for _ in range(LIMIT + 1):
         probe(client)
     assert probe(client).status_code == 429
-    reset = client.post(reverse("password_reset"), {"email": "alice@example.com"}, REMOTE_ADDR=ATTACKER)
+    reset = client.post(reverse("account_reset_password"), {"email": "alice@example.com"}, REMOTE_ADDR=ATTACKER)
     assert reset.status_code == 302
-    login = client.post(reverse("login"), {"username": "alice", "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
+    login = client.post(reverse("account_login"), {"login": "alice", "password": PASSWORD}, REMOTE_ADDR=ATTACKER)
     assert login.status_code == 302
 
 

@@ -27,7 +27,9 @@ def _fast_passwords(settings):
 
 
 def log_in(client, username, password, address, **extra):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address, **extra)
+    return client.post(
+        reverse("account_login"), {"login": username, "password": password}, REMOTE_ADDR=address, **extra
+    )
 
 
 def fail(client, username, address, times, **extra):
@@ -64,12 +66,12 @@ def test_after_five_failures_even_the_right_password_is_refused_with_a_clear_mes
     response = log_in(client, "alice", PASSWORD, ATTACKER)
 
     assert response.status_code == 429
-    assert "registration/locked_out.html" in [t.name for t in response.templates]
+    assert "account/locked_out.html" in [t.name for t in response.templates]
     body = response.content.decode()
     assert "Too many failed log-in attempts" in body
     assert "15 minutes" in body, "say how long to wait in words (not an ISO 8601 duration such as PT15M)"
     assert "PT15M" not in body
-    assert reverse("password_reset") in body
+    assert reverse("account_reset_password") in body
     assert not is_logged_in(client)
 
 
@@ -89,7 +91,7 @@ def test_the_lock_lifts_after_the_cool_off(client, alice):
 def test_a_successful_login_resets_the_count(client, alice):
     fail(client, "alice", ATTACKER, 4)
     assert log_in(client, "alice", PASSWORD, ATTACKER).status_code == 302
-    client.post(reverse("logout"))
+    client.post(reverse("account_logout"))
     assert fail(client, "alice", ATTACKER, 4) == [200] * 4, "the count starts again from zero"
 
 

@@ -112,7 +112,7 @@ def test_a_negative_grace_is_refused(role, skills):
 
 
 def test_cleanup_removes_the_page_cache_keys_of_dead_sessions_and_keeps_live_ones(alice, role, skills):
-    from assessments.models import OwnerKey
+    from careerpath.models import OwnerKey
 
     live, dead = visitor_session(expires_in=timedelta(days=1)), visitor_session(expires_in=-LONG_AGO)
     visitor_draft(role, skills, live)

@@ -147,7 +147,7 @@ def test_bob_cannot_create_a_plan_from_alices_report(bob_client, report):
 
 def test_a_visitor_is_sent_to_login_for_the_plan(client, report, plan):
     response = client.get(reverse("assessments:plan", args=[report.pk]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_dashboard_shows_plan_progress_next_items_and_overdue(alice_client, plan):

@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import ShareLink
+from assessments.reports import report_for
+from assessments.scoring import whole_percent
 from assessments.tests.factories import draft_for, shared, submitted_for
 from roles.models import RoleSkill, SkillKind, TransitionPath
 from roles.tests.factories import (
@@ -20,6 +22,7 @@ from roles.tests.factories import (
     RoleFactory,
     RoleSkillFactory,
     SuggestionFactory,
+    shipped_source,
 )
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +215,7 @@ def test_bob_gets_404_for_alices_report_pages(bob_client, report, name):
 @pytest.mark.parametrize("name", ["report", "report_json", "report_csv", "shares"])
 def test_a_visitor_is_sent_to_login_for_report_pages(client, report, name):
     response = client.get(reverse(f"assessments:{name}", args=[report.pk]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", ["report", "report_json", "report_csv"])
@@ -339,12 +342,71 @@ def test_progress_lists_only_the_skills_that_changed_and_counts_the_rest(alice_c
     assert f'data-skill="{skills[1].slug}"' not in details and f'data-skill="{skills[2].slug}"' not in details
 
 
-def test_the_transition_path_from_the_current_role_is_shown(alice_client, alice, role):
+def test_the_transition_path_from_the_current_role_is_shown_with_its_source(alice_client, alice, role):
+    from_role = RoleFactory(title="Analyst")
+    path = TransitionPath.objects.create(
+        role=role, from_role=from_role, typical_months=9, gap="Learn to ship pipelines."
+    )
+    path.sources.add(shipped_source("decipheru"))
+    assessment = submitted_for(alice, role, current_role=from_role)
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    assert "From Analyst to" in body and "9 months" in body and "Learn to ship pipelines." in body
+    estimate = body[body.index('data-testid="time-estimate"') :]
+    estimate = estimate[: estimate.index("</p>")]
+    assert "<strong>9 months</strong> from Analyst" in estimate and "Source: DecipherU" in estimate
+
+
+def test_a_transition_time_without_a_source_is_not_shown(alice_client, alice, role):
     from_role = RoleFactory(title="Analyst")
     TransitionPath.objects.create(role=role, from_role=from_role, typical_months=9, gap="Learn to ship pipelines.")
     assessment = submitted_for(alice, role, current_role=from_role)
     body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
-    assert "From Analyst to" in body and "9 months" in body and "Learn to ship pipelines." in body
+    assert "Learn to ship pipelines." in body
+    assert "9 months" not in body and 'data-testid="time-estimate"' not in body
+
+
+def test_without_a_current_role_every_sourced_path_gives_its_time(alice_client, alice, role):
+    for title, months in (("Analyst", 9), ("Engineer", 14)):
+        path = TransitionPath.objects.create(role=role, from_role=RoleFactory(title=title), typical_months=months)
+        path.sources.add(shipped_source("decipheru"))
+    assessment = submitted_for(alice, role)
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    estimate = body[body.index('data-testid="time-estimate"') :]
+    estimate = estimate[: estimate.index("</p>")]
+    assert (
+        "<strong>9 months</strong> from Analyst" in estimate and "<strong>14 months</strong> from Engineer" in estimate
+    )
+
+
+def test_start_here_names_the_first_three_gaps_of_the_scoring_order(alice_client, alice, role, skills):
+    RoleSkill.objects.filter(role=role, skill=skills[2]).update(primary=True)
+    assessment = submitted_for(alice, role, levels={s.slug: 0 for s in skills})
+    report = report_for(assessment)
+    expected = [g.slug for g in report.gaps[:3]]
+    assert expected[0] == skills[2].slug  # the primary skill leads the required ones
+    body = alice_client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    block = body[body.index('data-testid="start-here-list"') :]
+    block = block[: block.index("</ol>")]
+    assert re.findall(r'<li data-skill="([^"]+)"', block) == expected
+    assert "Primary" in block
+
+
+def test_report_json_marks_primary_gaps(alice_client, alice, role, skills):
+    RoleSkill.objects.filter(role=role, skill=skills[1]).update(primary=True)
+    assessment = submitted_for(alice, role, levels={s.slug: 0 for s in skills})
+    data = get_json(alice_client, assessment)
+    assert {s["slug"]: s["primary"] for s in data["skills"]} == {s.slug: s == skills[1] for s in skills}
+    assert data["gaps"][0] == skills[1].slug
+
+
+def test_a_report_submitted_before_primary_skills_reads_them_as_not_primary(alice_client, alice, role, skills):
+    assessment = submitted_for(alice, role, levels={s.slug: 0 for s in skills})
+    snapshot = dict(assessment.snapshot)
+    snapshot["skills"] = [{k: v for k, v in s.items() if k != "primary"} for s in snapshot["skills"]]
+    snapshot.pop("primary_sources")
+    type(assessment).objects.filter(pk=assessment.pk).update(snapshot=snapshot)
+    data = get_json(alice_client, assessment)
+    assert not any(s["primary"] for s in data["skills"])
 
 
 @pytest.fixture
@@ -420,7 +482,7 @@ def test_fit_json_gives_ranked_roles_in_order_and_the_unranked_apart(alice_clien
 
 def test_fit_json_needs_a_login(client):
     response = client.get(reverse("assessments:fit_json"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_report_marks_its_own_role_in_role_fit_instead_of_offering_to_assess_it(alice_client, alice, role, cousins):
@@ -486,3 +548,50 @@ def test_role_fit_follows_role_content_changes_at_once(alice, role, skills):
 
     assert [(f.slug, f.total) for f in after] == [(role.slug, 5)]
     assert after[0].readiness < before[0].readiness
+
+
+# --- the verdict says how far, and what changed (issue 28, item 2) --------------------------------
+
+
+def verdict_of(client, assessment):
+    body = client.get(reverse("assessments:report", args=[assessment.pk])).content.decode()
+    return re.search(r'data-testid="verdict">([^<]*)<', body).group(1)
+
+
+@pytest.mark.parametrize(
+    ("required_levels", "expected"),
+    [
+        ((2, 2, 2), "Not yet: 3 of 3 required skills are below target, all by one level."),
+        ((2, 1, 0), "Not yet: 3 of 3 required skills are below target, 1 of them by one level."),
+        ((2, 3, 3), "Not yet: 1 of 3 required skills is below target, by one level."),
+        ((1, 3, 3), "Not yet: 1 of 3 required skills is below target, by 2 levels."),
+        ((1, 0, 3), "Not yet: 2 of 3 required skills are below target."),
+        ((3, 3, 4), "You meet the required bar for Data Wrangler."),
+    ],
+)
+def test_the_verdict_says_how_many_required_gaps_are_one_level(
+    alice_client, alice, role, skills, required_levels, expected
+):
+    levels = {s.slug: level for s, level in zip(skills[:3], required_levels, strict=True)}  # targets: 3
+    assert verdict_of(alice_client, submitted_for(alice, role, levels=levels)) == expected
+
+
+def test_the_verdict_line_says_what_changed_since_the_earlier_report(alice_client, alice, role, skills):
+    earlier = submitted_for(alice, role, levels={skills[0].slug: 1, skills[1].slug: 1, skills[2].slug: 3})
+    later = submitted_for(alice, role, levels={skills[0].slug: 2, skills[1].slug: 3, skills[2].slug: 2})
+    before = whole_percent(report_for(earlier).readiness.overall)
+    after = whole_percent(report_for(later).readiness.overall)
+    assert after > before
+    body = alice_client.get(reverse("assessments:report", args=[later.pk])).content.decode()
+    line = body[body.index('data-testid="verdict-change"') :]
+    line = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", line[: line.index("</p>")].split(">", 1)[1]))
+    # skills 0 and 1 rose, skill 2 fell; skill 3 kept its rating
+    assert f"up {after - before} points ({before}% → {after}%); 3 skills moved (2 up, 1 down)." in line
+    assert body.index('data-testid="verdict-change"') < body.index('data-testid="readiness-overall"')
+    summary = body[body.index('id="progress-heading"') :]
+    assert f"overall readiness {before}% then, {after}% now (up {after - before} points)" in summary
+
+
+def test_the_first_report_of_a_role_has_no_change_line(alice_client, report):
+    body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
+    assert 'data-testid="verdict-change"' not in body

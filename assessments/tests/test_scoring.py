@@ -7,6 +7,7 @@ numbers as the page, so a reader can hold the two side by side.
 import ast
 import random
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -47,7 +48,7 @@ def slugify(name):
     return name.lower().replace(" ", "-")
 
 
-def skill(name, kind, target, weight, rating, *, slug=None, commonly_missing=False):
+def skill(name, kind, target, weight, rating, *, slug=None, commonly_missing=False, primary=False):
     return SkillInput(
         slug=slug or slugify(name),
         name=name,
@@ -56,6 +57,7 @@ def skill(name, kind, target, weight, rating, *, slug=None, commonly_missing=Fal
         weight=Decimal(weight),
         rating=rating,
         commonly_missing=commonly_missing,
+        primary=primary,
     )
 
 
@@ -445,6 +447,27 @@ def test_commonly_missing_breaks_a_priority_tie_before_the_gap_does():
 
     # Heavy leads on w × g; Missing and Deep tie on 2, and the guide marks Missing commonly missing.
     assert slugs(score(skills).gaps) == ["heavy", "missing", "deep", "spark"]
+
+
+def test_a_primary_skill_comes_after_the_required_ones_and_before_every_other_rule():
+    skills = [
+        skill("Heavy", REQUIRED, 5, "3.0", 0),  # w × g = 15
+        skill("Design", REQUIRED, 3, "1.0", 2, primary=True),  # w × g = 1, but primary
+        skill("Missing", REQUIRED, 5, "1.0", 0, commonly_missing=True),  # w × g = 5
+        skill("Leadership", DIFFERENTIATING, 3, "0.5", 2, primary=True),  # w × g = 0.5
+        skill("Spark", DIFFERENTIATING, 5, "1.0", 0, commonly_missing=True),  # w × g = 5
+    ]
+
+    # Required first (Design leads them, being primary); the differentiating primary skill leads
+    # the differentiating ones, whatever its w × g.
+    assert slugs(score(skills).gaps) == ["design", "heavy", "missing", "leadership", "spark"]
+
+
+def test_the_worked_example_with_orchestration_marked_primary_puts_it_first():
+    skills = [replace(s, primary=True) if s.slug == "orchestration" else s for s in example_1_skills()]
+    assert slugs(score(skills).gaps) == ["orchestration", "data-modelling", "spark", "dbt"]
+    skills = [replace(s, primary=True) if s.slug == "spark" else s for s in example_1_skills()]
+    assert slugs(score(skills).gaps) == ["data-modelling", "orchestration", "spark", "dbt"]
 
 
 def test_gap_order_target_breaks_a_tie_on_priority_and_gap_before_the_name():

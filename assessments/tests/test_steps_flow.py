@@ -79,7 +79,7 @@ def test_the_preference_is_read_from_the_database_when_logging_in(alice, role, s
     from accounts.tests.factories import PASSWORD
 
     save_preferences(user=alice, show_targets_while_rating=True)
-    client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    client.post(reverse("account_login"), {"login": "alice", "password": PASSWORD})
     assert 'data-testid="target"' in step_page(client, draft_for(alice, role))
 
 
@@ -101,7 +101,7 @@ def test_a_visitor_cannot_save_preferences(client):
     from accounts.models import Preferences
 
     response = client.post(reverse("accounts:preferences"), {"show_targets_while_rating": "on"})
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assert not Preferences.objects.exists()
 
 

@@ -217,7 +217,7 @@ def test_a_visitor_can_start_and_rate_and_keeps_the_draft_on_signup(client, role
         "password1": "a-long-safe-passphrase",
         "password2": "a-long-safe-passphrase",
     }
-    client.post(reverse("accounts:signup"), signup)
+    client.post(reverse("account_signup"), signup)
     assessment.refresh_from_db()
     assert assessment.user.username == "erin"
     assert levels(assessment) == {skills[0].slug: 4, skills[1].slug: 1}
@@ -230,7 +230,7 @@ def test_a_visitor_draft_is_kept_when_they_log_in(client, role, skills):
     frank = UserFactory(username="frank")
     assessment = start(client, role)
     client.post(reverse("assessments:rate", args=[assessment.pk]), {"skill": skills[2].slug, "level": 3})
-    client.post(reverse("login"), {"username": "frank", "password": PASSWORD})
+    client.post(reverse("account_login"), {"login": "frank", "password": PASSWORD})
     assessment.refresh_from_db()
     assert assessment.user == frank
     assert levels(assessment) == {skills[2].slug: 3}
@@ -241,7 +241,7 @@ def test_a_visitor_cannot_submit(client, role, skills):
     client.post(step_url(assessment), {f"level-{s.slug}": 3 for s in skills[:3]} | {"continue": "1"})
     client.post(step_url(assessment, 2), {f"level-{skills[3].slug}": 3, "continue": "1"})
     response = client.post(reverse("assessments:submit", args=[assessment.pk]))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     assessment.refresh_from_db()
     assert assessment.is_draft
 

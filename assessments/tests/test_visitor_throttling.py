@@ -11,7 +11,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Assessment, OwnerKey
+from assessments.models import Assessment
+from careerpath.models import OwnerKey
 from roles.tests.factories import make_role
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def test_the_eleventh_new_draft_from_one_address_gets_a_clear_429_and_makes_noth
     assert "assessments/start_throttled.html" in [t.name for t in response.templates]
     html = response.content.decode()
     assert "Too many new assessments without an account" in html
-    assert reverse("accounts:signup") in html and reverse("login") in html
+    assert reverse("account_signup") in html and reverse("account_login") in html
     assert 1 <= int(response["Retry-After"]) <= 3600
     assert rows() == before, "no draft, session or owner key is made"
 

@@ -21,18 +21,21 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.forms import default_token_generator as allauth_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission, User
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import int_to_base36, urlsafe_base64_encode
 
 from accounts.tests.factories import UserFactory
+from api import services as api_services
+from api.models import PersonalAccessToken
 from assessments import services
 from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
 from assessments.tests.factories import draft_for, submitted_for
@@ -48,7 +51,7 @@ pytestmark = pytest.mark.django_db
 
 VISITOR, BOB, ALICE, STAFF, REVIEWER = "visitor", "bob", "alice", "staff", "carol"
 PRINCIPALS = (VISITOR, BOB, ALICE, STAFF, REVIEWER)
-LOGIN = "login"  # a 302 to the login page, with ?next=
+LOGIN = "account_login"  # a 302 to the login page, with ?next=
 
 
 @pytest.fixture(autouse=True)
@@ -89,19 +92,32 @@ MATRIX = {
     "healthz": {"GET": everyone(200), "POST": everyone(405)},
     "readyz": {"GET": everyone(200), "POST": everyone(405)},
     # accounts
-    "login": {"GET": visitors_only(), "POST": visitors_only()},
-    "logout": {"GET": everyone(405), "POST": everyone(302)},
-    "accounts:signup": {"GET": visitors_only(), "POST": visitors_only()},
+    # accounts: django-allauth's pages (sign-up and password reset through careerpath's throttles)
+    "account_login": {"GET": visitors_only(), "POST": visitors_only()},
+    "account_logout": {"GET": logged_in(200, visitor=302), "POST": everyone(302)},  # GET asks "log out?"
+    "account_signup": {"GET": visitors_only(), "POST": visitors_only()},
+    "account_inactive": {"GET": everyone(200), "POST": everyone(405)},
+    "account_email": {"GET": logged_in(200), "POST": logged_in(302)},  # empty POST: no action, back to the page
+    "account_email_verification_sent": {"GET": everyone(200), "POST": everyone(405)},
+    # the key of alice's address, already confirmed: the page says the link was used; POST confirms nothing
+    "account_confirm_email": {"GET": everyone(200), "POST": everyone(404)},
+    "account_confirm_login_code": {"GET": visitors_only(302), "POST": visitors_only(302)},  # no code was asked for
+    "account_reauthenticate": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "enter your password"
+    "account_request_reauthentication_code": {"GET": logged_in(200), "POST": logged_in(200)},
+    "account_confirm_reauthentication_code": {"GET": logged_in(302), "POST": logged_in(302)},  # no code asked for
+    "account_change_password": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: form errors
+    "account_set_password": {"GET": logged_in(302), "POST": logged_in(302)},  # has a password: on to change it
+    "account_reset_password": {"GET": everyone(200), "POST": everyone(200)},  # empty POST: "enter your email"
+    "account_reset_password_done": {"GET": everyone(200), "POST": everyone(405)},
+    "account_reset_password_from_key": {"GET": everyone(302), "POST": everyone(302)},  # valid key: on to set-password
+    "account_reset_password_from_key_done": {"GET": everyone(200), "POST": everyone(405)},
     "accounts:settings": {"GET": logged_in(200), "POST": logged_in(405)},
     "accounts:preferences": {"GET": logged_in(405), "POST": logged_in(302), "writes": {BOB, ALICE, STAFF}},
     "accounts:export": {"GET": logged_in(200), "POST": logged_in(405)},
     "accounts:delete": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "enter your password"
-    "password_change": {"GET": logged_in(200), "POST": logged_in(200)},
-    "password_change_done": {"GET": logged_in(200), "POST": logged_in(405)},
-    "password_reset": {"GET": everyone(200), "POST": everyone(200)},
-    "password_reset_done": {"GET": everyone(200), "POST": everyone(405)},
-    "password_reset_confirm": {"GET": everyone(302), "POST": everyone(302)},  # valid token: on to set-password
-    "password_reset_complete": {"GET": everyone(200), "POST": everyone(405)},
+    # API tokens (api/): each person's own; the API's endpoints have their own matrix (api/tests)
+    "api_tokens:list": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: "name required"
+    "api_tokens:revoke": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
     # role guides (public)
     "roles:list": {"GET": everyone(200), "POST": everyone(405)},
     "roles:detail": {"GET": everyone(200), "POST": everyone(405)},
@@ -158,8 +174,8 @@ MATRIX = {
 
 # Pages that only redirect: where they may send each person (checked after the status code).
 REDIRECT_TARGETS = {
-    ("login", BOB): "assessments:dashboard",
-    ("accounts:signup", BOB): "assessments:dashboard",
+    ("account_login", BOB): "assessments:dashboard",
+    ("account_signup", BOB): "assessments:dashboard",
 }
 
 
@@ -195,6 +211,7 @@ class World:
         self.asked, _no_link = review_services.request_review(
             assessment=self.submitted, display_name="A.", invitee=carol
         )
+        self.api_token, _secret = api_services.create_token(user=alice, name="Sync", scopes=["read:roles"], days=7)
 
     def kwargs_for(self, name, kwarg_names):
         draft_urls = {"take", "step", "rate", "review", "confirm", "submit", "delete"}
@@ -207,14 +224,19 @@ class World:
             "item_id": self.plan_item.pk,
             "token": self.review_token if name.startswith("reviews:") else self.share_token,
             "uidb64": urlsafe_base64_encode(force_bytes(self.users[ALICE].pk)),
+            "token_id": self.api_token.pk,
         }
         if name.startswith("reviews:"):  # carol's draft for her pages, the submitted review for alice's
             values["pk"] = self.review_draft.pk if short in {"review", "rate"} else self.review.pk
             if short in {"manage", "ask_teammate", "revoke"}:
                 values["pk"] = self.submitted.pk
             values["request_id"] = self.asked.pk if short == "take_asked" else self.review_draft.request.pk
-        if name == "password_reset_confirm":
-            values["token"] = default_token_generator.make_token(self.users[ALICE])
+        if name == "account_reset_password_from_key":
+            values["uidb36"] = int_to_base36(self.users[ALICE].pk)
+            values["key"] = allauth_token_generator.make_token(self.users[ALICE])
+        if name == "account_confirm_email":
+            address = EmailAddress.objects.get_primary(self.users[ALICE])
+            values["key"] = EmailConfirmationHMAC(address).key
         missing = [k for k in kwarg_names if k not in values]
         assert not missing, f"{name}: teach World.kwargs_for a value for {missing}"
         return {k: values[k] for k in kwarg_names}
@@ -300,6 +322,7 @@ def fingerprint():
         "plan_items": list(PlanItem.objects.order_by("pk").values_list("pk", "status", "action", "notes")),
         "users": list(User.objects.order_by("pk").values_list("pk", "password", "is_staff", "is_superuser")),
         "roles": list(Role.objects.order_by("pk").values_list("pk", "slug", "title", "is_published")),
+        "api_tokens": list(PersonalAccessToken.objects.order_by("pk").values_list("pk", "user_id", "revoked_at")),
     }
 
 
@@ -307,7 +330,7 @@ def fingerprint():
 
 
 def test_every_url_is_in_the_matrix():
-    names = {n for n in site_urls() if not (n or "").startswith("teams:")}  # teams: TEAM_MATRIX below
+    names = {n for n in site_urls() if not (n or "").startswith(("teams:", "api:"))}  # TEAM_MATRIX; api/tests
     assert None not in names, f"every non-admin URL needs a name: {site_urls()[None][0]}"
     missing = sorted(names - set(MATRIX))
     assert not missing, f"add these URLs to MATRIX in {__name__} (who may GET/POST them?): {missing}"
@@ -326,7 +349,7 @@ def check(response, expected, *, name, method, principal):
     where = f"{method} {name} as {principal}"
     if expected == LOGIN:
         assert response.status_code == 302, f"{where}: expected a redirect to log in, got {response.status_code}"
-        assert response["Location"].startswith(reverse("login") + "?next="), f"{where}: {response['Location']}"
+        assert response["Location"].startswith(reverse("account_login") + "?next="), f"{where}: {response['Location']}"
         return
     assert response.status_code == expected, f"{where}: expected {expected}, got {response.status_code}"
     if (name, principal) in REDIRECT_TARGETS:

@@ -78,7 +78,7 @@ def silent_redis():
 
 def every_page_works(client, alice, role):
     """The visitor pages, signing in (a session), and alice's draft, autosave, report and dashboard."""
-    for url in ("/", reverse("roles:list"), role.get_absolute_url(), reverse("login")):
+    for url in ("/", reverse("roles:list"), role.get_absolute_url(), reverse("account_login")):
         assert client.get(url).status_code == 200, url
     client.force_login(alice)
     draft = draft_for(alice, role)

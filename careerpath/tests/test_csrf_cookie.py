@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_csrf_cookie_is_sent_httponly(settings):
     assert settings.CSRF_COOKIE_HTTPONLY is True
-    response = Client().get(reverse("accounts:signup"))
+    response = Client().get(reverse("account_signup"))
     cookie = response.cookies[settings.CSRF_COOKIE_NAME]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"

@@ -328,7 +328,7 @@ def test_signup_creates_an_ordinary_user_or_shows_form_errors_without_a_500(
     users_before = set(User.objects.values_list("pk", flat=True))
     cache.clear()  # each example its own sign-up count (the throttle is fuzzed below)
 
-    response = Client(raise_request_exception=False).post(reverse("accounts:signup"), post)
+    response = Client(raise_request_exception=False).post(reverse("account_signup"), post)
 
     assert response.status_code < 500, post
     new = User.objects.exclude(pk__in=users_before)
@@ -364,7 +364,7 @@ def test_the_sign_up_throttle_takes_any_forwarded_header_without_a_500(db, setti
     client = Client(raise_request_exception=False)
     post = {"username": "x", "email": "not-an-email", "password1": "a", "password2": "b"}
     codes = [
-        client.post(reverse("accounts:signup"), post, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded).status_code
+        client.post(reverse("account_signup"), post, REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded).status_code
         for _ in range(tries)
     ]
     assert codes == [200] * min(tries, 10) + [429] * max(tries - 10, 0)

@@ -20,10 +20,6 @@ NOT_YET_REPLACED = {
     ("accounts/services.py", "assessments.owners"),
     ("assessments/fit.py", "reviews.selectors"),
     ("assessments/services.py", "reviews.selectors"),
-    ("careerpath/pagecache.py", "assessments.models"),
-    ("careerpath/pagecache.py", "roles.models"),
-    ("careerpath/pagecache.py", "roles.revision"),
-    ("careerpath/pagecache.py", "roles"),
 }
 
 

@@ -156,7 +156,7 @@ def test_personal_pages_are_never_kept_by_a_browser_or_proxy(alice_client, alice
 def readable_cache_text(entries):
     """Everything an attacker holding the cache and the database could read: each value as stored,
     and each value decrypted with every owner key the database (or the cache) holds."""
-    from assessments.models import OwnerKey
+    from careerpath.models import OwnerKey
 
     values = [v for v in entries if isinstance(v, bytes | str)]
     keys = [v for v in values if isinstance(v, bytes) and len(v) == 32]

@@ -82,9 +82,11 @@ def html_pages(world, clients):
     visitor = Client()
     started = visitor.post(reverse("assessments:start", args=[world.role.slug]), follow=True)
     found.append(("a visitor's step", started))
-    found.append(("password reset with a bad link", clients[VISITOR].get("/accounts/reset/MQ/bad-token/")))
+    found.append(("password reset with a bad link", clients[VISITOR].get("/accounts/password/reset/key/1-bad-token/")))
     for _ in range(5):
-        locked = Client().post(reverse("login"), {"username": "alice", "password": "wrong"}, REMOTE_ADDR="10.9.9.9")
+        locked = Client().post(
+            reverse("account_login"), {"login": "alice", "password": "wrong"}, REMOTE_ADDR="10.9.9.9"
+        )
     found.append(("lockout page", locked))
     found.append(("admin login", clients[VISITOR].get(reverse("admin:login"))))
     for admin_url in (
@@ -360,7 +362,7 @@ def csrf_clients(world):
         clients[principal] = Client(enforce_csrf_checks=True)
         clients[principal].force_login(user)
     for client in clients.values():
-        client.get(reverse("password_reset"))  # sets the csrftoken cookie, as any page with a form does
+        client.get(reverse("account_reset_password"))  # sets the csrftoken cookie, as any page with a form does
         assert "csrftoken" in client.cookies
     return clients
 
@@ -408,7 +410,7 @@ def test_autosave_with_the_token_from_the_cookie_is_accepted(world):
 
 def test_login_without_a_token_is_refused_so_nobody_can_log_you_in_as_them(alice):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    response = client.post(reverse("account_login"), {"login": "alice", "password": PASSWORD})
     assert response.status_code == 403
     assert "_auth_user_id" not in client.session
 
@@ -417,7 +419,7 @@ def test_login_without_a_token_is_refused_so_nobody_can_log_you_in_as_them(alice
 
 
 def log_in(client, username="alice", password=PASSWORD):
-    response = client.post(reverse("login"), {"username": username, "password": password})
+    response = client.post(reverse("account_login"), {"login": username, "password": password})
     assert response.status_code == 302, "login failed"
     return response
 
@@ -430,7 +432,7 @@ def replay(cookie_value):
 
 
 def is_sent_to_login(response):
-    return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    return response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_login_issues_a_new_session_id_and_drops_the_old_one(alice, world):
@@ -461,7 +463,7 @@ def test_logout_ends_the_session_for_good(alice):
     cookie = client.cookies["sessionid"].value
     assert client.get(reverse("assessments:dashboard")).status_code == 200
 
-    client.post(reverse("logout"))
+    client.post(reverse("account_logout"))
 
     assert is_sent_to_login(replay(cookie).get(reverse("assessments:dashboard")))
     assert not Session.objects.filter(session_key=cookie).exists()
@@ -483,7 +485,7 @@ def test_changing_the_password_logs_out_other_sessions_and_keeps_this_one(alice)
 
     new = "a-brand-new-long-passphrase"
     response = here.post(
-        reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+        reverse("account_change_password"), {"oldpassword": PASSWORD, "password1": new, "password2": new}
     )
 
     assert response.status_code == 302
@@ -495,11 +497,11 @@ def test_resetting_the_password_logs_out_every_session(alice, mailoutbox):
     logged_in = Client()
     log_in(logged_in)
     visitor = Client()
-    visitor.post(reverse("password_reset"), {"email": alice.email})
-    link = re.search(r"/accounts/reset/\S+/", mailoutbox[0].body).group(0)
+    visitor.post(reverse("account_reset_password"), {"email": alice.email})
+    link = re.search(r"/accounts/password/reset/key/\S+/", mailoutbox[0].body).group(0)
     form_url = visitor.get(link)["Location"]
     new = "a-brand-new-long-passphrase"
-    assert visitor.post(form_url, {"new_password1": new, "new_password2": new}).status_code == 302
+    assert visitor.post(form_url, {"password1": new, "password2": new}).status_code == 302
     assert is_sent_to_login(logged_in.get(reverse("assessments:dashboard")))
 
 
@@ -508,10 +510,10 @@ def test_resetting_the_password_logs_out_every_session(alice, mailoutbox):
 )
 def test_login_and_signup_never_redirect_off_site(alice, target):
     client = Client()
-    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD, "next": target})
+    response = client.post(reverse("account_login"), {"login": "alice", "password": PASSWORD, "next": target})
     assert response["Location"] == reverse("assessments:dashboard")
     data = {"username": "zed", "email": "z@example.com", "password1": "a-long-safe-passphrase"}
-    response = Client().post(reverse("accounts:signup"), {**data, "password2": data["password1"], "next": target})
+    response = Client().post(reverse("account_signup"), {**data, "password2": data["password1"], "next": target})
     assert response["Location"] == reverse("assessments:dashboard")
 
 
@@ -668,7 +670,7 @@ def test_signup_ignores_staff_and_superuser_fields(client, world):
         "date_joined": "2000-01-01",
         **FORGED,
     }
-    response = client.post(reverse("accounts:signup"), data)
+    response = client.post(reverse("account_signup"), data)
     assert response.status_code == 302
     mallory = User.objects.get(username="mallory")
     assert not mallory.is_staff

@@ -29,10 +29,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import OwnerKey, PlanItem, Rating
+from assessments.models import PlanItem, Rating
 from assessments.owners import Owner, owned_models, owners_of
 from assessments.tests.factories import draft_for, submitted_for
 from careerpath import pagecache
+from careerpath.models import OwnerKey
 from reviews.models import Calibration, Review
 from reviews.tests.factories import review_of
 from roles import registry, revision

@@ -145,7 +145,7 @@ class Browser:
 
     def log_in(self, base, username):
         self.get(base, "/accounts/login/")
-        status, _body, _headers = self.post(base, "/accounts/login/", {"username": username, "password": PASSWORD})
+        status, _body, _headers = self.post(base, "/accounts/login/", {"login": username, "password": PASSWORD})
         assert status == 302, "login failed"
 
 

@@ -252,9 +252,9 @@ def test_a_visitor_is_sent_to_log_in_and_back_to_the_link(client, submitted):
     review_request, path = link_for(submitted)
     response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={path}"
+    assert response["Location"] == f"{reverse('account_login')}?next={path}"
     login_page = client.get(response["Location"])
-    assert f"{reverse('accounts:signup')}?next={path}".encode() in login_page.content
+    assert f"{reverse('account_signup')}?next={path}".encode() in login_page.content
 
 
 def test_wrong_methods_get_405(alice_client, submitted):

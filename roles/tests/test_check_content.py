@@ -213,3 +213,21 @@ def test_target_5_with_an_editors_only_ladder_still_fails(tmp_path):
     }
 
     assert len(check_fails(tmp_path, good_role(skills=[skill], ladder=[rung]))) == 1
+
+
+# 6. Primary skills cite the source that names them ------------------------------------------------------
+
+
+def test_a_primary_skill_without_a_source_for_it_fails(tmp_path):
+    data = good_role()
+    data["skills"][0]["primary"] = True
+    assert check_fails(tmp_path, data) == [
+        "widget-lead.yaml: skills[0] (widgetry): a primary skill needs the source that names it "
+        "(a transition path's) in field_sources.primary_skills"
+    ]
+
+
+def test_a_primary_skill_with_its_source_passes(tmp_path):
+    data = good_role(field_sources={"summary": ["careerpath-editors"], "primary_skills": ["careerpath-editors"]})
+    data["skills"][0]["primary"] = True
+    assert check(tmp_path, data) == "Checked 1 role guides: no problems."

@@ -68,12 +68,25 @@ def test_a_manager_link_waits_for_the_owner_to_confirm_who_opened_it(team, alice
     assert invitation.status == "used" and invitation.used_by == bob
 
 
-def test_an_emailed_invitation_opened_by_the_right_address_waits_for_the_owner(team, alice, bob, bob_client):
+def test_an_emailed_invitation_opened_by_an_unverified_address_waits_for_the_owner(team, alice, client):
+    dana = UserFactory(username="dana", verified=False)
+    client.force_login(dana)
+    invitation, token = services.create_invitation(team=team, by=alice, email=dana.email.upper())
+    page = client.get(join_url(token)).content.decode()
+    assert "Verify your email first" in page and 'name="action_send"' in page
+    client.post(join_url(token))
+    invitation.refresh_from_db()
+    assert invitation.status == "pending" and invitation.pending_by == dana
+    assert not Membership.objects.filter(team=team, user=dana).exists()
+
+
+def test_an_emailed_invitation_opened_by_its_verified_address_joins_at_once(team, alice, bob, bob_client):
     invitation, token = services.create_invitation(team=team, by=alice, email=bob.email.upper())
+    assert "Verify your email first" not in bob_client.get(join_url(token)).content.decode()
     bob_client.post(join_url(token))
     invitation.refresh_from_db()
-    assert invitation.status == "pending" and invitation.pending_by == bob
-    assert not Membership.objects.filter(team=team, user=bob).exists()
+    assert invitation.status == "used" and invitation.used_by == bob
+    assert Membership.objects.get(team=team, user=bob).role == Membership.Role.MEMBER
 
 
 def test_accepting_an_invitation_sent_to_another_address_is_refused_and_changes_nothing(team, alice, bob_client):
@@ -86,10 +99,7 @@ def test_accepting_an_invitation_sent_to_another_address_is_refused_and_changes_
     assert rows() == before
 
 
-def test_an_address_the_account_has_verified_joins_at_once_but_a_manager_link_still_waits(
-    team, alice, bob, monkeypatch
-):
-    monkeypatch.setattr(services, "has_verified_email", lambda user, email: email.casefold() == user.email.casefold())
+def test_an_address_the_account_has_verified_joins_at_once_but_a_manager_link_still_waits(team, alice, bob):
     member_inv, _ = services.create_invitation(team=team, by=alice, email=bob.email)
     assert services.accept_invitation(invitation=member_inv, user=bob).role == Membership.Role.MEMBER
     carol = UserFactory(username="carol")
@@ -97,11 +107,18 @@ def test_an_address_the_account_has_verified_joins_at_once_but_a_manager_link_st
     assert services.accept_invitation(invitation=manager_inv, user=carol) is None
 
 
-def test_nobody_has_a_verified_email_address_until_allauth():
+def test_only_an_address_confirmed_through_allauth_counts_as_verified():
+    from allauth.account.models import EmailAddress
+
     from accounts.emails import has_verified_email
 
-    user = UserFactory.build(email="x@example.com")
-    assert has_verified_email(user, "x@example.com") is False
+    unsaved = UserFactory.build(email="x@example.com")
+    assert has_verified_email(unsaved, "x@example.com") is False
+    erin = UserFactory(username="erin", verified=False)
+    assert has_verified_email(erin, "ERIN@example.com") is False
+    EmailAddress.objects.filter(user=erin).update(verified=True)
+    assert has_verified_email(erin, "ERIN@example.com") is True
+    assert has_verified_email(erin, "someone-else@example.com") is False
 
 
 def test_declining_leaves_them_out_and_the_link_dead(team, alice, alice_client, bob, bob_client):

@@ -37,7 +37,7 @@ def test_the_team_page_works_for_the_owner_and_is_404_for_a_stranger(alice_clien
     url = reverse("teams:detail", args=[team.slug])
     assert alice_client.get(url).status_code == 200
     assert bob_client.get(url).status_code == 404
-    assert client.get(url)["Location"].startswith(reverse("login") + "?next=")
+    assert client.get(url)["Location"].startswith(reverse("account_login") + "?next=")
     assert alice_client.post(url).status_code == 405
 
 
@@ -216,7 +216,7 @@ def test_a_visitor_following_a_link_is_sent_to_log_in_and_back(team, alice, clie
     _, token = services.create_invitation(team=team, by=alice)
     url = reverse("teams:join", args=[token])
     page = client.get(url).content.decode()
-    assert f'href="{reverse("login")}?next={url}"' in page or f"?next={url.replace('/', '%2F')}" in page
+    assert f'href="{reverse("account_login")}?next={url}"' in page or f"?next={url.replace('/', '%2F')}" in page
     assert client.post(url).status_code == 200  # a visitor's POST joins nobody
     assert Membership.objects.count() == 1
 

@@ -19,7 +19,8 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from assessments.models import Assessment, OwnerKey
+from assessments.models import Assessment
+from careerpath.models import OwnerKey
 
 DATABASE_SESSIONS = {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
 

@@ -18,7 +18,7 @@ from roles.importing import RoleFileError, import_roles, read_role_files
 
 
 class Command(BaseCommand):
-    help = "Check role guides: no internal note on a public page, every number sourced, specific level descriptors, learnable required skills, targets within the ladder."
+    help = "Check role guides: no internal note on a public page, every number sourced, specific level descriptors, learnable required skills, targets within the ladder, sourced primary skills."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="Role files (default: content/roles/*.yaml).")
