@@ -318,6 +318,18 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds; a worker, not a visitor, waits for it
 else:
     CAREERPATH_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Another delivery backend by its dotted path (e.g. a provider's, or the tests' file backend).
+CAREERPATH_EMAIL_DELIVERY_BACKEND = (
+    os.environ.get("CAREERPATH_EMAIL_DELIVERY_BACKEND", "").strip() or CAREERPATH_EMAIL_DELIVERY_BACKEND
+)
+# The site's address, for links in mail sent by the task worker (no request to take it from).
+CAREERPATH_SITE_URL = os.environ.get("CAREERPATH_SITE_URL", "").strip() or "http://127.0.0.1:8000"
+# The weekday the weekly digest goes out (0 Monday ... 6 Sunday), by the first scan of that day.
+CAREERPATH_DIGEST_WEEKDAY = env_int("CAREERPATH_DIGEST_WEEKDAY", 0)
+if not 0 <= CAREERPATH_DIGEST_WEEKDAY <= 6:
+    raise ImproperlyConfigured(
+        f"CAREERPATH_DIGEST_WEEKDAY must be 0 (Monday) to 6 (Sunday); got {CAREERPATH_DIGEST_WEEKDAY}."
+    )
 CAREERPATH_MAIL_MAX_ATTEMPTS = env_int("CAREERPATH_MAIL_MAX_ATTEMPTS", 8)  # retried after 1, 2, 4 ... 60 minutes
 
 # Background tasks: django-tasks (Django 6.0's django.tasks API on Django 5.2) with its database
@@ -440,7 +452,10 @@ LOGGING = {
 PAGE_CACHE_SECONDS = env_int("CAREERPATH_PAGE_CACHE_SECONDS", 60 * 60 * 24)
 PAGE_CACHE_DRAFT_SECONDS = env_int("CAREERPATH_PAGE_CACHE_DRAFT_SECONDS", 10 * 60)
 PAGE_CACHE_STRICT = env_bool("CAREERPATH_PAGE_CACHE_STRICT", DEBUG)
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("careerpath.pagecache.strict_context")
+TEMPLATES[0]["OPTIONS"]["context_processors"] += [
+    "careerpath.pagecache.request_parts",  # the navbar's per-request parts (unread notices)
+    "careerpath.pagecache.strict_context",
+]
 
 # --- The read API, /api/v1/ (api/, docs/api.md) --------------------------------------------------
 # Requests per minute (or /second, /hour, /day): every request from one client address, and every

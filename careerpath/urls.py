@@ -22,6 +22,7 @@ urlpatterns = [
     path("teams/", include("teams.urls")),
     path("api/v1/", include("api.urls")),
     path("api-tokens/", include("api.token_urls")),
+    path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutgoingMail
+from .models import Notice, NoticePreference, OutgoingMail
 
 
 @admin.register(OutgoingMail)
@@ -19,3 +19,22 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "subject_key", "created_at", "read_at", "delivery", "emailed_at"]
+    list_filter = ["kind", "delivery", ("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "subject_key"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["user"]
+
+
+@admin.register(NoticePreference)
+class NoticePreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "delivery", "updated_at"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

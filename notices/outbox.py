@@ -98,13 +98,13 @@ def deliver_mail(mail_id):
     return deliver(mail_id)
 
 
-def requeue_stale(*, now=None):
-    """Enqueue delivery again for every unsent mail whose attempt was due more than STALE_AFTER ago
-    (its worker died, or its task was lost); returns how many. Safe to repeat: a mail is sent once."""
+def requeue_stale(*, now=None, after=None):
+    """Enqueue delivery again for every unsent mail whose attempt was due more than `after` ago
+    (default STALE_AFTER: its worker died, or its task was lost); returns how many. Safe to repeat:
+    a mail is sent once."""
     now = now or timezone.now()
-    ids = list(
-        OutgoingMail.objects.pending().filter(next_attempt_at__lte=now - STALE_AFTER).values_list("pk", flat=True)
-    )
+    after = STALE_AFTER if after is None else after
+    ids = list(OutgoingMail.objects.pending().filter(next_attempt_at__lte=now - after).values_list("pk", flat=True))
     with transaction.atomic():
         for mail_id in ids:
             _enqueue_delivery(mail_id)

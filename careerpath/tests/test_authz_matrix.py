@@ -39,6 +39,8 @@ from api.models import PersonalAccessToken
 from assessments import services
 from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
 from assessments.tests.factories import draft_for, submitted_for
+from notices import unsubscribe
+from notices.models import Delivery, Kind, Notice, NoticePreference
 from reviews import services as review_services
 from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
 from reviews.tests.factories import review_of
@@ -165,6 +167,13 @@ MATRIX = {
     # alice's request to carol by name (no link): carol takes it; anyone else's is a 404
     "reviews:take_asked": {"GET": logged_in(405), "POST": carols(302), "writes": {REVIEWER}},
     # the draft's link: carol goes on to her review; alice may not review herself; spent for others
+    # notices: alice has one notice and chose email for reviews; the unsubscribe link is hers, and
+    # works for whoever holds it (RFC 8058: one click from the mail, no sign-in)
+    "notices:list": {"GET": logged_in(200), "POST": logged_in(405)},
+    "notices:read": {"GET": logged_in(405), "POST": alices(302), "writes": {ALICE}},
+    "notices:read_all": {"GET": logged_in(405), "POST": logged_in(302), "writes": {ALICE}},
+    "notices:preferences": {"GET": logged_in(200), "POST": logged_in(400)},  # empty POST: choose for each kind
+    "notices:unsubscribe": {"GET": everyone(200), "POST": everyone(200), "writes": set(PRINCIPALS)},
     "reviews:open": {
         "GET": {VISITOR: LOGIN, BOB: 410, ALICE: 400, STAFF: 410, REVIEWER: 302},
         "POST": {VISITOR: LOGIN, BOB: 410, ALICE: 400, STAFF: 410, REVIEWER: 302},
@@ -212,6 +221,15 @@ class World:
             assessment=self.submitted, display_name="A.", invitee=carol
         )
         self.api_token, _secret = api_services.create_token(user=alice, name="Sync", scopes=["read:roles"], days=7)
+        self.notice = Notice.objects.create(
+            user=alice,
+            kind=Kind.REVIEW_ARRIVED,
+            subject_key=f"review:{self.review.pk}",
+            text="A review arrived.",
+            url="/",
+        )
+        NoticePreference.objects.create(user=alice, kind=Kind.REVIEW_ARRIVED, delivery=Delivery.IMMEDIATE)
+        self.unsubscribe_token = unsubscribe.make_token(alice.pk, Kind.REVIEW_ARRIVED)
 
     def kwargs_for(self, name, kwarg_names):
         draft_urls = {"take", "step", "rate", "review", "confirm", "submit", "delete"}
@@ -231,6 +249,9 @@ class World:
             if short in {"manage", "ask_teammate", "revoke"}:
                 values["pk"] = self.submitted.pk
             values["request_id"] = self.asked.pk if short == "take_asked" else self.review_draft.request.pk
+        if name.startswith("notices:"):
+            values["pk"] = self.notice.pk
+            values["token"] = self.unsubscribe_token
         if name == "account_reset_password_from_key":
             values["uidb36"] = int_to_base36(self.users[ALICE].pk)
             values["key"] = allauth_token_generator.make_token(self.users[ALICE])
@@ -307,8 +328,12 @@ def fingerprint():
                 Review,
                 ReviewRating,
                 Calibration,
+                Notice,
+                NoticePreference,
             )
         },
+        "notices": list(Notice.objects.order_by("pk").values_list("pk", "read_at", "delivery")),
+        "notice_preferences": list(NoticePreference.objects.order_by("pk").values_list("pk", "kind", "delivery")),
         "review_requests": list(ReviewRequest.objects.order_by("pk").values_list("pk", "reviewer_id", "revoked_at")),
         "reviews": list(Review.objects.order_by("pk").values_list("pk", "status", "overall_comment", "updated_at")),
         "review_ratings": list(ReviewRating.objects.order_by("pk").values_list("pk", "level", "comment")),
