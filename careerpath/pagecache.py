@@ -56,11 +56,10 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.autoreload import file_changed
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from .models import OwnerKey
+from .requestparts import fill_parts, part_holes
 from .sql import table
 
 # --- the build version -------------------------------------------------------------------------
@@ -287,30 +286,6 @@ class _Strict:
         return self.__getattr__(name)
 
 
-# Per-request parts of the page chrome (the navbar's unread-notices badge): an upper app registers
-# `name -> function(request) -> safe HTML` in its AppConfig.ready(); templates print `{{ name }}`.
-# A normal render gets the function's HTML (context processor `request_parts`); a page rendered for
-# the cache stores a placeholder instead, which `fill` replaces on every request.
-_request_parts = {}
-
-
-def register_request_part(name, render):
-    _request_parts[name] = render
-
-
-def _part_hole(name):
-    digest = hashlib.sha256(f"careerpath-page-part:{name}:{settings.SECRET_KEY}".encode()).hexdigest()
-    return f"parthole{digest[:24]}"
-
-
-def request_parts(request):
-    """Context processor: each registered part, rendered for this request (lazily: a page that does
-    not print it costs nothing)."""
-    if getattr(request, "_rendering_for_cache", False):
-        return {}
-    return {name: SimpleLazyObject(functools.partial(render, request)) for name, render in _request_parts.items()}
-
-
 def variant(user):
     if not user.is_authenticated:
         return "visitor"
@@ -338,7 +313,7 @@ def strict_context(request):
         "perms": _Strict("perms", {}),
         "csrf_token": holes.csrf,
         "messages": (),
-        **{name: mark_safe(_part_hole(name)) for name in _request_parts},
+        **part_holes(),
     }
 
 
@@ -349,11 +324,7 @@ def fill(html, request):
         html = html.replace(holes.csrf, get_token(request))
     if holes.username in html:
         html = html.replace(holes.username, escape(request.user.get_username()))
-    for name, render in _request_parts.items():
-        hole = _part_hole(name)
-        if hole in html:
-            html = html.replace(hole, str(render(request)))
-    return html
+    return fill_parts(html, request)
 
 
 # --- the decorator ----------------------------------------------------------------------------------

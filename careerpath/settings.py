@@ -453,7 +453,7 @@ PAGE_CACHE_SECONDS = env_int("CAREERPATH_PAGE_CACHE_SECONDS", 60 * 60 * 24)
 PAGE_CACHE_DRAFT_SECONDS = env_int("CAREERPATH_PAGE_CACHE_DRAFT_SECONDS", 10 * 60)
 PAGE_CACHE_STRICT = env_bool("CAREERPATH_PAGE_CACHE_STRICT", DEBUG)
 TEMPLATES[0]["OPTIONS"]["context_processors"] += [
-    "careerpath.pagecache.request_parts",  # the navbar's per-request parts (unread notices)
+    "careerpath.requestparts.request_parts",  # the navbar's per-request parts (unread notices)
     "careerpath.pagecache.strict_context",
 ]
 

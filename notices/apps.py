@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from careerpath.pagecache import register_request_part
+from careerpath.requestparts import register_request_part
 
 
 class NoticesConfig(AppConfig):
