@@ -12,21 +12,30 @@
    page script, a person sends a request again after a 503 or a broken connection, until it goes
    through.
 3. During the load: stops Redis for 10 s and starts it again; restarts PostgreSQL once
-   (`pg_ctl restart -m fast`); kills one gunicorn worker with SIGKILL. After each fault a probe
+   (`pg_ctl restart -m fast`); kills one gunicorn worker with SIGKILL. Beside gunicorn runs one task
+   worker (`manage.py db_worker`, mail delivered to files by notices/tests/slowmail.py, 0.05 s a
+   mail): the queue goes down (the worker is stopped) for 10 s while an owner sends team
+   invitation mails through HTTP and the notices scan queues notice mails; then the worker comes
+   back; later it is SIGKILLed in the middle of a batch of notice mails, a new one starts and the
+   next scan requeues what the dead one held. After each fault a probe
    checks that every page works (visitor and signed-in pages, the autosave, /readyz) and that a
    `SCRIPT_NAME` header changes no link.
 4. Afterwards it checks in the database that every rating answered as saved is stored with the last
    value and is in the snapshot of every submitted report (bench/load.py), that each submission is
-   a single row submitted once, and that gunicorn replaced the killed worker.
+   a single row submitted once, and that gunicorn replaced the killed worker; and that every mail
+   (invitations sent while the queue was down, notice mails around the task worker's kill) was
+   delivered exactly once: one file per outbox row, no Message-ID twice, every row sent.
 
 It fails (exit 1) on: a 5xx outside the database restart window (from the stop until 3 s after
 PostgreSQL accepts connections again), a broken connection other than the requests the killed
 worker was serving, a lost or wrong rating, a double submit, a page probe that failed, or a
-worker that was not replaced. Needs redis-server and the PostgreSQL server binaries (Debian's
+worker that was not replaced, an invitation refused while the queue was down, or a mail lost or
+delivered twice. Needs redis-server and the PostgreSQL server binaries (Debian's
 postgresql package); only talks to 127.0.0.1.
 """
 
 import argparse
+import email
 import glob
 import json
 import os
@@ -34,6 +43,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -103,6 +113,94 @@ print(json.dumps(out))
         text=True,
     )
     return {name: tuple(value) for name, value in json.loads(result.stdout.strip().splitlines()[-1]).items()}
+
+
+NOTICE_PEOPLE = 40  # notice mails around the task worker's kill (and as many during the outage)
+OUTAGE_INVITATIONS = 8  # invitation mails sent through HTTP while the queue is down (the limit is 20 an hour)
+
+
+def seed_mail(env, owner):
+    """A team owned by `owner` (the probe user) to send invitations from, and NOTICE_PEOPLE people who
+    asked to be emailed at once about reviews, each with a review notice waiting for the scan, twice
+    over: one batch for the outage, one for the kill (`batch` in the subject key)."""
+    code = f"""
+from django.contrib.auth import get_user_model
+from notices.models import Delivery, Kind, Notice, NoticePreference
+from teams import services
+owner = get_user_model().objects.get(username={owner!r})
+services.create_team(user=owner, name="Fault Team", slug="fault-team")
+for i in range({NOTICE_PEOPLE}):
+    user = get_user_model().objects.create(username=f"noticed-{{i}}", email=f"noticed-{{i}}@example.com")
+    NoticePreference.objects.create(user=user, kind=Kind.REVIEW_ARRIVED, delivery=Delivery.IMMEDIATE)
+"""
+    load.manage(env, "shell", "-v0", "-c", code)
+
+
+def add_notices(env, batch):
+    """One review notice per noticed person, not yet mailed (the scan queues their mails)."""
+    code = f"""
+from django.contrib.auth import get_user_model
+from notices.models import Delivery, Kind, Notice
+for user in get_user_model().objects.filter(username__startswith="noticed-"):
+    Notice.objects.create(user=user, kind=Kind.REVIEW_ARRIVED, subject_key="review:{batch}:" + str(user.pk),
+                          text="A review arrived.", url="/reviews/", delivery=Delivery.IMMEDIATE)
+"""
+    load.manage(env, "shell", "-v0", "-c", code)
+
+
+class TaskWorker:
+    """`manage.py db_worker` as a production worker runs, delivering mail to files in `folder`."""
+
+    def __init__(self, env, folder, log_path):
+        self.env = {
+            **env,
+            "CAREERPATH_EMAIL_DELIVERY_BACKEND": "notices.tests.slowmail.SlowFileBackend",
+            "CAREERPATH_TEST_MAIL_DIR": str(folder),
+            "CAREERPATH_TEST_MAIL_DELAY": "0.05",
+        }
+        self.folder = folder
+        self.log = open(log_path, "a")  # noqa: SIM115 (closed in stop)
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [str(load.PYTHON), "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # graceful: it finishes the mail it is sending
+            self.process.wait(timeout=30)
+
+    def kill(self):
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def delivered(self):
+        return len(list(self.folder.glob("*.eml")))
+
+
+def outbox_counts(database_url):
+    """(rows, sent) of the outbox."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute("SELECT count(*), count(sent_at) FROM notices_outgoingmail").fetchone()
+
+
+def invite_during_outage(port, stats, probe_user, probe_session, results):
+    """The owner invites OUTAGE_INVITATIONS people by email through HTTP, one a second."""
+    browser = signed_in(port, stats, probe_user, probe_session)
+    for i in range(OUTAGE_INVITATIONS):
+        status, _h, body = browser.post(
+            "invite", "/teams/fault-team/invitations/", {"role": "member", "email": f"invitee-{i}@example.com"}
+        )
+        results.append((status, "could not be sent" not in body.decode(errors="replace")))
+        time.sleep(1)
 
 
 def signed_in(port, stats, username, session_key):
@@ -208,7 +306,7 @@ def wait_until(predicate, seconds):
     return False
 
 
-def run_faults(args, port, server, redis_server, postgres, probe, events, deadline_start):
+def run_faults(args, port, server, redis_server, postgres, probe, events, deadline_start, mail):
     def at(second):
         time.sleep(max(0.0, deadline_start + second - time.monotonic()))
 
@@ -228,6 +326,35 @@ def run_faults(args, port, server, redis_server, postgres, probe, events, deadli
     time.sleep(6)  # the app tries Redis again 5 s after its last failure
     probe.run("Redis back", cache="ok")
 
+    # the queue down: writes that send mail still answer, the mail waits in the outbox
+    at(args.duration * 0.35)
+    mail.worker.stop()
+    note("task worker stopped (queue down)")
+    before = mail.worker.delivered()
+    invitations = []
+    inviter = threading.Thread(
+        target=invite_during_outage, args=(port, mail.stats, mail.owner, mail.session, invitations), daemon=True
+    )
+    inviter.start()
+    add_notices(mail.env, "outage")
+    load.manage(mail.env, "notices_scan")
+    inviter.join(OUTAGE_INVITATIONS * 5)
+    waiting = outbox_counts(mail.database_url)
+    mail.outage = {
+        "invitations": invitations,
+        "delivered_while_down": mail.worker.delivered() - before,
+        "waiting": waiting[0] - waiting[1],
+    }
+    note(f"queue down: {len(invitations)} invitations answered, {waiting[0] - waiting[1]} mails waiting")
+    mail.worker.start()
+    note("task worker started (queue back)")
+    t = time.monotonic()
+    mail.outage["drained"] = wait_until(
+        lambda: outbox_counts(mail.database_url)[1] == outbox_counts(mail.database_url)[0], 60
+    )
+    mail.outage["drain_seconds"] = time.monotonic() - t
+    note(f"outbox drained in {mail.outage['drain_seconds']:.1f} s")
+
     at(args.duration * 0.55)
     note("PostgreSQL restart begins")
     postgres.restart("fast")
@@ -243,6 +370,22 @@ def run_faults(args, port, server, redis_server, postgres, probe, events, deadli
     replaced = wait_until(lambda: len(set(workers_of(server.pid)) - {victim}) == len(before), 30)
     note(f"workers {before} -> {workers_of(server.pid)}")
     probe.run("worker killed", cache="ok")
+
+    # the task worker SIGKILLed in the middle of a batch of notice mails
+    before = mail.worker.delivered()
+    add_notices(mail.env, "kill")
+    load.manage(mail.env, "notices_scan")
+    wait_until(lambda: mail.worker.delivered() - before >= NOTICE_PEOPLE // 3, 30)
+    mail.worker.kill()
+    mail.at_kill = mail.worker.delivered() - before
+    note(f"SIGKILL task worker after {mail.at_kill} of {NOTICE_PEOPLE} notice mails")
+    mail.worker.start()
+    load.manage(mail.env, "notices_scan", "--requeue-after", "0")  # the next cron scan, 10 minutes on
+    t = time.monotonic()
+    mail.kill_drained = wait_until(
+        lambda: outbox_counts(mail.database_url)[1] == outbox_counts(mail.database_url)[0], 60
+    )
+    note(f"outbox drained {time.monotonic() - t:.1f} s after the new worker started")
     return victim, replaced
 
 
@@ -280,7 +423,7 @@ def main(argv=None):
     print("starting a throwaway PostgreSQL cluster and redis-server ...", flush=True)
     postgres = PostgresCluster().init().start()
     redis_server = RedisServer().start()
-    server = None
+    server = mail = None
     try:
         database_url = postgres.url("careerpath_faults")
         import psycopg
@@ -299,6 +442,17 @@ def main(argv=None):
         load.manage(env, "import_roles", *sorted(glob.glob(str(ROOT / "content" / "roles" / "*.yaml"))))
         sessions = sessions_for(env, args.users + 1, args.submitters)
         probe_user, (probe_session, _) = sessions.popitem()
+        seed_mail(env, probe_user)
+        mail_folder = Path(tempfile.mkdtemp(prefix="careerpath-faults-mail-"))
+        mail = argparse.Namespace(
+            env=env,
+            database_url=database_url,
+            owner=probe_user,
+            session=probe_session,
+            worker=TaskWorker(env, mail_folder, load.RESULTS / "faults-worker.log"),
+            stats=load.Stats(),
+        )
+        mail.worker.start()
 
         port = free_port()
         log_path = load.RESULTS / "faults-gunicorn.log"
@@ -320,14 +474,17 @@ def main(argv=None):
             people.append(threading.Thread(target=target, args=(port, stats, lambda: end[0], *more), daemon=True))
         for thread in people:
             thread.start()
-        victim, replaced = run_faults(args, port, server, redis_server, postgres, probe, events, start)
+        victim, replaced = run_faults(args, port, server, redis_server, postgres, probe, events, start, mail)
         end[0] = max(end[0], time.monotonic() + 3)
         for thread in people:
             thread.join(max(0, end[0] - time.monotonic()) + 60)
         elapsed = time.monotonic() - start
         probe.run("after the run", cache="ok")
         code = report(args, stats, probe, events, elapsed, database_url, victim, replaced, log_path, acknowledged)
+        code = mail_report(mail, database_url) or code
     finally:
+        if mail is not None:
+            mail.worker.stop()
         if server is not None:
             stop_gunicorn(server)
         redis_server.stop()
@@ -447,6 +604,38 @@ def report(args, stats, probe, events, elapsed, database_url, victim, replaced, 
         or probe.failures
         or not replaced
         or any(s not in (503,) for s in statuses if isinstance(s, int) and s >= 500)
+    )
+    return 1 if failed else 0
+
+
+def mail_report(mail, database_url):
+    """Every mail delivered exactly once; the outage's invitations all answered. 1 on a failure."""
+    files = sorted(mail.worker.folder.glob("*.eml"))
+    ids = Counter(email.message_from_bytes(f.read_bytes())["Message-ID"] for f in files)
+    rows, sent = outbox_counts(database_url)
+    twice = sum(n - 1 for n in ids.values() if n > 1)
+    outage = mail.outage
+    refused = [status for status, shown in outage["invitations"] if status != 200 or not shown]
+    lines = [
+        f"queue outage ({OUTAGE_INVITATIONS} invitation mails through HTTP and {NOTICE_PEOPLE} notice mails "
+        f"queued while the worker was down): invitations answered 200: "
+        f"{sum(1 for s, _ok in outage['invitations'] if s == 200)} of {len(outage['invitations'])}; "
+        f"delivered while down: {outage['delivered_while_down']} (target 0); waiting: {outage['waiting']}; "
+        f"all delivered {outage['drain_seconds']:.1f} s after the worker came back: {'yes' if outage['drained'] else 'NO'}",
+        f"task worker SIGKILLed after {mail.at_kill} of {NOTICE_PEOPLE} notice mails; all delivered after the "
+        f"requeue: {'yes' if mail.kill_drained else 'NO'}",
+        f"mail: {rows} outbox rows, {sent} sent, {len(files)} delivered, {len(ids)} distinct Message-IDs, "
+        f"delivered twice: {twice} (target 0)",
+    ]
+    print("\n".join(lines))
+    failed = (
+        refused
+        or outage["delivered_while_down"]
+        or len(outage["invitations"]) != OUTAGE_INVITATIONS
+        or not outage["drained"]
+        or not mail.kill_drained
+        or twice
+        or not rows == sent == len(files) == len(ids)
     )
     return 1 if failed else 0
 

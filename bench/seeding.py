@@ -60,6 +60,8 @@ from roles.models import (
 )
 from teams.models import Assignment, Membership, Team
 
+from . import seeding_notices
+
 SEED = 20240605
 MAX_ROLES_BEFORE = 50  # more roles than this means the database is not a fresh one
 BENCH_USERNAME_PREFIX = "bench"
@@ -393,6 +395,7 @@ def flush_bench_data():
     a_sql, a_params = _subquery(assessments)
     r_sql, r_params = _subquery(roles)
     removed = {}
+    seeding_notices.flush(users)
     removed["teams"] = Team.objects.filter(slug__startswith=BENCH_TEAM_PREFIX).delete()[1].get(Team._meta.label, 0)
     plans_sql, plans_params = _subquery(Plan.objects.filter(assessment__in=assessments))
     _raw(f"DELETE FROM {_table(PlanItem)} WHERE plan_id IN ({plans_sql})", plans_params)
@@ -447,6 +450,7 @@ class Seeder:
         self.users = self._users()
         self._assessments()
         self._teams()
+        seeding_notices.seed(self, next_id)  # plans, plan items, notices (bench/seeding_notices.py)
         self._reset_sequences()
 
     # --- role content ----------------------------------------------------------------------
@@ -724,7 +728,7 @@ class Seeder:
         return [
             Family, Skill, Course, Certification, Course.skills.through, Certification.skills.through, Role,
             RoleSkill, RoleCourse, RoleCertification, get_user_model(), Assessment, Rating, Team, Membership,
-            Assignment, Assignment.targets.through,
+            Assignment, Assignment.targets.through, *seeding_notices.touched_models(),
         ]  # fmt: skip
 
     def _reset_sequences(self):

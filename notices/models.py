@@ -64,8 +64,8 @@ class Kind(models.TextChoices):
 
 class Delivery(models.TextChoices):
     IN_APP = "in_app", "In the app only"
-    IMMEDIATE = "immediate", "In the app and by email at once"
-    DIGEST = "digest", "In the app and in a weekly email digest"
+    IMMEDIATE = "immediate", "Also by email, at once"
+    DIGEST = "digest", "Also in a weekly email digest"
 
 
 class NoticeQuerySet(models.QuerySet):

@@ -9,9 +9,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Plan, PlanItem, Rating
 from assessments.reports import build_report
 from bench.seeding import Command
+from notices.models import Notice, NoticePreference
+from notices.scan import run_scan
 from roles.models import Course, Role, RoleCourse, RoleSkill, Skill
 from roles.tests.factories import RoleFactory, RoleSkillFactory
 from teams.models import Assignment, Membership, Team
@@ -161,3 +163,16 @@ def test_seed_makes_50_teams_the_first_of_every_bench_user_and_flush_removes_the
 
     seed("--password", PASSWORD, "--flush-bench")
     assert Team.objects.filter(slug__startswith="bench-team-").count() == 50
+
+
+@pytest.mark.django_db
+def test_seed_makes_plans_and_notices_that_the_scan_reads_once(senior_ml):
+    seed("--password", PASSWORD)
+    users = User.objects.filter(username__startswith="bench").count()
+    assert Plan.objects.count() == users  # one per bench user
+    assert PlanItem.objects.count() >= users * 3
+    assert Notice.objects.count() == 2 * users and not Notice.objects.unread().exists()
+    assert NoticePreference.objects.count() % 2 == 0
+    first = run_scan()
+    assert first.notices > 0  # some of the items fall within the scan's windows
+    assert run_scan().notices == 0
