@@ -13,7 +13,7 @@
    through.
 3. During the load: stops Redis for 10 s and starts it again; restarts PostgreSQL once
    (`pg_ctl restart -m fast`); kills one gunicorn worker with SIGKILL. Beside gunicorn runs one task
-   worker (`manage.py db_worker`, mail delivered to files by notices/tests/slowmail.py, 0.05 s a
+   worker (`manage.py db_worker`, mail delivered to files by notices/tests/slowmail.py, 0.2 s a
    mail): the queue goes down (the worker is stopped) for 10 s while an owner sends team
    invitation mails through HTTP and the notices scan queues notice mails; then the worker comes
    back; later it is SIGKILLed in the middle of a batch of notice mails, a new one starts and the
@@ -156,7 +156,7 @@ class TaskWorker:
             **env,
             "CAREERPATH_EMAIL_DELIVERY_BACKEND": "notices.tests.slowmail.SlowFileBackend",
             "CAREERPATH_TEST_MAIL_DIR": str(folder),
-            "CAREERPATH_TEST_MAIL_DELAY": "0.05",
+            "CAREERPATH_TEST_MAIL_DELAY": "0.2",
         }
         self.folder = folder
         self.log = open(log_path, "a")  # noqa: SIM115 (closed in stop)
@@ -376,6 +376,11 @@ def run_faults(args, port, server, redis_server, postgres, probe, events, deadli
     add_notices(mail.env, "kill")
     load.manage(mail.env, "notices_scan")
     wait_until(lambda: mail.worker.delivered() - before >= NOTICE_PEOPLE // 3, 30)
+    sending = mail.worker.folder / "sending"
+    sending.unlink(missing_ok=True)
+    deadline = time.monotonic() + 10
+    while not sending.exists() and time.monotonic() < deadline:  # the next mail's conversation begins
+        time.sleep(0.005)
     mail.worker.kill()
     mail.at_kill = mail.worker.delivered() - before
     note(f"SIGKILL task worker after {mail.at_kill} of {NOTICE_PEOPLE} notice mails")

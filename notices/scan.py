@@ -12,7 +12,8 @@ step is idempotent, so running it twice, or two at once, tells nobody anything t
    mid-batch leaves the batch unclaimed and unmailed, and the next scan does it;
 4. digests (on CAREERPATH_DIGEST_WEEKDAY): one mail per person for the week's digest notices, keyed
    by person and week;
-5. requeue mail a dead worker left unsent (notices/outbox.py).
+5. requeue mail a dead worker left unsent, and forget mail sent more than 30 days ago
+   (notices/outbox.py).
 
 The apps below never import this one: the scan reads their tables through their models.
 """
@@ -337,4 +338,5 @@ def run_scan(*, now=None, requeue_after=None):
     mails = mail_immediate()
     digests = mail_digests(now=now)
     requeued = outbox.requeue_stale(now=now, after=requeue_after)
+    outbox.prune_sent(now=now)
     return ScanReport(findings, notices, mails, digests, requeued)

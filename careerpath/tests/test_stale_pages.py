@@ -48,6 +48,7 @@ NOT_IN_THE_KEY = {
     "django_session": "who the requester is: the key's owner scope",
     OwnerKey._meta.db_table: "the owner key itself",
     ContentRevision._meta.db_table: "the content revision itself",
+    "notices_notice": "the navbar's unread count: a per-request part (careerpath/requestparts.py), never stored",
 }
 
 

@@ -138,3 +138,19 @@ def test_a_mime_part_attachment_is_refused_where_it_is_sent(queued_mail):
     with pytest.raises(UnqueueableMessage, match="cannot be queued"):
         message.send()
     assert not OutgoingMail.objects.exists()
+
+
+def test_a_deleted_account_leaves_no_mail_behind(queued_mail, alice, bob):
+    send_mail("For alice", "Body", "site@example.com", [alice.email])
+    send_mail("For bob", "Body", "site@example.com", [bob.email])
+    alice.delete()
+    assert list(OutgoingMail.objects.values_list("subject", flat=True)) == ["For bob"]
+
+
+def test_sent_mail_rows_are_forgotten_after_30_days(queued_mail):
+    send_mail("Old", "Body", "site@example.com", ["carol@example.com"])
+    send_mail("Recent", "Body", "site@example.com", ["dan@example.com"])
+    run_worker()
+    OutgoingMail.objects.filter(subject="Old").update(sent_at=timezone.now() - timedelta(days=31))
+    assert outbox.prune_sent() == 1
+    assert list(OutgoingMail.objects.values_list("subject", flat=True)) == ["Recent"]

@@ -4,8 +4,8 @@ loses none and sends none twice (issue 31, item 5).
 Runs real processes on a scratch database of its own (a SQLite file; and a PostgreSQL database when
 one answers at 127.0.0.1:5432, which CI=true requires): 30 people each have a notice they asked to
 be emailed about at once; the scan queues the 30 mails; a worker starts delivering them to a slow
-stand-in mail server (notices/tests/slowmail.py, 0.1 s a mail) and is killed with SIGKILL after
-about a third; the next scan requeues what the dead worker held, a new worker finishes. Then every
+stand-in mail server (notices/tests/slowmail.py, 0.2 s a mail) and is killed with SIGKILL after
+about a third, while it talks to the server about the next one; the next scan requeues what the dead worker held, a new worker finishes. Then every
 person has exactly one mail, each with its own Message-ID, and every outbox row says sent.
 """
 
@@ -73,7 +73,7 @@ def scratch(request, tmp_path):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(40),
         "CAREERPATH_EMAIL_DELIVERY_BACKEND": "notices.tests.slowmail.SlowFileBackend",
         "CAREERPATH_TEST_MAIL_DIR": str(mails),
-        "CAREERPATH_TEST_MAIL_DELAY": "0.1",
+        "CAREERPATH_TEST_MAIL_DELAY": "0.2",
         "DJANGO_SETTINGS_MODULE": "careerpath.settings",
     }
     manage(env, "migrate", "-v0")
@@ -112,7 +112,11 @@ def test_a_worker_killed_mid_batch_loses_no_mail_and_sends_none_twice(scratch):
     deadline = time.monotonic() + 60
     while len(delivered(mails)) < PEOPLE // 3 and time.monotonic() < deadline and first.poll() is None:
         time.sleep(0.02)
-    first.send_signal(signal.SIGKILL)
+    sending = mails / "sending"
+    sending.unlink(missing_ok=True)
+    while not sending.exists() and time.monotonic() < deadline:  # the next mail's conversation begins
+        time.sleep(0.005)
+    first.send_signal(signal.SIGKILL)  # in the middle of it: the server has not accepted that mail
     first.wait(timeout=10)
     at_kill = len(delivered(mails))
     assert PEOPLE // 3 <= at_kill < PEOPLE, f"the kill should land mid-batch; {at_kill} of {PEOPLE} were out"
