@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -154,3 +155,14 @@ def test_sent_mail_rows_are_forgotten_after_30_days(queued_mail):
     OutgoingMail.objects.filter(subject="Old").update(sent_at=timezone.now() - timedelta(days=31))
     assert outbox.prune_sent() == 1
     assert list(OutgoingMail.objects.values_list("subject", flat=True)) == ["Recent"]
+
+
+def test_allauths_password_reset_mail_leaves_through_the_queue(queued_mail, alice, client):
+    response = client.post(reverse("account_reset_password"), {"email": alice.email})
+    assert response.status_code == 302
+    assert mail.outbox == []  # not sent inside the request
+    queued = OutgoingMail.objects.get()
+    assert queued.recipients == alice.email
+    run_worker()
+    (sent,) = mail.outbox
+    assert sent.to == [alice.email] and "/accounts/password/reset/key/" in sent.body
