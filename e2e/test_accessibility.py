@@ -155,6 +155,14 @@ def submit_and_see(fields, button, testid):
     return act
 
 
+def make_api_token(page: Page, world):
+    """Make a token on the API tokens page: it is shown once, with the table of tokens above the form."""
+    page.locator('[name="name"]').fill("HR sync")
+    page.get_by_label("Read role guides and skills").check()
+    submit_first_form(page, "Make token")
+    expect(page.get_by_test_id("new-token")).to_be_visible()
+
+
 def step_error(page: Page, world):
     """An evidence note over the limit: the step comes back with the error by the field."""
     box = page.locator("fieldset[data-skill] textarea").first
@@ -313,6 +321,15 @@ ALICE_STATES = [
         fill_and_submit({"own_action": LONG_TEXT}, "Save"),
     ),
     State("settings", "accounts:settings", ALICE, url("accounts:settings")),
+    State("API tokens", "api_tokens:list", ALICE, url("api_tokens:list")),
+    State("API tokens, a new one shown once", "api_tokens:list", ALICE, url("api_tokens:list"), make_api_token),
+    State(
+        "API tokens, a form with errors",
+        "api_tokens:list",
+        ALICE,
+        url("api_tokens:list"),
+        fill_and_submit({"name": LONG_TEXT}, "Make token"),
+    ),
     State("password change", "account_change_password", ALICE, url("account_change_password")),
     State(
         "password change with errors",
@@ -478,6 +495,14 @@ NOT_PAGES = {
     "reviews:rate": "the review's autosave endpoint: JSON (walked as 'rating blind after autosave')",
     "reviews:take_asked": "POST only; a teammate starts a request to them by name, redirects to the review (walked)",
     **TEAM_NOT_PAGES,
+    "api_tokens:revoke": "POST only; redirects to the API tokens page (walked)",
+    # The API answers JSON (its authorization, errors and schema are tested in api/tests); its docs
+    # page is drf-spectacular-sidecar's Swagger UI, a third-party page served as shipped.
+    **{
+        name: "the API: JSON, or the API's Swagger UI"
+        for name, route, _ in all_url_patterns()
+        if name and name.startswith("api:")
+    },
 }
 
 
