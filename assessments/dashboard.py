@@ -1,7 +1,8 @@
 """What the dashboard shows: the person's plans (one per role), their assessments in progress, and
 their submitted reports grouped by role, each with its readiness and the change since the report
 before it of the same role. Readiness is the report's, on the basis the report page opens on
-(reviews.selectors.reports_on_default_basis: calibrated once the owner calibrated, else self)."""
+(hooks.ratings_basis(): with reviews, calibrated once the owner calibrated, else self). Apps above
+add their own parts (hooks.dashboard_parts)."""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -9,10 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from reviews.selectors import invitations_for, reports_on_default_basis
 from roles.models import RoleSkill
-from teams.selectors import dashboard_assignments
 
+from .hooks import dashboard_parts, ratings_basis
 from .models import Assessment, Rating
 from .plans import plan_summaries
 
@@ -27,7 +27,7 @@ class ReportRow:
     assessment: Assessment
     readiness: int | None  # whole %
     change: int | None  # whole points since the previous report of the role; None for the first
-    basis: str = "self"  # the ratings it is computed on (reviews.selectors.Basis)
+    basis: str = "self"  # the ratings it is computed on (hooks.ratings_basis)
 
     @property
     def change_label(self):
@@ -48,7 +48,7 @@ def group_reports(submitted):
     by_role = {}
     for a in sorted(submitted, key=lambda a: (a.submitted_at, a.pk)):
         by_role.setdefault(a.role_id, []).append(a)
-    computed = reports_on_default_basis(submitted)
+    computed = ratings_basis().reports_on_default_basis(submitted)
     groups = []
     for reports in by_role.values():
         rows, previous = [], None
@@ -105,8 +105,7 @@ def dashboard_context(user):
         "report_groups": group_reports(submitted),
         "has_reports": bool(submitted),
         "plan_summaries": plan_summaries(user),
-        **dashboard_assignments(user),  # teams (#18): assignments with Start / Continue / Done
-        "review_invitations": invitations_for(user),  # reviews (#19): teammates asking for a second opinion
+        **dashboard_parts(user),  # teams: assignments; reviews: teammates asking for a second opinion
     }
 
 
@@ -117,7 +116,7 @@ def member_home(user):
     summaries = plan_summaries(user, upcoming=1)
     next_plan = next((s for s in summaries if s["next_item"] is not None), None)
     latest = Assessment.objects.owned_by(user).submitted().select_related("role").order_by("-submitted_at").first()
-    report, basis = reports_on_default_basis([latest])[latest.pk] if latest else (None, None)
+    report, basis = ratings_basis().reports_on_default_basis([latest])[latest.pk] if latest else (None, None)
     return {
         "draft": draft,
         "plan_next": next_plan,

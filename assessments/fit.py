@@ -29,6 +29,7 @@ from roles.models import Role, RoleSkill, SkillKind
 from roles.stats import WEIGHT_HUNDREDTHS, skill_totals, weight_classes
 
 from . import scoring_fit
+from .hooks import ratings_basis
 from .owners import Owner
 from .services import latest_ratings
 
@@ -94,15 +95,12 @@ def compute_role_fit(user, *, min_shared=1):
 
     Four queries cold (the latest ratings, their calibrations, the rated sums, the published
     roles), plus the per-revision skill totals and weight classes when the content changed."""
-    from reviews.selectors import calibrated_levels
-
     latest = latest_ratings(user=user)
     if not latest:
         return scoring_fit.FitList((), ())
     current_revision = content_revision()
     totals = role_totals(current_revision)
-    # reviews: a calibrated level wins over its self-rating
-    rated = rated_sums(calibrated_levels(latest), min_shared=min_shared)
+    rated = rated_sums(ratings_basis().latest_levels(latest), min_shared=min_shared)
     rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
     short = {role_id for role_id, sums in rated.items() if 2 * sums[3] < totals[role_id][4]}
     classes = weight_classes(current_revision) if short else {}

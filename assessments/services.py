@@ -16,6 +16,7 @@ from careerpath.tokens import new_token, token_digest
 from roles.models import RoleSkill, Skill
 
 from . import owners
+from .hooks import ratings_basis
 from .models import Assessment, Rating, ShareLink
 from .snapshots import build_snapshot
 
@@ -344,9 +345,7 @@ def claim_session_drafts(*, session_key, user):
 def _plan_gaps(assessment):
     """(gaps in priority order, {slug: skill id}, {slug: (rating, target)} of every scored skill),
     on calibrated ratings (the self-ratings until a second opinion is calibrated)."""
-    from reviews.selectors import report_on_basis
-
-    report = report_on_basis(assessment, "calibrated")
+    report = ratings_basis().report_for_plan(assessment)
     slugs = {g.slug for g in report.gaps}
     skill_ids = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "id"))
     levels = {s.slug: (s.rating, s.target) for s in report.skills}

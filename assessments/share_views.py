@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from careerpath.tokens import find_by_token
-from reviews.selectors import shared_opinions
 
 from . import services
 from .forms import ShareLinkForm
+from .hooks import ratings_basis
 from .models import Assessment, Plan, ShareLink, shared_report_path
 from .views import get_submitted_or_404, report_context
 
@@ -70,8 +70,7 @@ def shared_report(request, token):
             .prefetch_related("items")
             .first()
         )
-    if link.include_reviews:
-        context["second_opinions"] = shared_opinions(link.assessment)
+    context.update(ratings_basis().shared_report_context(link))
     response = render(request, "assessments/shared_report.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

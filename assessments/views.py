@@ -24,11 +24,6 @@ from accounts.models import show_targets_while_rating
 from accounts.throttling import VISITOR_DRAFTS, count, over_limit, too_many
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
 from careerpath.pagecache import cached_page
-from reviews.selectors import (
-    parse_basis,
-    report_document,
-    report_page_context,
-)
 from roles.levels import scale as level_scale
 from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 from roles.selectors import changed_since
@@ -44,6 +39,7 @@ from .forms import (
     evidence_field_name,
     level_field_name,
 )
+from .hooks import ratings_basis
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .owners import Owner
 from .plans import finished_item_outcomes
@@ -503,7 +499,7 @@ def _report_page_context(request, pk):
     context["plan"] = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, context["report"])
     context["guide_changed_since"] = changed_since(assessment.role, assessment.submitted_at)
-    context.update(report_page_context(assessment, parse_basis(request.GET.get("basis"))))  # reviews: ratings basis
+    context.update(ratings_basis().report_page_context(assessment, request.GET.get("basis")))
     return context
 
 
@@ -519,7 +515,7 @@ def report(request, pk):
 @require_GET
 def report_json(request, pk):
     assessment = get_submitted_or_404(request, pk, snapshot=True)
-    data = report_document(assessment, parse_basis(request.GET.get("basis")))  # reviews: ratings basis
+    data = ratings_basis().report_document(assessment, request.GET.get("basis"))
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
     )

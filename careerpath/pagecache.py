@@ -330,12 +330,20 @@ def fill(html, request):
 # --- the decorator ----------------------------------------------------------------------------------
 
 
+def user_scope(user_id):
+    return f"u{user_id}"
+
+
+def session_scope(session_key):
+    return f"s{session_key}"
+
+
 def owner_scope(request):
     """'u<id>' for a signed-in user, 's<session key>' for a visitor with a session, else None."""
     if request.user.is_authenticated:
-        return f"u{request.user.pk}"
+        return user_scope(request.user.pk)
     key = request.session.session_key
-    return f"s{key}" if key else None
+    return session_scope(key) if key else None
 
 
 def _cacheable(request):

@@ -1,0 +1,74 @@
+"""What assessments asks of the apps above it, which fill these hooks in their AppConfig.ready()
+(docs/architecture.md). assessments never imports them.
+
+- **The ratings basis.** assessments knows only the owner's self-ratings. An app that adds other
+  ratings (reviews: a reviewer's, the owner's calibrations) registers a subclass of `SelfRatings`
+  with `use_ratings_basis`; the report page and its JSON, the plan, role fit, the dashboard and a
+  shared report ask `ratings_basis()`.
+- **Dashboard parts.** An app adds what the dashboard shows of it with `add_dashboard_part(part)`,
+  `part(user)` giving context entries (teams: assignments; reviews: invitations to review).
+"""
+
+from .models import Plan
+from .plans import plan_data
+from .reports import build_report, report_data
+
+SELF = "self"
+
+
+class SelfRatings:
+    """The ratings basis when no app above offers another: the owner's own ratings, nothing more."""
+
+    def reports_on_default_basis(self, assessments):
+        """{assessment pk: (report, basis)}, each on the basis its report page opens on."""
+        return {a.pk: (build_report(a.snapshot), SELF) for a in assessments}
+
+    def report_for_plan(self, assessment):
+        """The report a development plan is made from."""
+        return build_report(assessment.snapshot)
+
+    def latest_levels(self, latest):
+        """{skill id: level} from `latest` ({skill id: Rating}), for role fit."""
+        return {skill_id: rating.level for skill_id, rating in latest.items()}
+
+    def report_page_context(self, assessment, requested):
+        """What the report page adds (a "report" entry replaces the self-rated report)."""
+        return {}
+
+    def report_document(self, assessment, requested):
+        """report.json (docs/report-format.md) on the `requested` basis (a query string's value, if
+        it names one), with the owner's plan when it has one."""
+        data = report_data(assessment, build_report(assessment.snapshot))
+        data["ratings_basis"] = SELF
+        plan = Plan.objects.filter(assessment=assessment).first()
+        data["plan"] = None if plan is None else plan_data(plan)
+        return data
+
+    def shared_report_context(self, link):
+        """What a shared report adds, as far as the owner's share link allows."""
+        return {}
+
+
+_basis = [SelfRatings()]
+_dashboard_parts = []
+
+
+def use_ratings_basis(basis):
+    _basis[0] = basis
+
+
+def ratings_basis():
+    return _basis[0]
+
+
+def add_dashboard_part(part):
+    if part not in _dashboard_parts:
+        _dashboard_parts.append(part)
+
+
+def dashboard_parts(user):
+    """The context entries every registered part adds to the dashboard for `user`."""
+    context = {}
+    for part in _dashboard_parts:
+        context.update(part(user))
+    return context

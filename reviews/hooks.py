@@ -1,0 +1,42 @@
+"""What reviews adds to the apps below it, through their hooks (filled in ReviewsConfig.ready)."""
+
+from assessments.hooks import SelfRatings
+
+from . import selectors, services
+from .selectors import Basis
+
+
+class SecondOpinions(SelfRatings):
+    """Reports on the self, reviewer or calibrated ratings (reviews.selectors)."""
+
+    def reports_on_default_basis(self, assessments):
+        return selectors.reports_on_default_basis(assessments)
+
+    def report_for_plan(self, assessment):
+        return selectors.report_on_basis(assessment, Basis.CALIBRATED)
+
+    def latest_levels(self, latest):
+        return selectors.calibrated_levels(latest)  # a calibrated level wins over its self-rating
+
+    def report_page_context(self, assessment, requested):
+        return selectors.report_page_context(assessment, selectors.parse_basis(requested))
+
+    def report_document(self, assessment, requested):
+        return selectors.report_document(assessment, selectors.parse_basis(requested))
+
+    def shared_report_context(self, link):
+        return {"second_opinions": selectors.shared_opinions(link.assessment)} if link.include_reviews else {}
+
+
+def dashboard_part(user):
+    return {"review_invitations": selectors.invitations_for(user)}  # teammates asking for a second opinion
+
+
+def account_data(user):
+    return {
+        "reviews": selectors.export_reviews(user)
+    }  # ratings received and given, requests (and to whom), calibrations
+
+
+def delete_account_data(*, user):
+    services.forget_reviewer(user=user)  # the reviews they gave go; their assessments' reviews go with them

@@ -1,0 +1,14 @@
+"""What teams adds to the apps below it, through their hooks (filled in TeamsConfig.ready)."""
+
+from . import selectors, services
+
+
+def account_data(user):
+    return {
+        "teams": selectors.export_memberships(user),
+        **selectors.export_team_records(user),  # invitations made and opened, review cycles taken part in
+    }
+
+
+def delete_account_data(*, user):
+    services.remove_user_from_all_teams(user=user)  # memberships go; results that counted them are withdrawn
