@@ -36,6 +36,7 @@ from .models import (
     RoleSkill,
     SalaryBand,
     Skill,
+    SkillAlignment,
     Source,
     TransitionArtifact,
     TransitionPath,
@@ -348,6 +349,21 @@ class FamilyAdmin(admin.ModelAdmin):
 # Shared skills, courses and certifications -------------------------------------------------------
 
 
+class SkillAlignmentInline(admin.TabularInline):
+    """The skill in shared frameworks: ESCO (its URI), O*NET (its element ID) or another (name, code
+    or URI). The shapes are checked when saved; nothing is fetched."""
+
+    model = SkillAlignment
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["framework", "framework_name", "code", "uri", "source", "order"]
+    verbose_name = "alignment"
+    verbose_name_plural = "alignments: the same skill in ESCO, O*NET or another framework"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("skill", "source")
+
+
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "role_count"]
@@ -364,6 +380,8 @@ class SkillAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    inlines = [SkillAlignmentInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(role_count=Count("role_skills"))

@@ -119,6 +119,8 @@ def word_pieces(old, new):
             continue
         if i2 > i1:
             pieces.append(("del", " ".join(a[i1:i2])))
+            if j2 > j1:
+                pieces.append(("same", " "))
         if j2 > j1:
             pieces.append(("ins", " ".join(b[j1:j2])))
         pieces.append(("same", " "))

@@ -3,13 +3,14 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import revision
+from . import alignments, revision
 from .levels import Level
 
 
@@ -220,6 +221,50 @@ class Skill(ContentModel):
     def descriptors(self):
         """{level: text} for the levels that have a descriptor."""
         return {lvl: self.descriptor(lvl) for lvl in range(1, 6) if self.descriptor(lvl)}
+
+
+class SkillAlignment(ContentModel):
+    """The same skill in a shared framework: an ESCO skill URI, an O*NET element ID, or another
+    framework's code or URI. Shapes are checked (roles/alignments.py); nothing is ever fetched."""
+
+    class Framework(models.TextChoices):
+        ESCO = "esco", "ESCO"
+        ONET = "onet", "O*NET"
+        OTHER = "other", "Other"
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="alignments")
+    framework = models.CharField(max_length=10, choices=Framework.choices)
+    framework_name = models.CharField(max_length=80, blank=True, help_text="Another framework's name.")
+    code = models.CharField(max_length=80, blank=True, help_text="O*NET: the element ID, such as 2.B.3.e.")
+    uri = models.URLField("URI", max_length=300, blank=True, help_text="ESCO: the skill's concept URI.")
+    source = models.ForeignKey(
+        "Source",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="alignments",
+        help_text="Who says the match is exact (readers see it).",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["skill", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code="") | ~Q(uri=""), name="skillalignment_code_or_uri"),
+            models.UniqueConstraint(fields=["skill", "framework", "code", "uri"], name="skillalignment_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.skill} in {self.framework_label}: {self.code or self.uri}"
+
+    def clean(self):
+        found = alignments.problems(self.framework, name=self.framework_name, code=self.code, uri=self.uri)
+        if found:
+            raise ValidationError(found)
+
+    @property
+    def framework_label(self):
+        return self.framework_name if self.framework == self.Framework.OTHER else self.get_framework_display()
 
 
 EDITOR_NOTE_HELP = "For editors only (merge and editing decisions). Never shown to readers."

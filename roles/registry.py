@@ -188,7 +188,17 @@ CHILD_ROWS = {m.TransitionPath: (m.TransitionArtifact,)}
 ROLE_ROWS = (*(section.model for section in SECTIONS), m.RoleFieldSource)
 
 # Content shared between roles.
-SHARED = (m.Family, m.Role, m.Skill, m.Course, m.Certification, m.CourseSkill, m.CertificationSkill, m.Source)
+SHARED = (
+    m.Family,
+    m.Role,
+    m.Skill,
+    m.SkillAlignment,
+    m.Course,
+    m.Certification,
+    m.CourseSkill,
+    m.CertificationSkill,
+    m.Source,
+)
 
 # Many-to-many tables of role content (they send m2m_changed, not save/delete).
 # Citations (`sources`) edited on their own in admin move the revision too.

@@ -172,6 +172,7 @@ def skill_page_context(user, slug):
         "skill": skill,
         "scale": [{**level, "own": skill.descriptor(level["level"])} for level in levels.scale()],
         "role_skills": role_skills,
+        "alignments": list(skill.alignments.select_related("source")),
         "course_links": CourseSkill.objects.filter(skill=skill).select_related("course").order_by("course__title"),
         "certification_links": CertificationSkill.objects.filter(skill=skill)
         .select_related("certification")

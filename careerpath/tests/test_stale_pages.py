@@ -118,6 +118,7 @@ def every_section(role, other):
         role=role, field=m.RoleFieldSource.Field.choices[0][0], source=shipped_source("career-guide")
     )
     m.RoleRevision.objects.create(guide=role, number=1, data={"slug": role.slug})
+    m.SkillAlignment.objects.create(skill=skill, framework="onet", code="2.B.3.e")
     from roles import services as role_services
 
     role_services.start_draft(role=role)  # a copy of every row, which the admin may delete (the guide's it may not)

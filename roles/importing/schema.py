@@ -55,6 +55,8 @@ NOT_IN_FILES = {m.Source: {"key", "title", "short_name", "publisher", "url", "da
 NOT_IN_FILES[m.Family] = {"slug", "description"}
 # A draft is the admin's working copy of a published role (docs/editing.md): files describe guides.
 NOT_IN_FILES[m.Role] = {"draft_of"}
+# Alignments are edited in the admin for now (docs/role-format.md, "Alignments"): files do not carry them yet.
+NOT_IN_FILES[m.SkillAlignment] = {"skill", "framework", "framework_name", "code", "uri", "source"}
 # A published revision holds a whole file (`data`); revisions are the guide's history, not its content.
 NOT_IN_FILES[m.RoleRevision] = {"guide", "number", "data", "published_by", "published_at", "note"}
 

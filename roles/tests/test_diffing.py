@@ -83,4 +83,11 @@ def test_editor_notes_are_left_out_unless_editors_read():
 
 
 def test_word_pieces_mark_deleted_and_inserted_words():
-    assert word_pieces("a b c", "a x c") == (("same", "a "), ("del", "b"), ("ins", "x"), ("same", " "), ("same", "c "))
+    assert word_pieces("a b c", "a x c") == (
+        ("same", "a "),
+        ("del", "b"),
+        ("same", " "),
+        ("ins", "x"),
+        ("same", " "),
+        ("same", "c "),
+    )

@@ -147,7 +147,7 @@ def test_the_diff_names_added_removed_retargeted_and_reweighted_skills_and_text(
     assert [(s.old, s.new) for s in diff.reweighted] == [("1", "2")]
     assert [t.label for t in diff.fields] == ["Summary"]
     page = staff_client.get(reverse("admin:roles_role_compare", args=[draft.pk])).content.decode()
-    assert "<del>What a Data Wrangler does, in one line.</del><ins>A sharper summary from the draft.</ins>" in page
+    assert "<del>What a Data Wrangler does, in one line.</del> <ins>A sharper summary from the draft.</ins>" in page
     assert "Target</strong> of " in page and "3 → 5" in page
 
 
