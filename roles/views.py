@@ -8,13 +8,13 @@ views, each one a fixed number of queries however long the guide is.
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from careerpath.pagecache import cached_page
 
-from . import levels, provenance, registry, selectors
+from . import case, levels, provenance, registry, selectors
 from .forms import RoleFilterForm
 from .models import (
     CareerMove,
@@ -201,3 +201,16 @@ def changes(request, slug, number):
     except RoleRevision.DoesNotExist:
         raise Http404("The guide has no such revision.") from None
     return render(request, "roles/changes.html", {"role": role, "since": since, "latest": latest, "diff": diff})
+
+
+@require_safe
+def case_package(request, slug):
+    """The published guide as a 1EdTech CASE 1.0 CFPackage (roles/case.py)."""
+    try:
+        role = case.load(slug)
+    except Role.DoesNotExist:
+        raise Http404("No published role guide has this address.") from None
+    data = case.package(role, base_uri=request.build_absolute_uri())
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'inline; filename="{role.slug}.case.json"'
+    return response

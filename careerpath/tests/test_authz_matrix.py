@@ -126,6 +126,7 @@ MATRIX = {
     "roles:skill": {"GET": everyone(200), "POST": everyone(405)},
     "roles:scale": {"GET": everyone(200), "POST": everyone(405)},
     "roles:changes": {"GET": everyone(200), "POST": everyone(405)},  # what changed since revision 1
+    "roles:case": {"GET": everyone(200), "POST": everyone(405)},  # the published guide as a CASE package
     # assessments: anyone may start one (visitors keep theirs in the session)
     "assessments:start": {"GET": everyone(405), "POST": everyone(302), "writes": set(PRINCIPALS)},
     "assessments:dashboard": {"GET": logged_in(200), "POST": logged_in(405)},

@@ -76,9 +76,8 @@ def test_the_admin_refuses_a_bad_esco_uri_with_a_clear_error_and_saves_nothing(s
 @pytest.mark.django_db
 def test_the_skill_page_shows_each_alignment_with_its_source(client):
     skill = make_role(required=1, differentiating=0).role_skills.get().skill
-    SkillAlignment.objects.create(
-        skill=skill, framework="onet", code="2.B.3.e", source=shipped_source("careerpath-editors")
-    )
+    source = shipped_source("careerpath-editors")
+    SkillAlignment.objects.create(skill=skill, framework="onet", code="2.B.3.e", source=source)
 
     page = client.get(reverse("roles:skill", args=[skill.slug])).content.decode()
 
