@@ -426,8 +426,8 @@ def test_skill_page_runs_the_same_queries_for_1_and_15_roles(client):
         CourseFactory(skills=[skill])
     cache.clear()  # the content revision moves on commit, which this test's transaction never does
     large = queries_for(client, skill.get_absolute_url())
-    # Cold: the skill, the content revision, its roles, courses and certifications.
-    assert len(small) == len(large) == 5, sql(large)
+    # Cold: the skill, the content revision, its alignments, roles, courses and certifications.
+    assert len(small) == len(large) == 6, sql(large)
 
 
 # Scale and home -----------------------------------------------------------------------------------
