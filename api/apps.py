@@ -7,4 +7,8 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from accounts import hooks as accounts_hooks
+
+        from . import schema, selectors  # noqa: F401  (schema registers the token scheme with drf-spectacular)
+
+        accounts_hooks.add_account_data(selectors.account_data)  # "Download my data": the person's API tokens

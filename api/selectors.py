@@ -15,6 +15,8 @@ from roles.models import (
 )
 from roles.views import search_roles
 
+from .models import PersonalAccessToken
+
 
 def roles_for(user, *, q="", family=None):
     """The roles `user` may see (published; staff also drafts), searched like the role list page."""
@@ -90,3 +92,20 @@ def skill_detail_for(user):
         .order_by("role__title", "role_id")
     )
     return Skill.objects.visible_to(user).prefetch_related(Prefetch("role_skills", queryset=roles))
+
+
+def account_data(user):
+    """ "Download my data": the person's API tokens as the tokens page lists them (never a digest)."""
+    return {
+        "api_tokens": [
+            {
+                "name": t.name,
+                "scopes": t.scopes.split(),
+                "created_at": t.created_at,
+                "expires_at": t.expires_at,
+                "last_used_at": t.last_used_at,
+                "revoked_at": t.revoked_at,
+            }
+            for t in PersonalAccessToken.objects.owned_by(user).order_by("created_at", "id")
+        ]
+    }

@@ -1,6 +1,8 @@
 """Personal access tokens: made on the API tokens page, shown once, kept as a digest, scoped,
 expiring and revocable; and the rate limits per address and per token."""
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -121,3 +123,25 @@ def test_over_the_address_rate_is_a_429_even_with_bad_tokens(settings):
     assert guesses == [401, 401, 401, 429]
     from_elsewhere = Client(REMOTE_ADDR="127.0.0.2").get("/api/v1/roles/")
     assert from_elsewhere.status_code == 200
+
+
+def test_download_my_data_lists_my_tokens_but_never_a_token_or_its_digest(alice_client, alice):
+    row, token = token_for(alice, "read:roles", name="HR sync")
+    response = alice_client.get(reverse("accounts:export"))
+    body = response.content.decode()
+    data = json.loads(body)
+    assert [t["name"] for t in data["api_tokens"]] == ["HR sync"]
+    assert data["api_tokens"][0]["scopes"] == ["read:roles"]
+    assert token not in body and row.token_digest not in body
+
+
+def test_staff_revoke_a_leaked_token_in_the_admin(staff_client, alice):
+    row, _token = token_for(alice)
+    response = staff_client.post(
+        reverse("admin:api_personalaccesstoken_changelist"), {"action": "revoke", "_selected_action": [row.pk]}
+    )
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.revoked_at is not None
+    page = staff_client.get(reverse("admin:api_personalaccesstoken_change", args=[row.pk])).content.decode()
+    assert row.token_digest not in page
