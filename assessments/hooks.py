@@ -23,6 +23,11 @@ class SelfRatings:
         """{assessment pk: (report, basis)}, each on the basis its report page opens on."""
         return {a.pk: (build_report(a.snapshot), SELF) for a in assessments}
 
+    def report_on(self, assessment, basis):
+        """The report on `basis` (a key the report page named in `ratings_basis`), for another
+        report shown beside it on the same basis: the change since an earlier report."""
+        return build_report(assessment.snapshot)
+
     def report_for_plan(self, assessment):
         """The report a development plan is made from."""
         return build_report(assessment.snapshot)

@@ -116,6 +116,10 @@ class Rating(DeletedWithParent):
         help_text="Set while the rating is carried over from an earlier assessment and not yet confirmed.",
     )
     prefilled_at = models.DateTimeField(null=True, blank=True, help_text="When the carried-over rating was made.")
+    prefilled_calibrated = models.BooleanField(
+        default=False,
+        help_text="The carried-over level is the one the owner calibrated after a second opinion, not their own.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RatingQuerySet.as_manager()

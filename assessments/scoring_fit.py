@@ -6,7 +6,7 @@ need no database. docs/scoring.md states the rules and works Example 5, which th
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -93,6 +93,20 @@ def _fit_lists(fits: Iterable[RoleFit]) -> FitList:
     ranked.sort(key=lambda f: (-f.readiness, -f.rated_weight_share, -f.shared, *_title_key(f)))
     unranked.sort(key=lambda f: (f.to_rate, -f.rated_weight_share, *_title_key(f)))
     return FitList(tuple(ranked), tuple(unranked))
+
+
+def with_report(fits: FitList, *, slug: str, readiness: Decimal | None, meets_required_bar: bool) -> FitList:
+    """The list as a report page shows it: the report's own role at the report's readiness (its
+    snapshot and ratings basis, the number in the page's header), ranked again among the others.
+    A role not in the list is left out, as before."""
+    if readiness is None:
+        return fits
+    entries = []
+    for fit in fits.ranked + fits.unranked:
+        if fit.slug == slug:
+            fit = replace(fit, readiness=readiness, meets_required_bar=meets_required_bar, to_rate=0)
+        entries.append(fit)
+    return _fit_lists(entries)
 
 
 def _title_key(fit: RoleFit):

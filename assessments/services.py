@@ -80,20 +80,23 @@ def latest_ratings(*, user, exclude_assessment=None):
 
 
 def _prefill(assessment, *, user):
-    """Carry the user's most recent rating of each of the role's skills into a draft (unrated skills only)."""
+    """Carry the user's most recent rating of each of the role's skills into a draft (unrated skills
+    only): the level the owner calibrated for it after a second opinion, when they did."""
     earlier = latest_ratings(user=user, exclude_assessment=assessment)
     if not earlier:
         return 0
+    levels = ratings_basis().latest_levels(earlier)  # reviews: a calibrated level wins over its self-rating
     role_skills = set(RoleSkill.objects.filter(role_id=assessment.role_id).values_list("skill_id", flat=True))
     already = set(assessment.ratings.values_list("skill_id", flat=True))
     rows = [
         Rating(
             assessment=assessment,
             skill_id=skill_id,
-            level=rating.level,
+            level=levels[skill_id],
             evidence=rating.evidence,
             prefilled_from_id=rating.pk,
             prefilled_at=rating.prefilled_at or rating.updated_at,
+            prefilled_calibrated=levels[skill_id] != rating.level,
         )
         for skill_id, rating in earlier.items()
         if skill_id in role_skills and skill_id not in already
@@ -152,6 +155,7 @@ def _upsert(assessment, ratings, now):
             evidence=item.evidence,
             prefilled_from=None,
             prefilled_at=None,
+            prefilled_calibrated=False,
             updated_at=now,
         )
         for item in ratings
@@ -160,7 +164,7 @@ def _upsert(assessment, ratings, now):
         rows,
         update_conflicts=True,
         unique_fields=["assessment", "skill"],
-        update_fields=["level", "evidence", "prefilled_from", "prefilled_at", "updated_at"],
+        update_fields=["level", "evidence", "prefilled_from", "prefilled_at", "prefilled_calibrated", "updated_at"],
     )
 
 
@@ -226,7 +230,9 @@ def confirm_prefilled(*, assessment):
     locked = _lock(assessment)
     if not locked.is_draft:
         raise AlreadySubmitted()
-    count = locked.ratings.filter(prefilled_at__isnull=False).update(prefilled_from=None, prefilled_at=None)
+    count = locked.ratings.filter(prefilled_at__isnull=False).update(
+        prefilled_from=None, prefilled_at=None, prefilled_calibrated=False
+    )
     Assessment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return count
 
@@ -262,7 +268,9 @@ def submit_assessment(*, assessment, current_role=None):
     locked.updated_at = now
     locked.current_role = current_role
     locked.save(update_fields=["snapshot", "status", "submitted_at", "updated_at", "current_role"])
-    locked.ratings.filter(prefilled_at__isnull=False).update(prefilled_from=None, prefilled_at=None)
+    locked.ratings.filter(prefilled_at__isnull=False).update(
+        prefilled_from=None, prefilled_at=None, prefilled_calibrated=False
+    )
     return locked, True
 
 
@@ -366,7 +374,7 @@ def create_plan(*, assessment):
     gaps get new items; every change is written to the item's history. A plan already made from
     this report, or from a later one, is returned unchanged. Returns (plan, created).
     """
-    from .models import Plan, PlanItem, PlanItemEvent
+    from .models import Plan
 
     locked = _lock(assessment)
     if not locked.is_submitted or locked.user_id is None:
@@ -376,16 +384,41 @@ def create_plan(*, assessment):
         made_from = Assessment.objects.only("submitted_at").get(pk=plan.assessment_id)
         if plan.assessment_id == locked.pk or made_from.submitted_at >= locked.submitted_at:
             return plan, False
-    gaps, skill_ids, levels = _plan_gaps(locked)
-    when = _report_date(locked)
     created = plan is None
     if created:
         plan = Plan.objects.create(user_id=locked.user_id, role_id=locked.role_id, assessment=locked)
-        existing = {}
     else:
         plan.assessment = locked
         plan.save(update_fields=["assessment", "updated_at"])
-        existing = {item.skill_id: item for item in plan.items.all()}
+    _bring_plan_up_to_date(plan=plan, locked=locked, created=created)
+    return plan, created
+
+
+@transaction.atomic
+def rebuild_plan_gaps(*, assessment):
+    """After the owner calibrates `assessment`: the plan made from it takes the calibrated gaps.
+
+    Items keep what was typed (action, date, notes, status); their levels follow the calibrated
+    ratings, a gap the calibration closed is marked done, a gap it opened gets an item, and each
+    change is written to the item's history. A plan made from another report is left alone.
+    Returns the plan, or None."""
+    from .models import Plan
+
+    locked = _lock(assessment)
+    plan = Plan.objects.select_for_update().filter(assessment_id=locked.pk).first()
+    if plan is not None:
+        _bring_plan_up_to_date(plan=plan, locked=locked, created=False, calibrated=True)
+    return plan
+
+
+def _bring_plan_up_to_date(*, plan, locked, created, calibrated=False):
+    """One item per gap of the report `locked` (on calibrated ratings), in priority order; see
+    create_plan (`calibrated`: the same report, recalibrated, see rebuild_plan_gaps)."""
+    from .models import PlanItem, PlanItemEvent
+
+    gaps, skill_ids, levels = _plan_gaps(locked)
+    when = _report_date(locked)
+    existing = {} if created else {item.skill_id: item for item in plan.items.all()}
     events, new_items = [], []
     gap_skill_ids = set()
     for position, gap in enumerate(gaps):
@@ -407,7 +440,12 @@ def create_plan(*, assessment):
             item.order = position
             item.save(update_fields=["order", "updated_at"])
             continue
-        text = f"Carried forward into your report of {when}: level {item.current_level} → {gap.rating}"
+        if calibrated and (item.current_level, item.target_level, item.order) == (gap.rating, gap.target, position):
+            continue
+        if calibrated:
+            text = f"Calibrated ratings of your report of {when}: level {item.current_level} → {gap.rating}"
+        else:
+            text = f"Carried forward into your report of {when}: level {item.current_level} → {gap.rating}"
         text += f", target {gap.target}." if gap.target == item.target_level else f", target now {gap.target}."
         item.current_level, item.target_level, item.skill_name, item.order = gap.rating, gap.target, gap.name, position
         item.save(update_fields=["current_level", "target_level", "skill_name", "order", "updated_at"])
@@ -424,7 +462,8 @@ def create_plan(*, assessment):
         slug = Skill.objects.filter(pk=item.skill_id).values_list("slug", flat=True).first()
         if slug in levels:
             rating, target = levels[slug]
-            text = f"Done: you now meet the target (level {rating} of {target} in your report of {when})."
+            basis = "on the calibrated ratings of" if calibrated else "in"
+            text = f"Done: you now meet the target (level {rating} of {target} {basis} your report of {when})."
         else:
             text = f"Closed: the role no longer lists this skill (report of {when})."
         item.status = PlanItem.Status.DONE
@@ -432,6 +471,8 @@ def create_plan(*, assessment):
         events.append(PlanItemEvent(item=item, kind=PlanItemEvent.Kind.CLOSED, text=text, assessment=locked))
     PlanItem.objects.bulk_create(new_items)
     added = "Added from your report of" if created else "Added: a new gap in your report of"
+    if calibrated:
+        added = "Added: a gap on the calibrated ratings of your report of"
     events += [
         PlanItemEvent(
             item=item,
@@ -442,7 +483,6 @@ def create_plan(*, assessment):
         for item in new_items
     ]
     PlanItemEvent.objects.bulk_create(events)
-    return plan, created
 
 
 def _describe_changes(item, *, action, target_date, notes, status):

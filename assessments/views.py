@@ -16,6 +16,7 @@ from django.db import DatabaseError
 from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +29,7 @@ from roles.levels import scale as level_scale
 from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 from roles.selectors import changed_since
 
-from . import scoring, services
+from . import scoring, scoring_fit, services
 from .dashboard import dashboard_context
 from .explain import worked_example
 from .fit import fit_data, role_fit_for
@@ -39,7 +40,7 @@ from .forms import (
     evidence_field_name,
     level_field_name,
 )
-from .hooks import ratings_basis
+from .hooks import SELF, ratings_basis
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
 from .owners import Owner
 from .plans import finished_item_outcomes
@@ -433,7 +434,14 @@ def retake(request, pk):
         draft, created = services.retake_assessment(assessment=assessment)
     except services.RoleNotOffered:
         raise Http404("No such role.") from None  # as /roles/<slug>/ and start answer for it
-    if created:
+    calibrated = draft.ratings.filter(prefilled_calibrated=True).count() if created else 0
+    if calibrated:
+        messages.info(
+            request,
+            f"Your earlier ratings are filled in, {calibrated} of them the level{pluralize(calibrated)} you "
+            "calibrated after a second opinion. Confirm or change each one.",
+        )
+    elif created:
         messages.info(request, "Your earlier ratings are filled in. Confirm or change each one.")
     else:
         messages.info(request, "You already have a draft of this role: continuing it.")
@@ -485,21 +493,32 @@ def _earlier_submitted(assessment):
 
 
 def _report_page_context(request, pk):
+    """Every number on the page on one ratings basis (the reviews' choice: calibrated once the owner
+    calibrated, else self, or ?basis=) and the report's own snapshot: the header, "Start here", the
+    change since the earlier report (that report on the same basis) and this role's role fit."""
     assessment = get_submitted_or_404(request, pk, snapshot=True)
     context = report_context(assessment)
+    basis_hook = ratings_basis()
+    context.update(basis_hook.report_page_context(assessment, request.GET.get("basis")))  # reviews: ratings basis
+    report = context["report"]
     earlier = _earlier_submitted(assessment)
     if earlier is not None:
+        before = basis_hook.report_on(earlier, context.get("ratings_basis", SELF))
         context["earlier"] = earlier
-        context["progress"] = scoring.progress(report_for(earlier).scored, context["report"].scored)
+        context["progress"] = scoring.progress(before.scored, report.scored)
         context["change"] = change_since(context["progress"])
-    fits = role_fit_for(request.user)
+    fits = scoring_fit.with_report(
+        role_fit_for(request.user),
+        slug=report.role_slug,
+        readiness=report.readiness.overall,
+        meets_required_bar=report.readiness.meets_required_bar,
+    )
     context["fits"] = fits.ranked[:3]
     context["unranked_count"] = len(fits.unranked)
     context["share_links"] = ShareLink.objects.owned_by(request.user).active().filter(assessment=assessment)
     context["plan"] = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
-    context["outcomes"] = finished_item_outcomes(assessment, context["report"])
+    context["outcomes"] = finished_item_outcomes(assessment, report)
     context["guide_changed_since"] = changed_since(assessment.role, assessment.submitted_at)
-    context.update(ratings_basis().report_page_context(assessment, request.GET.get("basis")))
     return context
 
 

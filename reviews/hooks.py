@@ -12,6 +12,9 @@ class SecondOpinions(SelfRatings):
     def reports_on_default_basis(self, assessments):
         return selectors.reports_on_default_basis(assessments)
 
+    def report_on(self, assessment, basis):
+        return selectors.report_on_basis(assessment, basis if basis in Basis.ALL else Basis.SELF)
+
     def report_for_plan(self, assessment):
         return selectors.report_on_basis(assessment, Basis.CALIBRATED)
 

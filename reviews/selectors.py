@@ -26,6 +26,11 @@ class Basis:
     CALIBRATED = "calibrated"
     ALL = (SELF, REVIEWER, CALIBRATED)
     LABELS = {SELF: "Your ratings", REVIEWER: "Reviewer's ratings", CALIBRATED: "Calibrated ratings"}
+    PHRASES = {  # "every figure on this page is ..."
+        SELF: "on your own ratings",
+        REVIEWER: "on the reviewer's ratings (your own where they were not asked)",
+        CALIBRATED: "on your calibrated ratings (your own where you did not calibrate)",
+    }
 
 
 def parse_basis(value):
@@ -218,6 +223,7 @@ def report_page_context(assessment, basis):
     context = {
         "ratings_basis": chosen,
         "ratings_basis_label": Basis.LABELS[chosen],
+        "ratings_basis_phrase": Basis.PHRASES[chosen],
         "ratings_bases": bases,
         "has_reviews": bool(reviews),
         "open_requests": opened,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from assessments import services as assessment_services
 from assessments.models import Assessment
 from careerpath.tokens import new_token, token_digest
 from teams.selectors import teammates_of
@@ -185,7 +186,8 @@ def delete_review(*, review):
 
 @transaction.atomic
 def save_calibrations(*, assessment, calibrations):
-    """Set the owner's calibrated level (and note) for some skills of their submitted assessment."""
+    """Set the owner's calibrated level (and note) for some skills of their submitted assessment; the
+    plan made from it takes the calibrated gaps, keeping what was typed (assessments.services)."""
     if not assessment.is_submitted:
         raise NotSubmitted()
     allowed = set(snapshot_slugs(assessment))
@@ -206,6 +208,7 @@ def save_calibrations(*, assessment, calibrations):
         update_fields=["level", "note", "updated_at"],
     )
     _touch_owner(assessment.pk)
+    assessment_services.rebuild_plan_gaps(assessment=assessment)  # the plan follows the calibrated gaps
     return len(rows)
 
 

@@ -18,6 +18,11 @@ from reviews.services import CalibrationInput, ReviewRatingInput
 
 from .factories import request_for, review_of
 
+
+def build_report_on(assessment, basis):
+    return selectors.report_on_basis(assessment, basis)
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -230,6 +235,33 @@ def test_a_new_plan_uses_the_calibrated_ratings(submitted, slugs):
     assert slugs[2] not in {i.skill.slug for i in plan.items.select_related("skill")}
 
 
+def test_calibrating_rebuilds_the_plans_gaps_and_keeps_what_was_typed(submitted, slugs):
+    # self: slug0 3 (no gap), slug2 1 (gap 2); calibrated: slug0 to 2 (a new gap), slug2 to 2 (gap 1)
+    plan, _ = assessment_services.create_plan(assessment=submitted)
+    item = plan.items.get(skill__slug=slugs[2])
+    assessment_services.update_plan_item(
+        item=item, action="Pair with Sam", target_date=None, notes="weekly", status="in_progress"
+    )
+    services.save_calibrations(
+        assessment=submitted, calibrations=[CalibrationInput(slugs[0], 2), CalibrationInput(slugs[2], 2)]
+    )
+    items = {i.skill.slug: i for i in plan.items.select_related("skill")}
+    expected = build_report_on(submitted, "calibrated")
+    assert [i.skill.slug for i in sorted(items.values(), key=lambda i: i.order)] == [g.slug for g in expected.gaps]
+    kept = items[slugs[2]]
+    assert (kept.current_level, kept.action, kept.notes, kept.status) == (2, "Pair with Sam", "weekly", "in_progress")
+    assert kept.events.filter(text__startswith="Calibrated ratings of your report of").exists()
+    assert items[slugs[0]].current_level == 2 and items[slugs[0]].status == "not_started"
+
+
+def test_calibrating_a_gap_closed_marks_its_item_done(submitted, slugs):
+    plan, _ = assessment_services.create_plan(assessment=submitted)
+    services.save_calibrations(assessment=submitted, calibrations=[CalibrationInput(slugs[2], 3)])
+    item = plan.items.get(skill__slug=slugs[2])
+    assert item.status == "done"
+    assert item.events.filter(text__contains="on the calibrated ratings of your report").exists()
+
+
 def test_role_fit_uses_the_calibrated_level_of_the_latest_rating(alice, submitted, slugs):
     before = {f.slug: f for f in compute_role_fit(alice).ranked}
     services.save_calibrations(assessment=submitted, calibrations=[CalibrationInput(slugs[2], 3)])
@@ -299,3 +331,13 @@ def test_deleting_the_owners_account_leaves_the_reviewer_nothing_of_theirs(alice
     assert not ReviewRequest.objects.exists() and not Review.objects.exists() and not ReviewRating.objects.exists()
     assert export_user_data(user=carol)["reviews"]["given"] == []
     assert other.reviewer.pk  # the other reviewer's account is untouched
+
+
+def test_a_retake_carries_the_calibrated_levels_over_and_marks_them(submitted, slugs):
+    services.save_calibrations(assessment=submitted, calibrations=[CalibrationInput(slugs[2], 3)])
+    draft, created = assessment_services.retake_assessment(assessment=submitted)
+    assert created
+    carried = {r.skill.slug: r for r in draft.ratings.select_related("skill")}
+    assert (carried[slugs[2]].level, carried[slugs[2]].prefilled_calibrated) == (3, True)
+    assert (carried[slugs[0]].level, carried[slugs[0]].prefilled_calibrated) == (3, False)
+    assert all(r.is_prefilled for r in carried.values())

@@ -549,3 +549,19 @@ def test_the_calibration_page_states_the_tendency_after_two_reviews(alice_client
 def test_the_reviewer_lists_their_reviews(submitted, carol, carols_draft):
     body = client_for(carol).get(reverse("reviews:mine")).content.decode()
     assert reverse("reviews:review", args=[carols_draft.pk]) in body
+
+
+def test_a_retake_after_calibrating_says_which_levels_are_calibrated(alice_client, submitted, slugs):
+    services.save_calibrations(assessment=submitted, calibrations=[CalibrationInput(slugs[2], 3)])
+    response = alice_client.post(reverse("assessments:retake", args=[submitted.pk]), follow=True)
+    assert "1 of them the level you calibrated after a second opinion" in response.content.decode()
+    draft = submitted.user.assessments.get(status="draft")
+    pages = [
+        alice_client.get(reverse("assessments:step", args=[draft.pk, number])).content.decode() for number in (1, 2)
+    ]
+    page = next(p for p in pages if f'data-skill="{slugs[2]}"' in p)
+    fieldset = page[page.index(f'data-skill="{slugs[2]}"') :]
+    fieldset = fieldset[: fieldset.index("</fieldset>")]
+    assert "Your calibrated level from your assessment of" in fieldset
+    others = page.count("From your earlier assessment of")
+    assert others >= 1  # the skills that were not calibrated say where they come from, as before

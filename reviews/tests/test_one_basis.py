@@ -1,0 +1,69 @@
+"""Every number shown for one assessment is on one ratings basis and the report's own snapshot
+(issue 28, item 3): the report's header, its role-fit row and its change line, the dashboard, the
+home page, report.json and the plan, after the owner calibrated a second opinion."""
+
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from assessments import services as assessment_services
+from assessments.scoring import whole_percent
+from assessments.tests.factories import submitted_for
+from reviews import selectors, services
+from reviews.services import CalibrationInput
+
+from .factories import review_of
+
+pytestmark = pytest.mark.django_db
+
+
+def figure(body, pattern):
+    return int(re.search(pattern, body, re.DOTALL).group(1))
+
+
+def test_every_number_for_one_assessment_is_on_the_calibrated_basis(alice_client, alice, role, slugs, carol):
+    submitted_for(alice, role, levels={slugs[0]: 1, slugs[1]: 2, slugs[2]: 1, slugs[3]: 1})
+    later = submitted_for(alice, role, levels={slugs[0]: 3, slugs[1]: 3, slugs[2]: 1, slugs[3]: 2})
+    assessment_services.create_plan(assessment=later)
+    review_of(later, carol, level=3)
+    services.save_calibrations(
+        assessment=later, calibrations=[CalibrationInput(slugs[2], 3), CalibrationInput(slugs[1], 2)]
+    )
+    calibrated = selectors.report_on_basis(later, "calibrated")
+    expected = whole_percent(calibrated.readiness.overall)
+    own = whole_percent(selectors.report_on_basis(later, "self").readiness.overall)
+    assert expected != own, "the example must tell the two bases apart"
+
+    report = alice_client.get(reverse("assessments:report", args=[later.pk])).content.decode()
+    header = figure(report, r'data-testid="readiness-overall">(\d+)<')
+    fit_row = report[report.index(f'data-role="{role.slug}"') :]
+    fit = figure(fit_row[: fit_row.index("</li>")], r"<strong[^>]*>(\d+)%</strong>")
+    change_after = figure(report, r'data-testid="verdict-change">.*?→ (\d+)%\)')
+    assert "every figure on your calibrated ratings" in re.sub(r"<[^>]+>", "", report)
+
+    dashboard = alice_client.get(reverse("assessments:dashboard")).content.decode()
+    url = reverse("assessments:report", args=[later.pk])
+    row = next(chunk for chunk in dashboard.split('data-testid="submitted-row"')[1:] if f'href="{url}"' in chunk)
+    board = figure(row, r'data-testid="readiness">(\d+)%')
+    home = figure(alice_client.get("/").content.decode(), r'data-testid="latest-readiness"><strong[^>]*>(\d+)%')
+
+    data = json.loads(alice_client.get(reverse("assessments:report_json", args=[later.pk])).content)
+    download = whole_percent(data["readiness"]["overall"]) if data["ratings_basis"] == "calibrated" else None
+
+    assert {
+        "header": header,
+        "role fit": fit,
+        "change line": change_after,
+        "dashboard": board,
+        "home": home,
+        "report.json": download,
+    } == dict.fromkeys(("header", "role fit", "change line", "dashboard", "home", "report.json"), expected)
+
+    plan, created = assessment_services.create_plan(assessment=later)
+    assert not created
+    items = plan.items.select_related("skill")
+    assert {i.skill.slug: i.current_level for i in items if i.status != "done"} == {
+        g.slug: g.rating for g in calibrated.gaps
+    }
