@@ -30,13 +30,13 @@ check-content: migrate
 ## worker beside it (it sends the mail). Ctrl-C stops both: the worker runs in its own process group
 ## (set -m), so it gets one SIGTERM from the trap and finishes the task it is running.
 run: content
-	@set -m; $(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	@set -m; $(BIN)/python manage.py task_worker --queue-name '*' --no-reload & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "worker stopped"' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## A task worker alone (production runs one or more beside gunicorn; docs/deploy.md).
 worker: migrate
-	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload
+	$(BIN)/python manage.py task_worker --queue-name '*' --no-reload
 
 ## Create an administrator account (asks for a username and password; none exists by default).
 admin: migrate

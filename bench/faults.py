@@ -13,7 +13,7 @@
    through.
 3. During the load: stops Redis for 10 s and starts it again; restarts PostgreSQL once
    (`pg_ctl restart -m fast`); kills one gunicorn worker with SIGKILL. Beside gunicorn runs one task
-   worker (`manage.py db_worker`, mail delivered to files by notices/tests/slowmail.py, 0.2 s a
+   worker (`manage.py task_worker`, mail delivered to files by notices/tests/slowmail.py, 0.2 s a
    mail): the queue goes down (the worker is stopped) for 10 s while an owner sends team
    invitation mails through HTTP and the notices scan queues notice mails; then the worker comes
    back; later it is SIGKILLed in the middle of a batch of notice mails, a new one starts and the
@@ -149,7 +149,7 @@ for user in get_user_model().objects.filter(username__startswith="noticed-"):
 
 
 class TaskWorker:
-    """`manage.py db_worker` as a production worker runs, delivering mail to files in `folder`."""
+    """`manage.py task_worker` as a production worker runs, delivering mail to files in `folder`."""
 
     def __init__(self, env, folder, log_path):
         self.env = {
@@ -164,7 +164,7 @@ class TaskWorker:
 
     def start(self):
         self.process = subprocess.Popen(
-            [str(load.PYTHON), "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"],
+            [str(load.PYTHON), "manage.py", "task_worker", "--queue-name", "*", "--no-reload", "--interval", "0.2"],
             cwd=ROOT,
             env=self.env,
             stdout=self.log,
@@ -371,7 +371,8 @@ def run_faults(args, port, server, redis_server, postgres, probe, events, deadli
     note(f"workers {before} -> {workers_of(server.pid)}")
     probe.run("worker killed", cache="ok")
 
-    # the task worker SIGKILLed in the middle of a batch of notice mails
+    # the task worker SIGKILLed in the middle of a batch of notice mails (it lived through the restart)
+    mail.survived_restart = mail.worker.process.poll() is None
     before = mail.worker.delivered()
     add_notices(mail.env, "kill")
     load.manage(mail.env, "notices_scan")
@@ -627,8 +628,9 @@ def mail_report(mail, database_url):
         f"{sum(1 for s, _ok in outage['invitations'] if s == 200)} of {len(outage['invitations'])}; "
         f"delivered while down: {outage['delivered_while_down']} (target 0); waiting: {outage['waiting']}; "
         f"all delivered {outage['drain_seconds']:.1f} s after the worker came back: {'yes' if outage['drained'] else 'NO'}",
-        f"task worker SIGKILLed after {mail.at_kill} of {NOTICE_PEOPLE} notice mails; all delivered after the "
-        f"requeue: {'yes' if mail.kill_drained else 'NO'}",
+        f"task worker alive after the PostgreSQL restart: {'yes' if mail.survived_restart else 'NO'}; "
+        f"SIGKILLed after {mail.at_kill} of {NOTICE_PEOPLE} notice mails, while sending the next; all delivered "
+        f"after the requeue: {'yes' if mail.kill_drained else 'NO'}",
         f"mail: {rows} outbox rows, {sent} sent, {len(files)} delivered, {len(ids)} distinct Message-IDs, "
         f"delivered twice: {twice} (target 0)",
     ]
@@ -639,6 +641,8 @@ def mail_report(mail, database_url):
         or len(outage["invitations"]) != OUTAGE_INVITATIONS
         or not outage["drained"]
         or not mail.kill_drained
+        or not mail.survived_restart
+        or not NOTICE_PEOPLE // 3 <= mail.at_kill < NOTICE_PEOPLE
         or twice
         or not rows == sent == len(files) == len(ids)
     )

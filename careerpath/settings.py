@@ -334,7 +334,7 @@ CAREERPATH_MAIL_MAX_ATTEMPTS = env_int("CAREERPATH_MAIL_MAX_ATTEMPTS", 8)  # ret
 
 # Background tasks: django-tasks (Django 6.0's django.tasks API on Django 5.2) with its database
 # backend, so the queue is a table in DATABASES["default"] and needs nothing else. Workers:
-# `manage.py db_worker` (`make run` starts one beside the web server).
+# `manage.py task_worker` (`make run` starts one beside the web server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "careerpath <noreply@localhost>")

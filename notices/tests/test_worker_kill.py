@@ -93,7 +93,7 @@ def manage(env, *args):
 
 def worker(env, *extra):
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1",
+        [sys.executable, "manage.py", "task_worker", "--queue-name", "*", "--no-reload", "--interval", "0.1",
          "--no-startup-delay", "-v0", *extra],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
