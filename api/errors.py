@@ -49,9 +49,12 @@ def exception_handler(exc, context):
     return response
 
 
-def not_found_response(path):
+def not_found_response(path, *, did_you_mean=""):
     """A path under /api/v1/ that names no endpoint."""
-    body = error_body(status=404, code="not_found", message=f"No API endpoint at {path}. See /api/v1/docs/.")
+    message = f"No API endpoint at {path}." + (
+        f" Did you mean {did_you_mean}? Every path ends with a slash." if did_you_mean else " See /api/v1/docs/."
+    )
+    body = error_body(status=404, code="not_found", message=message)
     response = JsonResponse(body, status=404)
     response["Cache-Control"] = "no-store"
     return response

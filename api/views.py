@@ -5,6 +5,7 @@ Every endpoint: the address rate limit before anything else (api/throttling.py),
 per-token rate limit, and errors in one shape (api/errors.py). Nothing here is in the page cache.
 """
 
+from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -157,4 +158,17 @@ class Docs(ApiMixin, SpectacularSwaggerSplitView):
 
 
 def no_such_endpoint(request, path=""):
-    return not_found_response(request.path)
+    """The API's 404 for a path that names no endpoint; a missing final slash is pointed out."""
+    hint = ""
+    if not request.path.endswith("/"):
+        match = resolve_or_none(request.path_info + "/")
+        if match is not None and match.url_name != "not_found":
+            hint = request.path + "/"
+    return not_found_response(request.path, did_you_mean=hint)
+
+
+def resolve_or_none(path):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

@@ -120,6 +120,11 @@ def test_an_unknown_api_path_is_a_404_in_the_error_shape(client):
     assert "/api/v1/no-such-thing/" in error["message"]
 
 
+def test_a_path_without_its_final_slash_says_which_path_was_meant(client):
+    error = error_of(client.get("/api/v1/roles"), 404, "not_found")
+    assert "Did you mean /api/v1/roles/?" in error["message"]
+
+
 def test_a_write_to_a_read_only_endpoint_is_a_405_in_the_error_shape(client):
     error_of(client.post("/api/v1/roles/", {}), 405, "method_not_allowed")
 
