@@ -10,7 +10,17 @@ from assessments.reports import report_for
 from assessments.tests.factories import draft_for
 from roles.models import Role, TransitionPath
 
-from .helpers import DESKTOP, PHONE, SENIOR_ML, has_no_horizontal_scroll, log_in, role_targets, screenshot
+from .helpers import (
+    DESKTOP,
+    PHONE,
+    SENIOR_ML,
+    axe_violations,
+    describe,
+    has_no_horizontal_scroll,
+    log_in,
+    role_targets,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,3 +64,19 @@ def test_start_here_shows_the_first_three_gaps_and_the_sourced_transition_time(n
         expect(page.locator(f'#gap-{slug} [data-testid="primary-badge"]')).to_be_visible()
     assert has_no_horizontal_scroll(page)
     screenshot(page, f"report-start-here-{width}", region=page.locator(".report-headline"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_citation_markers_on_the_guide_are_24_px_targets(new_context, shipped_roles, axe_source, width):
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    page.goto(f"/roles/{SENIOR_ML}/")
+    markers = page.locator("sup.cite a")
+    assert markers.count() > 0
+    sizes = markers.evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })"
+    )
+    small = [size for size in sizes if size[0] < 24 or size[1] < 24]
+    assert not small, f"{len(small)} of {len(sizes)} citation markers are smaller than 24 x 24 px: {small[:5]}"
+    violations = [v for v in axe_violations(page, axe_source) if v["id"] == "target-size"]
+    assert not violations, describe(violations)
+    screenshot(page, f"guide-citations-{width}", region=page.locator("#moves"))

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -605,3 +606,22 @@ def test_a_staff_preview_of_an_unpublished_guide_is_never_served_to_visitors(sta
     assert "Unpublished preview" in staff_client.get(role.get_absolute_url()).content.decode()
 
     assert client.get(role.get_absolute_url()).status_code == 404
+
+
+def test_signing_up_from_a_guide_comes_back_to_the_guide(client):
+    """Issue 28, item 7: the guide's Sign up links carry the guide as `next`, and sign-up follows it."""
+    role = make_role(required=1, title="Widget Lead")
+    guide = role.get_absolute_url()
+    page = client.get(guide).content.decode()
+    signup = re.findall(r'href="(/accounts/signup/[^"]*)"', page)
+    assert signup and all(href == f"/accounts/signup/?next={quote(guide)}" for href in signup)
+    response = client.post(
+        signup[0],
+        {
+            "username": "carol",
+            "email": "carol@example.com",
+            "password1": "a-long-safe-passphrase",
+            "password2": "a-long-safe-passphrase",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == guide
