@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from accounts import hooks as accounts_hooks
 from careerpath.requestparts import register_request_part
 
 
@@ -9,6 +10,7 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 (connects the receivers)
-        from .selectors import navbar_badge  # models are ready only now
+        from .selectors import account_data, navbar_badge  # models are ready only now
 
         register_request_part("notices_badge", navbar_badge)
+        accounts_hooks.add_account_data(account_data)  # "Download my data": notices, settings, mail

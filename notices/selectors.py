@@ -1,8 +1,9 @@
 """Reads: a person's notices, unread count and preferences."""
 
+from allauth.account.models import EmailAddress
 from django.utils.html import format_html
 
-from .models import Delivery, Kind, Notice, NoticePreference
+from .models import Delivery, Kind, Notice, NoticePreference, OutgoingMail
 
 LIST_LENGTH = 100
 
@@ -35,3 +36,37 @@ def navbar_badge(request):
         '<span class="visually-hidden"> unread</span></span>',
         count if count < 100 else "99+",
     )
+
+
+def account_data(user):
+    """ "Download my data": every notice, the notice settings, and the mail to this person's address
+    that the outbox still holds (waiting, or sent in the last 30 days)."""
+    addresses = {a.lower() for a in mail_addresses(user)}
+    return {
+        "notices": [
+            {
+                "kind": n.kind,
+                "text": n.text,
+                "url": n.url,
+                "created_at": n.created_at,
+                "read_at": n.read_at,
+                "delivery": n.delivery,
+                "emailed_at": n.emailed_at,
+            }
+            for n in Notice.objects.filter(user=user).order_by("created_at", "pk")
+        ],
+        "notice_settings": dict(NoticePreference.objects.filter(user=user).values_list("kind", "delivery")),
+        "mail": [
+            {"subject": m.subject, "to": m.recipients, "queued_at": m.created_at, "sent_at": m.sent_at}
+            for m in OutgoingMail.objects.filter(recipients__in=addresses).order_by("created_at", "pk")
+        ]
+        if addresses
+        else [],
+    }
+
+
+def mail_addresses(user):
+    """The account's address and every address allauth knows for it."""
+    addresses = {user.email} if user.email else set()
+    addresses.update(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    return addresses

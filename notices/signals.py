@@ -6,9 +6,10 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from .models import OutgoingMail
+from .selectors import mail_addresses
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
 def forget_mail(sender, instance, **kwargs):
-    if instance.email:
-        OutgoingMail.objects.filter(recipients__iexact=instance.email).delete()
+    for address in mail_addresses(instance):
+        OutgoingMail.objects.filter(recipients__iexact=address).delete()

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
+from django.core.mail import send_mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -203,3 +204,16 @@ def test_a_link_for_a_deleted_account_says_so(alice):
     alice.delete()
     response = Client().post(reverse("notices:unsubscribe", args=[token]))
     assert response.status_code == 410 and "no longer exists" in response.content.decode()
+
+
+def test_download_my_data_has_the_notices_settings_and_mail(alice, bob, alice_client, settings):
+    notice_for(alice, 1)
+    notice_for(bob, 2, text="bob's own")
+    NoticePreference.objects.create(user=alice, kind=Kind.REVIEW_ARRIVED, delivery=Delivery.IMMEDIATE)
+    settings.EMAIL_BACKEND = "notices.mail.QueuedEmailBackend"
+    send_mail("For alice", "Body", "site@example.com", [alice.email])
+    send_mail("For bob", "Body", "site@example.com", [bob.email])
+    data = alice_client.get(reverse("accounts:export")).json()
+    assert [n["text"] for n in data["notices"]] == ["“Skill 1” in your plan is due on 09 Dec 2026."]
+    assert data["notice_settings"] == {Kind.REVIEW_ARRIVED: Delivery.IMMEDIATE}
+    assert [m["subject"] for m in data["mail"]] == ["For alice"]
