@@ -73,6 +73,10 @@ def citations(role):
     for section in registry.SECTIONS:
         for where, entry in entries(role, section):
             yield from ((f"{where}.sources[{index}]", key) for index, key in enumerate(entry.sources))
+    for where, entry in entries(role, registry.SKILLS):
+        for index, alignment in enumerate(entry.alignments):
+            if alignment.source:
+                yield f"{where}.alignments[{index}].source", alignment.source
 
 
 def role_refs(role):

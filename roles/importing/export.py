@@ -10,7 +10,7 @@ from django.db.models import Model, Prefetch
 
 from .. import models as m
 from .. import registry
-from .schema import ENTRIES, AiImpact, FieldSources, RoleFile
+from .schema import ENTRIES, AiImpact, Alignment, FieldSources, RoleFile
 
 
 def dump_role(role):
@@ -18,6 +18,13 @@ def dump_role(role):
     lookups = [Prefetch("field_sources", queryset=m.RoleFieldSource.objects.select_related("source"))]
     for section in registry.SECTIONS:
         lookups += registry.prefetches(section)
+        if section is registry.SKILLS:
+            lookups.append(
+                Prefetch(
+                    f"{section.related_name}__skill__alignments",
+                    queryset=m.SkillAlignment.objects.select_related("source"),
+                )
+            )
         if section.offering:
             lookups.append(f"{section.related_name}__{section.offering.link_field}__skill_links__skill")
     role = m.Role.objects.select_related("family").prefetch_related(*lookups).get(pk=role.pk)
@@ -65,8 +72,9 @@ def _section_entry(section, row, skills):
         child: [item.text for item in getattr(row, child).all()] for child in section.children
     }
     if section is registry.SKILLS:
-        values |= _values(entry.shared_attrs, row.skill) | {
-            "levels": {str(n): t for n, t in row.skill.descriptors.items()}
+        values |= _values({k: a for k, a in entry.shared_attrs.items() if k != "alignments"}, row.skill) | {
+            "levels": {str(n): t for n, t in row.skill.descriptors.items()},
+            "alignments": [_alignment(a) for a in row.skill.alignments.all()],
         }
         weight = row.weight
         values["weight"] = (
@@ -84,6 +92,12 @@ def _section_entry(section, row, skills):
             entry.taught.model_construct(skill=slug, level=levels[slug]) for slug in skills if slug in levels
         ]
     return entry.model_construct(**values)
+
+
+def _alignment(row):
+    values = {"framework": row.framework, "framework_name": row.framework_name, "code": row.code, "uri": row.uri}
+    values["source"] = row.source.key if row.source else ""
+    return Alignment.model_construct(**{key: value for key, value in values.items() if value})
 
 
 class _Dumper(yaml.SafeDumper):

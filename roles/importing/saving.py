@@ -57,7 +57,7 @@ def save_role_files(files, *, force=False):
     for plural, model in SHARED.items():
         merged = defaultdict(dict)  # slug → the shared fields the files give (they agree: checks.across_files)
         for entry in (entry for role in changed for entry in getattr(role, plural)):
-            merged[entry.slug] |= entry.shared()
+            merged[entry.slug] |= {k: v for k, v in entry.shared().items() if k != "alignments"}
         ids[model], states[model] = _upsert(model, merged)
     roles = {}
     for role in changed:
@@ -67,6 +67,7 @@ def save_role_files(files, *, force=False):
     referenced = {slug for role in changed for _where, slug in role_refs(role)} | set(roles)
     ids[m.Role] = dict(m.Role.objects.filter(slug__in=referenced).values_list("slug", "pk"))
     ids[m.Source] = dict(m.Source.objects.values_list("key", "pk"))
+    _save_alignments(changed, ids, states[m.Skill])
     _save_rows(changed, [roles[role.slug] for role in changed], ids)
     for section in (section for section in registry.SECTIONS if section.offering):
         offering_states = states[section.offering.model]
@@ -76,6 +77,37 @@ def save_role_files(files, *, force=False):
         slugs = {entry.slug for role in files for entry in getattr(role, plural)}
         counts.shared[plural].update(states[model].get(slug, "unchanged") for slug in slugs)
     return counts
+
+
+def _save_alignments(files, ids, states):
+    """Replace the alignments of each skill whose entry gives `alignments` (the files agree:
+    checks.across_files); a skill whose entries give none keeps the ones it has."""
+    given = {}
+    for entry in (entry for role in files for entry in role.skills if "alignments" in entry.model_fields_set):
+        given[ids[m.Skill][entry.slug]] = (entry.slug, entry.alignments)
+    stored = defaultdict(list)
+    for row in m.SkillAlignment.objects.filter(skill_id__in=given).select_related("source"):
+        stored[row.skill_id].append(
+            (row.framework, row.framework_name, row.code, row.uri, row.source.key if row.source else "")
+        )
+    for skill_id, (slug, entries) in given.items():
+        wanted = [(a.framework, a.framework_name, a.code, a.uri, a.source) for a in entries]
+        if wanted == stored[skill_id]:
+            continue
+        m.SkillAlignment.objects.filter(skill_id=skill_id).delete()
+        m.SkillAlignment.objects.bulk_create(
+            m.SkillAlignment(
+                skill_id=skill_id,
+                framework=a.framework,
+                framework_name=a.framework_name,
+                code=a.code,
+                uri=a.uri,
+                source_id=ids[m.Source][a.source] if a.source else None,
+                order=order,
+            )
+            for order, a in enumerate(entries)
+        )
+        states[slug] = "created" if states.get(slug) == "created" else "updated"
 
 
 def _upsert(model, merged):

@@ -40,6 +40,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .. import alignments as alignment_shapes
 from .. import models as m
 from .. import registry
 from .parsing import _got, _short, problem
@@ -55,8 +56,7 @@ NOT_IN_FILES = {m.Source: {"key", "title", "short_name", "publisher", "url", "da
 NOT_IN_FILES[m.Family] = {"slug", "description"}
 # A draft is the admin's working copy of a published role (docs/editing.md): files describe guides.
 NOT_IN_FILES[m.Role] = {"draft_of"}
-# Alignments are edited in the admin for now (docs/role-format.md, "Alignments"): files do not carry them yet.
-NOT_IN_FILES[m.SkillAlignment] = {"skill", "framework", "framework_name", "code", "uri", "source"}
+NOT_IN_FILES[m.SkillAlignment] = {"skill"}  # a skill's `alignments`, in its order
 # A published revision holds a whole file (`data`); revisions are the guide's history, not its content.
 NOT_IN_FILES[m.RoleRevision] = {"guide", "number", "data", "published_by", "published_at", "note"}
 
@@ -298,6 +298,24 @@ def _section_entry(section):
     return _entry(f"{section.model.__name__}Entry", fields, attrs, shorthand=section.shorthand)
 
 
+class Alignment(Entry):
+    """A skill's alignment (docs/role-format.md, "Alignments"): the framework, a code and/or a URI, and
+    the key of the source that says the match is exact. Shapes checked by roles/alignments.py."""
+
+    framework: _text(10, required=True)
+    framework_name: _text(80) = ""
+    code: _text(80) = ""
+    uri: _text(300) = ""
+    source: _text(60) = ""
+
+    @model_validator(mode="after")
+    def _shape(self):
+        found = alignment_shapes.problems(self.framework, name=self.framework_name, code=self.code, uri=self.uri)
+        if found:
+            raise _invalid("; ".join(f"{field}: {message}" for field, message in found.items()))
+        return self
+
+
 def _skill_entry():
     """A skill: the shared Skill's fields and `levels` (what each level 1-5 looks like), then the role's own."""
     descriptors = [f"descriptor_{level}" for level in range(1, 6)]
@@ -318,7 +336,10 @@ def _skill_entry():
         def shared(self):
             return super().shared() | {f"descriptor_{level}": text for level, text in self.levels.items()}
 
-    return _entry("Skill", shared | {"levels": levels} | link, attrs, base=SkillEntry, shared_attrs=shared_attrs)
+    alignments = (list[Alignment], [])
+    shared_attrs = shared_attrs | {"alignments": "alignments"}  # shared: every file that gives them agrees
+    fields = shared | {"levels": levels, "alignments": alignments} | link
+    return _entry("Skill", fields, attrs, base=SkillEntry, shared_attrs=shared_attrs)
 
 
 ENTRIES = {

@@ -1,10 +1,15 @@
 """A skill's alignments to ESCO, O*NET or another framework: shapes checked, nothing fetched."""
 
+from io import StringIO
+
 import pytest
+import yaml
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from roles.alignments import problems
-from roles.models import SkillAlignment
+from roles.importing import dump_role
+from roles.models import Role, Skill, SkillAlignment
 
 from .factories import make_role, shipped_source
 
@@ -84,3 +89,53 @@ def test_the_skill_page_shows_each_alignment_with_its_source(client):
     assert 'data-testid="skill-alignments"' in page
     assert "O*NET:" in page and "<code>2.B.3.e</code>" in page
     assert f"(Source: {source.short_name})" in page
+
+
+# --- in role files (docs/role-format.md, "Alignments") ----------------------------------------------
+
+
+def role_file(tmp_path, alignments):
+    data = {
+        "slug": "aligned-role",
+        "title": "Aligned Role",
+        "family": "Aligned family",
+        "summary": "A role whose skill is aligned.",
+        "skills": [{"name": "Python", "slug": "python", "kind": "required", "target": 3, "alignments": alignments}],
+    }
+    path = tmp_path / "aligned-role.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_a_role_file_gives_alignments_and_the_export_gives_them_back(tmp_path):
+    given = [
+        {"framework": "esco", "uri": ESCO_URI, "source": "careerpath-editors"},
+        {"framework": "onet", "code": "2.B.3.e"},
+    ]
+    call_command("import_roles", str(role_file(tmp_path, given)), stdout=StringIO())
+
+    rows = list(Skill.objects.get(slug="python").alignments.values_list("framework", "code", "uri", "source__key"))
+    assert rows == [("esco", "", ESCO_URI, "careerpath-editors"), ("onet", "2.B.3.e", "", None)]
+    exported = dump_role(Role.objects.get(slug="aligned-role"))
+    assert exported["skills"][0]["alignments"] == given
+    out = StringIO()
+    call_command("import_roles", str(role_file(tmp_path, given)), stdout=out)
+    assert "1 unchanged" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("alignment", "message"),
+    [
+        ({"framework": "esco", "uri": "http://data.europa.eu/esco/skill/python"}, "An ESCO skill URI looks like"),
+        ({"framework": "onet", "code": "15-1252.00"}, "An O*NET element ID looks like"),
+        ({"framework": "esco", "uri": ESCO_URI, "source": "no-such-source"}, "no source 'no-such-source'"),
+        ({"framework": "esco", "uri": ESCO_URI, "weight": 1}, "weight"),
+    ],
+)
+def test_a_bad_alignment_in_a_role_file_is_named_and_nothing_is_saved(tmp_path, alignment, message):
+    with pytest.raises(CommandError) as error:
+        call_command("import_roles", str(role_file(tmp_path, [alignment])), stdout=StringIO())
+    assert "skills[0].alignments[0]" in str(error.value) and message in str(error.value)
+    assert not Role.objects.filter(slug="aligned-role").exists() and not SkillAlignment.objects.exists()

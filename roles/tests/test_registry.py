@@ -8,7 +8,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from roles import registry
 from roles.admin import RoleAdmin, RoleSectionsAdmin
 from roles.importing import schema
-from roles.models import Family, Role, RoleFieldSource, Skill
+from roles.models import Family, Role, RoleFieldSource, Skill, SkillAlignment
 
 
 def test_every_model_of_the_roles_app_is_listed_as_content_or_not():
@@ -73,6 +73,7 @@ def fields_the_format_reads():
             }
         elif section is registry.SKILLS:
             read[Skill] |= set(entry.shared_attrs.values())
+            read[SkillAlignment] |= {"framework", "framework_name", "code", "uri", "source", "order"}
     return read
 
 
