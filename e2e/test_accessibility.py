@@ -25,6 +25,7 @@ from assessments import services
 from assessments.models import PlanItem
 from assessments.tests.factories import draft_for, shared, submitted_for
 from careerpath.tests.test_authz_matrix import all_url_patterns
+from roles import services as role_services
 from roles.models import Role, RoleSkill, Skill
 
 from .helpers import (
@@ -85,6 +86,12 @@ class World:
         withdrawn = Role.objects.get(slug="product-manager-ml")
         self.withdrawn_draft = draft_for(alice, withdrawn, dict.fromkeys(list(role_targets(withdrawn.slug))[:2], 2))
         self._unpublish(withdrawn.slug)
+        # A guide its editors changed through a draft: its "what changed" page lists a retargeted skill.
+        changed = Role.objects.get(slug="applied-scientist")
+        draft_guide = role_services.start_draft(role=changed)
+        RoleSkill.objects.filter(pk=draft_guide.role_skills.order_by("order")[0].pk).update(target=5)
+        role_services.publish(role=draft_guide, by=None)
+        self.changed_slug = changed.slug
         if reviewer is not None:  # reviews: the editor reviewed alice's report once and is rating it again
             from reviews.services import request_review
             from reviews.tests.factories import link_for, review_of
@@ -210,6 +217,12 @@ VISITOR_STATES = [
     State("role list", "roles:list", VISITOR, url("roles:list")),
     State("role search with no match", "roles:list", VISITOR, lambda w: reverse("roles:list") + "?q=zzzz-nothing"),
     State("role guide", "roles:detail", VISITOR, url("roles:detail", SENIOR_ML)),
+    State(
+        "what changed in a guide",
+        "roles:changes",
+        VISITOR,
+        lambda w: reverse("roles:changes", args=[w.changed_slug, 1]),
+    ),
     State("editorial role guide", "roles:detail", VISITOR, url("roles:detail", "ml-engineer")),
     State("skill", "roles:skill", VISITOR, url("roles:skill", "python")),
     State("scale", "roles:scale", VISITOR, url("roles:scale")),
@@ -469,6 +482,7 @@ STATES = VISITOR_STATES + ALICE_STATES + STAFF_STATES + REVIEW_STATES
 # URL names with no page of their own to check, and why.
 NOT_PAGES = {
     "healthz": "JSON for load balancers",
+    "roles:case": "a published guide as a CASE package: JSON (roles/tests/test_case.py)",
     "readyz": "JSON readiness probe for load balancers",
     "assessments:fit_json": "the role-fit page as JSON (the page is walked as 'role fit')",
     "accounts:preferences": "POST only; redirects to the account settings page (checked as 'settings')",

@@ -52,6 +52,9 @@ class RoleInline(DraftsOnly, LabelledRowsMixin, SortableTabularInline):
     extra = 0
     ordering = ["order", "id"]
     select_related = ()  # what each row's title (`__str__`) reads, fetched with the rows
+    # adminsortable2's template, its group a focusable region: read-only (a published guide) on a
+    # phone, the table scrolls sideways and has nothing else the keyboard can reach
+    template = "admin/roles/edit_inline/sortable_tabular.html"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related(*self.select_related)
@@ -167,6 +170,7 @@ class RoleFieldSourceInline(DraftsOnly, LabelledRowsMixin, admin.TabularInline):
 
     model = RoleFieldSource
     extra = 0
+    template = "admin/roles/edit_inline/tabular.html"  # Django's, its group a focusable region
     autocomplete_fields = ["source"]
     fields = ["field", "source"]
 
