@@ -80,3 +80,28 @@ def test_citation_markers_on_the_guide_are_24_px_targets(new_context, shipped_ro
     violations = [v for v in axe_violations(page, axe_source) if v["id"] == "target-size"]
     assert not violations, describe(violations)
     screenshot(page, f"guide-citations-{width}", region=page.locator("#moves"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_new_share_and_review_links_have_a_copy_button(new_context, report, alice, width):
+    context = new_context(viewport=WIDTHS[width], permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    log_in(page, "alice")
+
+    page.goto(f"/assessments/{report.pk}/share/")
+    page.get_by_label("Your name as the reader will see it").fill("Sam K.")
+    page.get_by_role("button", name="Create share link").click()
+    shared = page.get_by_test_id("new-link").input_value()
+    page.get_by_test_id("copy-link").click()
+    expect(page.locator("[data-copy-status]")).to_have_text("Copied to the clipboard.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == shared
+    assert has_no_horizontal_scroll(page)
+    screenshot(page, f"share-copy-{width}", region=page.get_by_test_id("new-share-link"))
+
+    page.goto(f"/assessments/{report.pk}/reviews/")
+    page.get_by_label("Your name as the reviewer will see it").fill("Alice from Platform")
+    page.get_by_role("button", name="Make a review link").click()
+    link = page.get_by_test_id("review-link").input_value()
+    page.get_by_test_id("copy-link").click()
+    expect(page.locator("[data-copy-status]")).to_have_text("Copied to the clipboard.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
