@@ -75,9 +75,9 @@ def test_my_assessments_and_plans(alice, api):
             services.create_plan(assessment=submitted_for(alice, role, level=1))
             draft_for(alice, role)
 
-    grow(0, 1)
+    grow(0, 2)  # 2 plans, 4 assessments
     small = measure(api, "/api/v1/me/assessments/?page_size=20"), measure(api, "/api/v1/me/plans/?page_size=20")
-    grow(1, 10)
+    grow(2, 20)  # 20 plans, 40 assessments (a full page of 20)
     large = measure(api, "/api/v1/me/assessments/?page_size=20"), measure(api, "/api/v1/me/plans/?page_size=20")
     assert_constant(small[0], large[0], budget=2)
     assert_constant(small[1], large[1], budget=3)
