@@ -26,12 +26,14 @@ content: migrate
 check-content: migrate
 	$(BIN)/python manage.py check_content
 
-## Serve on 127.0.0.1:$(PORT) with the shipped role guides loaded (safe to run again), and one task
-## worker beside it (it sends the mail). Ctrl-C stops both: the worker runs in its own process group
-## (set -m), so it gets one SIGTERM from the trap and finishes the task it is running.
+## Serve on 127.0.0.1:$(PORT) with the shipped role guides loaded (safe to run again), one task
+## worker beside it (it sends the mail) and the notices scan every 5 minutes (what cron does in
+## production). Ctrl-C stops all three: the worker and the scan loop run in their own process
+## groups (set -m), so the worker gets one SIGTERM from the trap and finishes the task it is running.
 run: content
 	@set -m; $(BIN)/python manage.py task_worker --queue-name '*' --no-reload & worker=$$!; \
-	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "worker stopped"' EXIT; \
+	(while :; do $(BIN)/python manage.py notices_scan >/dev/null; sleep 300; done) & scan=$$!; \
+	trap 'kill -TERM -$$scan 2>/dev/null; kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "worker and scan stopped"' EXIT; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## A task worker alone (production runs one or more beside gunicorn; docs/deploy.md).
