@@ -33,9 +33,10 @@ SESSION_KEY = "prefs:show_targets"
 def show_targets_while_rating(request):
     """The requester's "show targets while rating" preference, read from their session.
 
-    The step page is served from the cache with three queries (session, user, the draft's stamp),
-    so the preference rides in the session: copied there when the person logs in (LoginView) and
-    whenever they save it. Another device's session keeps its copy until it next logs in."""
+    The preference rides in the session, so the cached step page reads no table for it: its value is
+    part of the page's key (`session=[SESSION_KEY]` on assessments.views.step_page). It is copied
+    there when the person logs in and whenever they save it; another device's session keeps its
+    own copy until it next logs in, and gets the page of that copy."""
     return request.user.is_authenticated and bool(request.session.get(SESSION_KEY, False))
 
 

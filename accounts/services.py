@@ -10,8 +10,6 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from careerpath import pagecache
-
 from . import hooks
 from .models import Preferences
 
@@ -98,5 +96,4 @@ def save_preferences(*, user, show_targets_while_rating):
     prefs, _ = Preferences.objects.update_or_create(
         user=user, defaults={"show_targets_while_rating": show_targets_while_rating}
     )
-    pagecache.forget_owner(pagecache.user_scope(user.pk))  # the step pages cached for this person show targets or not
     return prefs

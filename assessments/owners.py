@@ -94,10 +94,19 @@ class OwnedQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         touched = self.page_owners()
+        moved = list(self.values_list("pk", flat=True)) if self._moves_rows(kwargs) else []
         rows = super().update(**kwargs)
+        if moved:  # e.g. a visitor's draft given to their new account: the new owners' pages too
+            touched |= self.model._default_manager.filter(pk__in=moved).page_owners()
         if rows:
             changed(*touched)
         return rows
+
+    def _moves_rows(self, kwargs):
+        """Whether an update of these fields can change whose pages show a row."""
+        fields = {self.model._meta.get_field(name).name for name in kwargs}
+        firsts = {path.partition("__")[0] for path in self.owner_paths}
+        return bool(fields & ({"user", "session_key"} if "" in firsts else firsts))
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = super().bulk_create(objs, *args, **kwargs)

@@ -15,7 +15,6 @@ from careerpath.sql import table
 from careerpath.tokens import new_token, token_digest
 from roles.models import RoleSkill, Skill
 
-from . import owners
 from .hooks import ratings_basis
 from .models import Assessment, Rating, ShareLink
 from .snapshots import build_snapshot
@@ -343,7 +342,6 @@ def claim_session_drafts(*, session_key, user):
             )
         Assessment.objects.filter(pk=existing.pk).update(updated_at=timezone.now())
         draft.delete()
-    owners.changed(user)  # the drafts moved to the user: an UPDATE tells only the owners it found before it
     return len(drafts)
 
 

@@ -5,8 +5,8 @@ assessment is a 404), calls one service or reader, and renders or redirects.
 """
 
 import csv
+import functools
 import json
-from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import SESSION_KEY as SHOW_TARGETS
 from accounts.models import show_targets_while_rating
 from accounts.throttling import VISITOR_DRAFTS, count, over_limit, too_many
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
-from careerpath.pagecache import cached_page
+from careerpath.pagecache import cached_page, get_or_post
 from roles.levels import scale as level_scale
 from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 from roles.selectors import changed_since
@@ -92,6 +93,29 @@ def _withdrawn_page(request, assessment):
     return render(request, "assessments/withdrawn.html", context, status=410)
 
 
+def draft_view(*, say_submitted=False):
+    """A view of one of the requester's drafts, called with the assessment instead of its pk.
+
+    Someone else's is a 404; a submitted one opens its report (saying it is read-only when
+    `say_submitted`); a draft of a role no longer offered gets the 410 page of its own ratings."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            assessment = get_assessment_or_404(request, pk)
+            if assessment.is_submitted:
+                if say_submitted:
+                    messages.info(request, services.AlreadySubmitted().args[0])
+                return redirect("assessments:report", pk=assessment.pk)
+            if _withdrawn(request, assessment):
+                return _withdrawn_page(request, assessment)
+            return view(request, assessment, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
 # --- taking ------------------------------------------------------------------------------
 
 
@@ -138,13 +162,9 @@ def _has_draft_of(request, role):
 
 @never_cache
 @require_GET
-def resume(request, pk):
+@draft_view()
+def resume(request, assessment):
     """Open the first step that has an unrated skill (or the review page when all are rated)."""
-    assessment = get_assessment_or_404(request, pk)
-    if assessment.is_submitted:
-        return redirect("assessments:report", pk=assessment.pk)
-    if _withdrawn(request, assessment):
-        return _withdrawn_page(request, assessment)
     steps = build_steps(_role_skills(assessment))
     number = first_unrated_step(steps, set(_ratings_by_skill(assessment)))
     if number is None:
@@ -204,15 +224,18 @@ class _NoSteps(Exception):
 
 
 class _Step(NamedTuple):
-    form: StepForm
+    number: int
     steps: list
-    page_context: Callable[[], dict]  # built only when the page is rendered
+    current: object  # steps.Step
+    role_skills: list
+    ratings: dict  # {skill id: Rating}
+    form: StepForm
 
 
-def _step_context(assessment, number, *, data=None, show_targets=False):
-    """The step's form, the steps, and a function giving the page's context.
+def _load_step(assessment, number, *, data=None):
+    """The step `number` of the assessment, with its form (bound to `data`, a POST's).
 
-    404 for a step number the role does not have; `data` binds the form (a POST)."""
+    404 for a step number the role does not have; _NoSteps when the role has no skills."""
     role_skills = _role_skills(assessment)
     steps = build_steps(role_skills)
     if not steps:
@@ -228,65 +251,62 @@ def _step_context(assessment, number, *, data=None, show_targets=False):
             initial[level_field_name(rs.skill)] = rating.level
             initial[evidence_field_name(rs.skill)] = rating.evidence
     form = StepForm(data, role_skills=current.items, initial=initial)
-    return _Step(
-        form,
-        steps,
-        lambda: (
-            _step_page_context(assessment, steps, current, form, role_skills, ratings, number)
-            | {"show_targets": show_targets}
-        ),
-    )
+    return _Step(number, steps, current, role_skills, ratings, form)
 
 
-def _step_page_context(assessment, steps, current, form, role_skills, ratings, number):
-    plan_items = _plan_items_for(assessment, [rs.skill_id for rs in current.items])
+def _render_step(request, assessment, step, *, status=200):
+    context = _step_page_context(assessment, step) | {"show_targets": show_targets_while_rating(request)}
+    return render(request, "assessments/step.html", context, status=status)
+
+
+def _step_page_context(assessment, step):
+    plan_items = _plan_items_for(assessment, [rs.skill_id for rs in step.current.items])
     rows = [
         {
             "role_skill": rs,
             "skill": rs.skill,
-            "level_field": form[level_field_name(rs.skill)],
-            "evidence_field": form[evidence_field_name(rs.skill)],
-            "rating": ratings.get(rs.skill_id),
+            "level_field": step.form[level_field_name(rs.skill)],
+            "evidence_field": step.form[evidence_field_name(rs.skill)],
+            "rating": step.ratings.get(rs.skill_id),
             "plan_item": plan_items.get(rs.skill_id),
         }
-        for rs in current.items
+        for rs in step.current.items
     ]
     return {
         "assessment": assessment,
         "role": assessment.role,
-        "steps": step_states(steps, _confirmed(ratings), number),
-        "step": current,
+        "steps": step_states(step.steps, _confirmed(step.ratings), step.number),
+        "step": step.current,
         "rows": rows,
-        "form": form,
-        "progress": _progress(role_skills, ratings),
-        "time_left": time_left(_to_do(role_skills, ratings)),
+        "form": step.form,
+        "progress": _progress(step.role_skills, step.ratings),
+        "time_left": time_left(_to_do(step.role_skills, step.ratings)),
         "scale": level_scale(),
-        "nudges": _nudges(ratings),
+        "nudges": _nudges(step.ratings),
         "guide_changed_since": changed_since(assessment.role, assessment.created_at),
-        "is_last": number == len(steps),
+        "is_last": step.number == len(step.steps),
     }
 
 
-@require_http_methods(["GET", "POST"])
-@cached_page(owner=True, content=True, timeout=settings.PAGE_CACHE_DRAFT_SECONDS)
-def step(request, pk, number):
-    """Show a step (its GET is cached per owner and content revision); a POST saves and moves on."""
-    assessment = get_assessment_or_404(request, pk)
-    if assessment.is_submitted:
-        messages.info(request, "This assessment is submitted and read-only. Retake it to change your ratings.")
-        return redirect("assessments:report", pk=assessment.pk)
-    if _withdrawn(request, assessment):
-        return _withdrawn_page(request, assessment)
-    # From the session (no query); saving the preference forgets the owner's cached pages.
-    show_targets = show_targets_while_rating(request)
+@cached_page(owner=True, content=True, session=[SHOW_TARGETS], timeout=settings.PAGE_CACHE_DRAFT_SECONDS)
+@draft_view(say_submitted=True)
+def step_page(request, assessment, number):
+    """A step's page, cached per owner, content revision and "show targets" choice (from the session)."""
     try:
-        form, steps, page_context = _step_context(
-            assessment, number, data=request.POST or None, show_targets=show_targets
-        )
+        step = _load_step(assessment, number)
     except _NoSteps:
         return redirect("assessments:review", pk=assessment.pk)
-    if request.method == "GET":
-        return render(request, "assessments/step.html", page_context())
+    return _render_step(request, assessment, step)
+
+
+@draft_view(say_submitted=True)
+def save_step(request, assessment, number):
+    """Save a step's answers and move on (or back, or out); wrong answers come back on the page."""
+    try:
+        step = _load_step(assessment, number, data=request.POST or None)
+    except _NoSteps:
+        return redirect("assessments:review", pk=assessment.pk)
+    form, steps = step.form, step.steps
     if form.is_valid():
         try:
             services.save_ratings(assessment=assessment, ratings=form.ratings())
@@ -297,7 +317,7 @@ def step(request, pk, number):
             if not database_unavailable(exc):  # read-only, disk full, restarting: say so, keep the answers
                 raise
             form.add_error(None, "We couldn't save this right now; your answers are still on this page.")
-            response = render(request, "assessments/step.html", page_context(), status=503)
+            response = _render_step(request, assessment, step, status=503)
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return response
         if "exit" in request.POST:
@@ -316,7 +336,10 @@ def step(request, pk, number):
             return redirect("assessments:step", pk=assessment.pk, number=number + 1)
         return redirect("assessments:review", pk=assessment.pk)
     messages.error(request, "Some answers need another look; nothing on this step was saved yet.")
-    return render(request, "assessments/step.html", page_context())
+    return _render_step(request, assessment, step)
+
+
+step = require_http_methods(["GET", "POST"])(get_or_post(step_page, save_step))
 
 
 @never_cache
@@ -347,12 +370,8 @@ def rate(request, pk):
 
 @never_cache
 @require_GET
-def review(request, pk):
-    assessment = get_assessment_or_404(request, pk)
-    if assessment.is_submitted:
-        return redirect("assessments:report", pk=assessment.pk)
-    if _withdrawn(request, assessment):
-        return _withdrawn_page(request, assessment)
+@draft_view()
+def review(request, assessment):
     role_skills = _role_skills(assessment)
     ratings = _ratings_by_skill(assessment)
     steps = build_steps(role_skills)
@@ -377,10 +396,8 @@ def review(request, pk):
 
 
 @require_POST
-def confirm_carried_over(request, pk):
-    assessment = get_assessment_or_404(request, pk)
-    if _withdrawn(request, assessment):
-        return _withdrawn_page(request, assessment)
+@draft_view(say_submitted=True)
+def confirm_carried_over(request, assessment):
     try:
         count = services.confirm_prefilled(assessment=assessment)
     except services.AssessmentError as exc:
@@ -392,10 +409,8 @@ def confirm_carried_over(request, pk):
 
 @login_required
 @require_POST
-def submit(request, pk):
-    assessment = get_assessment_or_404(request, pk)
-    if _withdrawn(request, assessment):
-        return _withdrawn_page(request, assessment)
+@draft_view()
+def submit(request, assessment):
     form = SubmitForm(request.POST, role=assessment.role)
     if not form.is_valid():
         messages.error(request, "Choose your current role from the list, or leave it blank.")
@@ -524,7 +539,7 @@ def _report_page_context(request, pk):
 
 @login_required
 @require_GET
-@cached_page(owner=True, content=True, per_day=True)  # per day: review requests expire at midnight
+@cached_page(owner=True, content=True, per_day=True, query=["basis"])  # per day: review requests expire at midnight
 def report(request, pk):
     return render(request, "assessments/report.html", _report_page_context(request, pk))
 

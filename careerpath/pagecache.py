@@ -18,16 +18,20 @@ The key of a stored page is made of named parts, and nothing else decides what a
 - `content` (content=True): the content revision, a counter that every change of role content
   moves (roles/revision.py declares its row with `count_content_in` in RolesConfig.ready);
 - `day` (per_day=True): today's date, for pages where time passing changes what they show;
+- `session` and `query`: the values of the session entries and query parameters the view reads
+  (the step page's "show targets" choice; the report's `?basis=`);
 - `build`: a digest of the code, templates, static files and requirements, computed at startup,
   so a deploy never serves a page of the old code.
 
 A view's template is rendered once with placeholders where the per-request parts go (the CSRF
 token, the user's name) and the same stored HTML then answers every request of that key, with the
-two placeholders filled in. So the template sees a *strict* user and request: `user` offers only
-`is_authenticated`, `is_staff` and `get_username`, `request` only its path. Reading anything else
-raises `UncachedRead` when PAGE_CACHE_STRICT is on (DEBUG and tests), instead of silently storing
-an empty value for everyone. Only GET requests without a query string and without a flash message
-waiting are served from or stored in the cache; anything else goes through the plain view. Only
+two placeholders filled in. So, when PAGE_CACHE_STRICT is on (DEBUG and tests), the view gets a
+*strict* request: of its `session`, `GET`, `COOKIES` and `user` it can read only what the key
+declares (and on an owner's page who the owner is), and the template a strict `user` (only
+`is_authenticated`, `is_staff` and `get_username`) and `request` (only its path). Reading anything
+else raises `UncachedRead` instead of storing one person's answer for everyone. Only GET requests
+with no query parameter but the declared ones and no flash message waiting are served from or
+stored in the cache; anything else goes through the plain view. Only
 a 200 is stored, but every answer the view gives while rendering for the cache (a 410 for a
 withdrawn draft, a redirect) has its placeholders filled like a stored page.
 
@@ -271,19 +275,104 @@ def _holes():
 class _Strict:
     """Offers `allowed`; anything else raises UncachedRead when strict (else reads as empty)."""
 
-    def __init__(self, what, allowed):
+    def __init__(self, what, allowed, reader="template"):
         object.__setattr__(self, "_what", what)
         object.__setattr__(self, "_allowed", allowed)
+        object.__setattr__(self, "_reader", reader)
 
     def __getattr__(self, name):
         if name in self._allowed:
             return self._allowed[name]
         if name.startswith("__") or not settings.PAGE_CACHE_STRICT:
             raise AttributeError(name)
-        raise UncachedRead(f"A cached page's template read {self._what}.{name}, which its cache key does not fix.")
+        raise UncachedRead(
+            f"A cached page's {self._reader} read {self._what}.{name}, which its cache key does not fix."
+        )
 
     def __getitem__(self, name):
         return self.__getattr__(name)
+
+
+# --- what a cached view may read ----------------------------------------------------------------------
+
+
+class _StrictMapping:
+    """A session or query string that offers only the keys a cache key declares (and whether it is
+    empty: a page is stored only from a request without undeclared query parameters)."""
+
+    def __init__(self, what, real, declared, *, allowed=()):
+        self._what, self._real, self._declared, self._allowed = what, real, frozenset(declared), frozenset(allowed)
+
+    def _check(self, name):
+        if name not in self._declared:
+            raise UncachedRead(f"A cached view read {self._what}[{name!r}], which its cache key does not declare.")
+
+    def get(self, name, default=None):
+        self._check(name)
+        return self._real.get(name, default)
+
+    def __getitem__(self, name):
+        self._check(name)
+        return self._real[name]
+
+    def __contains__(self, name):
+        self._check(name)
+        return name in self._real
+
+    def __bool__(self):
+        return any(name in self._real for name in self._declared)
+
+    def __len__(self):
+        return sum(name in self._real for name in self._declared)
+
+    def __getattr__(self, name):
+        if name in self._allowed:
+            return getattr(self._real, name)
+        raise UncachedRead(f"A cached view read {self._what}.{name}, which its cache key does not declare.")
+
+
+def _strict_user(user, *, owner):
+    """Who is asking, as far as the key says. A visitor is anonymous anyway. On an owner's page the
+    key's scope is the user: the view gets a user row with only its id and staff flag loaded (the
+    ORM can filter by it), and reading any other field raises. Elsewhere only the variant's flags."""
+    if not user.is_authenticated:
+        return user
+    if not owner:
+        flags = {"is_authenticated": True, "is_anonymous": False, "is_staff": user.is_staff}
+        return _Strict("user", flags, reader="view")
+    model = user._meta.model  # request.user is a lazy object
+    loaded = {model._meta.pk.attname: user.pk, "is_staff": user.is_staff}
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in loaded]
+    strict = model.from_db(user._state.db, names, [loaded[name] for name in names])
+
+    def refresh_from_db(*args, fields=None, **kwargs):
+        raise UncachedRead(f"A cached page's view read user.{', '.join(fields or ['*'])}, which its key does not fix.")
+
+    strict.refresh_from_db = refresh_from_db  # what Django calls to load a deferred field
+    return strict
+
+
+class _StrictRequest:
+    """The request a cached view gets while its page is rendered for the cache (PAGE_CACHE_STRICT:
+    DEBUG and tests). Everything reads through to the real request except what a key may not
+    cover: of `session`, `GET`, `COOKIES` and `user`, only what the decorator declares (and, on an
+    owner's page, who the owner is) can be read; anything else raises UncachedRead."""
+
+    def __init__(self, request, *, owner, session, query):
+        fields = {
+            "_request": request,
+            "user": _strict_user(request.user, owner=owner),
+            "session": _StrictMapping("session", request.session, session, allowed=("session_key",) if owner else ()),
+            "GET": _StrictMapping("GET", request.GET, query),
+            "COOKIES": _StrictMapping("COOKIES", request.COOKIES, ()),
+        }
+        self.__dict__.update(fields)
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._request, name, value)
 
 
 def variant(user):
@@ -346,8 +435,10 @@ def owner_scope(request):
     return session_scope(key) if key else None
 
 
-def _cacheable(request):
-    return request.method in ("GET", "HEAD") and not request.GET and not len(messages.get_messages(request))
+def _cacheable(request, query):
+    return (
+        request.method in ("GET", "HEAD") and set(request.GET) <= set(query) and not len(messages.get_messages(request))
+    )
 
 
 def _headers(response, request, *, owner):
@@ -358,8 +449,11 @@ def _headers(response, request, *, owner):
     return response
 
 
-def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
-    """Serve the wrapped view's 200 answers from the cache under the key its parts declare."""
+def cached_page(*, owner=False, content=False, per_day=False, session=(), query=(), timeout=None):
+    """Serve the wrapped view's 200 answers from the cache under the key its parts declare.
+
+    `session` and `query` name the session entries and query parameters the view reads: their
+    values are parts of the key. A request with another query parameter is rendered, never stored."""
 
     def decorator(view):
         name = f"{view.__module__}.{view.__qualname__}"
@@ -367,13 +461,15 @@ def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             scope = owner_scope(request) if owner else None
-            if not _cacheable(request) or (owner and scope is None):
+            if not _cacheable(request, query) or (owner and scope is None):
                 return _headers(view(request, *args, **kwargs), request, owner=owner)
             parts = [
                 get_script_prefix(),
                 variant(request.user),
                 *args,
                 *(f"{k}={v}" for k, v in sorted(kwargs.items())),
+                *(f"session:{k}={request.session.get(k)!r}" for k in session),
+                *(f"query:{k}={request.GET.getlist(k)!r}" for k in query),
             ]
             key = None
             if owner:
@@ -390,8 +486,10 @@ def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
                 html = stored if key is None else _open(key, stored)
                 return _headers(HttpResponse(fill(html, request)), request, owner=owner)
             request._rendering_for_cache = True
+            strict = settings.PAGE_CACHE_STRICT
             try:
-                response = view(request, *args, **kwargs)
+                seen = _StrictRequest(request, owner=owner, session=session, query=query) if strict else request
+                response = view(seen, *args, **kwargs)
             finally:
                 request._rendering_for_cache = False
             if getattr(response, "streaming", False):
@@ -403,7 +501,25 @@ def cached_page(*, owner=False, content=False, per_day=False, timeout=None):
             response.content = fill(html, request)
             return _headers(response, request, owner=owner)
 
-        wrapper.cached_page = {"owner": owner, "content": content, "per_day": per_day}
+        wrapper.cached_page = {
+            "owner": owner,
+            "content": content,
+            "per_day": per_day,
+            "session": tuple(session),
+            "query": tuple(query),
+        }
         return wrapper
 
     return decorator
+
+
+def get_or_post(page, post):
+    """One URL for a cached page and the form that posts back to it: GET and HEAD go to `page`
+    (wrapped in @cached_page), POST to `post`. It carries `page`'s declaration, so the tests that
+    find every cached page in the URLconf find this one."""
+
+    @functools.wraps(page)
+    def view(request, *args, **kwargs):
+        return (post if request.method == "POST" else page)(request, *args, **kwargs)
+
+    return view

@@ -62,7 +62,7 @@ def role_list_context(user, data):
     for role in roles:
         role.required_count, role.differentiating_count, _weight = counts.get(role.pk, (0, 0, 0))
         role.is_sourced, role.median_cited = provenance.card_provenance(role)
-    return {"form": form, "roles": roles, "is_filtered": any(data.get(name) for name in form.fields)}
+    return {"form": form, "roles": roles, "is_filtered": form.is_bound and any(data.get(name) for name in form.fields)}
 
 
 def search_roles(roles, *, q="", family=None):

@@ -6,10 +6,12 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments import services
 from assessments.models import Assessment, PlanItem
 from assessments.tests.factories import draft_for, submitted_for
+from careerpath import pagecache
 from roles.tests.factories import RoleFactory, RoleSkillFactory
 
 
@@ -294,3 +296,21 @@ def test_the_role_fit_page_is_cached_and_follows_new_ratings(
         services.save_rating(assessment=draft, skill=skill, level=0)
 
     assert readiness_shown(alice_client.get(url).content.decode(), "Close Cousin") == "0"
+
+
+def test_an_update_that_gives_a_visitors_draft_to_an_account_moves_both_owners_keys(alice, role):
+    draft = Assessment.objects.create(role=role, session_key="visitor-session")
+    alices, visitors = pagecache.user_scope(alice.pk), pagecache.session_scope("visitor-session")
+    before = pagecache.owner_keys([alices, visitors])
+
+    Assessment.objects.filter(pk=draft.pk).update(user=alice, session_key="")
+
+    after = pagecache.owner_keys([alices, visitors])
+    assert after[alices] != before[alices], "alice's dashboard would not show the draft she was given"
+    assert after[visitors] != before[visitors]
+
+
+def test_an_update_that_moves_no_row_reads_no_owners_after_it(alice, role, django_assert_num_queries):
+    draft_for(alice, role)
+    with django_assert_num_queries(3):  # who is on the rows' pages, the update, alice's new key
+        Assessment.objects.filter(user=alice).update(updated_at=timezone.now())

@@ -5,6 +5,7 @@ import re
 from types import SimpleNamespace as NS
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from assessments.steps import build_steps, step_states, time_left
@@ -71,6 +72,20 @@ def test_targets_are_hidden_while_rating_and_shown_after_opting_in(alice_client,
     alice_client.post(reverse("accounts:preferences"), {})
     assert Preferences.objects.get(user=alice).show_targets_while_rating is False
     assert 'data-testid="target"' not in step_page(alice_client, draft)
+
+
+@pytestmark_db
+def test_each_device_gets_the_step_page_of_its_own_show_targets_choice(alice, role, skills):
+    """Signed in on two devices, a person turns targets on in one: the other keeps its own copy of the
+    choice in its session, and the cache serves each device the page of its own choice."""
+    this_device, other_device = Client(), Client()
+    this_device.force_login(alice)
+    other_device.force_login(alice)
+    draft = draft_for(alice, role)
+    this_device.post(reverse("accounts:preferences"), {"show_targets_while_rating": "on"}, follow=True)  # "Saved"
+
+    assert 'data-testid="target"' not in step_page(other_device, draft)  # rendered and stored first
+    assert 'data-testid="target"' in step_page(this_device, draft)
 
 
 @pytestmark_db

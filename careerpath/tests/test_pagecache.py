@@ -4,7 +4,10 @@ and nothing personal left readable in the cache after its owner is deleted."""
 import pickle
 
 import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -59,6 +62,82 @@ def test_outside_tests_and_debug_an_uncached_read_renders_empty_as_django_does(a
     context = pagecache.strict_context(_rendering_request(alice))
 
     assert Template("[{{ user.email }}]").render(Context(context)) == "[]"
+
+
+# --- what a cached view may read ------------------------------------------------------------------
+
+
+def _request(user, path="/", session=None):
+    request = RequestFactory().get(path)
+    request.user = user
+    request.session = SessionStore()
+    request.session.update(session or {})
+    request.session.save()
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def _page(reads, **declared):
+    """A cached view answering what `reads(request)` gives it."""
+
+    @pagecache.cached_page(**declared)
+    def view(request):
+        return HttpResponse(str(reads(request)))
+
+    return view
+
+
+@pytest.mark.parametrize(
+    "reads",
+    [
+        lambda r: r.session.get("prefs:colour"),
+        lambda r: r.GET.get("sort"),
+        lambda r: r.COOKIES.get("theme"),
+        lambda r: r.user.email,
+        lambda r: r.user.get_username(),
+    ],
+    ids=["session entry", "query parameter", "cookie", "user field", "username"],
+)
+@pytest.mark.django_db
+def test_a_cached_view_reading_what_its_key_does_not_declare_fails_loudly(alice, reads):
+    with pytest.raises(pagecache.UncachedRead):
+        _page(reads, owner=True)(_request(alice))
+
+
+@pytest.mark.django_db
+def test_a_content_page_may_not_even_read_who_the_user_is(alice):
+    with pytest.raises(pagecache.UncachedRead):
+        _page(lambda r: r.user.pk, content=True)(_request(alice))
+
+
+@pytest.mark.django_db
+def test_an_owners_page_may_filter_by_its_owner(alice):
+    page = _page(lambda r: type(r.user).objects.filter(pk=r.user.pk).count(), owner=True)
+
+    assert page(_request(alice)).content == b"1"
+
+
+@pytest.mark.django_db
+def test_a_declared_session_entry_is_part_of_the_key(alice):
+    page = _page(lambda r: r.session.get("prefs:colour", "none"), owner=True, session=["prefs:colour"])
+
+    assert page(_request(alice, session={"prefs:colour": "red"})).content == b"red"
+    assert page(_request(alice, session={"prefs:colour": "blue"})).content == b"blue"
+    assert page(_request(alice, session={"prefs:colour": "red"})).content == b"red"
+
+
+@pytest.mark.django_db
+def test_a_declared_query_parameter_is_part_of_the_key_and_another_is_never_stored(alice):
+    calls = []
+    page = _page(lambda r: calls.append(1) or r.GET.get("basis", "default"), owner=True, query=["basis"])
+
+    assert page(_request(alice, "/?basis=reviewer")).content == b"reviewer"
+    assert page(_request(alice, "/")).content == b"default"
+    assert page(_request(alice, "/?basis=reviewer")).content == b"reviewer"
+    assert len(calls) == 2, "the second ?basis=reviewer came from the cache"
+    page(_request(alice, "/?basis=reviewer&other=1"))
+    page(_request(alice, "/?basis=reviewer&other=1"))
+    assert len(calls) == 4, "a request with an undeclared parameter goes to the view every time"
 
 
 # --- build version --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ importer, and the next view must equal a fresh render (a request with a query st
 page cache never serves).
 """
 
+import ast
 import re
 from contextlib import contextmanager
 from datetime import date
@@ -26,7 +27,7 @@ from django.contrib import admin
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assessments.models import PlanItem, Rating
@@ -34,6 +35,7 @@ from assessments.owners import Owner, owned_models, owners_of
 from assessments.tests.factories import draft_for, submitted_for
 from careerpath import pagecache
 from careerpath.models import OwnerKey
+from careerpath.tests.test_layers import ROOT, app_modules, project_packages
 from reviews.models import Calibration, Review
 from reviews.tests.factories import review_of
 from roles import registry, revision
@@ -42,14 +44,12 @@ from roles.tests.factories import make_role
 from teams.models import Assignment, Team
 from teams.tests.factories import join, team_of
 
-# Tables a cached page may read without them being part of its key, and why.
-NOT_IN_THE_KEY = {
-    "auth_user": "the navbar's name is a per-request placeholder; the owner is the key's scope",
-    "django_session": "who the requester is: the key's owner scope",
-    OwnerKey._meta.db_table: "the owner key itself",
-    ContentRevision._meta.db_table: "the content revision itself",
-    "notices_notice": "the navbar's unread count: a per-request part (careerpath/requestparts.py), never stored",
-}
+# Who is asking: the key's variant and owner scope, and the session entries the view declares. The
+# strict request (pagecache._StrictRequest) makes the view read nothing else of them, and the strict
+# template context (pagecache.strict_context) nothing else of the user (their name is a placeholder).
+WHO_IS_ASKING = {"auth_user", "django_session"}
+# Read for every request and filled in after the stored page (careerpath/requestparts.py), never stored.
+PER_REQUEST = {"notices_notice": "the navbar's unread count"}
 
 
 @pytest.fixture
@@ -124,22 +124,52 @@ def every_section(role, other):
     role_services.start_draft(role=role)  # a copy of every row, which the admin may delete (the guide's it may not)
 
 
-def cached_pages(world):
-    """Every page wrapped in @cached_page: (name, url, whose page)."""
+def cached_views():
+    """{URL name: the @cached_page declaration} of every view in the URLconf that carries it."""
+    found = {}
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif (declared := getattr(pattern.callback, "cached_page", None)) is not None:
+                found[namespace + pattern.name] = declared
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def url_args(world):
+    """Each cached page's URL arguments in the world (a new cached page adds its own)."""
     role, submitted, draft = world["role"], world["submitted"], world["draft"]
-    skill = role.role_skills.first().skill
-    return [
-        ("role list", reverse("roles:list"), "content"),
-        ("role guide", reverse("roles:detail", args=[role.slug]), "content"),
-        ("skill page", reverse("roles:skill", args=[skill.slug]), "content"),
-        ("dashboard", reverse("assessments:dashboard"), "owner"),
-        ("assessment step", reverse("assessments:step", args=[draft.pk, 1]), "owner"),
-        ("report", reverse("assessments:report", args=[submitted.pk]), "owner"),
-        ("role fit", reverse("assessments:fit"), "owner"),
-    ]
+    return {
+        "roles:list": [],
+        "roles:detail": [role.slug],
+        "roles:skill": [role.role_skills.first().skill.slug],
+        "assessments:dashboard": [],
+        "assessments:step": [draft.pk, 1],
+        "assessments:report": [submitted.pk],
+        "assessments:fit": [],
+    }
 
 
-PAGE_NAMES = ["role list", "role guide", "skill page", "dashboard", "assessment step", "report", "role fit"]
+def cached_pages(world):
+    """Every page the URLconf serves through @cached_page: (URL name, url, its declaration)."""
+    args = url_args(world)
+    return [(name, reverse(name, args=args[name]), declared) for name, declared in cached_views().items()]
+
+
+PAGE_NAMES = sorted(cached_views())
+
+
+def test_the_world_has_a_url_for_every_cached_view(world):
+    missing = sorted(set(cached_views()) - set(url_args(world)))
+    assert not missing, f"add the URL arguments of {missing} to url_args: the stale-page tests check every cached page"
+
+
+def test_the_cached_views_are_found_in_the_urlconf():
+    assert {"roles:detail", "assessments:step", "assessments:report"} <= set(PAGE_NAMES)
+    assert "assessments:review" not in PAGE_NAMES  # never cached
 
 
 def _tables_read(captured):
@@ -170,7 +200,8 @@ def _owned_tables():
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
 def test_every_table_a_cached_page_reads_is_part_of_its_key(alice_client, world, name):
-    (url, whose) = next((url, whose) for page, url, whose in cached_pages(world) if page == name)
+    url = reverse(name, args=url_args(world)[name])
+    declared = cached_views()[name]
     alice_client.get(url)  # the session's first-visit lookups
     pagecache.cache.clear()
 
@@ -178,7 +209,11 @@ def test_every_table_a_cached_page_reads_is_part_of_its_key(alice_client, world,
         response = alice_client.get(url)
 
     assert response.status_code == 200
-    covered = _content_tables() | (_owned_tables() if whose == "owner" else set()) | set(NOT_IN_THE_KEY)
+    covered = WHO_IS_ASKING | set(PER_REQUEST)
+    if declared["content"]:
+        covered |= _content_tables() | {ContentRevision._meta.db_table}
+    if declared["owner"]:
+        covered |= _owned_tables() | {OwnerKey._meta.db_table}
     known = _models_by_table()
     uncovered = sorted(t for t in _tables_read(captured.captured_queries) if t in known and t not in covered)
     assert not uncovered, (
@@ -393,7 +428,7 @@ def test_a_role_edit_in_the_admin_reaches_every_content_page_when_its_draft_is_p
     staff_client, alice_client, world
 ):
     role = world["role"]
-    pages = [url for _n, url, whose in cached_pages(world) if whose == "content"] + [
+    pages = [url for _n, url, declared in cached_pages(world) if not declared["owner"]] + [
         reverse("assessments:fit"),
     ]
     for url in pages:
@@ -544,3 +579,38 @@ def test_the_role_admins_bulk_actions_reach_the_role_list(staff_client, alice_cl
     assert keys.moved() == ["content"]
     assert _served(alice_client, role_list) == _fresh(alice_client, role_list)
     assert ("Data Wrangler" in _served(alice_client, role_list)) is (action != "unpublish")
+
+
+# --- no invalidation by hand ---------------------------------------------------------------------
+
+INVALIDATION = {"changed", "forget_owner", "drop_owner", "bump"}
+# Where the invalidation is derived from the declarations: owned querysets and their signals, the
+# page cache itself, role content's querysets and signals.
+MECHANISM = {"assessments/owners.py", "careerpath/pagecache.py", "roles/revision.py", "roles/models.py"}
+
+
+def invalidation_calls(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name in INVALIDATION:
+                yield node.lineno, name
+
+
+def test_the_finder_sees_an_invalidation_by_hand():
+    assert list(invalidation_calls(ast.parse("owners.changed(user)\nrevision.bump()\nprint(1)"))) == [
+        (1, "changed"),
+        (2, "bump"),
+    ]
+
+
+def test_no_write_path_invalidates_pages_by_hand():
+    """Writes reach the keys through declarations (OwnedQuerySet, roles.registry), never a call."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line} {name}()"
+        for package in sorted(project_packages())
+        for path in app_modules(package)
+        if str(path.relative_to(ROOT)) not in MECHANISM
+        for line, name in invalidation_calls(ast.parse(path.read_text()))
+    ]
+    assert not found, f"derive these from the models' declarations instead: {found}"
