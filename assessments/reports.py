@@ -287,7 +287,7 @@ def _offering_views(kind, picks, by_slug, meta):
 
 def _tied_suggestions(gaps, suggestions):
     """{gap slug: its suggestions}, each text given to the first gap (in gap order) it is tied to."""
-    by_skill = {}
+    by_skill: dict[str, list[str]] = {}
     for suggestion in suggestions:
         if suggestion.skill is not None:
             by_skill.setdefault(suggestion.skill, []).append(suggestion.text)

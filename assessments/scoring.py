@@ -349,7 +349,7 @@ def choose_offerings(gaps: Sequence[SkillResult], offerings: Iterable[OfferingIn
             for slug in reach:
                 teaching[slug].append(candidate)
 
-    picks = []
+    picks: list[Pick] = []
     while len(picks) < limit:
         # cur(s) only ever rises, so a candidate worth 0 stays worth 0: drop it for good.
         candidates = [candidate for candidate in candidates if candidate.value > 0]
@@ -472,10 +472,10 @@ def progress(earlier: Report, current: Report) -> Progress:
     for skill in earlier.skills:
         if skill.slug not in current_slugs:
             changes.append(SkillChange(skill.slug, skill.name, skill.rating, None, None))
-    before, after = earlier.readiness.overall, current.readiness.overall
+    was, now = earlier.readiness.overall, current.readiness.overall
     return Progress(
-        readiness_before=before,
-        readiness_after=after,
-        change=None if before is None or after is None else after - before,
+        readiness_before=was,
+        readiness_after=now,
+        change=None if was is None or now is None else now - was,
         skills=tuple(changes),
     )

@@ -72,7 +72,7 @@ def latest_ratings(*, user, exclude_assessment=None):
         .order_by("skill_id", "-updated_at", "-id")
         .only("id", "skill_id", "level", "evidence", "updated_at", "prefilled_at")
     )
-    latest = {}
+    latest: dict[int, Rating] = {}
     for rating in ratings:
         latest.setdefault(rating.skill_id, rating)
     return latest
@@ -383,7 +383,7 @@ def create_plan(*, assessment):
         if plan.assessment_id == locked.pk or made_from.submitted_at >= locked.submitted_at:
             return plan, False
     created = plan is None
-    if created:
+    if plan is None:
         plan = Plan.objects.create(user_id=locked.user_id, role_id=locked.role_id, assessment=locked)
     else:
         plan.assessment = locked

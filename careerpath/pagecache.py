@@ -501,7 +501,7 @@ def cached_page(*, owner=False, content=False, per_day=False, session=(), query=
             response.content = fill(html, request)
             return _headers(response, request, owner=owner)
 
-        wrapper.cached_page = {
+        wrapper.cached_page = {  # type: ignore[attr-defined]  # read back by the stale-page tests
             "owner": owner,
             "content": content,
             "per_day": per_day,

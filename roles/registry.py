@@ -181,11 +181,11 @@ SECTION = {section.key: section for section in SECTIONS}
 PARTS = (ABOUT, AI_IMPACT, *dict.fromkeys(section.part for section in SECTIONS), METHODOLOGY)
 
 # Rows that belong to a role row, by parent: copied and deleted with it.
-CHILD_ROWS = {m.TransitionPath: (m.TransitionArtifact,)}
+CHILD_ROWS: dict[type[models.Model], tuple[type[models.Model], ...]] = {m.TransitionPath: (m.TransitionArtifact,)}
 
 # Rows that belong to one role (a `role` foreign key), in the order the admin shows them: the
 # sections, then the sources of the role's own facts (`field_sources`).
-ROLE_ROWS = (*(section.model for section in SECTIONS), m.RoleFieldSource)
+ROLE_ROWS: tuple[type[models.Model], ...] = (*(section.model for section in SECTIONS), m.RoleFieldSource)
 
 # Content shared between roles.
 SHARED = (

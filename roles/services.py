@@ -4,7 +4,7 @@ permission publishes; every publication is kept as a `RoleRevision`, and a guide
 to one. Publishing and rolling back write through the role-file importer, so they obey every rule
 a role file does and change nothing when something is wrong."""
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -37,9 +37,15 @@ def _fresh(obj, *, original, copy):
     return _as_new(obj)
 
 
+def _max_length(name: str) -> int:
+    field = Role._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None, f"Role.{name} is a CharField"
+    return field.max_length
+
+
 def unique_copy_slug(slug, word="copy"):
     """`<slug>-copy`, then `<slug>-copy-2`, `-copy-3`… the first one no role uses."""
-    max_length = Role._meta.get_field("slug").max_length
+    max_length = _max_length("slug")
     taken = set(Role.objects.filter(slug__startswith=slug[: max_length - 13]).values_list("slug", flat=True))
     n = 1
     while True:
@@ -53,7 +59,7 @@ def unique_copy_slug(slug, word="copy"):
 @transaction.atomic
 def duplicate_role(*, role):
     """Copy a role with everything on its page, as an unpublished draft with a new slug; return the copy."""
-    max_title = Role._meta.get_field("title").max_length
+    max_title = _max_length("title")
     return _copy_role(role, slug=unique_copy_slug(role.slug), title=f"{role.title[: max_title - 7]} (copy)")
 
 
@@ -66,16 +72,18 @@ def _copy_role(role, *, slug, title, draft_of=None):
     copy.save()
 
     for model in ROLE_ROWS:
-        originals = list(model.objects.filter(role=original).prefetch_related(*_citations_of(model)))
-        cited = [[source.pk for source in obj.sources.all()] if _citations_of(model) else [] for obj in originals]
+        originals = list(model._default_manager.filter(role=original).prefetch_related(*_citations_of(model)))
+        cited = [
+            [source.pk for name in _citations_of(model) for source in getattr(obj, name).all()] for obj in originals
+        ]
         if model not in CHILD_ROWS:
-            rows = model.objects.bulk_create([_fresh(obj, original=original, copy=copy) for obj in originals])
+            rows = model._default_manager.bulk_create([_fresh(obj, original=original, copy=copy) for obj in originals])
             _copy_citations(model, rows, cited)
             continue
         rows = []
         for parent in originals:  # saved one by one: their children need the new ids
             children = [
-                (child, list(child.objects.filter(**{_parent_field(child, model): parent})))
+                (child, list(child._default_manager.filter(**{_parent_field(child, model): parent})))
                 for child in CHILD_ROWS[model]
             ]
             new_parent = _fresh(parent, original=original, copy=copy)
@@ -84,7 +92,7 @@ def _copy_role(role, *, slug, title, draft_of=None):
             for child, child_rows in children:
                 for row in child_rows:
                     setattr(row, _parent_field(child, model), new_parent)
-                child.objects.bulk_create(_as_new(row) for row in child_rows)
+                child._default_manager.bulk_create(_as_new(row) for row in child_rows)
         _copy_citations(model, rows, cited)
     return copy
 
