@@ -52,9 +52,11 @@ def bob(db):
 
 @pytest.fixture
 def staff(db):
-    from accounts.tests.factories import UserFactory
+    from accounts.tests.factories import UserFactory, enrol_totp
 
-    return UserFactory(username="editor", is_staff=True, is_superuser=True)
+    editor = UserFactory(username="editor", is_staff=True, is_superuser=True)
+    enrol_totp(editor)  # staff use the admin only with two-factor authentication (accounts/middleware.py)
+    return editor
 
 
 def _client_for(user):

@@ -3,6 +3,8 @@
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -30,6 +32,14 @@ def export_user_data(*, user):
         "email_addresses": [
             {"email": e.email, "verified": e.verified, "primary": e.primary}
             for e in EmailAddress.objects.filter(user=user).order_by("pk")
+        ],
+        "two_factor": [
+            {"type": a.type, "created_at": a.created_at, "last_used_at": a.last_used_at}
+            for a in Authenticator.objects.filter(user=user).order_by("pk")
+        ],
+        "single_sign_on": [
+            {"organisation": s.provider, "subject": s.uid, "first_used": s.date_joined, "last_used": s.last_login}
+            for s in SocialAccount.objects.filter(user=user).order_by("pk")
         ],
         "preferences": None
         if prefs is None

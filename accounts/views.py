@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from .emails import has_verified_email
 from .forms import DeleteAccountForm, PreferencesForm
+from .middleware import has_totp
 from .models import preferences_for, remember_in_session
 from .services import delete_user_account, export_user_data, save_preferences
 from .throttling import password_reset_throttled, signup_throttled
@@ -51,7 +52,11 @@ password_reset = PasswordResetView.as_view()
 @require_safe
 def account_settings(request):
     form = PreferencesForm(instance=preferences_for(request.user))
-    context = {"preferences_form": form, "email_verified": has_verified_email(request.user, request.user.email)}
+    context = {
+        "preferences_form": form,
+        "email_verified": has_verified_email(request.user, request.user.email),
+        "two_factor": has_totp(request.user),
+    }
     return render(request, "accounts/settings.html", context)
 
 

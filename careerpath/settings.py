@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.mfa",
+    "accounts.sso",  # single sign-on: the organisation OpenID Connect provider (docs/sso.md)
     "axes",
     "csp",
     "adminsortable2",
@@ -115,6 +118,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "careerpath.middleware.PrivatePagesMiddleware",  # signed in: Cache-Control private, no-store on every page
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",  # staff enrol an authenticator app before the admin
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -412,6 +416,23 @@ ACCOUNT_RATE_LIMITS = {
     "signup": None,
     "reset_password": None,
 }
+
+# Two-factor authentication (django-allauth's mfa): an authenticator app (TOTP) with recovery codes.
+# Staff must enrol before the admin opens (accounts/middleware.py); members may opt in.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "careerpath"
+MFA_TOTP_TOLERANCE = 1  # the code before and after the current one too (a phone's clock a little off)
+
+# Single sign-on: each organisation's OpenID Connect provider (accounts/sso/, docs/sso.md), from
+# CAREERPATH_SSO_ORGANISATIONS (JSON) or added in the admin as a social application.
+SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.SocialAccountAdapter"
+CAREERPATH_SSO_ORGANISATIONS = os.environ.get("CAREERPATH_SSO_ORGANISATIONS", "").strip()  # accounts/sso/config.py
+SOCIALACCOUNT_AUTO_SIGNUP = True  # just-in-time accounts for the organisation's people
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # the same verified address here: that account (adapter checks)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the organisation vouched for the address (email_verified)
+SOCIALACCOUNT_STORE_TOKENS = False  # careerpath calls no API of the provider: nothing to keep
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in is a POST (the login page's buttons)
 
 # Login throttling: lock a username from one address after repeated failures, for a while.
 AXES_ENABLED = env_bool("DJANGO_AXES_ENABLED", True)

@@ -1,11 +1,15 @@
 import os
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
 
 from . import views
+
+# The admin's own log-in form would skip the second factor: visitors are sent to allauth's log-in.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +19,9 @@ urlpatterns = [
     path("accounts/signup/", account_views.signup, name="account_signup"),
     path("accounts/password/reset/", account_views.password_reset, name="account_reset_password"),
     path("accounts/", include("allauth.account.urls")),
+    path("accounts/2fa/", include("allauth.mfa.urls")),
+    path("accounts/3rdparty/", include("allauth.socialaccount.urls")),
+    path("accounts/sso/", include("accounts.sso.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("roles.urls")),
     path("", include("assessments.urls")),

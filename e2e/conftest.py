@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, enrol_totp
 
 from .helpers import DESKTOP
 
@@ -112,4 +112,6 @@ def bob(transactional_db):
 
 @pytest.fixture
 def staff(transactional_db):
-    return UserFactory(username="editor", is_staff=True, is_superuser=True)
+    editor = UserFactory(username="editor", is_staff=True, is_superuser=True)
+    enrol_totp(editor)  # staff use the admin only with two-factor authentication (accounts/middleware.py)
+    return editor

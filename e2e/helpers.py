@@ -11,7 +11,7 @@ from pathlib import Path
 from django.db import OperationalError
 from playwright.sync_api import Page, expect
 
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import PASSWORD, STAFF_TOTP_SECRET, totp_code
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 STEP_URL = re.compile(r"/assessments/(\d+)/step/(\d+)/$")
@@ -39,13 +39,33 @@ def fill_sign_up_form(page: Page, username, *, password=PASSWORD):
     expect(page.get_by_test_id("nav-user")).to_contain_text(username)
 
 
-def log_in(page: Page, username, *, password=PASSWORD):
-    """Log in through the site's form (django-axes sees the request, as in production)."""
-    page.goto("/accounts/login/")
+def log_in(page: Page, username, *, password=PASSWORD, totp_secret=STAFF_TOTP_SECRET, next_url=None):
+    """Log in through the site's form (django-axes sees the request, as in production). An account
+    with two-factor authentication (the staff persona) is then asked for a code: the helper types
+    the one its authenticator app would show (each code works once: a later log-in in the same
+    30 seconds takes the next one, which the site accepts too)."""
+    page.goto("/accounts/login/" + (f"?next={next_url}" if next_url else ""))
     page.get_by_label("Username").fill(username)
     page.get_by_role("textbox", name=re.compile(r"^Password\W*$")).fill(password)
     page.get_by_role("button", name="Log in").click()
+    code_field = page.get_by_label("Code")
+    expect(page.get_by_test_id("nav-user").or_(code_field)).to_be_visible()
+    if code_field.count():
+        code_field.fill(_fresh_code(totp_secret))
+        page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_test_id("nav-user")).to_contain_text(username)
+
+
+_CODES_USED = set()
+
+
+def _fresh_code(secret):
+    for step in (0, 1, -1):
+        code = totp_code(secret, step=step)
+        if (secret, code) not in _CODES_USED:
+            _CODES_USED.add((secret, code))
+            return code
+    raise AssertionError("three log-ins with one authenticator in 30 seconds: wait for the next code")
 
 
 def log_out(page: Page):

@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD
 from assessments.tests.factories import submitted_for
 from roles.models import Role, RoleSkill, Skill
 
@@ -45,10 +44,8 @@ def test_editor_adds_a_skill_in_a_draft_publishes_it_new_assessments_show_it_and
 
     # The editor logs into the admin and adds the skill through the role page's skill inline.
     page = new_context().new_page()
+    log_in(page, "editor")  # with the code from the editor's authenticator app
     page.goto("/admin/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Role guides and assessments")).to_be_visible()
     page.goto(f"/admin/roles/role/{role.pk}/change/")
     expect(page.get_by_role("heading", level=2, name="Senior ML Engineer")).to_be_visible()

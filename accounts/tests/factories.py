@@ -1,8 +1,33 @@
+import time
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.contrib.auth.models import User
 
 PASSWORD = "correct-horse-battery-staple"
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the persona "staff"'s authenticator app (base32)
+
+
+def enrol_totp(user, secret=STAFF_TOTP_SECRET):
+    """Give `user` an authenticator app (TOTP) and recovery codes, as enrolling on the site does."""
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def totp_code(secret, *, step=0):
+    """The code an authenticator app shows for `secret` now (`step` 30-second steps later)."""
+    counter = int(time.time()) // 30
+    return format_hotp_value(hotp_value(secret, counter + step))
+
+
+def recovery_codes_of(user):
+    return RecoveryCodes(
+        Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    ).get_unused_codes()
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -118,14 +118,15 @@ def test_unknown_usernames_are_throttled_too(client):
     assert fail(client, "nobody", ATTACKER, 5)[-1] == 429
 
 
-def test_the_admin_login_is_throttled_as_well(client, staff):
-    for _ in range(5):
-        client.post(reverse("admin:login"), {"username": staff.username, "password": WRONG}, REMOTE_ADDR=ATTACKER)
+def test_the_admin_login_form_sends_everyone_to_the_throttled_log_in_page(client, staff):
+    """The admin's own form would skip both the lockout's page and the second factor: it takes no
+    password, and sends visitors to the site's log-in (careerpath/urls.py, secure_admin_login)."""
     response = client.post(
         reverse("admin:login"), {"username": staff.username, "password": PASSWORD}, REMOTE_ADDR=ATTACKER
     )
-    assert response.status_code == 429
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login") + "?next=")
     assert "_auth_user_id" not in client.session
+    assert fail(client, staff.username, ATTACKER, 5)[-1] == 429, "the site's log-in locks staff out as anyone"
 
 
 def test_failure_limit_and_cool_off_follow_the_settings(client, alice, settings):

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import int_to_base36, urlsafe_base64_encode
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import UserFactory, enrol_totp
 from api import services as api_services
 from api.models import PersonalAccessToken
 from assessments import services
@@ -83,6 +83,11 @@ def visitors_only(code=200):
     return {VISITOR: code, BOB: 302, ALICE: 302, STAFF: 302, REVIEWER: 302}
 
 
+def two_factor(code, *, others=404, visitor=LOGIN):
+    """Someone's own authenticator: staff (enrolled) get `code`, the others (none) `others`."""
+    return {VISITOR: visitor, BOB: others, ALICE: others, STAFF: code, REVIEWER: others}
+
+
 def carols(code, *, visitor=LOGIN):
     """Carol's review of alice: she gets `code`; everyone else (alice too, for a draft) a 404."""
     return {VISITOR: visitor, BOB: 404, ALICE: 404, STAFF: 404, REVIEWER: code}
@@ -113,6 +118,23 @@ MATRIX = {
     "account_reset_password_done": {"GET": everyone(200), "POST": everyone(405)},
     "account_reset_password_from_key": {"GET": everyone(302), "POST": everyone(302)},  # valid key: on to set-password
     "account_reset_password_from_key_done": {"GET": everyone(200), "POST": everyone(405)},
+    # two-factor (allauth's mfa): staff have an authenticator app, the others none. Changing it
+    # asks for the password again first (a forced log-in is not a recent one): 302 to re-authenticate.
+    "mfa_index": {"GET": logged_in(200), "POST": logged_in(405)},
+    "mfa_authenticate": {"GET": everyone(302), "POST": everyone(302)},  # only during a log-in
+    "mfa_reauthenticate": {"GET": two_factor(200, others=302), "POST": two_factor(200, others=302)},
+    "mfa_activate_totp": {"GET": logged_in(302), "POST": logged_in(302)},
+    "mfa_deactivate_totp": {"GET": two_factor(302), "POST": two_factor(302)},
+    "mfa_view_recovery_codes": {"GET": two_factor(302), "POST": logged_in(405)},
+    "mfa_download_recovery_codes": {"GET": two_factor(302), "POST": two_factor(302)},
+    "mfa_generate_recovery_codes": {"GET": logged_in(302), "POST": logged_in(302)},
+    # single sign-on: an organisation that is not configured is a 404; allauth's own pages
+    "organisation_oidc_login": {"GET": everyone(404), "POST": everyone(404)},
+    "organisation_oidc_callback": {"GET": everyone(404), "POST": everyone(404)},
+    "socialaccount_connections": {"GET": logged_in(200), "POST": logged_in(200)},  # empty POST: nothing chosen
+    "socialaccount_signup": {"GET": everyone(302), "POST": everyone(302)},  # no sign-in pending: to log in
+    "socialaccount_login_cancelled": {"GET": everyone(200), "POST": everyone(405)},
+    "socialaccount_login_error": {"GET": everyone(401), "POST": everyone(405)},
     "accounts:settings": {"GET": logged_in(200), "POST": logged_in(405)},
     "accounts:preferences": {"GET": logged_in(405), "POST": logged_in(302), "writes": {BOB, ALICE, STAFF}},
     "accounts:export": {"GET": logged_in(200), "POST": logged_in(405)},
@@ -233,6 +255,8 @@ class World:
         self.unsubscribe_token = unsubscribe.make_token(alice.pk, Kind.REVIEW_ARRIVED)
 
     def kwargs_for(self, name, kwarg_names):
+        if name.startswith("organisation_oidc_"):  # the organisation is in the include's pattern
+            return {"provider_id": "no-such-organisation"}
         draft_urls = {"take", "step", "rate", "review", "confirm", "submit", "delete"}
         short = name.split(":")[-1]
         values = {
@@ -577,6 +601,7 @@ VIEWER = "viewer"  # staff with every view_* permission and no add, change or de
 
 def view_only_staff():
     viewer = UserFactory(username="viewer", is_staff=True)
+    enrol_totp(viewer)
     viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
     return viewer
 
@@ -820,6 +845,8 @@ class TeamWorld:
         team_services.accept_invitation(invitation=self.pending, user=UserFactory(username="petra"))
 
     def kwargs_for(self, name, kwarg_names):
+        if name.startswith("organisation_oidc_"):  # the organisation is in the include's pattern
+            return {"provider_id": "no-such-organisation"}
         values = {
             "slug": self.team.slug,
             "role_slug": self.role.slug,

@@ -88,7 +88,7 @@ def html_pages(world, clients):
             reverse("account_login"), {"login": "alice", "password": "wrong"}, REMOTE_ADDR="10.9.9.9"
         )
     found.append(("lockout page", locked))
-    found.append(("admin login", clients[VISITOR].get(reverse("admin:login"))))
+    found.append(("admin login", clients[VISITOR].get(reverse("admin:login"), follow=True)))
     for admin_url in (
         reverse("admin:index"),
         reverse("admin:roles_role_changelist"),
