@@ -22,8 +22,8 @@ class SignupForm(allauth_forms.SignupForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].help_text = "We send a link to check it is yours; used for password resets."
         self.fields["password2"].label = "Password confirmation"
-        for name in ("username", "email"):
-            self.fields[name].widget.attrs.pop("placeholder", None)  # the label says it
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)  # the label says it
 
     def clean_username(self):
         username = super().clean_username()
@@ -40,6 +40,7 @@ class LoginForm(allauth_forms.LoginForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""  # the page links "Forgotten your password?" once, below
 
 
 class DeleteAccountForm(forms.Form):

@@ -264,6 +264,8 @@ VISITOR_STATES = [
     State("account inactive", "account_inactive", VISITOR, url("account_inactive")),
     State("verification sent", "account_email_verification_sent", VISITOR, url("account_email_verification_sent")),
     State("confirm an email address", "account_confirm_email", VISITOR, lambda w: w.confirm_email_link()),
+    State("single sign-on cancelled", "socialaccount_login_cancelled", VISITOR, url("socialaccount_login_cancelled")),
+    State("single sign-on failed", "socialaccount_login_error", VISITOR, url("socialaccount_login_error"), status=401),
     State("shared report", "assessments:shared", VISITOR, lambda w: w.share_path),
 ]
 
@@ -354,6 +356,8 @@ ALICE_STATES = [
     State("email addresses", "account_email", ALICE, url("account_email")),
     State("log out?", "account_logout", ALICE, url("account_logout")),
     State("confirm it is you", "account_reauthenticate", ALICE, url("account_reauthenticate")),
+    State("two-factor authentication", "mfa_index", ALICE, url("mfa_index")),
+    State("connected sign-ins", "socialaccount_connections", ALICE, url("socialaccount_connections")),
     State("delete account", "accounts:delete", ALICE, url("accounts:delete")),
     State(
         "delete account with a wrong password",
@@ -486,6 +490,18 @@ NOT_PAGES = {
     "readyz": "JSON readiness probe for load balancers",
     "assessments:fit_json": "the role-fit page as JSON (the page is walked as 'role fit')",
     "accounts:preferences": "POST only; redirects to the account settings page (checked as 'settings')",
+    "mfa_authenticate": "the code step of a log-in: e2e/test_two_factor.py walks it (and screenshots it)",
+    "mfa_activate_totp": "asks for the password first (walked as 'confirm it is you'); the page itself is "
+    "walked and screenshot by e2e/test_two_factor.py",
+    "mfa_reauthenticate": "asks for a code again before a change (e2e/test_two_factor.py), like 'confirm it is you'",
+    "mfa_deactivate_totp": "asks for the password first; alice has no authenticator (404)",
+    "mfa_view_recovery_codes": "asks for the password first; shown after enrolment in e2e/test_two_factor.py",
+    "mfa_download_recovery_codes": "a text file download",
+    "mfa_generate_recovery_codes": "asks for the password first (walked as 'confirm it is you')",
+    "organisation_oidc_login": "POST only: redirects to the organisation's identity provider",
+    "organisation_oidc_callback": "the provider's redirect back: logs in and redirects, or a refusal page "
+    "(accounts/sso/tests)",
+    "socialaccount_signup": "redirects to log-in: single sign-on makes accounts just in time, with no form",
     "account_set_password": "redirects to the password change (every account here has a password)",
     "account_confirm_login_code": "log-in by mailed code is off: redirects to the log-in page",
     "account_request_reauthentication_code": "re-authentication by mailed code is off (password only): walked as "
