@@ -52,11 +52,10 @@ def bob(db):
 
 @pytest.fixture
 def staff(db):
-    from accounts.tests.factories import UserFactory, enrol_totp
+    from accounts.tests.factories import UserFactory
 
-    editor = UserFactory(username="editor", is_staff=True, is_superuser=True)
-    enrol_totp(editor)  # staff use the admin only with two-factor authentication (accounts/middleware.py)
-    return editor
+    # staff have an authenticator app (UserFactory enrols staff: accounts/middleware.py requires it)
+    return UserFactory(username="editor", is_staff=True, is_superuser=True)
 
 
 def _client_for(user):

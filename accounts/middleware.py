@@ -4,7 +4,7 @@ Staff publish role guides and see every team in the admin, so a stolen password 
 open it. `StaffTwoFactorMiddleware` sends a signed-in staff member who has no authenticator app
 (TOTP) to the page that sets one up, with a message saying why, whatever admin URL they opened.
 Once enrolled, every log-in asks for a code: the admin's own log-in form is allauth's
-(`secure_admin_login` in careerpath/urls.py), so no path skips the second step.
+(`accounts.views.admin_login_through_site_login`), so no path skips the second step.
 Members may enrol too ("Two-factor authentication" on their account page); for them it is optional.
 """
 

@@ -3,6 +3,8 @@ export and deletion. Logging in is allauth's view as it is; django-axes' middlew
 locked-out log-in (accounts/throttling.py)."""
 
 import json
+from functools import wraps
+from urllib.parse import urlencode
 
 from allauth.account import views as allauth_views
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -20,6 +23,7 @@ from .emails import has_verified_email
 from .forms import DeleteAccountForm, PreferencesForm
 from .middleware import has_totp
 from .models import preferences_for, remember_in_session
+from .redirects import safe_next
 from .services import delete_user_account, export_user_data, save_preferences
 from .throttling import password_reset_throttled, signup_throttled
 
@@ -41,6 +45,22 @@ class PasswordResetView(allauth_views.PasswordResetView):
         if throttled := password_reset_throttled(request):
             return throttled
         return super().post(request, *args, **kwargs)
+
+
+def admin_login_through_site_login(admin_login):
+    """Django admin's log-in view, which would check only a password: a visitor, and any POST, goes to
+    the site's log-in (django-axes, then the code of an enrolled account), coming back to the admin.
+    A signed-in person still sees the admin's own page by GET (staff: on to the index; others: "you are
+    not authorised")."""
+
+    @wraps(admin_login)
+    def view(request, *args, **kwargs):
+        if request.user.is_authenticated and request.method in ("GET", "HEAD"):
+            return admin_login(request, *args, **kwargs)
+        target = safe_next(request) or reverse("admin:index")
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+
+    return view
 
 
 signup = sensitive_post_parameters("password1", "password2")(SignupView.as_view())

@@ -1,6 +1,5 @@
 import os
 
-from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,7 +8,7 @@ from accounts import views as account_views
 from . import views
 
 # The admin's own log-in form would skip the second factor: visitors are sent to allauth's log-in.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = account_views.admin_login_through_site_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),

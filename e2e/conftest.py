@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from accounts.tests.factories import UserFactory, enrol_totp
+from accounts.tests.factories import UserFactory
 
 from .helpers import DESKTOP
 
@@ -112,6 +112,5 @@ def bob(transactional_db):
 
 @pytest.fixture
 def staff(transactional_db):
-    editor = UserFactory(username="editor", is_staff=True, is_superuser=True)
-    enrol_totp(editor)  # staff use the admin only with two-factor authentication (accounts/middleware.py)
-    return editor
+    # staff have an authenticator app (UserFactory enrols staff: accounts/middleware.py requires it)
+    return UserFactory(username="editor", is_staff=True, is_superuser=True)

@@ -120,7 +120,7 @@ def test_unknown_usernames_are_throttled_too(client):
 
 def test_the_admin_login_form_sends_everyone_to_the_throttled_log_in_page(client, staff):
     """The admin's own form would skip both the lockout's page and the second factor: it takes no
-    password, and sends visitors to the site's log-in (careerpath/urls.py, secure_admin_login)."""
+    password, and sends visitors to the site's log-in (accounts.views.admin_login_through_site_login)."""
     response = client.post(
         reverse("admin:login"), {"username": staff.username, "password": PASSWORD}, REMOTE_ADDR=ATTACKER
     )

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import int_to_base36, urlsafe_base64_encode
 
-from accounts.tests.factories import UserFactory, enrol_totp
+from accounts.tests.factories import UserFactory
 from api import services as api_services
 from api.models import PersonalAccessToken
 from assessments import services
@@ -561,7 +561,8 @@ def admin_urls(world):
 
 
 def test_every_admin_url_is_for_staff_only(world):
-    """visitor, bob, alice: a redirect to the admin login (GET and POST); staff: 200, 302 or 404.
+    """visitor, bob, alice: a redirect to the admin login (GET and POST), which sends visitors on to the
+    site's log-in; staff: 200, 302 or 404.
 
     Staff may also get a 403 where the admin itself forbids the action (adding an axes log row,
     autocomplete without its parameters), and a 405 for GET /admin/logout/ (logging out is a POST).
@@ -580,6 +581,9 @@ def test_every_admin_url_is_for_staff_only(world):
                 allowed = {200, 302, 403, 404} | ({405} if name == "admin:logout" else set())
                 if code not in allowed:
                     problems.append(f"GET {url} as staff: {code}")
+            elif name == "admin:login" and principal == VISITOR:  # on to the site's log-in (and its 2FA step)
+                if code != 302 or not location.startswith(reverse("account_login") + "?next="):
+                    problems.append(f"GET {url} as {principal}: {code} {location}")
             elif name == "admin:login":
                 if code != 200:  # the login page itself ("you are not authorised" for bob and alice)
                     problems.append(f"GET {url} as {principal}: {code}")
@@ -601,7 +605,6 @@ VIEWER = "viewer"  # staff with every view_* permission and no add, change or de
 
 def view_only_staff():
     viewer = UserFactory(username="viewer", is_staff=True)
-    enrol_totp(viewer)
     viewer.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
     return viewer
 

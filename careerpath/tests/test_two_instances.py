@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from accounts.tests.factories import STAFF_TOTP_SECRET, totp_code
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 REDIS_URL = os.environ.get("CAREERPATH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -75,7 +77,8 @@ def deployment():
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     setup = (
         "from django.contrib.auth import get_user_model; from roles.tests.factories import make_role;"
-        f"U = get_user_model(); U.objects.create_superuser('editor', 'e@example.com', {PASSWORD!r});"
+        "from accounts.tests.factories import enrol_totp;"
+        f"U = get_user_model(); enrol_totp(U.objects.create_superuser('editor', 'e@example.com', {PASSWORD!r}));"
         f"U.objects.create_user('alice', 'a@example.com', {PASSWORD!r});"
         "make_role(required=3, differentiating=1, title='Data Wrangler', slug='data-wrangler')"
     )
@@ -145,8 +148,13 @@ class Browser:
 
     def log_in(self, base, username):
         self.get(base, "/accounts/login/")
-        status, _body, _headers = self.post(base, "/accounts/login/", {"login": username, "password": PASSWORD})
+        status, _body, headers = self.post(base, "/accounts/login/", {"login": username, "password": PASSWORD})
         assert status == 302, "login failed"
+        if headers.get("Location", "").endswith("/accounts/2fa/authenticate/"):  # staff: the authenticator's code
+            status, _body, _headers = self.post(
+                base, "/accounts/2fa/authenticate/", {"code": totp_code(STAFF_TOTP_SECRET)}
+            )
+            assert status == 302, "the two-factor code was refused"
 
 
 def test_two_instances_share_sessions_pages_and_deletions(deployment):
