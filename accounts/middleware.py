@@ -28,14 +28,12 @@ class StaffTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The path first: any other page must not load the user here (a database outage while
+        # loading it is for the view's own 503 handling, careerpath.middleware).
+        if not request.path.startswith(reverse("admin:index")):
+            return self.get_response(request)
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and user.is_staff
-            and request.path.startswith(reverse("admin:index"))
-            and not has_totp(user)
-        ):
+        if user is not None and user.is_authenticated and user.is_staff and not has_totp(user):
             messages.warning(request, STAFF_MUST_ENROL)
             return redirect(reverse("mfa_activate_totp") + "?next=" + reverse("admin:index"))
         return self.get_response(request)
