@@ -288,29 +288,37 @@ def mail_immediate(*, batch=100):
             Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
 
 
-def mail_digests(*, now):
+def mail_digests(*, now, batch=200):
     """On the digest weekday: one mail per person listing their digest notices not yet mailed,
-    keyed by person and ISO week (a second scan that day adds nothing); returns how many."""
+    keyed by person and ISO week (a second scan that day adds nothing); returns how many. People
+    are taken `batch` at a time, one transaction each: their notices claimed in one query (skipping
+    rows another scan holds), their mails written, the notices marked in one update."""
     if timezone.localdate(now).weekday() != settings.CAREERPATH_DIGEST_WEEKDAY:
         return 0
     year, week, _day = timezone.localdate(now).isocalendar()
     queued = 0
-    user_ids = Notice.objects.mail_pending(Delivery.DIGEST).order_by().values_list("user_id", flat=True).distinct()
-    for user_id in list(user_ids):
+    user_ids = list(
+        Notice.objects.mail_pending(Delivery.DIGEST).order_by("user_id").values_list("user_id", flat=True).distinct()
+    )
+    for chunk in _chunks(user_ids, batch):
         with transaction.atomic():
-            notices = list(
+            by_user = {}
+            for notice in (
                 Notice.objects.mail_pending(Delivery.DIGEST)
-                .filter(user_id=user_id)
+                .filter(user_id__in=chunk)
                 .select_for_update(skip_locked=True, of=("self",))
                 .select_related("user")
-                .order_by("created_at", "pk")
+                .order_by("user_id", "created_at", "pk")
+            ):
+                by_user.setdefault(notice.user_id, []).append(notice)
+            for user_id, notices in by_user.items():
+                user = notices[0].user
+                key = f"digest:{user_id}:{year}-W{week:02d}"
+                if user.email and outbox.enqueue(digest_message(user, notices), key=key):
+                    queued += 1
+            Notice.objects.filter(pk__in=[n.pk for notices in by_user.values() for n in notices]).update(
+                emailed_at=timezone.now()
             )
-            if not notices:
-                continue
-            user = notices[0].user
-            if user.email and outbox.enqueue(digest_message(user, notices), key=f"digest:{user_id}:{year}-W{week:02d}"):
-                queued += 1
-            Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
     return queued
 
 
