@@ -44,7 +44,7 @@ class Owner:
     @property
     def scope(self):
         """The owner's cache scope, as careerpath.pagecache.owner_scope names it."""
-        return f"u{self.user_id}" if self.user_id else f"s{self.session_key}"
+        return pagecache.user_scope(self.user_id) if self.user_id else pagecache.session_scope(self.session_key)
 
     def q(self, path=""):
         """The rows this owner owns, for a model whose assessment is at `path` ('' for Assessment)."""
@@ -54,9 +54,13 @@ class Owner:
 
 
 def owned(queryset, owner, path=""):
+    """The rows of `queryset` that `owner` owns, `path` leading to an assessment ("" for an
+    Assessment, "plan__assessment__") or to a user field ("user", "memberships__user")."""
     owner = Owner.coerce(owner)
     if owner is None or not (owner.user_id or owner.session_key):
         return queryset.none()
+    if not _is_assessment_path(path):  # a user field: a visitor's session owns none of these
+        return queryset.filter(**{path: owner.user_id}) if owner.user_id else queryset.none()
     return queryset.filter(owner.q(path))
 
 
