@@ -99,7 +99,8 @@ def count(client, method, url, data=None):
 
 PAGES = {
     # name: (method, url builder, data builder, budget)
-    "dashboard": ("get", lambda w: reverse("assessments:dashboard"), None, 9),  # reviews: +1, teammates asking
+    # notices: +1 on every signed-in page (the navbar's unread count, filled per request, never cached)
+    "dashboard": ("get", lambda w: reverse("assessments:dashboard"), None, 10),  # reviews: +1, teammates asking
     "step": ("get", lambda w: reverse("assessments:step", args=[w["draft"].pk, 1]), None, 10),
     "autosave": (
         "post",
@@ -114,8 +115,8 @@ PAGES = {
         "get",
         lambda w: reverse("assessments:report", args=[w["report"].pk]),
         None,
-        18,
-    ),  # with the owner key and the second-opinion counts
+        19,
+    ),  # with the owner key, the second-opinion counts, the guide's revisions since and the navbar's notices
     "report_json": ("get", lambda w: reverse("assessments:report_json", args=[w["report"].pk]), None, 9),
     "report_csv": ("get", lambda w: reverse("assessments:report_csv", args=[w["report"].pk]), None, 8),
     "shared": ("get", lambda w: w["share_path"], None, 8),
