@@ -25,6 +25,8 @@ from assessments import services
 from assessments.models import PlanItem
 from assessments.tests.factories import draft_for, shared, submitted_for
 from careerpath.tests.test_authz_matrix import all_url_patterns
+from notices import unsubscribe
+from notices.models import Kind
 from roles import services as role_services
 from roles.models import Role, RoleSkill, Skill
 
@@ -233,6 +235,19 @@ VISITOR_STATES = [
     State("visitor's first step", "assessments:step", VISITOR, url("roles:detail", SENIOR_ML), start_as_visitor),
     State("signup", "account_signup", VISITOR, url("account_signup")),
     State(
+        "one-click unsubscribe, signed out",
+        "notices:unsubscribe",
+        VISITOR,
+        lambda w: reverse("notices:unsubscribe", args=[unsubscribe.make_token(w.user.pk, Kind.PLAN_DUE_SOON)]),
+    ),
+    State(
+        "a tampered unsubscribe link",
+        "notices:unsubscribe",
+        VISITOR,
+        lambda w: reverse("notices:unsubscribe", args=["not-a-link"]),
+        status=400,
+    ),
+    State(
         "signup with errors",
         "account_signup",
         VISITOR,
@@ -271,6 +286,8 @@ VISITOR_STATES = [
 
 ALICE_STATES = [
     State("dashboard", "assessments:dashboard", ALICE, url("assessments:dashboard")),
+    State("notices", "notices:list", ALICE, url("notices:list")),
+    State("notice settings", "notices:preferences", ALICE, url("notices:preferences")),
     State("role fit", "assessments:fit", ALICE, url("assessments:fit")),
     State(
         "step with an error",
@@ -526,6 +543,8 @@ NOT_PAGES = {
     "reviews:take_asked": "POST only; a teammate starts a request to them by name, redirects to the review (walked)",
     **TEAM_NOT_PAGES,
     "api_tokens:revoke": "POST only; redirects to the API tokens page (walked)",
+    "notices:read": "POST only; marks a notice read and redirects to what it is about",
+    "notices:read_all": "POST only; redirects to the notices page (walked)",
     # The API answers JSON (its authorization, errors and schema are tested in api/tests); its docs
     # page is drf-spectacular-sidecar's Swagger UI, a third-party page served as shipped.
     **{
