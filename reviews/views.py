@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.emails import has_any_verified_email
 from roles.levels import Level
 from roles.levels import scale as level_scale
 from teams.selectors import memberships_of, teammates_of
@@ -206,8 +207,15 @@ def open_link(request, token):
 @require_POST
 def take_asked(request, request_id):
     """A teammate takes a request addressed to them by name (it has no link): from their
-    dashboard or their reviews page. Anyone else's request is a 404."""
-    return _open_request(request, selectors.get_request_for_invitee_or_404(request, request_id))
+    dashboard or their reviews page. Anyone else's request is a 404.
+
+    Being asked by name vouches for who the reviewer is, so the reviewer needs a verified email
+    address first; until then they get a page that says so and sends the link, and nothing changes.
+    """
+    review_request = selectors.get_request_for_invitee_or_404(request, request_id)
+    if not has_any_verified_email(request.user) and getattr(review_request, "review", None) is None:
+        return render(request, "reviews/verify_first.html", {"review_request": review_request})
+    return _open_request(request, review_request)
 
 
 def _open_request(request, review_request):

@@ -140,6 +140,29 @@ def test_the_teammate_sees_the_request_on_her_dashboard_and_reviews_and_starts_i
     assert b"Reviews you've been asked for" not in carols.get(reverse("assessments:dashboard")).content
 
 
+def test_a_teammate_without_a_verified_address_is_asked_to_verify_first_and_nothing_starts(
+    alice_client, carol, submitted, team
+):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=carol).update(verified=False)
+    ask_teammate(alice_client, submitted, carol.pk)
+    review_request = ReviewRequest.objects.get()
+    carols = client_for(carol)
+    before = rows()
+
+    response = carols.post(reverse("reviews:take_asked", args=[review_request.pk]))
+
+    body = response.content.decode()
+    assert response.status_code == 200 and "Verify your email first" in body
+    assert f'action="{reverse("account_email")}"' in body and 'name="action_send"' in body
+    assert rows() == before and not Review.objects.exists()
+
+    EmailAddress.objects.filter(user=carol).update(verified=True)
+    started = carols.post(reverse("reviews:take_asked", args=[review_request.pk]))
+    assert started.status_code == 302 and Review.objects.get().reviewer == carol
+
+
 def test_someone_else_neither_sees_nor_can_take_a_teammate_request(
     alice_client, bob, bob_client, carol, submitted, team
 ):
