@@ -7,9 +7,16 @@
 docs/api.md documents the codes.
 """
 
+import logging
+
 from django.http import JsonResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
+
+logger = logging.getLogger("django.request")
 
 MESSAGES = {
     "invalid": "Some of what was sent is not valid: see fields.",
@@ -35,7 +42,7 @@ def _flatten(detail):
 def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None  # not an API error: Django's 500 handling, as for any page
+        return _unexpected(exc, context)
     if isinstance(exc, exceptions.ValidationError):
         code, fields, message = "invalid", _flatten(exc.detail), MESSAGES["invalid"]
     else:
@@ -46,6 +53,24 @@ def exception_handler(exc, context):
         message, fields = str(detail) if detail is not None else str(exc), {}
     response.data = error_body(status=response.status_code, code=code, message=message, fields=fields)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def _unexpected(exc, context):
+    """Not an API error: a fault of ours (500) or a database that is away (503), in the same shape.
+    Logged as Django logs any server error (ADMINS mail, error trackers), and rolled back."""
+    set_rollback()
+    request = context["request"]
+    if database_unavailable(exc):
+        status, code, message = 503, "unavailable", "The service is restarting; try again in a few seconds."
+        logger.warning("Service Unavailable: %s", request.path, exc_info=exc)
+    else:
+        status, code, message = 500, "server_error", "Something went wrong on our side. It has been logged."
+        logger.error("Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500})
+    response = JsonResponse(error_body(status=status, code=code, message=message), status=status)
+    response["Cache-Control"] = "no-store"
+    if status == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 

@@ -165,3 +165,32 @@ def test_a_malformed_or_unknown_token_is_a_401_never_a_visitor(header):
     response = Client().get("/api/v1/roles/", HTTP_AUTHORIZATION=header)
     error_of(response, 401, "authentication_failed")
     assert response["WWW-Authenticate"] == 'Bearer realm="careerpath"'
+
+
+def test_a_fault_inside_the_api_is_a_logged_500_in_the_error_shape(client, monkeypatch, caplog):
+    from api.views import RoleList
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(RoleList, "get_queryset", broken)
+    with caplog.at_level("ERROR", logger="django.request"):
+        response = client.get("/api/v1/roles/")
+    error_of(response, 500, "server_error")
+    assert "a bug" not in response.content.decode()  # nothing of the fault reaches the caller
+    assert response["Cache-Control"] == "no-store"
+    assert any(record.exc_info and "a bug" in str(record.exc_info[1]) for record in caplog.records)
+
+
+def test_a_database_outage_inside_the_api_is_a_503_in_the_error_shape(client, monkeypatch):
+    from django.db import OperationalError
+
+    from api.views import RoleList
+
+    def away(self):
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(RoleList, "get_queryset", away)
+    response = client.get("/api/v1/roles/")
+    error_of(response, 503, "unavailable")
+    assert response["Retry-After"].isdigit()
