@@ -7,6 +7,7 @@ app_name = "api"
 urlpatterns = [
     path("roles/", views.RoleList.as_view(), name="roles"),
     path("roles/<slug:slug>/", views.RoleDetail.as_view(), name="role"),
+    path("roles/<slug:slug>/case/", views.RoleCase.as_view(), name="role_case"),
     path("skills/", views.SkillList.as_view(), name="skills"),
     path("skills/<slug:slug>/", views.SkillDetail.as_view(), name="skill"),
     path("me/assessments/", personal_views.MyAssessments.as_view(), name="my_assessments"),

@@ -5,14 +5,18 @@ Every endpoint: the address rate limit before anything else (api/throttling.py),
 per-token rate limit, and errors in one shape (api/errors.py). Nothing here is in the page cache.
 """
 
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from roles import case
 from roles.forms import RoleFilterForm
 from roles.models import Family, Role
 
@@ -105,6 +109,27 @@ class RoleDetail(ApiMixin, generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.role_detail_for(self.request.user)
+
+
+@extend_schema(
+    tags=["roles"],
+    responses={
+        200: OpenApiResponse(OpenApiTypes.OBJECT, description="A CASE 1.0 CFPackage (docs/role-format.md)."),
+        **errors(401, 403, 404, 429),
+    },
+)
+class RoleCase(ApiMixin, APIView):
+    """The published guide as a 1EdTech CASE 1.0 CFPackage, as `/roles/{slug}/case.json` gives it:
+    the role, its categories and skills, a rubric per skill (levels 0-5 and the target) and
+    alignments, with identifiers that stay the same across exports. Drafts have none."""
+
+    def get(self, request, slug):
+        try:
+            role = case.load(slug)
+        except Role.DoesNotExist:
+            raise NotFound("No published role guide has this slug.") from None
+        # The package's own URL is the site's, so its URIs are the same whichever way it was fetched.
+        return Response(case.package(role, base_uri=request.build_absolute_uri(reverse("roles:case", args=[slug]))))
 
 
 SKILL_FILTERS = [

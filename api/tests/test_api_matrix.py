@@ -86,6 +86,7 @@ ALICE_SUBJECT = "alice"
 API_MATRIX = {
     "api:roles": read_only(public()),
     "api:role": read_only(public()),
+    "api:role_case": read_only(public()),
     "api:skills": read_only(public()),
     "api:skill": read_only(public()),
     "api:my_assessments": read_only(anyones_own()),

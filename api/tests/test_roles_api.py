@@ -194,3 +194,18 @@ def test_a_database_outage_inside_the_api_is_a_503_in_the_error_shape(client, mo
     response = client.get("/api/v1/roles/")
     error_of(response, 503, "unavailable")
     assert response["Retry-After"].isdigit()
+
+
+def test_the_case_export_is_the_guides_case_json_and_drafts_have_none(client):
+    from django.urls import reverse
+
+    role = make_role(title="Data Wrangler")
+    draft = make_role(title="Hidden Role", is_published=False)
+
+    response = client.get(f"/api/v1/roles/{role.slug}/case/")
+
+    assert response.status_code == 200
+    site = client.get(reverse("roles:case", args=[role.slug])).json()
+    assert response.json() == site
+    assert response.json()["CFDocument"]["title"] == "Data Wrangler"
+    error_of(client.get(f"/api/v1/roles/{draft.slug}/case/"), 404, "not_found")
