@@ -66,7 +66,9 @@ def account_data(user):
 
 
 def mail_addresses(user):
-    """The account's address and every address allauth knows for it."""
-    addresses = {user.email} if user.email else set()
-    addresses.update(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
-    return addresses
+    """The addresses the account has verified: the only ones whose mail is provably this person's.
+
+    Anyone may type someone else's address into their account (allauth keeps it unverified);
+    that must neither show them the mail the site sent there nor, when they delete their account,
+    take that mail away from its real owner."""
+    return set(EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True))

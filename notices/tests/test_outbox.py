@@ -148,6 +148,25 @@ def test_a_deleted_account_leaves_no_mail_behind(queued_mail, alice, bob):
     assert list(OutgoingMail.objects.values_list("subject", flat=True)) == ["For bob"]
 
 
+def test_an_address_typed_in_but_never_verified_neither_shows_nor_loses_its_owners_mail(queued_mail, alice, client):
+    """mallory adds carol's address to her account (allauth keeps it unverified), downloads her data,
+    then deletes her account: carol's waiting invitation is neither listed for mallory nor deleted."""
+    from allauth.account.models import EmailAddress
+
+    from accounts.tests.factories import UserFactory
+
+    mallory = UserFactory(username="mallory")
+    EmailAddress.objects.create(user=mallory, email="carol@example.com", verified=False, primary=False)
+    send_mail("You are invited to a team", "Body", "site@example.com", ["carol@example.com"])
+    client.force_login(mallory)
+
+    downloaded = client.get(reverse("accounts:export")).json()
+
+    assert "carol@example.com" not in str(downloaded.get("mail", downloaded))
+    mallory.delete()
+    assert list(OutgoingMail.objects.values_list("subject", flat=True)) == ["You are invited to a team"]
+
+
 def test_sent_mail_rows_are_forgotten_after_30_days(queued_mail):
     send_mail("Old", "Body", "site@example.com", ["carol@example.com"])
     send_mail("Recent", "Body", "site@example.com", ["dan@example.com"])
