@@ -311,8 +311,14 @@ class _Candidate:
     value: int  # Σ w(s) × max(0, reach(s) − cur(s)), in whole units (see choose_offerings)
 
 
-def choose_offerings(gaps: Sequence[SkillResult], offerings: Iterable[OfferingInput], *, limit: int) -> list[Pick]:
+def choose_offerings(
+    gaps: Sequence[SkillResult], offerings: Iterable[OfferingInput], *, limit: int, at_target_only: bool = False
+) -> list[Pick]:
     """Greedy weighted cover of the gaps by at most `limit` offerings, counting partial cover.
+
+    With `at_target_only` (certifications), an offering counts for a gap skill only when its level
+    reaches the skill's target: a certification below the target never covers that skill (an
+    Associate exam is no evidence of a senior-level gap closed).
 
     Each gap skill s starts at cur(s) = its rating. An offering teaching s brings a learner to
     level(s), so it is worth Σ w(s) × max(0, min(level(s), t(s)) − cur(s)) over the gap skills it
@@ -340,6 +346,8 @@ def choose_offerings(gaps: Sequence[SkillResult], offerings: Iterable[OfferingIn
         reach: dict[str, int] = {}
         for taught in offering.skills:
             level = _check_offering_level(offering.key, taught.slug, taught.level)
+            if at_target_only and taught.slug in targets and level < targets[taught.slug]:
+                continue
             if taught.slug in targets:  # a skill listed twice counts once, at its higher level
                 reach[taught.slug] = max(reach.get(taught.slug, 0), min(level, targets[taught.slug]))
         value = sum(units[slug] * max(0, level - current[slug]) for slug, level in reach.items())
@@ -424,7 +432,7 @@ def score(
         gaps=tuple(gaps),
         strengths=tuple(order_strengths(results)),
         courses=tuple(choose_offerings(gaps, courses, limit=course_limit)),
-        certifications=tuple(choose_offerings(gaps, certifications, limit=certification_limit)),
+        certifications=tuple(choose_offerings(gaps, certifications, limit=certification_limit, at_target_only=True)),
         suggestions=tuple(advice),
         next_steps=tuple(order_suggestions(gaps, next_steps, exclude=advice)),
     )

@@ -224,17 +224,18 @@ def test_example_2_candidates_worth_nothing_are_never_picked_even_below_the_limi
     assert "sql-mastery" not in keys  # teaches no gap skill
 
 
-def test_example_2_certifications_partial_cover_and_a_title_tie_that_ignores_case():
+def test_example_2_certifications_only_at_target_and_a_title_tie_that_ignores_case():
     certifications = example_1_report().certifications
 
-    # Pass 1: Certified Data Engineer 1 × 1 + 2 × 1 = 3. Pass 2: dbt Fundamentals 0.5 × 2 = 1 ties
+    # Pass 1: Certified Data Engineer reaches Data modelling 3 < its target 4, so only Orchestration
+    # (3 = its target) counts: 2 × 1 = 2. Pass 2: dbt Fundamentals 0.5 × 2 = 1 ties
     # Spark Developer 0.5 × (3 − 1) = 1: "dbt Fundamentals" first, ignoring case.
     assert certifications == (
         Pick(
             "certified-data-engineer",
             "Certified Data Engineer",
-            covers(("data-modelling", 2, 3), ("orchestration", 2, 3)),
-            Fraction(3),
+            covers(("orchestration", 2, 3)),
+            Fraction(2),
         ),
         Pick("dbt-fundamentals", "dbt Fundamentals", covers(("dbt", 0, 2)), Fraction(1)),
         Pick("spark-developer", "Spark Developer", covers(("spark", 1, 3)), Fraction(1)),
@@ -247,6 +248,26 @@ def test_an_offering_level_above_the_target_counts_only_up_to_the_target():
     picks = choose_offerings(gaps, [offering("SQL Expert", ("sql", 5))], limit=5)
 
     assert picks == [Pick("sql-expert", "SQL Expert", covers(("sql", 1, 3)), Fraction(2))]
+
+
+def test_a_certification_below_the_target_never_covers_the_skill_though_a_course_at_that_level_does():
+    skills = [skill("Cost", REQUIRED, 4, "1.0", 1), skill("Cloud", REQUIRED, 3, "1.0", 1)]
+    gaps = order_gaps(evaluate_all(skills))
+    associate = offering("Cloud Associate", ("cost", 3), ("cloud", 3))
+    targets = {gap.slug: gap.target for gap in gaps}
+    at_target = [(s.slug, s.level) for s in associate.skills if s.level >= targets[s.slug]]
+
+    report = score(skills, courses=[associate], certifications=[associate])
+
+    assert report.certifications[0].covers == covers(*((slug, 1, level) for slug, level in at_target))
+    assert {c.skill for c in report.certifications[0].covers} == {"cloud"}
+    assert {c.skill for c in report.courses[0].covers} == {"cost", "cloud"}  # a course may raise it partly
+
+
+def test_a_certification_only_below_target_is_never_offered():
+    gaps = order_gaps(evaluate_all([skill("Security", REQUIRED, 3, "1.0", 0)]))
+
+    assert choose_offerings(gaps, [offering("Security Associate", ("security", 2))], limit=3, at_target_only=True) == []
 
 
 def test_an_offering_below_the_rating_is_worth_nothing():
