@@ -18,3 +18,17 @@ def has_verified_email(user, email):
 
 def has_any_verified_email(user):
     return bool(getattr(user, "pk", None)) and EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def verified_addresses(user_ids):
+    """Where each of these accounts receives mail: its verified primary address, or another verified
+    one when the primary is not (allauth lets a person add addresses before confirming them). An
+    account with no verified address is left out: nothing is mailed to an address nobody proved."""
+    addresses = {}
+    for user_id, email in (
+        EmailAddress.objects.filter(user_id__in=user_ids, verified=True)
+        .order_by("user_id", "-primary", "pk")
+        .values_list("user_id", "email")
+    ):
+        addresses.setdefault(user_id, email)
+    return addresses

@@ -124,6 +124,7 @@ def seed_mail(env, owner):
     asked to be emailed at once about reviews, each with a review notice waiting for the scan, twice
     over: one batch for the outage, one for the kill (`batch` in the subject key)."""
     code = f"""
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from notices.models import Delivery, Kind, Notice, NoticePreference
 from teams import services
@@ -131,6 +132,7 @@ owner = get_user_model().objects.get(username={owner!r})
 services.create_team(user=owner, name="Fault Team", slug="fault-team")
 for i in range({NOTICE_PEOPLE}):
     user = get_user_model().objects.create(username=f"noticed-{{i}}", email=f"noticed-{{i}}@example.com")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)  # mail goes only there
     NoticePreference.objects.create(user=user, kind=Kind.REVIEW_ARRIVED, delivery=Delivery.IMMEDIATE)
 """
     load.manage(env, "shell", "-v0", "-c", code)

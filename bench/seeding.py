@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
@@ -603,6 +604,13 @@ class Seeder:
             "is_staff", "is_active", "date_joined",
         ]  # fmt: skip
         self.writer.write(User, fields, rows, total=self.counts.users, label="users")
+        # Each bench person has verified their address, as a real one would before any mail reaches them.
+        address_start = next_id(EmailAddress)
+        addresses = (
+            (address_start + i, start + i, f"bench{i + 1}@example.com", True, True) for i in range(self.counts.users)
+        )
+        self.writer.write(EmailAddress, ["id", "user", "email", "verified", "primary"], addresses,
+                          total=self.counts.users, label="email addresses")  # fmt: skip
         return list(range(start, start + self.counts.users))
 
     def _plans(self):
@@ -727,7 +735,7 @@ class Seeder:
     def touched_models():
         return [
             Family, Skill, Course, Certification, Course.skills.through, Certification.skills.through, Role,
-            RoleSkill, RoleCourse, RoleCertification, get_user_model(), Assessment, Rating, Team, Membership,
+            RoleSkill, RoleCourse, RoleCertification, get_user_model(), EmailAddress, Assessment, Rating, Team, Membership,
             Assignment, Assignment.targets.through, *seeding_notices.touched_models(),
         ]  # fmt: skip
 

@@ -24,7 +24,7 @@ def _unsubscribe_url(user_id, what):
     return site_url(reverse("notices:unsubscribe", kwargs={"token": make_token(user_id, what)}))
 
 
-def notice_message(notice):
+def notice_message(notice, *, to):
     label = Kind(notice.kind).label
     unsubscribe = _unsubscribe_url(notice.user_id, notice.kind)
     body = (
@@ -38,17 +38,17 @@ def notice_message(notice):
         subject=f"careerpath: {label}",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notice.user.email],
+        to=[to],
         headers=unsubscribe_headers(unsubscribe),
     )
 
 
-def digest_message(user, notices):
+def digest_message(user_id, notices, *, to):
     counts = {}
     for notice in notices:
         counts[notice.kind] = counts.get(notice.kind, 0) + 1
     lines = [f"- {Kind(kind).label}: {count}" for kind, count in counts.items()]
-    unsubscribe = _unsubscribe_url(user.pk, DIGEST)
+    unsubscribe = _unsubscribe_url(user_id, DIGEST)
     body = (
         "Your week on careerpath:\n\n" + "\n".join(lines) + f"\n\nSee them all: {site_url(reverse('notices:list'))}\n\n"
         "You get this weekly digest because you chose it for these kinds of notice.\n"
@@ -59,6 +59,6 @@ def digest_message(user, notices):
         subject="careerpath: your weekly digest",
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+        to=[to],
         headers=unsubscribe_headers(unsubscribe),
     )

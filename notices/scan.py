@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.emails import verified_addresses
 from assessments.models import Assessment, PlanItem
 from reviews.models import Review, ReviewRequest
 from roles.models import RoleSkill
@@ -276,14 +277,14 @@ def mail_immediate(*, batch=100):
             notices = list(
                 Notice.objects.mail_pending(Delivery.IMMEDIATE)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("user")
                 .order_by("pk")[:batch]
             )
             if not notices:
                 return queued
+            addresses = verified_addresses({notice.user_id for notice in notices})
             for notice in notices:
-                if notice.user.email:
-                    outbox.enqueue(notice_message(notice), key=f"notice:{notice.pk}")
+                if to := addresses.get(notice.user_id):
+                    outbox.enqueue(notice_message(notice, to=to), key=f"notice:{notice.pk}")
                     queued += 1
             Notice.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=timezone.now())
 
@@ -307,14 +308,14 @@ def mail_digests(*, now, batch=200):
                 Notice.objects.mail_pending(Delivery.DIGEST)
                 .filter(user_id__in=chunk)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("user")
                 .order_by("user_id", "created_at", "pk")
             ):
                 by_user.setdefault(notice.user_id, []).append(notice)
+            addresses = verified_addresses(by_user)
             for user_id, notices in by_user.items():
-                user = notices[0].user
                 key = f"digest:{user_id}:{year}-W{week:02d}"
-                if user.email and outbox.enqueue(digest_message(user, notices), key=key):
+                to = addresses.get(user_id)
+                if to and outbox.enqueue(digest_message(user_id, notices, to=to), key=key):
                     queued += 1
             Notice.objects.filter(pk__in=[n.pk for notices in by_user.values() for n in notices]).update(
                 emailed_at=timezone.now()

@@ -6,6 +6,7 @@ Runs the COPY path on PostgreSQL and the bulk_create path on SQLite.
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
@@ -66,6 +67,10 @@ def test_seed_makes_the_scaled_rows(senior_ml):
     assert users.count() == 10
     assert users.order_by("username").first().username == "bench00001"
     assert users.first().check_password(PASSWORD)
+    # each has verified their address, so the notices benchmark mails them (mail goes to no other kind)
+    assert {(a.user.email, a.primary) for a in EmailAddress.objects.filter(user__in=users, verified=True)} == {
+        (user.email, True) for user in users
+    }
     b300 = Role.objects.get(slug="benchmark-300")
     assert b300.is_published
     assert RoleSkill.objects.filter(role=b300).count() == 40  # 300 at full scale, capped by the 40 skills

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
@@ -162,9 +163,32 @@ def test_every_notice_mail_has_a_one_click_unsubscribe_and_no_words_a_person_typ
 
 def test_a_person_without_an_email_address_gets_the_notice_in_the_app_only(plan_items, alice, queued_mail):
     type(alice).objects.filter(pk=alice.pk).update(email="")
+    EmailAddress.objects.filter(user=alice).delete()
     NoticePreference.objects.create(user=alice, kind=Kind.PLAN_DUE_SOON, delivery=Delivery.IMMEDIATE)
     report = scan.run_scan()
     assert report.notices == 2 and report.mails == 0
+
+
+@pytest.mark.parametrize("delivery", [Delivery.IMMEDIATE, Delivery.DIGEST])
+def test_no_notice_mail_goes_to_an_address_its_person_never_verified(plan_items, queued_mail, settings, delivery):
+    """Anyone can type any address at sign-up: until its owner follows the link, it gets no mail from us."""
+    settings.CAREERPATH_DIGEST_WEEKDAY = timezone.localdate().weekday()
+    unverified = plan_items[0].plan.user
+    EmailAddress.objects.filter(user=unverified).update(verified=False)
+    NoticePreference.objects.create(user=unverified, kind=Kind.PLAN_DUE_SOON, delivery=delivery)
+    report = scan.run_scan()
+    assert report.notices == 2 and report.mails == 0 and report.digests == 0
+    assert not OutgoingMail.objects.exists()
+
+
+def test_notice_mail_goes_to_the_verified_address_when_the_primary_one_is_not(plan_items, alice, queued_mail):
+    EmailAddress.objects.filter(user=alice).update(verified=False)
+    EmailAddress.objects.create(user=alice, email="alice.work@example.com", verified=True, primary=False)
+    NoticePreference.objects.create(user=alice, kind=Kind.PLAN_DUE_SOON, delivery=Delivery.IMMEDIATE)
+    assert scan.run_scan().mails == 1
+    run_worker()
+    (sent,) = mail.outbox
+    assert sent.to == ["alice.work@example.com"] != [alice.email]
 
 
 def test_unsubscribing_stops_the_pending_mail_of_that_kind_only(alice, plan_items, queued_mail):

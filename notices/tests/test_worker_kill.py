@@ -25,11 +25,13 @@ PEOPLE = 30
 PG = "postgres://postgres@127.0.0.1:5432"
 
 SEED = f"""
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from notices.models import Delivery, Kind, Notice
 User = get_user_model()
 for n in range({PEOPLE}):
     user = User.objects.create_user(f"person{{n}}", f"person{{n}}@example.com")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     Notice.objects.create(user=user, kind=Kind.REVIEW_ARRIVED, subject_key=f"review:{{n}}", text="A review arrived.",
                           url="/reviews/", delivery=Delivery.IMMEDIATE)
 """
