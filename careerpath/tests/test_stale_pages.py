@@ -17,7 +17,6 @@ page cache never serves).
 
 import ast
 import re
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.db import connection
 from django.db.models import F
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -58,29 +58,28 @@ def world(alice, bob, staff):
     bob and a calibration, a team with an assignment; the roles she rates."""
     from assessments import services
     from reviews import services as reviews
-
-    role = make_role(required=3, differentiating=1, courses=2, title="Data Wrangler")
-    other = make_role(required=2, differentiating=0, title="Data Curator")
-    submitted = submitted_for(alice, role, level=2)
-    services.create_plan(assessment=submitted)
-    services.share_report(assessment=submitted, display_name="Alice A.")
-    review = review_of(submitted, bob, level=4, comments={role.role_skills.first().skill.slug: "Solid work"})
-    reviews.save_calibrations(
-        assessment=submitted,
-        calibrations=[reviews.CalibrationInput(skill_slug=review.ratings.first().skill_slug, level=3, note="fair")],
-    )
-    first, second = (rs.skill.slug for rs in other.role_skills.select_related("skill")[:2])
-    draft = draft_for(alice, other, levels={first: 1, second: 2})
-    team = team_of(bob)
-    join(team, alice)
     from teams import services as teams
 
-    teams.assign_role(team=team, role=other, by=bob)
-    teams.open_cycle(
-        team=team, role=other, by=bob, closes_on=timezone.localdate()
-    )  # alice takes part: her dashboard says so
-    every_section(role, other)
-    commit()
+    with committing():
+        role = make_role(required=3, differentiating=1, courses=2, title="Data Wrangler")
+        other = make_role(required=2, differentiating=0, title="Data Curator")
+        submitted = submitted_for(alice, role, level=2)
+        services.create_plan(assessment=submitted)
+        services.share_report(assessment=submitted, display_name="Alice A.")
+        review = review_of(submitted, bob, level=4, comments={role.role_skills.first().skill.slug: "Solid work"})
+        reviews.save_calibrations(
+            assessment=submitted,
+            calibrations=[reviews.CalibrationInput(skill_slug=review.ratings.first().skill_slug, level=3, note="fair")],
+        )
+        first, second = (rs.skill.slug for rs in other.role_skills.select_related("skill")[:2])
+        draft = draft_for(alice, other, levels={first: 1, second: 2})
+        team = team_of(bob)
+        join(team, alice)
+        teams.assign_role(team=team, role=other, by=bob)
+        teams.open_cycle(
+            team=team, role=other, by=bob, closes_on=timezone.localdate()
+        )  # alice takes part: her dashboard says so
+        every_section(role, other)
     return {"role": role, "other": other, "submitted": submitted, "draft": draft, "team": team}
 
 
@@ -234,20 +233,11 @@ def test_the_tables_parser_sees_every_table_of_a_query(world):
 # --- every write moves the key ------------------------------------------------------------------
 
 
-@contextmanager
 def committing():
-    yield
-    commit()
-
-
-def commit():
-    """What committing the test's transaction would do: run the waiting on-commit callbacks (the
-    content revision counts one change per transaction, so one left waiting hides the next)."""
-    while connection.run_on_commit:
-        pending = list(connection.run_on_commit)
-        connection.run_on_commit.clear()
-        for _sids, callback, _robust in pending:
-            callback()
+    """What committing the test's transaction would do for the writes in the block: Django's own
+    `captureOnCommitCallbacks(execute=True)` runs the on-commit callbacks they register (the content
+    revision counts one change per transaction, so one left waiting would hide the next)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 class Keys:
@@ -437,15 +427,15 @@ def test_a_role_edit_in_the_admin_reaches_every_content_page_when_its_draft_is_p
     draft = Role.objects.get(draft_of=role)
     data = _role_change_form(staff_client, draft)
     data["title"] = "Data Wrangler Renamed"
-    response = staff_client.post(reverse("admin:roles_role_change", args=[draft.pk]), data)
+    with committing():
+        response = staff_client.post(reverse("admin:roles_role_change", args=[draft.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    commit()
     for url in pages:  # the draft is not public: every page still shows the published guide
         assert "Data Wrangler Renamed" not in _served(alice_client, url)
         assert _served(alice_client, url) == _fresh(alice_client, url)
-    response = staff_client.post(reverse("admin:roles_role_publish", args=[draft.pk]))
+    with committing():
+        response = staff_client.post(reverse("admin:roles_role_publish", args=[draft.pk]))
     assert response.status_code == 302
-    commit()
     for url in pages:
         _assert_not_stale(alice_client, url, "Data Wrangler Renamed")
 
@@ -570,10 +560,10 @@ def test_the_role_admins_bulk_actions_reach_the_role_list(staff_client, alice_cl
     alice_client.get(role_list)  # stored
     keys = Keys([])
 
-    response = staff_client.post(
-        reverse("admin:roles_role_changelist"), {"action": action, "_selected_action": [role.pk]}
-    )
-    commit()
+    with committing():
+        response = staff_client.post(
+            reverse("admin:roles_role_changelist"), {"action": action, "_selected_action": [role.pk]}
+        )
 
     assert response.status_code == 302
     assert keys.moved() == ["content"]
