@@ -10,10 +10,11 @@ on; a random secret key; SSL redirect, secure cookies and login throttling off b
 client speaks plain HTTP). Static file URLs use the plain storage, so no collectstatic is needed.
 On the database given by DATABASE_URL, or on a throwaway SQLite file (migrated, then removed), it
 imports the shipped guides (`import_roles content/roles/*.yaml`) if the Senior ML role is
-missing, logs in a staff user (`bench-admin-editor`, created if missing) and requests the role's
-change page (`admin:roles_role_change`, or with `--page sections` its sections page,
-`admin:roles_role_sections`) with Django's test client: a few warm-up GETs, then N
-timed ones. It prints min / median / p95 in ms, the queries of one GET and the page's size.
+missing, logs in a staff user (`bench-admin-editor`, created if missing, with an authenticator app
+as the admin requires of staff) and requests the change page (`admin:roles_role_change`, or with
+`--page sections` the sections page, `admin:roles_role_sections`) of the guide's draft, where
+editors work (started if missing; `--published` for the published guide's read-only page), with
+Django's test client: a few warm-up GETs, then N timed ones. It prints min / median / p95 in ms, the queries of one GET and the page's size.
 Importing this module has no side effects.
 """
 
@@ -67,13 +68,16 @@ def setup_django(database_url, *, debug=False):
     django.setup()
 
 
-def prepare_data(*, fresh):
+def prepare_data(*, fresh, published=False):
     """Migrate a fresh database, import the shipped guides if the role is missing, and return the
-    role and a staff user who may change roles."""
+    role's draft (or with `published` the guide) and a staff user who may change roles."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
     from django.core.management import call_command
 
+    from roles import services
     from roles.models import Role
 
     if fresh:
@@ -87,7 +91,9 @@ def prepare_data(*, fresh):
         editor.set_unusable_password()
         editor.save()
         editor.user_permissions.set(Permission.objects.filter(content_type__app_label="roles"))
-    return role, editor
+    if not Authenticator.objects.filter(user=editor, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(editor, generate_totp_secret())  # staff need one before the admin opens
+    return (role if published else services.start_draft(role=role)), editor
 
 
 def measure(client, url, *, warmup, n):
@@ -131,12 +137,12 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def report(times, *, page, queries, size, n, database, debug):
+def report(times, *, page, queries, size, n, database, debug, published):
     ms = [t * 1e3 for t in times]
     p95 = percentile(ms, 0.95)
     median = statistics.median(ms)
     print(
-        f"admin {page} page ({ROLE_SLUG}), {n} warm GETs, {database}, DEBUG {'on' if debug else 'off'}, load {os.getloadavg()[0]:.2f}"
+        f"admin {page} page ({ROLE_SLUG}, {'published' if published else 'draft'}), {n} warm GETs, {database}, DEBUG {'on' if debug else 'off'}, load {os.getloadavg()[0]:.2f}"
     )
     print(f"{'min ms':>8} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'kB':>7}")
     print(f"{min(ms):>8.1f} {median:>10.1f} {p95:>8.1f} {queries:>8} {size / 1024:>7.1f}")
@@ -151,6 +157,7 @@ def main(argv=None):
     parser.add_argument("--profile", action="store_true", help="also profile N GETs and print the top functions")
     parser.add_argument("--debug", action="store_true", help="DEBUG on (no cached template loader), to compare")
     parser.add_argument("--page", choices=sorted(PAGES), default="role", help="which page (default role)")
+    parser.add_argument("--published", action="store_true", help="the published guide (read-only), not its draft")
     parser.add_argument("--top", type=int, default=35, help="functions listed by --profile (default 35)")
     args = parser.parse_args(argv)
 
@@ -165,7 +172,7 @@ def main(argv=None):
         from django.test import Client
         from django.urls import reverse
 
-        role, editor = prepare_data(fresh=throwaway is not None)
+        role, editor = prepare_data(fresh=throwaway is not None, published=args.published)
         url = reverse(PAGES[args.page], args=[role.pk])
         client = Client()
         client.force_login(editor)
@@ -180,6 +187,7 @@ def main(argv=None):
             n=args.n,
             database=database,
             debug=args.debug,
+            published=args.published,
         )
         if args.profile:
             print(profile(client, url, n=args.n, top=args.top))
