@@ -23,25 +23,27 @@ from .saving import ImportCounts, save_role_files
 from .schema import RoleFile
 
 __all__ = ["ImportCounts", "RoleFile", "RoleFileError", "_short", "dump_role", "import_roles", "read_role_file"]
-__all__ += ["read_role_files", "save_role_files", "save_role_data", "to_json", "to_yaml"]
+__all__ += ["read_role_files", "save_role_data", "to_json", "to_yaml"]
+
+
+def _check(data, name):
+    """(RoleFile or None, [problem lines]) for a file's data. Reads no database."""
+    if not isinstance(data, dict):
+        return None, [problem(name, "", f"the top level must be a mapping of fields, got {_got(data)}")]
+    try:
+        role = RoleFile.model_validate(data)
+    except ValidationError as error:
+        return None, schema.problems(name, error)
+    role._filename = name
+    return role, [problem(name, where, message) for where, message in checks.within_file(role)]
 
 
 def read_role_file(path):
     """(RoleFile or None, [problem lines]) for one file. Reads no database."""
     path = Path(path)
     data, messages = parse(path)
-    if not messages and not isinstance(data, dict):
-        messages = [
-            "the file is empty" if data is None else f"the top level must be a mapping of fields, got {_got(data)}"
-        ]
-    if messages:
-        return None, [problem(path.name, "", message) for message in messages]
-    try:
-        role = RoleFile.model_validate(data)
-    except ValidationError as error:
-        return None, schema.problems(path.name, error)
-    role._filename = path.name
-    return role, [problem(path.name, where, message) for where, message in checks.within_file(role)]
+    messages = messages or (["the file is empty"] if data is None else [])
+    return (None, [problem(path.name, "", message) for message in messages]) if messages else _check(data, path.name)
 
 
 def read_role_files(paths):
@@ -54,15 +56,20 @@ def read_role_files(paths):
     return files, problems + [problem(*found) for found in checks.across_files(files)]
 
 
+def _save(files, problems, *, force):
+    """Check `files` against the database and save them, or raise RoleFileError with every problem."""
+    problems += [problem(*found) for found in checks.against_database(files)]
+    if problems:
+        raise RoleFileError(problems)
+    return save_role_files(files, force=force)
+
+
 def import_roles(paths, *, dry_run=False, force=False):
     """Read, check and save role files in one transaction: ImportCounts, or RoleFileError and nothing
     saved. `force` rewrites roles whose file is unchanged too (undoing edits made in admin since)."""
     files, problems = read_role_files(paths)
     with transaction.atomic():
-        problems += [problem(*found) for found in checks.against_database(files)]
-        if problems:
-            raise RoleFileError(problems)
-        counts = save_role_files(files, force=force)
+        counts = _save(files, problems, force=force)
         if dry_run:
             transaction.set_rollback(True)
     return counts
@@ -73,13 +80,7 @@ def save_role_data(data, *, name):
     whatever its stored hash; RoleFileError (problems named after `name`) and nothing saved if
     anything is wrong. Publishing a draft and rolling back to a revision go through here, so they
     obey every rule a file does. Call it inside a transaction."""
-    try:
-        role = RoleFile.model_validate(data)
-    except ValidationError as error:
-        raise RoleFileError(schema.problems(name, error)) from None
-    role._filename = name
-    problems = [problem(name, where, message) for where, message in checks.within_file(role)]
-    problems += [problem(*found) for found in checks.against_database([role])]
-    if problems:
+    role, problems = _check(data, name)
+    if role is None:
         raise RoleFileError(problems)
-    return save_role_files([role], force=True)
+    return _save([role], problems, force=True)

@@ -53,10 +53,8 @@ def within_file(role):
                 if slug and slug not in skills and key in entry.attrs:
                     yield f"{where}.{key}", f"{slug!r} is not one of this role's skills"
             for position, link in enumerate(entry.skills if section.offering else ()):
-                at, here = (
-                    first.setdefault((where, link.skill), f"{where}.skills[{position}]"),
-                    f"{where}.skills[{position}]",
-                )
+                here = f"{where}.skills[{position}]"
+                at = first.setdefault((where, link.skill), here)
                 if link.skill not in skills:
                     yield f"{here}.skill", f"{link.skill!r} is not one of this role's skills"
                 elif at != here:
@@ -118,21 +116,15 @@ def across_files(files):
         if not slug:
             yield role.filename, "family", f"cannot make a slug from {role.family!r}"
         elif (name := first.setdefault(("family", slug), (role.family, role.filename)))[0] != role.family:
-            yield (
-                role.filename,
-                "family",
-                f"{role.family!r} and {name[0]!r} (in {name[1]}) would both get the slug {slug!r}",
-            )
+            message = f"{role.family!r} and {name[0]!r} (in {name[1]}) would both get the slug {slug!r}"
+            yield role.filename, "family", message
     for role, where, noun, entry in shared(files):
         for key, what, value in _given(entry, noun):
             seen, seen_in = first.setdefault((noun, entry.slug, what), (value, role.filename))
             if seen != value:
                 of = f"{noun} {entry.slug!r}" + (f" and skill {what[1]!r}" if what[0] == "level" else "")
-                yield (
-                    role.filename,
-                    f"{where}.{key}",
-                    f"{_short(value)} differs from {_short(seen)} given for {of} in {seen_in}",
-                )
+                message = f"{_short(value)} differs from {_short(seen)} given for {of} in {seen_in}"
+                yield role.filename, f"{where}.{key}", message
         if noun == "skill" and "name" in entry.model_fields_set:
             slug, named_in, named_at = first.setdefault(("name", entry.name), (entry.slug, role.filename, where))
             if slug != entry.slug:
@@ -161,11 +153,11 @@ def against_database(files):
     for slug, name in taken.values_list("slug", "name"):
         yield *named[name], f"{name!r} is already the name of skill {slug!r}"
     new = {role.family for role in files} - set(m.Family.objects.values_list("name", flat=True))
-    for slug, name in m.Family.objects.filter(slug__in=[slugify(family) for family in new]).values_list("slug", "name"):
-        for role in files:
-            if role.family in new and slugify(role.family) == slug:
-                yield (
-                    role.filename,
-                    "family",
-                    f"{role.family!r} would get the slug {slug!r}, which family {name!r} already has",
-                )
+    taken = dict(m.Family.objects.filter(slug__in=[slugify(family) for family in new]).values_list("slug", "name"))
+    for role in (role for role in files if role.family in new and slugify(role.family) in taken):
+        slug = slugify(role.family)
+        yield (
+            role.filename,
+            "family",
+            f"{role.family!r} would get the slug {slug!r}, which family {taken[slug]!r} already has",
+        )

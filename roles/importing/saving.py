@@ -5,8 +5,7 @@ a file with that hash is skipped whole, so importing unchanged files writes noth
 is written whole: the role's own fields, then every section's rows replaced (skills are updated in
 place, so their ids stay). Rows shared between roles (families, skills, courses...) are created, or
 updated where a file gives other values, and never deleted. Each write moves the content revision by
-itself (model signals and ContentQuerySet).
-"""
+itself (model signals and ContentQuerySet)."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -43,71 +42,39 @@ class ImportCounts:
         return f"Imported {', '.join([part('role', 'roles', self.roles), *shared, families])}."
 
 
+def _changed(states, slug):
+    states[slug] = "created" if states.get(slug) == "created" else "updated"
+
+
 @transaction.atomic
 def save_role_files(files, *, force=False):
     """Save checked role files: those whose hash differs from the stored one (each one with `force`)."""
     stored = dict(m.Role.objects.filter(slug__in=[role.slug for role in files]).values_list("slug", "import_hash"))
     changed = [role for role in files if force or stored.get(role.slug) != role.digest()]
     counts, ids, states = ImportCounts(), {}, {}
-    families = {family.name: family for family in m.Family.objects.filter(name__in={role.family for role in files})}
+    families = m.Family.objects.in_bulk({role.family for role in files}, field_name="name")
     for name in dict.fromkeys(role.family for role in files):
         counts.families["unchanged" if name in families else "created"] += 1
-        if name not in families:
-            families[name] = m.Family.objects.create(name=name, slug=slugify(name))
+        families[name] = families.get(name) or m.Family.objects.create(name=name, slug=slugify(name))
     for plural, model in SHARED.items():
         merged = defaultdict(dict)  # slug → the shared fields the files give (they agree: checks.across_files)
         for entry in (entry for role in changed for entry in getattr(role, plural)):
             merged[entry.slug] |= {k: v for k, v in entry.shared().items() if k != "alignments"}
         ids[model], states[model] = _upsert(model, merged)
-    roles = {}
-    for role in changed:
-        roles[role.slug], created = _save_role(role, families[role.family])
-        counts.roles["created" if created else "updated"] += 1
+    roles = {role.slug: _save_role(role, families[role.family], counts.roles) for role in changed}
     counts.roles["unchanged"] += len(files) - len(changed)
     referenced = {slug for role in changed for _where, slug in role_refs(role)} | set(roles)
     ids[m.Role] = dict(m.Role.objects.filter(slug__in=referenced).values_list("slug", "pk"))
     ids[m.Source] = dict(m.Source.objects.values_list("key", "pk"))
     _save_alignments(changed, ids, states[m.Skill])
-    _save_rows(changed, [roles[role.slug] for role in changed], ids)
+    _save_rows(changed, list(roles.values()), ids)
     for section in (section for section in registry.SECTIONS if section.offering):
-        offering_states = states[section.offering.model]
         for slug in _save_taught(changed, section, ids):
-            offering_states[slug] = "created" if offering_states[slug] == "created" else "updated"
+            _changed(states[section.offering.model], slug)
     for plural, model in SHARED.items():
         slugs = {entry.slug for role in files for entry in getattr(role, plural)}
         counts.shared[plural].update(states[model].get(slug, "unchanged") for slug in slugs)
     return counts
-
-
-def _save_alignments(files, ids, states):
-    """Replace the alignments of each skill whose entry gives `alignments` (the files agree:
-    checks.across_files); a skill whose entries give none keeps the ones it has."""
-    given = {}
-    for entry in (entry for role in files for entry in role.skills if "alignments" in entry.model_fields_set):
-        given[ids[m.Skill][entry.slug]] = (entry.slug, entry.alignments)
-    stored = defaultdict(list)
-    for row in m.SkillAlignment.objects.filter(skill_id__in=given).select_related("source"):
-        stored[row.skill_id].append(
-            (row.framework, row.framework_name, row.code, row.uri, row.source.key if row.source else "")
-        )
-    for skill_id, (slug, entries) in given.items():
-        wanted = [(a.framework, a.framework_name, a.code, a.uri, a.source) for a in entries]
-        if wanted == stored[skill_id]:
-            continue
-        m.SkillAlignment.objects.filter(skill_id=skill_id).delete()
-        m.SkillAlignment.objects.bulk_create(
-            m.SkillAlignment(
-                skill_id=skill_id,
-                framework=a.framework,
-                framework_name=a.framework_name,
-                code=a.code,
-                uri=a.uri,
-                source_id=ids[m.Source][a.source] if a.source else None,
-                order=order,
-            )
-            for order, a in enumerate(entries)
-        )
-        states[slug] = "created" if states.get(slug) == "created" else "updated"
 
 
 def _upsert(model, merged):
@@ -126,15 +93,32 @@ def _upsert(model, merged):
     return {slug: row.pk for slug, row in rows.items()}, states
 
 
-def _save_role(role, family):
-    """Create or overwrite a role's own fields, with its file's hash: (role id, created)."""
+def _save_role(role, family, counts):
+    """Create or overwrite a role's own fields, with its file's hash: the role's id."""
     values = role.values() | {"family": family, "import_hash": role.digest()}
-    row, created = m.Role.objects.get_or_create(slug=role.slug, defaults=values)
-    if not created:
-        for attr, value in values.items():
-            setattr(row, attr, value)
-        row.save()
-    return row.pk, created
+    row, created = m.Role.objects.update_or_create(slug=role.slug, defaults=values)
+    counts["created" if created else "updated"] += 1
+    return row.pk
+
+
+def _save_alignments(files, ids, states):
+    """Replace the alignments of each skill whose entry gives `alignments` (the files agree:
+    checks.across_files); a skill whose entries give none keeps the ones it has."""
+    given = {ids[m.Skill][e.slug]: e for role in files for e in role.skills if "alignments" in e.model_fields_set}
+    stored = defaultdict(list)
+    for row in m.SkillAlignment.objects.filter(skill_id__in=given).select_related("source"):
+        values = {"framework": row.framework, "framework_name": row.framework_name, "code": row.code, "uri": row.uri}
+        stored[row.skill_id].append(values | {"source": row.source.key if row.source else ""})
+    for skill_id, entry in given.items():
+        wanted = [alignment.model_dump() for alignment in entry.alignments]
+        if wanted == stored[skill_id]:
+            continue
+        m.SkillAlignment.objects.filter(skill_id=skill_id).delete()
+        m.SkillAlignment.objects.bulk_create(
+            m.SkillAlignment(skill_id=skill_id, order=order, source_id=ids[m.Source].get(a.pop("source")), **a)
+            for order, a in enumerate(wanted)
+        )
+        _changed(states, entry.slug)
 
 
 def _row(section, entry, role_id, order, ids):
@@ -167,25 +151,24 @@ def _save_rows(files, role_ids, ids):
         else:
             section.model.objects.filter(role__in=role_ids).delete()
             rows = section.model.objects.bulk_create(rows)
-        cited = [(row, key) for row, (_r, _w, entry) in zip(rows, given, strict=True) for key in entry.sources]
-        through.objects.bulk_create(through(**{fk: row.pk}, source_id=ids[m.Source][key]) for row, key in cited)
+        entries = [(row, entry) for row, (_role, _order, entry) in zip(rows, given, strict=True)]
+        through.objects.bulk_create(
+            through(**{fk: row.pk}, source_id=ids[m.Source][key]) for row, entry in entries for key in entry.sources
+        )
         for child in registry.CHILD_ROWS.get(section.model, ()):
             parent = registry.parent_field(child, section.model)
             texts = child._meta.get_field(parent).remote_field.related_name
             child.objects.bulk_create(
                 child(**{parent: row}, text=text, order=order)
-                for row, (_r, _w, entry) in zip(rows, given, strict=True)
+                for row, entry in entries
                 for order, text in enumerate(getattr(entry, texts))
             )
     m.RoleFieldSource.objects.filter(role__in=role_ids).delete()
-    cited = [
-        (role_id, fact, key)
+    m.RoleFieldSource.objects.bulk_create(
+        m.RoleFieldSource(role_id=role_id, field=fact, source_id=ids[m.Source][key])
         for role, role_id in zip(files, role_ids, strict=True)
         for fact, keys in role.field_sources
         for key in keys
-    ]
-    m.RoleFieldSource.objects.bulk_create(
-        m.RoleFieldSource(role_id=r, field=f, source_id=ids[m.Source][k]) for r, f, k in cited
     )
 
 

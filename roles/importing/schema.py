@@ -1,13 +1,10 @@
 """The role-file format (docs/role-format.md) as pydantic models, derived from the content models and
-the sections of roles/registry.py.
-
-A value is read as the model field it fills: type, length, choices, range, default, validators and
-whether it is required come from the model, so a new field is in the format with no change here
-(roles/tests/test_registry.py fails when one is neither read nor left out). Written here is what a
-model cannot say: the names files use (`published`, `ai_impact.score`), a skill's `levels`, what an
-offering teaches, `field_sources`, and what files leave out. Types are strict (text is never read as
-a number, nor a number as true), and `problems` words pydantic's errors as problem lines.
-"""
+the sections of roles/registry.py: a value is read as the model field it fills (type, length,
+choices, range, default, validators, whether it is required), so a new field is in the format with
+no change here (roles/tests/test_registry.py fails when one is neither read nor left out). Written
+here is what a model cannot say: the names files use, a skill's `levels`, what an offering teaches,
+`field_sources`, and what files leave out. Types are strict (text is never read as a number, nor a
+number as true), and `problems` words pydantic's errors as problem lines."""
 
 import datetime
 import difflib
@@ -18,26 +15,12 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, get_args
 
+import pydantic as p
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.text import slugify
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StrictBool,
-    StrictInt,
-    StrictStr,
-    WrapSerializer,
-    create_model,
-    model_serializer,
-    model_validator,
-)
 from pydantic_core import PydanticCustomError
 
 from .. import alignments as alignment_shapes
@@ -45,25 +28,36 @@ from .. import models as m
 from .. import registry
 from .parsing import _got, _short, problem
 
-SLUG_RE = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
-DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # Model fields no file gives: each row's own id, role and place in its list; the role's timestamps
 # and the hash of the file it was imported from.
 LEFT_OUT = {"id", "role", "order", "created_at", "updated_at", "import_hash"}
 # Content that role files do not describe: sources are data edited in admin (files cite them by key);
-# a family's slug is made from its name, and its description is written in admin.
-NOT_IN_FILES = {m.Source: {"key", "title", "short_name", "publisher", "url", "date_reviewed", "notes", "is_editorial"}}
-NOT_IN_FILES[m.Family] = {"slug", "description"}
-# A draft is the admin's working copy of a published role (docs/editing.md): files describe guides.
-NOT_IN_FILES[m.Role] = {"draft_of"}
-NOT_IN_FILES[m.SkillAlignment] = {"skill"}  # a skill's `alignments`, in its order
-# A published revision holds a whole file (`data`); revisions are the guide's history, not its content.
-NOT_IN_FILES[m.RoleRevision] = {"guide", "number", "data", "published_by", "published_at", "note"}
+# a family's slug is made from its name, and its description is written in admin; a draft is the
+# admin's working copy of a published role (docs/editing.md); a skill's `alignments` are in its
+# order; revisions are the guide's history (each holds a whole file, `data`), not its content.
+NOT_IN_FILES = {
+    m.Source: {"key", "title", "short_name", "publisher", "url", "date_reviewed", "notes", "is_editorial"},
+    m.Family: {"slug", "description"},
+    m.Role: {"draft_of"},
+    m.SkillAlignment: {"skill"},
+    m.RoleRevision: {"guide", "number", "data", "published_by", "published_at", "note"},
+}
 
 
 def _invalid(message):
     """The error of a value that does not fit, saying why (pydantic's message template is just it)."""
     return PydanticCustomError("invalid", "{message}", {"message": message})
+
+
+def _rule(base, test, message):
+    """`base` values that pass `test`; `message(value)` says what is wrong with one that does not."""
+
+    def check(value):
+        if not test(value):
+            raise _invalid(message(value))
+        return value
+
+    return Annotated[base, p.AfterValidator(check)]
 
 
 def _text(max_length=None, required=False, validators=()):
@@ -75,38 +69,24 @@ def _text(max_length=None, required=False, validators=()):
             raise _invalid(f"is {len(value)} characters long; the most is {max_length}")
         if required and not value:
             raise _invalid("is required and may not be empty")
-        for validate in validators if value else ():
-            try:
+        try:
+            for validate in validators if value else ():
                 validate(value)
-            except DjangoValidationError as error:
-                raise _invalid(error.messages[0]) from None
+        except DjangoValidationError as error:
+            raise _invalid(error.messages[0]) from None
         return value
 
-    return Annotated[StrictStr, AfterValidator(check)]
-
-
-def _rule(base, test, message):
-    """`base` values that pass `test`; `message(value)` says what is wrong with one that does not."""
-
-    def check(value):
-        if not test(value):
-            raise _invalid(message(value))
-        return value
-
-    return Annotated[base, AfterValidator(check)]
+    return Annotated[p.StrictStr, p.AfterValidator(check)]
 
 
 def _slug(max_length):
-    is_slug = SLUG_RE.match
-    return _rule(
-        _text(max_length, required=True),
-        is_slug,
-        lambda v: f"{_short(v)} is not a slug (lowercase letters, digits, hyphens, underscores)",
-    )
+    not_slug = "{} is not a slug (lowercase letters, digits, hyphens, underscores)"
+    slug = re.compile(r"[a-z0-9][a-z0-9_-]*\Z").match
+    return _rule(_text(max_length, required=True), slug, lambda value: not_slug.format(_short(value)))
 
 
 def _between(low, high):
-    return _rule(StrictInt, lambda v: low <= v <= high, lambda v: f"{_short(v)} is not between {low} and {high}")
+    return _rule(p.StrictInt, lambda v: low <= v <= high, lambda v: f"{_short(v)} is not between {low} and {high}")
 
 
 def _choice(values):
@@ -116,12 +96,12 @@ def _choice(values):
 def _date(value):
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
-    if isinstance(value, str) and DATE_RE.match(value.strip()):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise _invalid(f"{_short(value)} is not a real date") from None
-    raise _invalid(f"expected a date written YYYY-MM-DD, got {_got(value)}")
+    if not (isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}\Z", value.strip())):
+        raise _invalid(f"expected a date written YYYY-MM-DD, got {_got(value)}")
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise _invalid(f"{_short(value)} is not a real date") from None
 
 
 def _decimal(places, largest):
@@ -139,12 +119,12 @@ def _decimal(places, largest):
             raise _invalid(f"{_short(value)} is too large (at most {largest - Decimal(10) ** -places})")
         return number
 
-    return Annotated[Any, AfterValidator(check)]
+    return Annotated[Any, p.AfterValidator(check)]
 
 
 def _hashed_sorted(key=None):
     """Serialise a list sorted when hashing (`digest`): it is a set, whose order a file may change."""
-    return WrapSerializer(
+    return p.WrapSerializer(
         lambda items, dump, info: sorted(dump(items), key=key) if (info.context or {}).get("hashing") else dump(items)
     )
 
@@ -165,35 +145,35 @@ def field_type(field, required=None):
         values = [value for value, _label in field.choices]
         contiguous = all(isinstance(v, int) for v in values) and values == list(range(min(values), max(values) + 1))
         return (_between(min(values), max(values)) if contiguous else _choice(values)), default
-    if isinstance(field, models.BooleanField):
-        return StrictBool, default
-    if isinstance(field, models.DateField):
-        return Annotated[Any, AfterValidator(_date)], default
-    if isinstance(field, models.DecimalField):
-        return _decimal(field.decimal_places, Decimal(10) ** (field.max_digits - field.decimal_places)), default
-    if isinstance(field, models.IntegerField):
-        return _between(*BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]), default
-    if isinstance(field, models.SlugField):
-        return _slug(field.max_length), default
-    if isinstance(field, models.URLField):
-        url = URLValidator(schemes=["http", "https"], message="%(value)r is not a valid http(s) URL")
-        return _text(field.max_length, required, [url]), default
-    if isinstance(field, models.CharField | models.TextField):
-        return _text(field.max_length, required, field.validators), default
+    url = URLValidator(schemes=["http", "https"], message="%(value)r is not a valid http(s) URL")
+    types = {
+        models.BooleanField: lambda: p.StrictBool,
+        models.DateField: lambda: Annotated[Any, p.AfterValidator(_date)],
+        models.DecimalField: lambda: _decimal(
+            field.decimal_places, Decimal(10) ** (field.max_digits - field.decimal_places)
+        ),
+        models.IntegerField: lambda: _between(*BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]),
+        models.SlugField: lambda: _slug(field.max_length),
+        models.URLField: lambda: _text(field.max_length, required, [url]),
+        models.CharField | models.TextField: lambda: _text(field.max_length, required, field.validators),
+    }
+    for kind, make in types.items():
+        if isinstance(field, kind):
+            return make(), default
     raise TypeError(f"the role-file format has no type for {field!r}")
 
 
-class Entry(BaseModel):
+class Entry(p.BaseModel):
     """A mapping of a role file. `attrs`: its keys' model attributes; an entry may be just the text of
     `shorthand`; `aliases` are other keys for a field; `text_hint` says what to give instead of text."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = p.ConfigDict(extra="forbid")
     attrs: ClassVar[dict] = {}
     shorthand: ClassVar[str | None] = None
     aliases: ClassVar[dict] = {}
     text_hint: ClassVar[str | None] = None
 
-    @model_validator(mode="before")
+    @p.model_validator(mode="before")
     @classmethod
     def _given(cls, data):
         if isinstance(data, str) and cls.shorthand:
@@ -223,7 +203,7 @@ class SharedEntry(Entry):
     shared_attrs: ClassVar[dict] = {}
     name_key: ClassVar[str] = "name"
 
-    @model_validator(mode="after")
+    @p.model_validator(mode="after")
     def _slug_from_name(self):
         self.slug = self.slug or slugify(getattr(self, self.name_key))
         if not self.slug:
@@ -231,10 +211,9 @@ class SharedEntry(Entry):
         return self
 
     def shared(self):
-        given = self.model_fields_set
-        return {attr: getattr(self, key) for key, attr in self.shared_attrs.items() if key in given}
+        return {attr: getattr(self, key) for key, attr in self.shared_attrs.items() if key in self.model_fields_set}
 
-    @model_serializer(mode="wrap")
+    @p.model_serializer(mode="wrap")
     def _given_only(self, dump, info):  # a file's hash counts the shared fields it gives, not their defaults
         given = self.model_fields_set if (info.context or {}).get("hashing") else self.shared_attrs
         return {k: v for k, v in dump(self).items() if k not in self.shared_attrs or k in given}
@@ -257,9 +236,8 @@ def _fields(model, *, keys=None, only=None, exclude=(), types=None, required=Non
 
 
 def _entry(name, fields, attrs, base=Entry, **class_vars):
-    entry = create_model(name, __base__=base, **fields)
-    entry.attrs = attrs
-    for var, value in class_vars.items():
+    entry = p.create_model(name, __base__=base, **fields)
+    for var, value in {"attrs": attrs, **class_vars}.items():
         setattr(entry, var, value)
     return entry
 
@@ -267,29 +245,17 @@ def _entry(name, fields, attrs, base=Entry, **class_vars):
 def _offering_entry(section):
     """A course (certification, ...): the shared row's fields, then the role's link to it, and the
     skills it teaches with the level each reaches."""
-    offering = section.offering
+    offering, name = section.offering, section.offering.model.__name__
     shared, shared_attrs = _fields(offering.model, exclude=["skills"], required={"slug": False})
     link, attrs = _fields(section.model, exclude=[offering.link_field])
-    taught = _entry(
-        f"{offering.model.__name__}SkillEntry", *_fields(offering.skill_links, exclude=[offering.link_field])
-    )
+    taught = _entry(f"{name}SkillEntry", *_fields(offering.skill_links, exclude=[offering.link_field]))
     taught.text_hint = "give the skill and the level the offering reaches: {{skill: {0}, level: 1-5}}"
     fields = shared | {"skills": (Annotated[list[taught], _hashed_sorted(lambda link: link["skill"])], [])} | link
-    return _entry(
-        f"{offering.model.__name__}Entry",
-        fields,
-        attrs,
-        base=SharedEntry,
-        shared_attrs=shared_attrs,
-        name_key=offering.name,
-        aliases=offering.aliases,
-        taught=taught,
-    )
+    class_vars = {"shared_attrs": shared_attrs, "name_key": offering.name, "aliases": offering.aliases}
+    return _entry(f"{name}Entry", fields, attrs, base=SharedEntry, taught=taught, **class_vars)
 
 
 def _section_entry(section):
-    if section.offering:
-        return _offering_entry(section)
     children = {}  # listed as their text: `artifacts: [text, ...]`
     for child in section.children:
         text = section.model._meta.get_field(child).related_model._meta.get_field("text")
@@ -308,7 +274,7 @@ class Alignment(Entry):
     uri: _text(300) = ""
     source: _text(60) = ""
 
-    @model_validator(mode="after")
+    @p.model_validator(mode="after")
     def _shape(self):
         found = alignment_shapes.problems(self.framework, name=self.framework_name, code=self.code, uri=self.uri)
         if found:
@@ -316,36 +282,40 @@ class Alignment(Entry):
         return self
 
 
+class _SkillEntry(SharedEntry):
+    @p.model_validator(mode="after")
+    def _default_weight(self):
+        self.weight = m.DEFAULT_WEIGHTS[m.SkillKind(self.kind)] if self.weight is None else self.weight
+        return self
+
+    def shared(self):
+        return super().shared() | {f"descriptor_{level}": text for level, text in self.levels.items()}
+
+
 def _skill_entry():
-    """A skill: the shared Skill's fields and `levels` (what each level 1-5 looks like), then the role's own."""
+    """A skill: the shared Skill's fields, `levels` (what each level 1-5 looks like) and `alignments`
+    (shared: every file that gives them agrees), then the role's own."""
     descriptors = [f"descriptor_{level}" for level in range(1, 6)]
     shared, shared_attrs = _fields(m.Skill, exclude=descriptors, required={"slug": False})  # made from the name
     link, attrs = _fields(m.RoleSkill, exclude=["skill"], required={"target": True})
-    as_text = BeforeValidator(
+    as_text = p.BeforeValidator(
         lambda levels: {str(k).strip(): v for k, v in levels.items()} if isinstance(levels, dict) else levels
     )
     level = _rule(str, lambda key: key in {"1", "2", "3", "4", "5"}, lambda key: "not a level; levels are 1 to 5")
-    levels = (Annotated[dict[level, _text()], as_text], {})
-
-    class SkillEntry(SharedEntry):
-        @model_validator(mode="after")
-        def _default_weight(self):
-            self.weight = m.DEFAULT_WEIGHTS[m.SkillKind(self.kind)] if self.weight is None else self.weight
-            return self
-
-        def shared(self):
-            return super().shared() | {f"descriptor_{level}": text for level, text in self.levels.items()}
-
-    alignments = (list[Alignment], [])
-    shared_attrs = shared_attrs | {"alignments": "alignments"}  # shared: every file that gives them agrees
-    fields = shared | {"levels": levels, "alignments": alignments} | link
-    return _entry("Skill", fields, attrs, base=SkillEntry, shared_attrs=shared_attrs)
+    fields = shared | {"levels": (Annotated[dict[level, _text()], as_text], {}), "alignments": (list[Alignment], [])}
+    shared_attrs |= {"alignments": "alignments"}
+    return _entry("Skill", fields | link, attrs, base=_SkillEntry, shared_attrs=shared_attrs)
 
 
 ENTRIES = {
-    section.key: _skill_entry() if section is registry.SKILLS else _section_entry(section)
+    section.key: _skill_entry()
+    if section is registry.SKILLS
+    else _offering_entry(section)
+    if section.offering
+    else _section_entry(section)
     for section in registry.SECTIONS
 }
+
 AiImpact = _entry(
     "AiImpact",
     *_fields(
@@ -355,28 +325,24 @@ AiImpact = _entry(
         types={"ai_impact_score": (_between(0, 100), None)},
     ),
 )
-FieldSources = create_model(
-    "FieldSources", __base__=Entry, **{fact: (SourceKeys, []) for fact in m.RoleFieldSource.Field.values}
+FieldSources = p.create_model(
+    "FieldSources", __base__=Entry, **dict.fromkeys(m.RoleFieldSource.Field.values, (SourceKeys, []))
 )
 _role_fields, _role_attrs = _fields(
     m.Role,
-    keys={
-        "is_published": "published",
-        "is_featured": "featured",
-        "is_entry_level": "entry_level",
-        "ai_impact_score": "ai_impact",
-    },
+    keys={"is_published": "published", "is_featured": "featured", "is_entry_level": "entry_level"}
+    | {"ai_impact_score": "ai_impact"},
     exclude=["ai_impact_label", "ai_impact_outlook", "draft_of"],
     types={
         "family": (_text(m.Family._meta.get_field("name").max_length, required=True), ...),  # by name
-        "is_published": (StrictBool, True),
-        "ai_impact_score": (AiImpact, Field(default_factory=AiImpact)),
+        "is_published": (p.StrictBool, True),
+        "ai_impact_score": (AiImpact, p.Field(default_factory=AiImpact)),
     },
 )
 
 
 class _Role(Entry):
-    _filename: str = PrivateAttr("")
+    _filename: str = p.PrivateAttr("")
 
     @property
     def filename(self):
@@ -394,15 +360,16 @@ class _Role(Entry):
         return values | self.ai_impact.values()
 
 
+_lists = {
+    key: (Annotated[list[entry], p.Field(min_length=int(key == "skills"))], [] if key != "skills" else ...)
+    for key, entry in ENTRIES.items()
+}
 RoleFile = _entry(
     "RoleFile",
     {key: _role_fields[key] for key in ("slug", "title")}  # first, then in the model's order
     | _role_fields
-    | {"field_sources": (FieldSources, Field(default_factory=FieldSources))}
-    | {
-        key: (Annotated[list[entry], Field(min_length=1 if key == "skills" else 0)], ... if key == "skills" else [])
-        for key, entry in ENTRIES.items()
-    },
+    | {"field_sources": (FieldSources, p.Field(default_factory=FieldSources))}
+    | _lists,
     _role_attrs,
     base=_Role,
 )
@@ -427,7 +394,7 @@ def _where(loc):
 
 
 def _entry_class(annotation):
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, p.BaseModel):
         return annotation
     return next((found for arg in get_args(annotation) if (found := _entry_class(arg))), None)
 
