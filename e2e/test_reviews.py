@@ -13,9 +13,11 @@ from playwright.sync_api import expect
 from assessments import scoring
 from assessments.models import Assessment
 from assessments.reports import scoring_inputs
+from assessments.steps import build_steps
 from assessments.tests.factories import submitted_for
 from reviews.models import Review, review_link_path
 from reviews.selectors import ratings_on_basis
+from reviews.views import StepItem
 from roles.models import Role
 
 from .helpers import (
@@ -51,6 +53,11 @@ def expected_readiness(assessment, basis):
     skills, courses, certifications, suggestions = scoring_inputs(snapshot)
     overall = scoring.score(skills, courses=courses, certifications=certifications, suggestions=suggestions)
     return str(scoring.whole_percent(overall.readiness.overall))  # the page rounds to whole percentages
+
+
+def review_steps(assessment, slugs):
+    """The steps a review of `slugs` is split into: the self-assessment's grouping (assessments.steps)."""
+    return build_steps([StepItem(meta) for meta in assessment.snapshot["skills"] if meta["slug"] in slugs])
 
 
 def check_page(page, axe_source, name, *, region=None):
@@ -92,28 +99,37 @@ def test_ask_review_blind_compare_calibrate_and_switch_the_basis(page, shipped_r
     check_page(page, axe_source, "manage")
     log_out(page)
 
-    # A visitor opens the link, is sent to log in, signs up instead and lands back on the link.
+    # A visitor opens the link: who asks and why, how long it takes; signs up and lands back on the link.
     page.goto(link)
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
-    page.get_by_role("link", name="Create an account").click()
+    expect(page.locator("main h1")).to_contain_text("Alice from Platform asks for your review")
+    expect(page.get_by_test_id("how-long")).to_contain_text(f"{len(chosen)} skills in short steps")
+    expect(page.locator("main input[type=radio]")).to_have_count(0)
+    check_page(page, axe_source, "open-visitor")
+    page.get_by_role("link", name="Sign up (free)").click()
     fill_sign_up_form(page, "reviewer")
     expect(page.locator("main h1")).to_contain_text("Alice from Platform asks for your review")
     check_page(page, axe_source, "open")
     page.get_by_role("button", name="Start the review").click()
     expect(page).to_have_url(REVIEW_URL)
 
-    # Blind: four skills with the scale, nothing of alice's ratings; autosave as in the self-assessment.
-    expect(page.locator("fieldset[data-skill]")).to_have_count(4)
+    # Blind, in the self-assessment's steps, autosaved; "I haven't seen this" for one skill.
     expect(page.get_by_text("Their own rating")).to_have_count(0)
     check_page(page, axe_source, "rate")
-    reviewer_levels = {slug: [1, 5, 2, 0][i] for i, slug in enumerate(chosen)}
-    rate(page, reviewer_levels)
+    reviewer_levels = {slug: [1, 5, "unseen", 0][i] for i, slug in enumerate(chosen)}
+    steps = review_steps(report, chosen)
+    for step in steps:
+        expect(page.get_by_text(f"Step {step.number} of {len(steps)}", exact=False).first).to_be_visible()
+        expect(page.locator("fieldset[data-skill]")).to_have_count(len(step.items))
+        rate(page, {item.skill_id: reviewer_levels[item.skill_id] for item in step.items})
+        if step.number < len(steps):
+            page.get_by_role("button", name="Save and continue").click()
+    last = next(i.skill_id for i in steps[-1].items if reviewer_levels[i.skill_id] != "unseen")
     with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/rate/")) as saved:
-        page.locator(f'fieldset[data-skill="{chosen[0]}"] textarea').fill("Not seen it in production yet")
+        page.locator(f'fieldset[data-skill="{last}"] textarea').fill("Not seen it in production yet")
     assert saved.value.ok
     wait_until_saved(page)
     page.reload()
-    expect(radio(page, chosen[1], 5)).to_be_checked()  # the draft kept what autosave sent
+    expect(radio(page, last, reviewer_levels[last])).to_be_checked()  # the draft kept what autosave sent
     page.get_by_label("Overall comment (optional)").fill("Strong on delivery.")
     page.get_by_role("button", name="Submit review").click()
     expect(page.get_by_test_id("submitted-review")).to_be_visible()
@@ -130,10 +146,17 @@ def test_ask_review_blind_compare_calibrate_and_switch_the_basis(page, shipped_r
     log_in(page, "alice")
     page.goto(f"/assessments/{report.pk}/reviews/")
     page.get_by_role("link", name=re.compile("^Compare")).click()
-    expect(page.get_by_test_id("compare-row")).to_have_count(4)
+    seen = [s for s in chosen if reviewer_levels[s] != "unseen"]
+    expect(page.get_by_test_id("compare-row")).to_have_count(len(seen))  # "not seen" is no opinion
+    expect(page.get_by_test_id("not-seen")).to_be_visible()
     mine = {s: report.snapshot["ratings"][s]["level"] for s in chosen}
-    flagged = sum(1 for s in chosen if abs(mine[s] - reviewer_levels[s]) >= 2)
-    expect(page.get_by_test_id("flag")).to_have_count(flagged)
+    distance = {s: abs(mine[s] - reviewer_levels[s]) for s in seen}
+    flagged = sorted((s for s in seen if distance[s] >= 2), key=lambda s: (-distance[s], chosen.index(s)))
+    expect(page.get_by_test_id("flag")).to_have_count(len(flagged))
+    visible = [row.get_attribute("data-skill") for row in page.get_by_test_id("compare-row").all() if row.is_visible()]
+    assert visible == flagged, "disagreements first, largest first; the agreements folded away"
+    if len(flagged) < len(seen):
+        page.get_by_test_id("agreements").locator("summary").click()
     expect(page.get_by_test_id("reviewer-comment")).to_contain_text("Not seen it in production yet")
     expect(page.get_by_test_id("overall-comment")).to_contain_text("Strong on delivery.")
     check_page(page, axe_source, "compare")
@@ -173,3 +196,57 @@ def test_a_used_link_is_refused_with_a_clear_page(page, shipped_roles, alice, bo
     assert response.status == 400
     expect(page.get_by_test_id("link-error")).to_contain_text("your own assessment")
     check_page(page, axe_source, "refused")
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_submitting_with_an_unanswered_skill_names_it_and_links_to_its_step(
+    new_context, live_server, shipped_roles, alice, bob, axe_source, size
+):
+    from reviews import services
+    from reviews.tests.factories import request_for
+
+    report = submitted_for(alice, Role.objects.get(slug=SENIOR_ML), levels=planned_levels(role_targets(SENIOR_ML)))
+    slugs = [s["slug"] for s in report.snapshot["skills"]]
+    steps = review_steps(report, slugs)
+    skipped = steps[0].items[-1]  # every skill answered (one "not seen") but the last of step 1
+    review, _ = services.take_request(review_request=request_for(report), user=bob)
+    answers = [
+        services.ReviewRatingInput(skill_slug=s, level=None, not_seen=True)
+        if s == slugs[1]
+        else services.ReviewRatingInput(skill_slug=s, level=2)
+        for s in slugs
+        if s != skipped.skill_id
+    ]
+    services.save_review(review=review, ratings=answers)
+    page = new_context(viewport=size).new_page()
+    log_in(page, "bob")
+    page.goto(f"/reviews/{review.pk}/?step={len(steps)}")
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_role("alert").first).to_contain_text(f"Still unanswered (1): {skipped.skill.name}")
+    unanswered = page.get_by_test_id("unanswered")
+    expect(unanswered).to_be_visible()
+    check_page(page, axe_source, f"refused-submit-{size['width']}")
+    page.set_viewport_size(size)
+    unanswered.get_by_role("link", name=skipped.skill.name).click()
+    expect(page).to_have_url(re.compile(rf"\\?step=1#skill-{skipped.skill_id}$"))
+    expect(page.locator(f'fieldset[data-skill="{skipped.skill_id}"]')).to_be_in_viewport()
+    assert not retry_locked(lambda: Review.objects.get(pk=review.pk).is_submitted)
+
+
+def test_the_review_on_a_phone_is_a_short_page_per_step(new_context, live_server, shipped_roles, alice, bob):
+    """The whole Senior ML review on one page was about 27,400 px tall at 390 px (issue 28); a step
+    is a fraction of it."""
+    from reviews.tests.factories import review_of
+
+    report = submitted_for(alice, Role.objects.get(slug=SENIOR_ML), levels=planned_levels(role_targets(SENIOR_ML)))
+    steps = review_steps(report, [s["slug"] for s in report.snapshot["skills"]])
+    review = review_of(report, bob, submit=False)
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, "bob")
+    heights = []
+    for step in steps:
+        page.goto(f"/reviews/{review.pk}/?step={step.number}")
+        heights.append(page.evaluate("() => document.documentElement.scrollHeight"))
+        assert has_no_horizontal_scroll(page), f"step {step.number}: {wider_than_viewport(page)}"
+    print(f"review of {len(report.snapshot['skills'])} skills in {len(steps)} steps at 390 px: heights {heights}")
+    assert max(heights) < 27_400 / 2

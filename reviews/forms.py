@@ -8,7 +8,27 @@ from careerpath.validators import validate_single_line
 from .models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, OVERALL_COMMENT_MAX_LENGTH
 from .services import CalibrationInput, ReviewRatingInput
 
-LEVEL_ERRORS = {"invalid_choice": "Choose a level from 0 to 5."}
+LEVEL_ERRORS = {"invalid_choice": "Choose a level from 0 to 5, or “I haven't seen this”."}
+NOT_SEEN = "unseen"  # the answer "I haven't seen this": no level, no opinion (ReviewRating.not_seen)
+REVIEW_CHOICES = [*LEVEL_CHOICES, (NOT_SEEN, "I haven't seen this")]
+
+
+def _level_or_not_seen(value):
+    return NOT_SEEN if value == NOT_SEEN else int(value)
+
+
+def review_level_field(label, **kwargs):
+    """A level 0-5 or "I haven't seen this" (the reviewer's radio buttons and the autosave's `level`)."""
+    return forms.TypedChoiceField(
+        label=label, choices=REVIEW_CHOICES, coerce=_level_or_not_seen, error_messages=LEVEL_ERRORS, **kwargs
+    )
+
+
+def rating_input(slug, answer, comment=""):
+    """The service's input for one answer (a level, or NOT_SEEN)."""
+    if answer == NOT_SEEN:
+        return ReviewRatingInput(skill_slug=slug, level=None, comment=comment, not_seen=True)
+    return ReviewRatingInput(skill_slug=slug, level=answer, comment=comment)
 
 
 def level_field_name(slug):
@@ -89,7 +109,8 @@ class TeammateRequestForm(RequestForm):
 
 
 class ReviewForm(forms.Form):
-    """A reviewer's level and comment for each skill of the request, and an overall comment."""
+    """A reviewer's answer (a level or "I haven't seen this") and comment for each skill of one
+    step of the review; on the last step (`finish`), also the overall comment and the naming choice."""
 
     overall_comment = forms.CharField(
         required=False,
@@ -103,19 +124,15 @@ class ReviewForm(forms.Form):
         help_text='Unticked, a share link shows your ratings and comments as "Reviewer 1" (or 2, 3...).',
     )
 
-    def __init__(self, *args, skills, **kwargs):
-        """`skills`: (slug, name) pairs in the role's order."""
+    def __init__(self, *args, skills, finish=True, **kwargs):
+        """`skills`: (slug, name) pairs in the role's order (one step's)."""
         super().__init__(*args, **kwargs)
         self.skills = list(skills)
+        if not finish:
+            del self.fields["overall_comment"], self.fields["named_on_share_links"]
         for slug, name in self.skills:
-            self.fields[level_field_name(slug)] = forms.TypedChoiceField(
-                label=name,
-                choices=LEVEL_CHOICES,
-                coerce=int,
-                required=False,
-                empty_value=None,
-                widget=forms.RadioSelect,
-                error_messages=LEVEL_ERRORS,
+            self.fields[level_field_name(slug)] = review_level_field(
+                name, required=False, empty_value=None, widget=forms.RadioSelect
             )
             self.fields[comment_field_name(slug)] = forms.CharField(
                 label="Comment (optional)",
@@ -135,10 +152,8 @@ class ReviewForm(forms.Form):
 
     def ratings(self):
         return [
-            ReviewRatingInput(
-                skill_slug=slug,
-                level=self.cleaned_data[level_field_name(slug)],
-                comment=self.cleaned_data.get(comment_field_name(slug), ""),
+            rating_input(
+                slug, self.cleaned_data[level_field_name(slug)], self.cleaned_data.get(comment_field_name(slug), "")
             )
             for slug, _ in self.skills
             if self.cleaned_data.get(level_field_name(slug)) is not None
@@ -146,11 +161,15 @@ class ReviewForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    """One rating sent by the autosave script (static/js/assessment.js: skill, level, evidence)."""
+    """One answer sent by the autosave script (static/js/assessment.js: skill, level, evidence)."""
 
     skill = forms.SlugField(max_length=160)
-    level = forms.TypedChoiceField(choices=LEVEL_CHOICES, coerce=int, error_messages=LEVEL_ERRORS)
+    level = review_level_field("Level")
     evidence = forms.CharField(max_length=COMMENT_MAX_LENGTH, required=False, strip=True)
+
+    def rating(self):
+        data = self.cleaned_data
+        return rating_input(data["skill"], data["level"], data["evidence"])
 
 
 class CalibrationForm(forms.Form):
@@ -169,7 +188,7 @@ class CalibrationForm(forms.Form):
                 choices=LEVEL_CHOICES,
                 coerce=int,
                 initial=current.level if current else row["pair"].self_level,
-                error_messages={**LEVEL_ERRORS, "required": "Choose a level from 0 to 5."},
+                error_messages=dict.fromkeys(("invalid_choice", "required"), "Choose a level from 0 to 5."),
             )
             self.fields[note_field_name(slug)] = forms.CharField(
                 label=f"Why (optional) for {row['name']}",

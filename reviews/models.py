@@ -4,7 +4,8 @@
   of one submitted assessment; it expires after `REQUEST_DAYS` and can be revoked. A link's token is
   shown once, when it is made: only its SHA-256 is kept (careerpath/tokens.py).
 - `Review`: the one answer a request gets (a one-to-one: a link can never yield two reviews).
-- `ReviewRating`: the reviewer's level and comment for one skill the request names.
+- `ReviewRating`: the reviewer's level and comment for one skill the request names, or their
+  "I haven't seen this" (`not_seen`, with no level): no opinion, counted in no number.
 - `Calibration`: the owner's agreed level for one skill of their assessment, with a note of why.
 
 Skills are named by slug, as in the assessment's frozen snapshot that every review reads.
@@ -190,7 +191,12 @@ class ReviewRatingQuerySet(OwnedQuerySet):
 class ReviewRating(DeletedWithParent):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="ratings")
     skill_slug = models.SlugField(max_length=160)
-    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    level = models.PositiveSmallIntegerField(
+        choices=Level.choices, null=True, blank=True, help_text="None when the reviewer has not seen this skill."
+    )
+    not_seen = models.BooleanField(
+        default=False, help_text='"I haven\'t seen this": no opinion (not a 0), left out of every comparison.'
+    )
     comment = models.CharField(max_length=COMMENT_MAX_LENGTH, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,10 +207,14 @@ class ReviewRating(DeletedWithParent):
         constraints = [
             models.UniqueConstraint(fields=["review", "skill_slug"], name="reviewrating_one_per_skill"),
             models.CheckConstraint(condition=Q(level__gte=0, level__lte=5), name="reviewrating_level_0_5"),
+            models.CheckConstraint(
+                condition=Q(not_seen=False, level__isnull=False) | Q(not_seen=True, level__isnull=True),
+                name="reviewrating_level_or_not_seen",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.skill_slug}: {self.level}"
+        return f"{self.skill_slug}: {'not seen' if self.not_seen else self.level}"
 
 
 class CalibrationQuerySet(OwnedQuerySet):

@@ -111,11 +111,12 @@ def submitted_reviews(assessment):
 
 
 def reviewer_levels(assessment):
-    """{slug: level} from the newest submitted review ({} without one)."""
+    """{slug: level} from the newest submitted review ({} without one). A skill the reviewer has
+    not seen is left out: it keeps the self-rating, as a skill they were not asked about."""
     review = Review.objects.submitted().filter(request__assessment=assessment).order_by("-submitted_at", "-id").first()
     if review is None:
         return {}
-    return dict(review.ratings.values_list("skill_slug", "level"))
+    return dict(review.ratings.filter(not_seen=False).values_list("skill_slug", "level"))
 
 
 def calibrations(assessment):
@@ -287,7 +288,8 @@ def _skill_meta(assessment):
 
 
 def pairs_for(review, assessment=None):
-    """The review's ratings paired with the owner's self-ratings, as `calibration.Pair`s."""
+    """The review's ratings paired with the owner's self-ratings, as `calibration.Pair`s. A skill
+    the reviewer has not seen is no opinion: it makes no pair, so it counts in no agreement."""
     assessment = assessment or review.request.assessment
     meta, mine = _skill_meta(assessment), self_levels(assessment)
     return [
@@ -298,12 +300,14 @@ def pairs_for(review, assessment=None):
             reviewer_level=r.level,
         )
         for r in review.ratings.all()
-        if r.skill_slug in meta
+        if r.skill_slug in meta and not r.not_seen
     ]
 
 
 def comparison(review):
-    """Rows for the compare page, with agreement overall and per category."""
+    """Rows for the compare page, with agreement overall and per category: the disagreements
+    (`calibration.FLAG_AT` levels apart or more) first, largest first, then the agreements, each
+    group in the role's order; and the skills the reviewer has not seen (no opinion)."""
     assessment = review.request.assessment
     meta = _skill_meta(assessment)
     evidence = assessment.snapshot.get("ratings", {})
@@ -322,8 +326,15 @@ def comparison(review):
         }
         for p in pairs
     ]
+    order = {slug: i for i, slug in enumerate(meta)}
+    rows.sort(key=lambda row: (-row["pair"].distance if row["pair"].flagged else 0, order[row["pair"].skill]))
+    disagreements = [row for row in rows if row["pair"].flagged]
+    unseen = sorted((r.skill_slug for r in review.ratings.all() if r.not_seen and r.skill_slug in meta), key=order.get)
     return {
         "rows": rows,
+        "disagreements": disagreements,
+        "agreements": rows[len(disagreements) :],
+        "not_seen": [meta[slug]["name"] for slug in unseen],
         "agreement": calibration.agreement(pairs),
         "by_category": calibration.agreement_by_category(pairs),
         "flagged": calibration.flagged(pairs),
@@ -372,6 +383,7 @@ def shared_opinions(assessment):
                         "name": meta[r.skill_slug]["name"],
                         "self_level": mine[r.skill_slug],
                         "reviewer_level": r.level,
+                        "not_seen": r.not_seen,
                         "comment": r.comment,
                     }
                     for r in ratings
@@ -420,7 +432,8 @@ def _ratings_data(review, names):
         {
             "skill": r.skill_slug,
             "skill_name": names.get(r.skill_slug, r.skill_slug),
-            "level": r.level,
+            "level": r.level,  # None when not seen
+            "not_seen": r.not_seen,
             "comment": r.comment,
         }
         for r in review.ratings.all()

@@ -84,9 +84,15 @@ class ReviewSubmitted(ReviewError):
 
 
 class ReviewNotComplete(ReviewError):
-    def __init__(self, missing):
-        self.missing = missing
-        super().__init__(f"Rate every skill before submitting: {missing} still unrated.")
+    """`missing`: the slugs still unanswered, in the request's order; `names`: their skill names."""
+
+    def __init__(self, missing, names):
+        self.missing, self.names = missing, names
+        listed = ", ".join(names)
+        super().__init__(
+            f"Not submitted: answer every skill first (a level, or “I haven't seen this”). "
+            f"Still unanswered ({len(missing)}): {listed}."
+        )
 
 
 class AlreadyAnswered(ReviewError):
@@ -96,9 +102,12 @@ class AlreadyAnswered(ReviewError):
 
 @dataclass(frozen=True)
 class ReviewRatingInput:
+    """A level for one skill, or `not_seen` (the reviewer has not seen it: no level, no opinion)."""
+
     skill_slug: str
-    level: int
+    level: int | None
     comment: str = ""
+    not_seen: bool = False
 
 
 @dataclass(frozen=True)
@@ -284,7 +293,8 @@ def save_review(*, review, ratings, overall_comment=None, named_on_share_links=N
     for item in ratings:
         if item.skill_slug not in allowed:
             raise UnknownSkill()
-        _check_level(item.level)
+        if not item.not_seen:  # "not seen" keeps no level
+            _check_level(item.level)
     now = timezone.now()
     _touch_draft(review, now)
     if overall_comment is not None:
@@ -294,14 +304,21 @@ def save_review(*, review, ratings, overall_comment=None, named_on_share_links=N
         Review.objects.filter(pk=review.pk).update(named_on_share_links=named_on_share_links)
         review.named_on_share_links = named_on_share_links
     rows = [
-        ReviewRating(review=review, skill_slug=i.skill_slug, level=i.level, comment=i.comment, updated_at=now)
+        ReviewRating(
+            review=review,
+            skill_slug=i.skill_slug,
+            level=None if i.not_seen else i.level,
+            not_seen=i.not_seen,
+            comment=i.comment,
+            updated_at=now,
+        )
         for i in ratings
     ]
     return ReviewRating.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["review", "skill_slug"],
-        update_fields=["level", "comment", "updated_at"],
+        update_fields=["level", "not_seen", "comment", "updated_at"],
     )
 
 
@@ -315,10 +332,12 @@ def submit_review(*, review):
         raise LinkRevoked()
     if locked.is_submitted:
         return locked, False
-    rated = set(locked.ratings.values_list("skill_slug", flat=True))
-    missing = [s for s in locked.request.skills if s not in rated]
+    answered = set(locked.ratings.values_list("skill_slug", flat=True))  # a level or "not seen"
+    missing = [s for s in locked.request.skills if s not in answered]
     if missing:
-        raise ReviewNotComplete(len(missing))
+        snapshot = Assessment.objects.values_list("snapshot", flat=True).get(pk=locked.request.assessment_id) or {}
+        names = {s["slug"]: s["name"] for s in snapshot.get("skills", [])}
+        raise ReviewNotComplete(missing, [names.get(s, s) for s in missing])
     if not Review.objects.filter(pk=locked.pk, status=Review.Status.DRAFT).update(
         status=Review.Status.SUBMITTED, submitted_at=now, updated_at=now
     ):

@@ -6,7 +6,8 @@ or review is a 404), calls one service, and renders or redirects.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,12 +15,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.emails import has_any_verified_email
+from assessments.steps import SECONDS_PER_SKILL, build_steps, first_unrated_step, step_states
 from roles.levels import Level
 from roles.levels import scale as level_scale
 from teams.selectors import memberships_of, teammates_of
 
 from . import selectors, services
 from .forms import (
+    NOT_SEEN,
     CalibrationForm,
     RateForm,
     RequestForm,
@@ -191,15 +194,41 @@ def calibration(request):
 
 
 @never_cache
-@login_required
 @require_http_methods(["GET", "POST"])
 def open_link(request, token):
     """A review link: who sent it and what it covers; the button takes it (single use).
 
-    A visitor is sent to log in (or sign up) and back here. The owner, a used, expired or
-    revoked link, or a link meant for someone else gets a clear page saying so, and nothing changes.
+    A visitor sees who asks and why (the name the owner chose, the role, what a second opinion is
+    and about how long it takes: never a rating or evidence) and logs in or signs up to come back
+    here; a withdrawn or expired link says so. The owner, a used, expired or revoked link, or a link
+    meant for someone else gets a clear page saying so, and nothing changes.
     """
-    return _open_request(request, selectors.get_link_or_404(token))
+    review_request = selectors.get_link_or_404(token)
+    if not request.user.is_authenticated:
+        return _invite_visitor(request, review_request)
+    return _open_request(request, review_request)
+
+
+def _invite_visitor(request, review_request):
+    if request.method == "POST":
+        return redirect_to_login(request.get_full_path())
+    if review_request.revoked_at is not None or (review_request.taken_at is None and review_request.is_expired):
+        refusal = services.LinkRevoked() if review_request.revoked_at is not None else services.LinkExpired()
+        return render(request, "reviews/link_refused.html", {"error": str(refusal)}, status=410)
+    return render(request, "reviews/open.html", _invitation(review_request) | {"visitor": True})
+
+
+def _invitation(review_request):
+    """What the invitation page says about a request: who asks, for which role, how much."""
+    count = len(review_request.skills)
+    return {
+        "review_request": review_request,
+        "role_title": review_request.assessment.snapshot["role"]["title"],
+        "skill_count": count,
+        "minutes": max(1, round(count * SECONDS_PER_SKILL / 60)),
+        "seconds_per_skill": SECONDS_PER_SKILL,
+        "started": review_request.taken_at is not None,
+    }
 
 
 @never_cache
@@ -236,11 +265,7 @@ def _open_request(request, review_request):
         except services.ReviewError as exc:
             return render(request, "reviews/link_refused.html", {"error": str(exc)}, status=410)
         return redirect("reviews:review", pk=review.pk)
-    return render(
-        request,
-        "reviews/open.html",
-        {"review_request": review_request, "skill_count": len(review_request.skills)},
-    )
+    return render(request, "reviews/open.html", _invitation(review_request))
 
 
 def _skills_of(review):
@@ -266,105 +291,157 @@ class SnapshotSkill:
         return Level(self.target).label
 
 
-def _review_page(request, review, form, *, status=200):
-    skills = _skills_of(review)
+class StepItem:
+    """A requested skill as assessments.steps groups it (kind, skill.category; `skill_id` is its slug)."""
+
+    def __init__(self, meta):
+        self.kind, self.skill, self.skill_id = meta.get("kind", "required"), SnapshotSkill(meta), meta["slug"]
+
+
+def _steps_of(review):
+    """The review's steps, grouped as the self-assessment groups the role's skills (assessments.steps)."""
+    return build_steps([StepItem(meta) for _, meta in _skills_of(review)])
+
+
+def _step_number(request, steps, answered):
+    """The step the query asks for (`?step=N`), else the first with an unanswered skill (else the
+    last). A step the review does not have is a 404."""
+    asked = request.GET.get("step")
+    if asked is None:
+        return first_unrated_step(steps, answered) or len(steps)
+    if not asked.isdigit() or not 1 <= int(asked) <= len(steps):
+        raise Http404("No such step.")
+    return int(asked)
+
+
+def step_url(review, number, anchor=""):
+    return f"{reverse('reviews:review', args=[review.pk])}?step={number}{anchor}"
+
+
+def _unanswered(review, steps, answered):
+    """The skills still unanswered, each with the URL of its place in its step."""
+    return [
+        {"name": item.skill.name, "url": step_url(review, step.number, f"#skill-{item.skill_id}")}
+        for step in steps
+        for item in step.items
+        if item.skill_id not in answered
+    ]
+
+
+def _review_page(request, review, *, steps=None, number=None, form=None, status=200):
     saved = {r.skill_slug: r for r in review.ratings.all()}
     evidence = review.request.assessment.snapshot.get("ratings", {}) if review.request.show_evidence else {}
-    mine = selectors.self_levels(review.request.assessment) if review.is_submitted else {}
-    rows = []
-    for slug, meta in skills:
-        skill = SnapshotSkill(meta)
-        rows.append(
-            {
-                "skill": skill,
-                "role_skill": skill,
-                "level_field": form[level_field_name(slug)] if form else None,
-                "evidence_field": form[comment_field_name(slug)] if form else None,
-                "evidence_label": "Comment (optional): what you have seen that shows this",
-                "shared_evidence": evidence.get(slug, {}).get("evidence", ""),
-                "saved": saved.get(slug),
-                "owner_level": mine.get(slug),
-            }
-        )
-    rated = sum(1 for slug, _ in skills if slug in saved)
-    return render(
-        request,
-        "reviews/review.html",
+    if review.is_submitted:
+        items = [StepItem(meta) for _, meta in _skills_of(review)]
+        mine = selectors.self_levels(review.request.assessment)
+    else:
+        items, mine = steps[number - 1].items, {}
+    rows = [
         {
-            "review": review,
-            "review_request": review.request,
-            "role_title": review.request.assessment.snapshot["role"]["title"],
-            "rows": rows,
-            "form": form,
-            "progress": {
-                "rated": rated,
-                "total": len(skills),
-                "percent": round(100 * rated / len(skills)) if skills else 0,
-            },
-            "scale": level_scale(),
-        },
-        status=status,
-    )
+            "skill": item.skill,
+            "role_skill": item.skill,
+            "level_field": form[level_field_name(item.skill_id)] if form else None,
+            "evidence_field": form[comment_field_name(item.skill_id)] if form else None,
+            "evidence_label": "Comment (optional): what you have seen that shows this",
+            "shared_evidence": evidence.get(item.skill_id, {}).get("evidence", ""),
+            "saved": saved.get(item.skill_id),
+            "owner_level": mine.get(item.skill_id),
+        }
+        for item in items
+    ]
+    total = len(review.request.skills)
+    answered = sum(1 for slug in review.request.skills if slug in saved)
+    context = {
+        "review": review,
+        "review_request": review.request,
+        "role_title": review.request.assessment.snapshot["role"]["title"],
+        "rows": rows,
+        "form": form,
+        "progress": {"rated": answered, "total": total, "percent": round(100 * answered / total) if total else 0},
+        "scale": level_scale(),
+    }
+    if not review.is_submitted:
+        context |= {
+            "steps": step_states(steps, set(saved), number),
+            "step": steps[number - 1],
+            "is_last": number == len(steps),
+            "unanswered": _unanswered(review, steps, set(saved)),
+        }
+    return render(request, "reviews/review.html", context, status=status)
+
+
+def _step_form(review, step, *, data=None, is_last=False):
+    skills = [(item.skill_id, item.skill.name) for item in step.items]
+    saved = {r.skill_slug: r for r in review.ratings.all()}
+    initial = {"overall_comment": review.overall_comment, "named_on_share_links": review.named_on_share_links}
+    for slug, _ in skills:
+        if slug in saved:
+            rating = saved[slug]
+            initial[level_field_name(slug)] = NOT_SEEN if rating.not_seen else rating.level
+            initial[comment_field_name(slug)] = rating.comment
+    return ReviewForm(data, skills=skills, finish=is_last, initial=initial)
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request, pk):
-    """The reviewer rates blind (draft, autosaved); once submitted the page is read-only and shows
-    the owner's own ratings beside theirs."""
+    """The reviewer rates blind, one step at a time (the self-assessment's steps), each answer
+    autosaved (or saved by the step's buttons without JavaScript); the last step holds the overall
+    comment and Submit. Once submitted the page is read-only and shows the owner's own ratings."""
     review = selectors.get_review_for_reviewer_or_404(request, pk)
     if review.is_submitted:
         if request.method == "POST":
             messages.info(request, "This review is submitted and read-only.")
             return redirect("reviews:review", pk=review.pk)
-        return _review_page(request, review, None)
-    skills = [(slug, meta["name"]) for slug, meta in _skills_of(review)]
-    saved = {r.skill_slug: r for r in review.ratings.all()}
-    initial = {"overall_comment": review.overall_comment, "named_on_share_links": review.named_on_share_links}
-    for slug, rating in saved.items():
-        initial[level_field_name(slug)] = rating.level
-        initial[comment_field_name(slug)] = rating.comment
-    form = ReviewForm(request.POST or None, skills=skills, initial=initial)
+        return _review_page(request, review)
+    steps = _steps_of(review)
+    answered = set(review.ratings.values_list("skill_slug", flat=True))
+    number = _step_number(request, steps, answered)
+    is_last = number == len(steps)
+    form = _step_form(review, steps[number - 1], data=request.POST or None, is_last=is_last)
     if request.method == "GET":
-        return _review_page(request, review, form)
+        return _review_page(request, review, steps=steps, number=number, form=form)
     if not form.is_valid():
-        messages.error(request, "Some answers need another look; nothing was saved yet.")
-        return _review_page(request, review, form)
+        messages.error(request, "Some answers need another look; nothing on this step was saved yet.")
+        return _review_page(request, review, steps=steps, number=number, form=form)
     try:
         services.save_review(
             review=review,
             ratings=form.ratings(),
-            overall_comment=form.cleaned_data["overall_comment"],
-            named_on_share_links=form.cleaned_data["named_on_share_links"],
+            overall_comment=form.cleaned_data.get("overall_comment"),
+            named_on_share_links=form.cleaned_data.get("named_on_share_links"),
         )
         if "submit" in request.POST:
             services.submit_review(review=review)
             messages.success(request, "Review submitted. Thank you: here is how they rated themselves.")
-        else:
-            messages.success(request, "Draft saved. You can come back to it from your reviews.")
+            return redirect("reviews:review", pk=review.pk)
     except services.ReviewNotComplete as exc:
-        messages.error(request, f"Your answers are saved. {exc}")
+        messages.error(request, f"{exc} Your answers are saved.")
+        return redirect(step_url(review, len(steps), "#unanswered"))
     except services.ReviewError as exc:
         messages.error(request, str(exc))
-    return redirect("reviews:review", pk=review.pk)
+        return redirect("reviews:review", pk=review.pk)
+    if "back" in request.POST and number > 1:
+        return redirect(step_url(review, number - 1))
+    if "continue" in request.POST and not is_last:
+        return redirect(step_url(review, number + 1))
+    messages.success(request, "Draft saved. You can come back to it from your reviews.")
+    return redirect(step_url(review, number))
 
 
 @never_cache
 @login_required
 @require_POST
 def rate(request, pk):
-    """Autosave one rating of a draft review (sent by static/js/assessment.js). Answers JSON."""
+    """Autosave one answer of a draft review (sent by static/js/assessment.js). Answers JSON."""
     review = selectors.get_review_for_reviewer_or_404(request, pk)
     form = RateForm(request.POST)
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
         return JsonResponse({"saved": False, "error": "Not saved: check this answer.", "errors": errors}, status=400)
-    item = services.ReviewRatingInput(
-        skill_slug=form.cleaned_data["skill"], level=form.cleaned_data["level"], comment=form.cleaned_data["evidence"]
-    )
     try:
-        services.save_review(review=review, ratings=[item])
+        services.save_review(review=review, ratings=[form.rating()])
     except services.UnknownSkill as exc:
         return JsonResponse({"saved": False, "error": str(exc)}, status=400)
     except services.ReviewError as exc:

@@ -197,8 +197,8 @@ MATRIX = {
     "notices:read_all": {"GET": logged_in(405), "POST": logged_in(302), "writes": {ALICE}},
     "notices:preferences": {"GET": logged_in(200), "POST": logged_in(400)},  # empty POST: choose for each kind
     "notices:unsubscribe": {"GET": everyone(200), "POST": everyone(200), "writes": set(PRINCIPALS)},
-    "reviews:open": {
-        "GET": {VISITOR: LOGIN, BOB: 410, ALICE: 400, STAFF: 410, REVIEWER: 302},
+    "reviews:open": {  # a visitor sees who asks and why (no rating), then logs in to take it
+        "GET": {VISITOR: 200, BOB: 410, ALICE: 400, STAFF: 410, REVIEWER: 302},
         "POST": {VISITOR: LOGIN, BOB: 410, ALICE: 400, STAFF: 410, REVIEWER: 302},
     },
 }

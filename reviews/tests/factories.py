@@ -20,11 +20,20 @@ def request_for(assessment, **options):
 
 
 def review_of(
-    assessment, reviewer=None, *, levels=None, level=2, comments=None, submit=True, skills=None, review_request=None
+    assessment,
+    reviewer=None,
+    *,
+    levels=None,
+    level=2,
+    comments=None,
+    submit=True,
+    skills=None,
+    review_request=None,
+    not_seen=(),
 ):
     """A review of `assessment` by `reviewer` (a new user by default), through `review_request` (by
-    default a new link): every requested skill rated `level` except those in `levels`; submitted
-    unless `submit=False`."""
+    default a new link): every requested skill rated `level` except those in `levels`, and those in
+    `not_seen` answered "I haven't seen this"; submitted unless `submit=False`."""
     reviewer = reviewer or UserFactory()
     review_request = review_request or request_for(assessment, skills=skills)
     review, _ = services.take_request(review_request=review_request, user=reviewer)
@@ -32,7 +41,12 @@ def review_of(
     comments = comments or {}
     services.save_review(
         review=review,
-        ratings=[ReviewRatingInput(skill_slug=s, level=v, comment=comments.get(s, "")) for s, v in levels.items()],
+        ratings=[
+            ReviewRatingInput(skill_slug=s, level=None, not_seen=True)
+            if s in not_seen
+            else ReviewRatingInput(skill_slug=s, level=v, comment=comments.get(s, ""))
+            for s, v in levels.items()
+        ],
     )
     if submit:
         review, _ = services.submit_review(review=review)

@@ -305,6 +305,7 @@ def test_both_sides_find_the_review_in_their_data_download(alice, submitted, car
         "skill": slugs[0],
         "skill_name": submitted.snapshot["skills"][0]["name"],
         "level": 5,
+        "not_seen": False,
         "comment": "Ran the on-call rota",
     }
     assert len(mine["requested"]) == 1 and mine["given"] == []

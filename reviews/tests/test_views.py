@@ -271,13 +271,49 @@ def test_bob_gets_404_for_alices_review_pages(bob_client, submitted, carol):
     assert rows() == before
 
 
-def test_a_visitor_is_sent_to_log_in_and_back_to_the_link(client, submitted):
-    review_request, path = link_for(submitted)
+def test_a_visitor_sees_who_asks_and_why_then_logs_in_or_signs_up_and_comes_back(client, submitted, slugs):
+    submitted.snapshot["ratings"][slugs[0]]["evidence"] = "Shipped the feature store"
+    submitted.save(update_fields=["snapshot"])
+    review_request, path = link_for(submitted, show_evidence=True, display_name="Alice from Platform")
+    before = rows()
     response = client.get(path)
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('account_login')}?next={path}"
-    login_page = client.get(response["Location"])
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Alice from Platform asks for your review" in body
+    assert submitted.snapshot["role"]["title"] in body and "What a second opinion is" in body
+    minutes = max(1, round(len(review_request.skills) * 30 / 60))
+    assert f"about {minutes} minute" in body and f"{len(review_request.skills)} skills in short steps" in body
+    assert f'href="{reverse("account_login")}?next={path}"' in body
+    assert f'href="{reverse("account_signup")}?next={path}"' in body
+    login_page = client.get(f"{reverse('account_login')}?next={path}")
     assert f"{reverse('account_signup')}?next={path}".encode() in login_page.content
+    assert client.post(path)["Location"] == f"{reverse('account_login')}?next={path}"  # taking it needs an account
+    assert rows() == before
+
+
+def test_the_signed_out_page_reveals_no_rating_evidence_or_account_of_the_owner(client, alice, submitted, slugs):
+    submitted.snapshot["ratings"][slugs[0]]["evidence"] = "Shipped the feature store"
+    submitted.save(update_fields=["snapshot"])
+    _, path = link_for(submitted, show_evidence=True)
+    body = client.get(path).content.decode()
+    assert "Shipped the feature store" not in body and 'type="radio"' not in body
+    assert alice.username not in body and alice.email not in body
+    assert not any(slug in body for slug in slugs)
+
+
+def test_a_visitor_with_a_withdrawn_link_is_told_so_and_sees_nothing_of_the_request(alice_client, client, submitted):
+    review_request, path = link_for(submitted, display_name="Alice from Platform")
+    alice_client.post(reverse("reviews:revoke", args=[submitted.pk, review_request.pk]))
+    response = client.get(path)
+    assert response.status_code == 410 and b"withdrawn" in response.content
+    assert b"Alice from Platform" not in response.content
+
+
+def test_a_stranger_without_a_link_sees_nothing(client, submitted, carol):
+    review = review_of(submitted, carol)
+    assert client.get(reverse("reviews:open", args=["x" * 43])).status_code == 404
+    for url in (reverse("reviews:review", args=[review.pk]), reverse("reviews:compare", args=[review.pk])):
+        assert client.get(url)["Location"].startswith(reverse("account_login"))
 
 
 def test_wrong_methods_get_405(alice_client, submitted):
@@ -339,7 +375,7 @@ def test_the_reviewer_rates_blind(submitted, carol, carols_draft, slugs):
     response = client_for(carol).get(reverse("reviews:review", args=[carols_draft.pk]))
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.count('type="radio"') == 2 * 6  # two requested skills, levels 0-5
+    assert body.count('type="radio"') == 2 * 7  # two requested skills, levels 0-5 and "I haven't seen this"
     assert slugs[2] not in body  # a skill not shared is not shown
     assert "Their own rating" not in body and 'data-testid="shared-evidence"' not in body
     assert 'data-autosave-url="' + reverse("reviews:rate", args=[carols_draft.pk]) in body
@@ -382,7 +418,7 @@ def test_submitting_an_incomplete_review_keeps_the_answers_as_a_draft(carol, car
 def test_a_level_out_of_range_in_the_form_is_shown_and_saves_nothing(carol, carols_draft, slugs):
     before = rows()
     response = client_for(carol).post(reverse("reviews:review", args=[carols_draft.pk]), {f"level-{slugs[0]}": "9"})
-    assert response.status_code == 200 and b"Choose a level from 0 to 5." in response.content
+    assert response.status_code == 200 and b"Choose a level from 0 to 5, or" in response.content
     assert rows() == before
 
 
