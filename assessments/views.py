@@ -223,6 +223,11 @@ class _NoSteps(Exception):
     """The role has no skills (yet): there is nothing to rate, so the review page is next."""
 
 
+class _StepGone(Exception):
+    """A step number the role no longer has (its steps were regrouped, or the guide lost skills):
+    the first step still to do is next. Answers posted from such a page are saved first."""
+
+
 class _Step(NamedTuple):
     number: int
     steps: list
@@ -235,22 +240,29 @@ class _Step(NamedTuple):
 def _load_step(assessment, number, *, data=None):
     """The step `number` of the assessment, with its form (bound to `data`, a POST's).
 
-    404 for a step number the role does not have; _NoSteps when the role has no skills."""
+    A POST's form also takes any other skill of the role it carries an answer for: a page loaded
+    before the steps were regrouped keeps every answer it sends. 404 for step 0; _StepGone for a
+    number past the last step (a POST's answers are saved first); _NoSteps when the role has no skills."""
     role_skills = _role_skills(assessment)
     steps = build_steps(role_skills)
     if not steps:
         raise _NoSteps()
-    if not 1 <= number <= len(steps):
+    if number < 1:
         raise Http404("No such step.")
-    current = steps[number - 1]
+    if number > len(steps) and data is None:
+        raise _StepGone()
+    gone = number > len(steps)
+    current = steps[min(number, len(steps)) - 1]  # past the last step: the last one, to show again
+    shown = () if gone else current.items
+    posted = [rs for rs in role_skills if rs not in shown and data and level_field_name(rs.skill) in data]
     ratings = _ratings_by_skill(assessment)
     initial = {}
-    for rs in current.items:
+    for rs in shown:
         rating = ratings.get(rs.skill_id)
         if rating is not None:
             initial[level_field_name(rs.skill)] = rating.level
             initial[evidence_field_name(rs.skill)] = rating.evidence
-    form = StepForm(data, role_skills=current.items, initial=initial)
+    form = StepForm(data, role_skills=[*shown, *posted], initial=initial)
     return _Step(number, steps, current, role_skills, ratings, form)
 
 
@@ -296,6 +308,8 @@ def step_page(request, assessment, number):
         step = _load_step(assessment, number)
     except _NoSteps:
         return redirect("assessments:review", pk=assessment.pk)
+    except _StepGone:
+        return redirect("assessments:take", pk=assessment.pk)
     return _render_step(request, assessment, step)
 
 
@@ -307,6 +321,10 @@ def save_step(request, assessment, number):
     except _NoSteps:
         return redirect("assessments:review", pk=assessment.pk)
     form, steps = step.form, step.steps
+    gone = number > len(steps)  # posted from a step the role no longer has
+    if gone and not form.is_valid():
+        messages.error(request, "This guide's steps have changed; check your answers on this step again.")
+        return redirect("assessments:take", pk=assessment.pk)
     if form.is_valid():
         try:
             services.save_ratings(assessment=assessment, ratings=form.ratings())
@@ -330,6 +348,11 @@ def save_step(request, assessment, number):
                 "“Assess yourself”, or sign up (free) to keep your answers in an account.",
             )
             return redirect(assessment.role.get_absolute_url())
+        if gone:
+            messages.info(
+                request, "This guide's steps have changed; your answers are saved. This is the next step to do."
+            )
+            return redirect("assessments:take", pk=assessment.pk)
         if "back" in request.POST and number > 1:
             return redirect("assessments:step", pk=assessment.pk, number=number - 1)
         if number < len(steps):

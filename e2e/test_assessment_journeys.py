@@ -127,7 +127,7 @@ def test_visitor_starts_without_an_account_signs_up_and_finds_the_draft_with_its
     first_step = dict.fromkeys(step_skills(page), 1)
     rate(page, first_step)
     press_button(page, "Save and continue")
-    # Step 2 of this guide has a single skill: rate it too, so the step left half-rated is step 3.
+    # Rate step 2 too, so the step left half-rated is step 3.
     previous_step = dict.fromkeys(step_skills(page), 1)
     rate(page, previous_step)
     press_button(page, "Save and continue")

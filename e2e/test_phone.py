@@ -78,7 +78,7 @@ def test_at_phone_width_role_step_and_report_fit_the_screen_and_every_control_is
     # An assessment step: every level of every skill and the three buttons.
     log_in(page, "alice")
     pk = start_assessment(page, SENIOR_ML)
-    page.goto(f"/assessments/{pk}/step/3/")  # ML foundations: several skills, and a step to go back to
+    page.goto(f"/assessments/{pk}/step/3/")  # several skills, and a step to go back to
     assert_fits_the_screen(page, "an assessment step")
     assert len(step_skills(page)) > 1
     assert unreachable(page, "fieldset[data-skill] input[type=radio], fieldset[data-skill] label, textarea") == []

@@ -217,7 +217,10 @@ def test_another_users_and_a_visitors_step_requests_are_404_with_a_warm_cache(
 
     assert bob_client.get(step_url(draft)).status_code == 404
     assert client.get(step_url(draft)).status_code == 404
-    assert alice_client.get(step_url(draft, 99)).status_code == 404
+    assert alice_client.get(step_url(draft, 0)).status_code == 404
+    assert bob_client.get(step_url(draft, 99)).status_code == 404
+    past_the_end = alice_client.get(step_url(draft, 99))  # the steps were regrouped: the next step to do
+    assert past_the_end.status_code == 302 and past_the_end["Location"] == reverse("assessments:take", args=[draft.pk])
 
 
 # --- dashboard --------------------------------------------------------------------------------

@@ -1,41 +1,104 @@
 """Steps follow the guide's order, mark done/current/to-do, hide targets unless asked, estimate
 the time left; visitors learn up front that the report needs a free account."""
 
+import html
+import math
 import re
+from collections import Counter
+from pathlib import Path
 from types import SimpleNamespace as NS
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from assessments.steps import build_steps, step_states, time_left
+from assessments.steps import STEP_SIZE, build_steps, step_states, time_left
 from assessments.tests.factories import draft_for
+from roles.importing import import_roles
+from roles.models import Role
 
 
 def rs(skill_id, kind, category):
     return NS(skill_id=skill_id, kind=kind, skill=NS(category=category))
 
 
-def test_steps_follow_the_guides_order_required_first_not_alphabetical_categories():
+def test_steps_follow_the_guides_areas_required_first_not_alphabetical_categories():
     role_skills = [
         rs(1, "required", "Programming"),
         rs(2, "differentiating", "Ask"),
         rs(3, "required", "Programming"),
         rs(4, "required", "Data engineering"),
         rs(5, "differentiating", "Zebra"),
+        rs(6, "differentiating", "Data engineering"),
+        rs(7, "differentiating", "Ask"),
     ]
     steps = build_steps(role_skills)
-    assert [(s.kind, s.category, [i.skill_id for i in s.items]) for s in steps] == [
-        ("required", "Programming", [1, 3]),
-        ("required", "Data engineering", [4]),
-        ("differentiating", "Ask", [2]),
-        ("differentiating", "Zebra", [5]),
+    assert [(s.title, s.kind, s.mixed, [i.skill_id for i in s.items]) for s in steps] == [
+        ("Programming", "required", False, [1, 3]),
+        ("Data engineering", "required", True, [4, 6]),  # its differentiating skill joins its required one
+        ("Ask", "differentiating", False, [2, 7]),
+        ("Zebra", "differentiating", False, [5]),  # the role's only skill of its area
     ]
+
+
+@pytest.mark.parametrize("count", range(1, 24))
+def test_an_area_of_more_than_five_skills_is_split_into_the_fewest_even_parts(count):
+    steps = build_steps([rs(i, "required", "Systems") for i in range(count)])
+    sizes = [len(s.items) for s in steps]
+    assert len(steps) == math.ceil(count / STEP_SIZE) and max(sizes) <= STEP_SIZE
+    assert max(sizes) - min(sizes) <= 1  # 6 skills: 3 + 3, never 5 + 1
+    assert [i.skill_id for s in steps for i in s.items] == list(range(count))
+    if count > STEP_SIZE:
+        assert [s.title for s in steps][-1] == f"Systems ({len(steps)} of {len(steps)})"
+
+
+def test_areas_of_one_skill_share_steps_titled_by_their_areas():
+    role_skills = [rs(1, "required", "Leadership"), rs(2, "required", "Systems"), rs(3, "required", "Systems")]
+    role_skills += [rs(10 + i, "differentiating", f"Area {i}") for i in range(7)]
+    steps = build_steps(role_skills)
+    assert [(s.title, [i.skill_id for i in s.items]) for s in steps] == [
+        ("Leadership, Area 0 and 2 more areas (1 of 2)", [1, 10, 11, 12]),
+        ("Area 3, Area 4 and 2 more areas (2 of 2)", [13, 14, 15, 16]),
+        ("Systems", [2, 3]),
+    ]
+    assert steps[0].mixed and (steps[0].required, steps[0].differentiating) == (1, 3)
+
+
+def test_a_lone_area_of_one_skill_is_the_only_step_of_one_skill():
+    steps = build_steps([rs(1, "required", "A"), rs(2, "required", "A"), rs(3, "differentiating", "B")])
+    assert [[i.skill_id for i in s.items] for s in steps] == [[1, 2], [3]]
+
+
+def rule_step_count(role_skills):
+    """The steps the rule makes: each area of several skills in ceil(n / 5) steps, the one-skill areas pooled."""
+    areas = Counter((r.skill.category or "").strip() for r in role_skills)
+    lone = sum(1 for n in areas.values() if n == 1)
+    return sum(math.ceil(n / STEP_SIZE) for n in areas.values() if n > 1) + math.ceil(lone / STEP_SIZE)
+
+
+@pytest.mark.django_db
+def test_no_step_of_a_shipped_guide_holds_one_skill_unless_the_role_has_one_of_its_area_and_alone():
+    paths = sorted((Path(settings.BASE_DIR) / "content" / "roles").glob("*.yaml"))
+    import_roles(paths)
+    counts = {}
+    for role in Role.objects.order_by("slug"):
+        role_skills = list(role.role_skills.select_related("skill").order_by("order", "id"))
+        steps = build_steps(role_skills)
+        areas = Counter((r.skill.category or "").strip() for r in role_skills)
+        lone_areas = [area for area, n in areas.items() if n == 1]
+        for step in steps:
+            if len(step.items) == 1:
+                assert step.categories[0] in lone_areas and len(lone_areas) == 1, (role.slug, step.title)
+        assert sorted(i.skill_id for s in steps for i in s.items) == sorted(r.skill_id for r in role_skills)
+        counts[role.slug] = (len(steps), rule_step_count(role_skills))
+    assert all(made == rule for made, rule in counts.values()), counts
+    assert counts["senior-ml-engineer"][0] < 14  # issue 28: 14 steps for 31 skills, five of them a single skill
 
 
 def test_step_states_mark_done_current_and_to_do():
-    steps = build_steps([rs(1, "required", "A"), rs(2, "required", "B"), rs(3, "required", "C")])
-    states = step_states(steps, confirmed_skill_ids={1, 3}, current_number=3)
+    steps = build_steps([rs(i, "required", area) for i, area in enumerate("AABBCC", start=1)])
+    states = step_states(steps, confirmed_skill_ids={1, 2, 3, 5, 6}, current_number=3)
     assert [s.state for s in states] == ["done", "todo", "current"]
     assert states[0].title == "A" and states[0].number == 1
 
@@ -182,3 +245,48 @@ def test_a_revoked_and_an_unknown_share_link_answer_the_same_404_page(client, al
     # CSRF tokens differ, and the log-in link's next names the path asked for, which the visitor typed
     strip = lambda r: re.sub(r'value="[^"]*"|next=[^"&]*', "", r.content.decode())  # noqa: E731
     assert strip(revoked) == strip(unknown)
+
+
+@pytestmark_db
+def test_a_step_page_loaded_before_the_steps_were_regrouped_keeps_every_answer_it_sends(
+    alice_client, alice, role, skills
+):
+    draft = draft_for(alice, role)
+    role_skills = list(role.role_skills.select_related("skill").order_by("order"))
+    first_step = {i.skill_id for i in build_steps(role_skills)[0].items}
+    elsewhere = next(r.skill for r in role_skills if r.skill_id not in first_step)  # on another step now
+    shown = role_skills[0].skill
+    response = alice_client.post(
+        reverse("assessments:step", args=[draft.pk, 1]),
+        {f"level-{shown.slug}": "2", f"level-{elsewhere.slug}": "4", f"evidence-{elsewhere.slug}": "Led the migration"},
+    )
+    assert response.status_code == 302
+    saved = {r.skill_id: (r.level, r.evidence) for r in draft.ratings.all()}
+    assert saved == {shown.pk: (2, ""), elsewhere.pk: (4, "Led the migration")}
+
+
+@pytestmark_db
+def test_answers_posted_to_a_step_the_role_no_longer_has_are_saved_and_lead_to_the_next_step(alice_client, alice, role):
+    draft = draft_for(alice, role)
+    skill = role.role_skills.select_related("skill").order_by("order").last().skill
+    past_the_end = len(build_steps(list(role.role_skills.select_related("skill")))) + 1
+    response = alice_client.post(
+        reverse("assessments:step", args=[draft.pk, past_the_end]), {f"level-{skill.slug}": "3"}, follow=True
+    )
+    assert draft.ratings.get().level == 3 and draft.ratings.get().skill_id == skill.pk
+    assert response.redirect_chain[0][0] == reverse("assessments:take", args=[draft.pk])
+    assert "This guide's steps have changed; your answers are saved." in html.unescape(response.content.decode())
+
+
+@pytestmark_db
+def test_a_step_that_mixes_required_and_differentiating_skills_labels_each(alice_client, alice, role, skills):
+    skills[3].category = skills[0].category  # the differentiating skill joins the required ones' area
+    skills[3].save()
+    draft = draft_for(alice, role)
+    body = step_page(alice_client, draft)
+    kinds = [rs.kind for rs in build_steps(list(role.role_skills.select_related("skill").order_by("order")))[0].items]
+    assert kinds.count("required") and kinds.count("differentiating"), "one area mixes both"
+    assert body.count('data-testid="skill-kind">Required<') == kinds.count("required")
+    assert body.count('data-testid="skill-kind">Sets strong candidates apart<') == kinds.count("differentiating")
+    n = kinds.count("differentiating")
+    assert f"{kinds.count('required')} required skills and {n} that set{'s' if n == 1 else ''} strong" in body

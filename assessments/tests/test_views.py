@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import Assessment, Rating
+from assessments.steps import build_steps, first_unrated_step
 from assessments.tests.factories import draft_for, submitted_for
 from roles.models import RoleSkill, SkillKind
 from roles.tests.factories import RoleFactory, RoleSkillFactory, SkillFactory
@@ -120,9 +121,12 @@ def test_an_evidence_note_over_the_limit_is_a_form_error_and_saves_nothing(alice
     assert levels(assessment) == {skills[0].slug: 2}
 
 
-def test_a_step_number_out_of_range_is_404(alice_client, alice, role):
+def test_step_0_is_404_and_a_step_past_the_last_leads_to_the_next_step_to_do(alice_client, alice, role):
     assessment = draft_for(alice, role)
-    assert alice_client.get(step_url(assessment, 99)).status_code == 404
+    assert alice_client.get(step_url(assessment, 0)).status_code == 404
+    past_the_end = alice_client.get(step_url(assessment, 99))
+    assert past_the_end.status_code == 302
+    assert past_the_end["Location"] == reverse("assessments:take", args=[assessment.pk])
 
 
 def test_fields_for_skills_outside_the_step_are_ignored(alice_client, alice, role, skills):
@@ -301,7 +305,9 @@ def test_a_skill_added_to_the_role_appears_unrated_in_the_draft(alice_client, al
     assert review.context["progress"] == {"rated": 4, "total": 5, "percent": 80}
     assert new.skill.name in review.content.decode()
     resumed = alice_client.get(reverse("assessments:take", args=[assessment.pk]))
-    assert resumed["Location"] == step_url(assessment, 2)
+    steps = build_steps(list(role.role_skills.select_related("skill").order_by("order", "id")))
+    assert resumed["Location"] == step_url(assessment, first_unrated_step(steps, {s.pk for s in skills}))
+    assert new in steps[first_unrated_step(steps, {s.pk for s in skills}) - 1].items
 
 
 def test_a_skill_removed_from_the_role_drops_out_and_the_count_stays_true(alice_client, alice, role, skills):
