@@ -32,6 +32,10 @@ class SelfRatings:
         """The report a development plan is made from."""
         return build_report(assessment.snapshot)
 
+    def plan_basis_phrase(self, assessment):
+        """How the plan page names the ratings its levels are on (those of `report_for_plan`)."""
+        return "on your own ratings"
+
     def latest_levels(self, latest):
         """{skill id: level} from `latest` ({skill id: Rating}), for role fit."""
         return {skill_id: rating.level for skill_id, rating in latest.items()}

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import services
 from .calendar import plan_ics
 from .forms import PlanItemForm
+from .hooks import ratings_basis
 from .models import PlanItem
 from .plans import item_histories, plan_for, plan_options
 from .reports import report_for
@@ -68,7 +69,15 @@ def _plan_page(request, assessment, plan, *, bound=None, saved=(), status=200):
     return render(
         request,
         "assessments/plan.html",
-        {"assessment": assessment, "plan": plan, "rows": rows, "done": done, "total": len(items), "errors": errors},
+        {
+            "assessment": assessment,
+            "plan": plan,
+            "rows": rows,
+            "done": done,
+            "total": len(items),
+            "errors": errors,
+            "basis_phrase": ratings_basis().plan_basis_phrase(assessment),
+        },
         status=status,
     )
 

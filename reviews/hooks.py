@@ -18,6 +18,9 @@ class SecondOpinions(SelfRatings):
     def report_for_plan(self, assessment):
         return selectors.report_on_basis(assessment, Basis.CALIBRATED)
 
+    def plan_basis_phrase(self, assessment):
+        return selectors.Basis.PHRASES[selectors.default_basis(assessment)]  # calibrated once the owner calibrated
+
     def latest_levels(self, latest):
         return selectors.calibrated_levels(latest)  # a calibrated level wins over its self-rating
 

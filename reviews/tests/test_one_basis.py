@@ -67,3 +67,31 @@ def test_every_number_for_one_assessment_is_on_the_calibrated_basis(alice_client
     assert {i.skill.slug: i.current_level for i in items if i.status != "done"} == {
         g.slug: g.rating for g in calibrated.gaps
     }
+
+    # The plan page: every item's "from level r to t" is the calibrated gap's, and the page says so.
+    plan_page = alice_client.get(reverse("assessments:plan", args=[later.pk])).content.decode()
+    shown = {}
+    for item in items:
+        section = plan_page[plan_page.index(f'id="item-{item.pk}"') :]
+        shown[item.skill.slug] = tuple(map(int, re.search(r"From level (\d) to (\d)", section).groups()))
+    assert {slug: levels for slug, levels in shown.items() if slug in {g.slug for g in calibrated.gaps}} == {
+        g.slug: (g.rating, g.target) for g in calibrated.gaps
+    }
+    assert "its levels on your calibrated ratings" in re.sub(r"<[^>]+>", "", plan_page)
+
+    # The role-fit page ranks the role at the same figure: the latest report is this one.
+    fit_page = alice_client.get(reverse("assessments:fit")).content.decode()
+    fit_row = fit_page[fit_page.index(f'data-role="{role.slug}"') :]
+    assert figure(fit_row[: fit_row.index("</li>")], r"<strong[^>]*>(\d+)%</strong>") == expected
+
+
+def test_the_plan_page_says_its_levels_are_your_own_until_you_calibrate(alice_client, alice, role, slugs, carol):
+    report = submitted_for(alice, role, levels={slugs[0]: 1, slugs[1]: 2})
+    assessment_services.create_plan(assessment=report)
+    review_of(report, carol, level=3)  # a second opinion alone changes no basis
+    url = reverse("assessments:plan", args=[report.pk])
+    assert "its levels on your own ratings" in re.sub(r"<[^>]+>", "", alice_client.get(url).content.decode())
+
+    services.save_calibrations(assessment=report, calibrations=[CalibrationInput(slugs[0], 3)])
+    page = re.sub(r"<[^>]+>", "", alice_client.get(url).content.decode())
+    assert "its levels on your calibrated ratings" in page
