@@ -12,7 +12,7 @@ On the database given by DATABASE_URL, or on a throwaway SQLite file (migrated, 
 imports the shipped guides (`import_roles content/roles/*.yaml`) if the Senior ML role is
 missing, logs in a staff user (`bench-admin-editor`, created if missing, with an authenticator app
 as the admin requires of staff) and requests the change page (`admin:roles_role_change`, or with
-`--page sections` the sections page, `admin:roles_role_sections`) of the guide's draft, where
+`--page sections` each part of the sections page, `admin:roles_role_sections`) of the guide's draft, where
 editors work (started if missing; `--published` for the published guide's read-only page), with
 Django's test client: a few warm-up GETs, then N timed ones. It prints min / median / p95 in ms, the queries of one GET and the page's size.
 Importing this module has no side effects.
@@ -96,6 +96,16 @@ def prepare_data(*, fresh, published=False):
     return (role if published else services.start_draft(role=role)), editor
 
 
+def page_urls(page, url):
+    """(name, url) of each page to time: the sections page is in parts (`?part=`), each timed."""
+    from roles import admin
+
+    parts = getattr(admin, "SECTION_PARTS", {}) if page == "sections" else {}  # {} before the parts (one page)
+    if not parts:
+        return [(page, url)]
+    return [(f"{page} ({key})", f"{url}?part={key}") for key in parts]
+
+
 def measure(client, url, *, warmup, n):
     """Seconds of each of n warm GETs (after `warmup` untimed ones), and the last response."""
     for _ in range(warmup):
@@ -173,24 +183,23 @@ def main(argv=None):
         from django.urls import reverse
 
         role, editor = prepare_data(fresh=throwaway is not None, published=args.published)
-        url = reverse(PAGES[args.page], args=[role.pk])
         client = Client()
         client.force_login(editor)
-        times, response = measure(client, url, warmup=args.warmup, n=args.n)
-        queries = count_queries(client, url)
         database = "throwaway SQLite" if throwaway else database_url.rsplit("/", 1)[-1]
-        report(
-            times,
-            page=args.page,
-            queries=queries,
-            size=len(response.content),
-            n=args.n,
-            database=database,
-            debug=args.debug,
-            published=args.published,
-        )
-        if args.profile:
-            print(profile(client, url, n=args.n, top=args.top))
+        for page, url in page_urls(args.page, reverse(PAGES[args.page], args=[role.pk])):
+            times, response = measure(client, url, warmup=args.warmup, n=args.n)
+            report(
+                times,
+                page=page,
+                queries=count_queries(client, url),
+                size=len(response.content),
+                n=args.n,
+                database=database,
+                debug=args.debug,
+                published=args.published,
+            )
+            if args.profile:
+                print(profile(client, url, n=args.n, top=args.top))
     finally:
         if throwaway is not None:
             for suffix in ("", "-wal", "-shm"):

@@ -4,12 +4,13 @@ from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from . import registry, services
+from . import services
 from .admin_editorial import DraftsOnly, EditorialPages, RowsOfDraftsOnly, can_publish, editorial_links
 from .admin_filters import ContentHoleFilter
 from .admin_rows import LabelledRowsMixin, SourcesWidget, labelled_rows
@@ -204,29 +205,64 @@ ROLE_ROW_INLINES = {
 # Roles --------------------------------------------------------------------------------------------
 
 
-class RoleSectionsAdmin(DraftsOnly, SortableAdminBase, admin.ModelAdmin):
-    """A role guide's sections on a page of their own (`admin:roles_role_sections`), so the role
-    page stays short: its fields and its skills. Not registered: RoleAdmin routes to it."""
+# The sections page comes in parts (`?part=<key>`; the first part without it), each a few of the
+# guide's sections in the guide's order, so that each page stays short, narrow and quick: at most
+# 20 queries and 300 ms on the server (issue #29; docs/performance.md, "Admin pages").
+# roles/tests/test_admin.py checks that every role row but the skills is in exactly one part.
+SECTION_PARTS = {
+    "work": (
+        "Responsibilities and career paths",
+        (Responsibility, LadderLevel, CareerMove, TransitionPath),
+    ),
+    "growth": ("Salary and development", (SalaryBand, DevelopmentSuggestion, NextStep)),
+    "learning": ("Learning and who hires", (RoleCourse, RoleCertification, HiringCompany, IndustrySector)),
+    "questions": ("Questions and the sources of the role’s own facts", (FAQ, RoleFieldSource)),
+}
+FIRST_PART = next(iter(SECTION_PARTS))
 
-    fields = ["title", "back_to_role"]
-    readonly_fields = ["title", "back_to_role"]
-    inlines = [ROLE_ROW_INLINES[model] for model in registry.ROLE_ROWS if model is not RoleSkill]
+
+def sections_url(role_pk, part=FIRST_PART):
+    url = reverse("admin:roles_role_sections", args=[role_pk])
+    return url if part == FIRST_PART else f"{url}?part={part}"
+
+
+def section_part(request):
+    """The part of the sections page asked for (404 for a part that does not exist)."""
+    part = request.GET.get("part") or FIRST_PART
+    if part not in SECTION_PARTS:
+        raise Http404(f"The sections page has no part “{part}”.")
+    return part
+
+
+class RoleSectionsAdmin(DraftsOnly, SortableAdminBase, admin.ModelAdmin):
+    """A role guide's sections on pages of their own (`admin:roles_role_sections`, in parts), so the
+    role page stays short: its fields and its skills. Not registered: RoleAdmin routes to it."""
+
+    change_form_template = "admin/roles/role/sections.html"  # links to the role page and each part
+    fields = ["title"]
+    readonly_fields = ["title"]
+
+    def get_inlines(self, request, obj):
+        return [ROLE_ROW_INLINES[model] for model in SECTION_PARTS[section_part(request)][1]]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        role = self.get_object(request, object_id)
-        extra_context = {**(extra_context or {}), "title": f"The sections of {role}" if role else "Sections"}
+        part = section_part(request)
+        parts = [(title, sections_url(object_id, key), key == part) for key, (title, _) in SECTION_PARTS.items()]
+        extra_context = {**(extra_context or {}), "section_parts": parts}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def response_change(self, request, obj):
-        if "_continue" in request.POST:
-            return super().response_change(request, obj)
-        self.message_user(request, f"Saved the sections of {obj}.", messages.SUCCESS)
-        return redirect("admin:roles_role_change", obj.pk)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["title"] = f"{SECTION_PARTS[section_part(request)][0]}: {obj}"
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.display(description="Role")
-    def back_to_role(self, role):
-        url = reverse("admin:roles_role_change", args=[role.pk])
-        return format_html('<a href="{}">Back to the role page (its fields and skills)</a>', url)
+    def response_change(self, request, obj):
+        part = section_part(request)
+        saved = f"Saved “{SECTION_PARTS[part][0]}” of {obj}."
+        if "_continue" in request.POST:
+            self.message_user(request, f"{saved} You may edit it again below.", messages.SUCCESS)
+            return redirect(sections_url(obj.pk, part))
+        self.message_user(request, saved, messages.SUCCESS)
+        return redirect("admin:roles_role_change", obj.pk)
 
 
 @admin.register(Role)
@@ -297,10 +333,8 @@ class RoleAdmin(DraftsOnly, SortableAdminBase, admin.ModelAdmin):
 
     @admin.display(description="The guide's other sections")
     def other_sections(self, role):
-        url = reverse("admin:roles_role_sections", args=[role.pk])
-        return format_html(
-            '<a href="{}">Edit responsibilities, salary, ladder, transitions, courses, FAQ and sources</a>', url
-        )
+        links = ((sections_url(role.pk, key), title) for key, (title, _) in SECTION_PARTS.items())
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(skill_count=Count("role_skills"))
