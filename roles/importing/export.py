@@ -19,12 +19,8 @@ def dump_role(role):
     for section in registry.SECTIONS:
         lookups += registry.prefetches(section)
         if section is registry.SKILLS:
-            lookups.append(
-                Prefetch(
-                    f"{section.related_name}__skill__alignments",
-                    queryset=m.SkillAlignment.objects.select_related("source"),
-                )
-            )
+            alignments = m.SkillAlignment.objects.select_related("source")
+            lookups.append(Prefetch(f"{section.related_name}__skill__alignments", queryset=alignments))
         if section.offering:
             lookups.append(f"{section.related_name}__{section.offering.link_field}__skill_links__skill")
     role = m.Role.objects.select_related("family").prefetch_related(*lookups).get(pk=role.pk)
@@ -74,16 +70,10 @@ def _section_entry(section, row, skills):
     if section is registry.SKILLS:
         values |= _values({k: a for k, a in entry.shared_attrs.items() if k != "alignments"}, row.skill) | {
             "levels": {str(n): t for n, t in row.skill.descriptors.items()},
-            "alignments": [_alignment(a) for a in row.skill.alignments.all()],
+            "alignments": [alignment(a) for a in row.skill.alignments.all()],
         }
-        weight = row.weight
-        values["weight"] = (
-            None
-            if weight == m.DEFAULT_WEIGHTS[m.SkillKind(row.kind)]
-            else int(weight)
-            if weight == int(weight)
-            else float(weight)
-        )
+        weight = None if row.weight == m.DEFAULT_WEIGHTS[m.SkillKind(row.kind)] else float(row.weight)
+        values["weight"] = int(weight) if weight is not None and weight.is_integer() else weight
     if section.offering:
         offering = getattr(row, section.offering.link_field)
         levels = {link.skill.slug: link.level for link in offering.skill_links.all()}
@@ -94,7 +84,8 @@ def _section_entry(section, row, skills):
     return entry.model_construct(**values)
 
 
-def _alignment(row):
+def alignment(row):
+    """A SkillAlignment row as a skill's `alignments` entry (the fields it gives)."""
     values = {"framework": row.framework, "framework_name": row.framework_name, "code": row.code, "uri": row.uri}
     values["source"] = row.source.key if row.source else ""
     return Alignment.model_construct(**{key: value for key, value in values.items() if value})

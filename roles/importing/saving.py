@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from .. import models as m
 from .. import registry
 from .checks import role_refs
+from .export import alignment
 
 # The rows shared between roles that files describe, by the plural a summary names them with.
 SHARED = {
@@ -107,8 +108,7 @@ def _save_alignments(files, ids, states):
     given = {ids[m.Skill][e.slug]: e for role in files for e in role.skills if "alignments" in e.model_fields_set}
     stored = defaultdict(list)
     for row in m.SkillAlignment.objects.filter(skill_id__in=given).select_related("source"):
-        values = {"framework": row.framework, "framework_name": row.framework_name, "code": row.code, "uri": row.uri}
-        stored[row.skill_id].append(values | {"source": row.source.key if row.source else ""})
+        stored[row.skill_id].append(alignment(row).model_dump())
     for skill_id, entry in given.items():
         wanted = [alignment.model_dump() for alignment in entry.alignments]
         if wanted == stored[skill_id]:

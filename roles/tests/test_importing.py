@@ -243,6 +243,22 @@ def test_reimporting_the_same_file_writes_nothing(example_roles):
     assert database_state() == before
 
 
+def test_an_unchanged_reimport_writes_nothing_in_as_many_queries_for_three_files_as_for_one(tmp_path):
+    courses = [{"title": "Widget School", "skills": [{"skill": "widgetry", "level": 2}]}]
+    paths = [write(tmp_path, f"{slug}.yaml", widget_role(slug=slug, courses=courses)) for slug in ("a", "b", "c")]
+    import_roles(*paths)
+
+    with CaptureQueriesContext(connection) as one:
+        import_roles(paths[0])
+    with CaptureQueriesContext(connection) as three:
+        summary = import_roles(*paths)
+
+    sql = "\n".join(query["sql"] for query in three.captured_queries)
+    assert writes(three.captured_queries) == [], sql
+    assert len(three) == len(one), sql  # the stored hashes are read at once, and nothing else per file
+    assert summary.startswith(f"Imported {len(paths)} roles (0 created, 0 updated, {len(paths)} unchanged)")
+
+
 def test_a_file_changed_only_in_form_imports_as_unchanged_and_writes_nothing(tmp_path):
     path = write(tmp_path, "widget-engineer.yaml", widget_role())
     import_roles(path)
