@@ -51,11 +51,19 @@ def _got(value):
     return f"{kind} {shown}" if kind else {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-class _Loader(yaml.SafeLoader):
+class _NoKeyTwice:
+    """A YAML loader that refuses a key given twice in one mapping (the second would silently win)."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [(self.construct_object(key, deep=deep), key) for key, _value in node.value]
+        _given_twice([(key, mark) for key, mark in keys if isinstance(key, str | int)], node)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _Loader(_NoKeyTwice, yaml.SafeLoader):
     """Safe YAML that refuses anchors and aliases (before anything is expanded: nine aliases of nine
     aliases... make a few hundred bytes stand for billions of values, and role files have no use for
-    them), a key given twice in one mapping (the second would silently win), and nesting deeper than
-    MAX_DEPTH (the composer recurses once per level)."""
+    them), a key given twice, and nesting deeper than MAX_DEPTH (the composer recurses once per level)."""
 
     depth = 0
 
@@ -75,10 +83,32 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
-    def construct_mapping(self, node, deep=False):
-        keys = [(self.construct_object(key, deep=deep), key) for key, _value in node.value]
-        _given_twice([(key, mark) for key, mark in keys if isinstance(key, str | int)], node)
-        return super().construct_mapping(node, deep=deep)
+
+class _FastLoader(_NoKeyTwice, yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
+    """libyaml's parser (ten times PyYAML's), for files `_plain` has checked."""
+
+
+def _plain(events):
+    """Whether YAML events have no anchor or alias and nest at most MAX_DEPTH levels deep."""
+    depth = 0
+    for event in events:
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return False
+        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+        if depth > MAX_DEPTH:
+            return False
+    return True
+
+
+def _load_yaml(text):
+    """A YAML file's data, read by libyaml where the file is plain; any other file (refused, or wrong) is read
+    by `_Loader`, whose messages name what is wrong as PyYAML words it."""
+    try:
+        if _plain(yaml.parse(text, Loader=_FastLoader)):
+            return yaml.load(text, Loader=_FastLoader)  # _FastLoader is a SafeLoader
+    except (yaml.YAMLError, ValueError):
+        pass
+    return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
 
 
 def _given_twice(pairs, node=None):
@@ -114,7 +144,7 @@ def parse(path):
         if kind == "JSON":
             data = json.loads(text, object_pairs_hook=_given_twice)
             return (None, [f"invalid JSON: {_TOO_DEEP}"]) if _too_deep(data) else (data, [])
-        return yaml.load(text, Loader=_Loader), []  # _Loader is a SafeLoader
+        return _load_yaml(text), []
     except UnicodeDecodeError:
         return None, ["cannot read: not UTF-8 text"]
     except OSError as error:

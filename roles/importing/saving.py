@@ -97,7 +97,11 @@ def _upsert(model, merged):
 def _save_role(role, family, counts):
     """Create or overwrite a role's own fields, with its file's hash: the role's id."""
     values = role.values() | {"family": family, "import_hash": role.digest()}
-    row, created = m.Role.objects.update_or_create(slug=role.slug, defaults=values)
+    row, created = m.Role.objects.get_or_create(slug=role.slug, defaults=values)
+    if not created:  # (not update_or_create: its savepoint costs two queries a role)
+        for attr, value in values.items():
+            setattr(row, attr, value)
+        row.save()
     counts["created" if created else "updated"] += 1
     return row.pk
 
