@@ -40,6 +40,7 @@ from .helpers import (
     log_in,
     planned_levels,
     rate,
+    retry_locked,
     role_targets,
     wait_until_saved,
 )
@@ -393,6 +394,20 @@ def after_review_autosave(page: Page, world):
     wait_until_saved(page)
 
 
+def after_refused_submit(page: Page, world):
+    """Every skill of the draft is answered: mark one unanswered in the database, then submit."""
+    from assessments.steps import build_steps
+    from reviews.views import StepItem
+
+    draft = world.review_draft
+    retry_locked(lambda: draft.ratings.filter(pk=draft.ratings.order_by("pk").first().pk).delete())
+    skills = draft.request.assessment.snapshot["skills"]
+    last = len(build_steps([StepItem(m) for m in skills if m["slug"] in draft.request.skills]))
+    page.goto(f"{reverse('reviews:review', args=[draft.pk])}?step={last}")
+    page.get_by_role("button", name="Submit review").click()
+    expect(page.get_by_test_id("unanswered")).to_be_visible()
+
+
 def review_url(name, attr):
     return lambda w: reverse(name, args=[getattr(w, attr).pk])
 
@@ -445,6 +460,7 @@ REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her revie
     ),
     State("own review link", "reviews:open", ALICE, lambda w: w.review_link_path, status=400),
     State("review link", "reviews:open", STAFF, lambda w: w.review_link_path),
+    State("review link, signed out", "reviews:open", VISITOR, lambda w: w.review_link_path),
     State("rating blind", "reviews:review", STAFF, review_url("reviews:review", "review_draft")),
     State(
         "rating blind after autosave",
@@ -459,6 +475,13 @@ REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her revie
         STAFF,
         review_url("reviews:review", "review_draft"),
         fill_and_submit({"overall_comment": "x" * 2100}, "Save draft"),
+    ),
+    State(
+        "rating, submit refused",
+        "reviews:review",
+        STAFF,
+        review_url("reviews:review", "review_draft"),
+        after_refused_submit,
     ),
     State("submitted review", "reviews:review", STAFF, review_url("reviews:review", "review")),
     State("reviews the editor gives", "reviews:mine", STAFF, url("reviews:mine")),

@@ -8,6 +8,7 @@ page; each is screenshotted at 1280 and 390 px into e2e/artifacts/ (review-*.png
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments import scoring
@@ -142,10 +143,13 @@ def test_ask_review_blind_compare_calibrate_and_switch_the_basis(page, shipped_r
     expect(page.locator("input[type=radio]")).to_have_count(0)
     log_out(page)
 
-    # The owner compares, sees the flags and comments, and calibrates two skills.
+    # The owner finds it on her dashboard, compares, sees the flags and comments, and calibrates two skills.
     log_in(page, "alice")
-    page.goto(f"/assessments/{report.pk}/reviews/")
-    page.get_by_role("link", name=re.compile("^Compare")).click()
+    page.goto(reverse("assessments:dashboard"))
+    arrived = page.get_by_test_id("review-arrived")
+    expect(arrived).to_contain_text("reviewer reviewed your Senior ML Engineer assessment")
+    check_page(page, axe_source, "dashboard-arrived")
+    arrived.get_by_role("link", name=re.compile("^Compare")).click()
     seen = [s for s in chosen if reviewer_levels[s] != "unseen"]
     expect(page.get_by_test_id("compare-row")).to_have_count(len(seen))  # "not seen" is no opinion
     expect(page.get_by_test_id("not-seen")).to_be_visible()

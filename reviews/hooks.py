@@ -35,7 +35,10 @@ class SecondOpinions(SelfRatings):
 
 
 def dashboard_part(user):
-    return {"review_invitations": selectors.invitations_for(user)}  # teammates asking for a second opinion
+    return {
+        "review_invitations": selectors.invitations_for(user),  # teammates asking for a second opinion
+        "reviews_arrived": selectors.reviews_arrived(user),  # second opinions on their own assessments
+    }
 
 
 def account_data(user):

@@ -5,6 +5,8 @@ basis (self, reviewer or calibrated); the report page, report.json and the plan 
 `report_on_basis`, and role fit through `calibrated_levels`, which applies the same calibrations.
 """
 
+from datetime import datetime, time, timedelta
+
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -410,6 +412,22 @@ def reviews_given(user):
         .filter(request__revoked_at__isnull=True)
         .select_related("request__assessment__role")
         .order_by("-updated_at", "-id")
+    )
+
+
+ARRIVED_DAYS = 14  # the dashboard shows a review that arrived for this many days (whole days: it is cached per day)
+
+
+def reviews_arrived(user):
+    """Second opinions on `user`'s assessments submitted in the last ARRIVED_DAYS days (counted in
+    whole local days, as the dashboard is cached per day), newest first: the dashboard's notice."""
+    since = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=ARRIVED_DAYS - 1), time.min))
+    return list(
+        Review.objects.submitted()
+        .filter(request__assessment__user=user, submitted_at__gte=since)
+        .select_related("reviewer", "request__assessment__role")
+        .defer("request__assessment__snapshot")
+        .order_by("-submitted_at", "-id")
     )
 
 

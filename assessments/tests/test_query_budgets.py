@@ -100,7 +100,7 @@ def count(client, method, url, data=None):
 PAGES = {
     # name: (method, url builder, data builder, budget)
     # notices: +1 on every signed-in page (the navbar's unread count, filled per request, never cached)
-    "dashboard": ("get", lambda w: reverse("assessments:dashboard"), None, 10),  # reviews: +1, teammates asking
+    "dashboard": ("get", lambda w: reverse("assessments:dashboard"), None, 11),  # reviews: +2, asked and arrived
     "step": ("get", lambda w: reverse("assessments:step", args=[w["draft"].pk, 1]), None, 10),
     "autosave": (
         "post",
