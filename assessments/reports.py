@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from roles.levels import LEVEL_DESCRIPTIONS, Level, scale
+from roles.models import OfferingCost, OfferingFormat
 
 from . import scoring
 
@@ -38,10 +39,29 @@ class OfferingView:
     description: str
     recommended: bool
     covers: tuple  # CoverView, in the offering's own skill order
+    format: str = ""  # roles' OfferingFormat value; "" in snapshots from before issue 28
+    cost: str = ""  # roles' OfferingCost value ("free", "paid", "unknown"); "" in older snapshots
+    typical_length: str = ""  # as the publisher states it; "" when no source gives it
 
     @property
     def is_certification(self):
         return self.kind == CERTIFICATION
+
+    @property
+    def format_label(self):
+        return OfferingFormat(self.format).label if self.format in OfferingFormat.values else ""
+
+    @property
+    def cost_label(self):
+        return OfferingCost(self.cost).label if self.cost in OfferingCost.values else ""
+
+    @property
+    def facts(self):
+        """What a gap's line says beside the title: what it costs and how long it takes (the provider is
+        in the list of chosen offerings); the provider only for reports from before costs were kept."""
+        if not self.cost_label:
+            return [self.provider] if self.provider else []
+        return [fact for fact in (self.cost_label, self.typical_length) if fact]
 
     def cover_of(self, skill_slug):
         return next((c for c in self.covers if c.slug == skill_slug), None)
@@ -276,6 +296,9 @@ def _offering_views(kind, picks, by_slug, meta):
                 url=data.get("url", ""),
                 description=data.get("description", ""),
                 recommended=data.get("recommended", False),
+                format=data.get("format", ""),
+                cost=data.get("cost", ""),
+                typical_length=data.get("typical_length", ""),
                 covers=tuple(
                     CoverView(c.skill, meta[c.skill]["name"], c.before, c.after, int(meta[c.skill]["target"]))
                     for c in pick.covers
@@ -343,6 +366,10 @@ def build_report(snapshot):
     certs = _offering_views(
         CERTIFICATION, report.certifications, {c["slug"]: c for c in snapshot.get("certifications", [])}, meta
     )
+    # A course for each gap the chosen ones leave unraised: shown in that gap's card only.
+    more_courses = _offering_views(
+        COURSE, report.more_courses, {c["slug"]: c for c in snapshot.get("courses", [])}, meta
+    )
     tied = _tied_suggestions(report.gaps, _advice(snapshot.get("suggestions", [])))
     shown_in_cards = {text for texts in tied.values() for text in texts}
 
@@ -364,7 +391,7 @@ def build_report(snapshot):
             next_level=level,
             next_level_name=level_name,
             next_level_descriptor=descriptor,
-            courses=_for_skill(courses, result.slug),
+            courses=_for_skill(courses, result.slug) or _for_skill(more_courses, result.slug),
             certifications=_for_skill(certs, result.slug),
             suggestions=tuple(tied.get(result.slug, ())),
             primary=result.primary,
@@ -445,6 +472,9 @@ def _offering_data(offering):
         "title": offering.title,
         "provider": offering.provider,
         "url": offering.url,
+        "format": offering.format or None,
+        "cost": offering.cost or None,
+        "typical_length": offering.typical_length or None,
         "covers": [{"skill": c.slug, "from": c.before, "to": c.after} for c in offering.covers],
     }
 

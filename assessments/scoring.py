@@ -124,6 +124,7 @@ class Report:
     certifications: tuple[Pick, ...]
     suggestions: tuple[str, ...]  # tied to a gap skill (gap order), then general ones
     next_steps: tuple[str, ...] = ()  # the same rule; no text already in `suggestions`
+    more_courses: tuple[Pick, ...] = ()  # one course for each gap the chosen courses leave unraised
 
 
 # --- Validation -------------------------------------------------------------------------------
@@ -379,6 +380,36 @@ def choose_offerings(
     return picks
 
 
+def best_for_each_gap(
+    gaps: Sequence[SkillResult], offerings: Iterable[OfferingInput], *, chosen: Sequence[Pick]
+) -> list[Pick]:
+    """One offering for each gap that no `chosen` pick raises, in gap order: the one that raises that
+    skill furthest on its own, to min(level, t) from the rating (ties: recommended by the role, then
+    title). A gap no offering raises gets none. Each pick covers that one skill, valued w × (to − from).
+    Linear in the offerings' skills."""
+    raised = {cover.skill for pick in chosen for cover in pick.covers}
+    open_gaps = {gap.slug: gap for gap in gaps if gap.slug not in raised}
+    best: dict[str, tuple[int, OfferingInput]] = {}
+    for offering in offerings:
+        for taught in offering.skills:
+            gap = open_gaps.get(taught.slug)
+            if gap is None:
+                continue
+            reach = min(_check_offering_level(offering.key, taught.slug, taught.level), gap.target)
+            if reach <= gap.rating:
+                continue
+            current = best.get(gap.slug)
+            if current is None or (-reach, _tie_key(offering)) < (-current[0], _tie_key(current[1])):
+                best[gap.slug] = (reach, offering)
+    picks = []
+    for gap in gaps:
+        if gap.slug in best:
+            reach, offering = best[gap.slug]
+            cover = Cover(gap.slug, gap.rating, reach)
+            picks.append(Pick(offering.key, offering.title, (cover,), Fraction(gap.weight) * (reach - gap.rating)))
+    return picks
+
+
 def _tie_key(offering: OfferingInput):
     # Recommended by the role first, then title ignoring case (then exactly, then key: a total order).
     return (not offering.recommended, offering.title.casefold(), offering.title, offering.key)
@@ -426,15 +457,18 @@ def score(
     results = evaluate_all(skills)
     gaps = order_gaps(results)
     advice = order_suggestions(gaps, suggestions)
+    courses = tuple(courses)
+    chosen = tuple(choose_offerings(gaps, courses, limit=course_limit))
     return Report(
         skills=results,
         readiness=readiness_summary(results),
         gaps=tuple(gaps),
         strengths=tuple(order_strengths(results)),
-        courses=tuple(choose_offerings(gaps, courses, limit=course_limit)),
+        courses=chosen,
         certifications=tuple(choose_offerings(gaps, certifications, limit=certification_limit, at_target_only=True)),
         suggestions=tuple(advice),
         next_steps=tuple(order_suggestions(gaps, next_steps, exclude=advice)),
+        more_courses=tuple(best_for_each_gap(gaps, courses, chosen=chosen)),
     )
 
 

@@ -20,13 +20,19 @@ from roles.models import (
 # skill order; next steps are {"text", "skill"} like suggestions (issue #15). Version 1 snapshots
 # (slugs only, plain next-step texts) are still read: see reports.scoring_inputs. Later additions
 # that older snapshots lack and readers default (issue 28): a skill's `primary`, the role's
-# `primary_sources`, and each transition path's `sources`.
+# `primary_sources`, and each transition path's `sources`; each offering's `format`, `cost` and
+# `typical_length` (older snapshots show none of them).
 SNAPSHOT_VERSION = 2
 
 
 def _source(source):
     """A source as a report cites it (readers see the short name and title, never the key)."""
     return {"short_name": source.short_name, "title": source.title, "url": source.url}
+
+
+def _offering_facts(offering):
+    """What a report shows beside an offering: its format, cost and typical length (as its publisher says)."""
+    return {"format": offering.format, "cost": offering.cost, "typical_length": offering.typical_length}
 
 
 def _offering_skills(offering):
@@ -102,6 +108,7 @@ def build_snapshot(*, role, ratings):
                 "provider": c.provider,
                 "url": c.url,
                 "description": c.description,
+                **_offering_facts(c),
                 "skills": _offering_skills(c),
                 "recommended": c.pk in recommended_courses,
             }
@@ -114,6 +121,7 @@ def build_snapshot(*, role, ratings):
                 "provider": c.issuer,
                 "url": c.url,
                 "description": c.description,
+                **_offering_facts(c),
                 "skills": _offering_skills(c),
                 "recommended": c.pk in recommended_certs,
             }

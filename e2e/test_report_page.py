@@ -127,17 +127,18 @@ def test_the_report_opens_with_its_verdict_shows_a_zero_and_fits_in_five_screens
     # No certification is listed under "Learn it with", and every gap has a way forward.
     cert_titles = page.get_by_test_id("certifications").locator("li.list-group-item a").all_inner_texts()
     learn = page.locator('[data-testid=way-forward] li[data-kind="course"]').all_inner_texts()
-    assert cert_titles and learn
+    assert learn  # certifications may be none: one counts only where its level reaches the gap's target
     assert not any(title in line for title in cert_titles for line in learn)
     for slug in shown:
         assert page.locator(f'[data-testid=gap-list] li[data-skill="{slug}"] [data-testid=way-forward] li').count() >= 1
 
     height = page.evaluate("() => document.documentElement.scrollHeight")
     screenshot(page, "report-desktop")
-    # Five screens, and a quarter for what issue 28 put beside the verdict: "Start here" (the first
-    # three gaps, the transition time and its source) and the change since the earlier report.
-    budget = 5.25 * SCREEN["height"]
-    assert height <= budget, f"the open report is {height} px, more than 5.25 screens of 800"
+    # Five screens, a quarter for what issue 28 put beside the verdict: "Start here" (the first
+    # three gaps, the transition time and its source) and the change since the earlier report, and
+    # half a screen for issue 28's resource in every gap's card (with its cost) beside the suggestion.
+    budget = 5.75 * SCREEN["height"]
+    assert height <= budget, f"the open report is {height} px, more than 5.75 screens of 800"
 
 
 def test_at_390_px_the_report_fits_and_the_chart_labels_are_at_least_12_px(new_context, senior_ml_report, alice):

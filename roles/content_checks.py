@@ -12,7 +12,8 @@ The sections and the fields readers see come from roles/registry.py.
 2. `numbers_sourced`: a salary, median, duration, percentage or score only where a published source
    (not the careerpath editors) supports it.
 3. `descriptors_specific`: every skill of a guide has five level descriptors of its own.
-4. `required_skills_learnable`: every required skill has an offering or a development suggestion.
+4. `required_skills_learnable`: every required skill has a course (book, guide) reaching min(target,
+   Practitioner) or a certification at its target; a certification below the target never counts.
 5. `targets_within_ladder`: target 5 (organisation-wide) only in roles whose ladder rung a published
    source describes as organisation-wide.
 6. `primary_skills_sourced`: a role that marks primary skills cites the source that names them (the
@@ -33,6 +34,7 @@ from .models import (
     CertificationSkill,
     CourseSkill,
     LadderLevel,
+    OfferingCost,
     Role,
     RoleFieldSource,
     Source,
@@ -136,8 +138,12 @@ def _item_numbers_sourced(guide, entry, section, item, sources):
             yield guide.at(
                 f"{entry}.{name}", f"{found.group(0)!r} is a figure; the entry needs a published source ({cites})"
             )
-    if section.offering and getattr(item, section.offering.link_field).typical_length:
-        yield guide.at(f"{entry}.typical_length", f"a length needs a published source ({cites})")
+    if section.offering:
+        offering = getattr(item, section.offering.link_field)
+        if offering.typical_length:
+            yield guide.at(f"{entry}.typical_length", f"a length needs a published source ({cites})")
+        if offering.cost != OfferingCost.UNKNOWN:
+            yield guide.at(f"{entry}.cost", f"{offering.cost!r}: a cost needs a published source ({cites})")
 
 
 # --- 3. Descriptors ---------------------------------------------------------------------------------------
@@ -160,18 +166,43 @@ def descriptors_specific(guides):
 
 # --- 4. Required skills can be learned -----------------------------------------------------------------
 
+# A course, book or guide alone brings someone to Practitioner at most (docs/content.md, "Offerings").
+COURSE_CEILING = Level.PRACTITIONER
+
+
+def course_level_needed(target):
+    """The level a course, book or guide must reach for a required skill of this target."""
+    return min(target, COURSE_CEILING)
+
+
+def _highest_levels(link_model, skill_ids):
+    highest = {}
+    for skill_id, level in link_model.objects.filter(skill__in=skill_ids).values_list("skill_id", "level"):
+        highest[skill_id] = max(level, highest.get(skill_id, 0))
+    return highest
+
 
 def required_skills_learnable(guides):
+    """Every required skill has a resource for its level: a course (book, guide) that teaches it to
+    min(target, Practitioner), or a certification at its target. A certification below the target never
+    counts, as the report never offers it as covering the skill."""
     skill_ids = {rs.skill_id for guide in guides for rs in guide.role.role_skills.all()}
-    taught = set(CourseSkill.objects.filter(skill__in=skill_ids).values_list("skill_id", flat=True))
-    taught |= set(CertificationSkill.objects.filter(skill__in=skill_ids).values_list("skill_id", flat=True))
+    by_course = _highest_levels(CourseSkill, skill_ids)
+    by_certification = _highest_levels(CertificationSkill, skill_ids)
     for guide in guides:
-        suggested = {s.skill_id for s in guide.role.suggestions.all() if s.skill_id}
         for index, rs in enumerate(guide.role.role_skills.all()):
-            if rs.kind == "required" and rs.skill_id not in taught | suggested:
+            if rs.kind != "required":
+                continue
+            need = course_level_needed(rs.target)
+            course, certification = by_course.get(rs.skill_id, 0), by_certification.get(rs.skill_id, 0)
+            if course < need and certification < rs.target:
+                has = f"the best course reaches {course}" if course else "no course teaches it"
+                if certification:
+                    has += f", the best certification {certification}"
                 yield guide.at(
                     f"skills[{index}] ({rs.skill.slug})",
-                    "a required skill needs a course, a certification or a development suggestion",
+                    f"a required skill needs a course, book or guide reaching level {need} or a certification "
+                    f"at its target {rs.target}; {has}",
                 )
 
 

@@ -477,6 +477,7 @@ class SalaryBand(RoleItem):
 class OfferingFormat(models.TextChoices):
     COURSE = "course", "Course"
     BOOK = "book", "Book"
+    GUIDE = "guide", "Guide or documentation"
     CERTIFICATION = "certification", "Certification"
 
 

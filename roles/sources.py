@@ -1,6 +1,6 @@
 """The sources every installation ships with, and the one place that makes sure they exist.
 
-Role files cite sources by key (`sources: [decipheru]`). The three below are created by a data
+Role files cite sources by key (`sources: [decipheru]`). The four below are created by a data
 migration and again, if missing, before every import (a test database flushed between tests, a
 deployment that deleted one), so a shipped key is never "unknown". Editors may add others in admin.
 """
@@ -37,6 +37,20 @@ SHIPPED = [
             "and anchors its salary bands on Levels.fyi 2025-2026 and Glassdoor public ranges. It says its list "
             "of hiring companies is compiled from publicly available job postings, and that it is not affiliated "
             "with the companies listed."
+        ),
+        "is_editorial": False,
+    },
+    {
+        "key": "publisher-pages",
+        "title": "Each resource's own page",
+        "short_name": "Publisher's page",
+        "publisher": "",
+        "url": "",
+        "date_reviewed": None,
+        "notes": (
+            "The provider, format, cost and typical length of a course, book, guide or certification are as its "
+            "publisher states them on its own page, linked from its title. Which skills it teaches, and to what "
+            "level, is our editors' judgment."
         ),
         "is_editorial": False,
     },

@@ -25,6 +25,7 @@ from assessments.scoring import (
     SkillChange,
     SkillInput,
     SuggestionInput,
+    best_for_each_gap,
     choose_offerings,
     evaluate_all,
     order_gaps,
@@ -268,6 +269,38 @@ def test_a_certification_only_below_target_is_never_offered():
     gaps = order_gaps(evaluate_all([skill("Security", REQUIRED, 3, "1.0", 0)]))
 
     assert choose_offerings(gaps, [offering("Security Associate", ("security", 2))], limit=3, at_target_only=True) == []
+
+
+def test_each_gap_the_chosen_courses_leave_unraised_gets_the_course_that_raises_it_furthest():
+    skills = [skill(f"Skill {n}", REQUIRED, 4, "1.0", n % 2) for n in range(4)]
+    courses = [
+        offering("Broad", ("skill-0", 3), ("skill-1", 3)),
+        offering("Deep Two", ("skill-2", 3)),
+        offering("Shallow Two", ("skill-2", 2)),
+        offering("Too Low Three", ("skill-3", 1)),  # skill 3 is rated 1 already
+    ]
+    gaps = order_gaps(evaluate_all(skills))
+    chosen = choose_offerings(gaps, courses[:1], limit=1)
+
+    more = best_for_each_gap(gaps, courses, chosen=chosen)
+
+    ratings = {g.slug: g.rating for g in gaps}
+    assert more == [
+        Pick("deep-two", "Deep Two", covers(("skill-2", ratings["skill-2"], 3)), Fraction(3 - ratings["skill-2"]))
+    ]
+    assert score(skills, courses=courses, course_limit=1).more_courses == tuple(more)
+
+
+def test_a_tie_for_a_gaps_own_course_goes_to_the_recommended_one_then_the_title():
+    gaps = order_gaps(evaluate_all([skill("SQL", REQUIRED, 3, "1.0", 0)]))
+    courses = [
+        offering("B SQL", ("sql", 3)),
+        offering("A SQL", ("sql", 3)),
+        offering("C SQL", ("sql", 3), recommended=True),
+    ]
+
+    assert [p.key for p in best_for_each_gap(gaps, courses, chosen=[])] == ["c-sql"]
+    assert [p.key for p in best_for_each_gap(gaps, courses[:2], chosen=[])] == ["a-sql"]
 
 
 def test_an_offering_below_the_rating_is_worth_nothing():

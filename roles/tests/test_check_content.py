@@ -8,7 +8,11 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
+from roles import content_checks
+from roles.content_checks import course_level_needed
+from roles.levels import Level
 from roles.models import Role, RoleSkill
+from roles.tests.factories import CertificationFactory, CourseFactory, make_role
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +23,15 @@ LEVELS = {
     4: "Leads widget design across a team and reviews others' widgets.",
     5: "Sets the widget standards the whole organisation follows.",
 }
+
+
+def widget_course(level=3, **changes):
+    """A course that teaches Widgetry to `level` (3 reaches the good role's target)."""
+    return {
+        "title": "Widget School",
+        "skills": [{"skill": "widgetry", "level": level}],
+        "sources": ["careerpath-editors"],
+    } | changes
 
 
 def good_role(**changes):
@@ -42,6 +55,7 @@ def good_role(**changes):
         "suggestions": [
             {"text": "Build one widget end to end.", "skill": "widgetry", "sources": ["careerpath-editors"]}
         ],
+        "courses": [widget_course()],
     }
     data |= changes
     return data
@@ -161,22 +175,80 @@ def test_a_skill_without_five_specific_descriptors_fails(tmp_path):
 # 4. Every required skill can be learned -----------------------------------------------------------------
 
 
-def test_a_required_skill_without_offering_or_suggestion_fails(tmp_path):
-    lines = check_fails(tmp_path, good_role(suggestions=[]))
+def test_a_required_skill_with_only_a_development_suggestion_fails(tmp_path):
+    lines = check_fails(tmp_path, good_role(courses=[]))
 
     assert lines == [
-        "widget-lead.yaml: skills[0] (widgetry): a required skill needs a course, a certification or a "
-        "development suggestion"
+        "widget-lead.yaml: skills[0] (widgetry): a required skill needs a course, book or guide reaching level 3 "
+        "or a certification at its target 3; no course teaches it"
     ]
 
 
-def test_a_course_teaching_the_required_skill_is_enough(tmp_path):
-    course = {
-        "title": "Widget School",
-        "skills": [{"skill": "widgetry", "level": 3}],
-        "sources": ["careerpath-editors"],
-    }
-    assert check(tmp_path, good_role(suggestions=[], courses=[course])) == "Checked 1 role guides: no problems."
+def test_a_course_below_the_level_the_target_needs_fails_and_one_reaching_it_passes(tmp_path):
+    need = course_level_needed(3)
+    lines = check_fails(tmp_path, good_role(courses=[widget_course(need - 1)]))
+
+    assert lines == [
+        f"widget-lead.yaml: skills[0] (widgetry): a required skill needs a course, book or guide reaching level {need} "
+        f"or a certification at its target 3; the best course reaches {need - 1}"
+    ]
+    assert check(tmp_path, good_role(courses=[widget_course(need)])) == "Checked 1 role guides: no problems."
+
+
+def test_a_course_need_not_reach_a_target_above_practitioner(tmp_path):
+    skills = [good_role()["skills"][0] | {"target": 4}]
+
+    assert course_level_needed(4) == Level.PRACTITIONER
+    assert check(tmp_path, good_role(skills=skills)) == "Checked 1 role guides: no problems."
+
+
+def test_a_certification_below_the_target_does_not_count_and_one_at_the_target_does(tmp_path):
+    def certification(level):
+        return {
+            "name": "Widget Associate",
+            "skills": [{"skill": "widgetry", "level": level}],
+            "sources": ["careerpath-editors"],
+        }
+
+    lines = check_fails(tmp_path, good_role(courses=[widget_course(1)], certifications=[certification(2)]))
+
+    assert lines == [
+        "widget-lead.yaml: skills[0] (widgetry): a required skill needs a course, book or guide reaching level 3 "
+        "or a certification at its target 3; the best course reaches 1, the best certification 2"
+    ]
+    assert check(tmp_path, good_role(courses=[], certifications=[certification(3)])) == (
+        "Checked 1 role guides: no problems."
+    )
+
+
+def test_a_role_built_by_factories_fails_without_a_resource_for_its_level_and_passes_with_one():
+    role = make_role(required=1, differentiating=1, slug="widget-lead")
+    required = role.role_skills.get(kind="required")
+    differentiating = role.role_skills.get(kind="differentiating")
+    CourseFactory(skills=[(differentiating.skill, 3)])  # a resource for another skill does not count
+    CertificationFactory(skills=[(required.skill, required.target - 1)])  # below target: never counts
+
+    def problems():
+        return list(
+            content_checks.required_skills_learnable(content_checks.load_guides({role.slug: "widget-lead.yaml"}))
+        )
+
+    assert len(problems()) == 1
+    assert problems()[0].startswith(f"widget-lead.yaml: skills[0] ({required.skill.slug}): a required skill needs")
+
+    CourseFactory(skills=[(required.skill, course_level_needed(required.target))])
+
+    assert problems() == []
+
+
+def test_a_cost_cited_only_by_the_editors_fails_and_one_from_the_publishers_page_passes(tmp_path):
+    lines = check_fails(tmp_path, good_role(courses=[widget_course(cost="free")]))
+
+    assert lines == [
+        "widget-lead.yaml: courses[0].cost: 'free': a cost needs a published source (cites careerpath-editors)"
+    ]
+    publisher = widget_course(cost="free", sources=["publisher-pages", "careerpath-editors"])
+    assert check(tmp_path, good_role(courses=[publisher])) == "Checked 1 role guides: no problems."
 
 
 # 5. No target above the ladder's scope -----------------------------------------------------------------
