@@ -5,8 +5,8 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -14,24 +14,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import services
+from .access import get_plan_for_user, get_plan_item_for_user, get_submitted_for_user
 from .calendar import plan_ics
 from .forms import PlanItemForm
 from .hooks import ratings_basis
 from .models import PlanItem
-from .plans import item_histories, plan_for, plan_options
+from .plans import item_histories, plan_options
 from .reports import report_for
-from .views import get_submitted_or_404
-
-
-def _get_plan_or_404(request, pk):
-    """The requester's plan for the role of their report `pk`: the plan is made from (and its page
-    addressed by) the latest report it was brought up to date with, which is returned with it."""
-    report = get_submitted_or_404(request, pk)
-    plan = plan_for(request.user, report.role_id)
-    if plan is None:
-        raise Http404("No plan for this role.")
-    return plan.assessment, plan
-
 
 SAVED_KEY = "plan-saved-{}"  # session: ids of the items the last whole-plan save changed
 
@@ -94,7 +83,7 @@ def _past_dates(items):
 @login_required
 @require_POST
 def plan_create(request, pk):
-    assessment = get_submitted_or_404(request, pk)
+    assessment = get_submitted_for_user(request, pk)
     plan, created = services.create_plan(assessment=assessment)
     if created:
         messages.success(request, "Your plan is ready: choose what you will do about each gap and by when.")
@@ -109,7 +98,7 @@ def plan_create(request, pk):
 @login_required
 @require_GET
 def plan(request, pk):
-    assessment, plan = _get_plan_or_404(request, pk)
+    assessment, plan = get_plan_for_user(request, pk)
     if assessment.pk != pk:
         return redirect(plan.get_absolute_url())
     saved = request.session.pop(SAVED_KEY.format(plan.pk), [])
@@ -122,7 +111,7 @@ def plan(request, pk):
 def plan_save(request, pk):
     """The plan page's one form: every item's fields at once. The valid items are saved; an
     invalid one comes back with its error and exactly what was typed, beside the saved ones."""
-    assessment, plan = _get_plan_or_404(request, pk)
+    assessment, plan = get_plan_for_user(request, pk)
     items = list(plan.items.owned_by(request.user).select_related("skill"))
     forms = _posted_forms(request.POST, items, plan_options(report_for(assessment)))
     by_id = {item.pk: item for item in items}
@@ -153,8 +142,8 @@ def plan_save(request, pk):
 def plan_item(request, pk, item_id):
     """One item: the autosave endpoint of static/js/plan.js (answers JSON when it asks), and a
     plain form post otherwise."""
-    assessment, plan = _get_plan_or_404(request, pk)
-    item = get_object_or_404(PlanItem.objects.owned_by(request.user).select_related("skill"), pk=item_id, plan=plan)
+    assessment, plan = get_plan_for_user(request, pk)
+    item = get_plan_item_for_user(request, plan, item_id)
     form = _item_form(item, plan_options(report_for(assessment)), request.POST)
     wants_json = request.headers.get("X-Requested-With") == "fetch"
     if not form.is_valid():
@@ -187,7 +176,7 @@ def plan_item(request, pk, item_id):
 @login_required
 @require_GET
 def plan_calendar(request, pk):
-    assessment, plan = _get_plan_or_404(request, pk)
+    assessment, plan = get_plan_for_user(request, pk)
     response = HttpResponse(plan_ics(plan, host=request.get_host()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="careerpath-plan-{assessment.pk}.ics"'
     return response

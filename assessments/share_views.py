@@ -4,7 +4,7 @@ shown once, when it is made; only its SHA-256 is kept (careerpath/tokens.py)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,10 +12,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from careerpath.tokens import find_by_token
 
 from . import services
+from .access import get_share_link_for_user, get_submitted_for_user
 from .forms import ShareLinkForm
 from .hooks import ratings_basis
 from .models import Assessment, Plan, ShareLink, shared_report_path
-from .views import get_submitted_or_404, report_context
+from .views import report_context
 
 
 @never_cache
@@ -23,7 +24,7 @@ from .views import get_submitted_or_404, report_context
 @require_http_methods(["GET", "POST"])
 def shares(request, pk):
     """Make share links (each shown once, as it is made: only its digest is kept) and revoke them."""
-    assessment = get_submitted_or_404(request, pk)
+    assessment = get_submitted_for_user(request, pk)
     initial = {"display_name": request.user.get_short_name() or ""}
     form = ShareLinkForm(request.POST or None, initial=initial)
     new_link = made = None
@@ -44,8 +45,8 @@ def shares(request, pk):
 @login_required
 @require_POST
 def revoke_share(request, pk, link_id):
-    assessment = get_submitted_or_404(request, pk)
-    link = get_object_or_404(ShareLink.objects.owned_by(request.user).active(), pk=link_id, assessment=assessment)
+    assessment = get_submitted_for_user(request, pk)
+    link = get_share_link_for_user(request, assessment, link_id)
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])
     messages.success(request, "Link revoked: it no longer opens the report.")

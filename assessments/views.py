@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
-from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -31,6 +30,7 @@ from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
 from roles.selectors import changed_since
 
 from . import scoring, scoring_fit, services
+from .access import get_assessment_for_user, get_submitted_for_user
 from .dashboard import dashboard_context
 from .explain import worked_example
 from .fit import fit_data, role_fit_for
@@ -48,29 +48,6 @@ from .plans import finished_item_outcomes
 from .reports import change_since, report_for, report_rows
 from .steps import build_steps, first_unrated_step, step_states, time_left
 
-# --- scoping: every read of an owned row goes through `<Model>.objects.owned_by` ------------------
-
-
-def get_assessment_or_404(request, pk, *, related=True):
-    """The requester's own assessment (a visitor's: the one in their session), else 404.
-
-    `related=False` loads the assessment row alone (the autosave path needs only its ids), with
-    its role's `is_published` as `role_is_published`.
-    """
-    qs = Assessment.objects.owned_by(Owner.of(request)).defer("snapshot")
-    if related:
-        qs = qs.select_related("role", "role__family")
-    else:
-        qs = qs.annotate(role_is_published=F("role__is_published"))
-    return get_object_or_404(qs, pk=pk)
-
-
-def get_submitted_or_404(request, pk, *, snapshot=False):
-    """The requester's own submitted assessment (with its snapshot when asked), else 404."""
-    qs = Assessment.objects.owned_by(Owner.of(request)).submitted().select_related("role", "current_role")
-    return get_object_or_404(qs if snapshot else qs.defer("snapshot"), pk=pk)
-
-
 # --- a draft of a role that was unpublished -------------------------------------------------
 
 
@@ -79,7 +56,7 @@ def _withdrawn(request, assessment):
     unpublished after the draft began, and the requester is not staff (staff keep their preview)."""
     if not assessment.is_draft:
         return False
-    # get_assessment_or_404(related=False) reads the flag with the row instead of the whole role
+    # get_assessment_for_user(related=False) reads the flag with the row instead of the whole role
     cached = Assessment.role.is_cached(assessment)
     published = assessment.role.is_published if cached else assessment.role_is_published
     user = request.user if request.user.is_authenticated else None
@@ -102,7 +79,7 @@ def draft_view(*, say_submitted=False):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, pk, *args, **kwargs):
-            assessment = get_assessment_or_404(request, pk)
+            assessment = get_assessment_for_user(request, pk)
             if assessment.is_submitted:
                 if say_submitted:
                     messages.info(request, services.AlreadySubmitted().args[0])
@@ -369,7 +346,7 @@ step = require_http_methods(["GET", "POST"])(get_or_post(step_page, save_step))
 @require_POST
 def rate(request, pk):
     """Autosave one rating (sent by static/js/assessment.js). Answers JSON."""
-    assessment = get_assessment_or_404(request, pk, related=False)
+    assessment = get_assessment_for_user(request, pk, related=False)
     if _withdrawn(request, assessment):
         return JsonResponse({"saved": False, "error": services.RoleNotOffered().args[0]}, status=410)
     form = RateForm(request.POST)
@@ -454,7 +431,7 @@ def submit(request, assessment):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete(request, pk):
-    assessment = get_assessment_or_404(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     if request.method == "POST":
         services.delete_assessment(assessment=assessment)
         messages.success(
@@ -467,7 +444,7 @@ def delete(request, pk):
 @login_required
 @require_POST
 def retake(request, pk):
-    assessment = get_submitted_or_404(request, pk)
+    assessment = get_submitted_for_user(request, pk)
     try:
         draft, created = services.retake_assessment(assessment=assessment)
     except services.RoleNotOffered:
@@ -534,7 +511,7 @@ def _report_page_context(request, pk):
     """Every number on the page on one ratings basis (the reviews' choice: calibrated once the owner
     calibrated, else self, or ?basis=) and the report's own snapshot: the header, "Start here", the
     change since the earlier report (that report on the same basis) and this role's role fit."""
-    assessment = get_submitted_or_404(request, pk, snapshot=True)
+    assessment = get_submitted_for_user(request, pk, snapshot=True)
     context = report_context(assessment)
     basis_hook = ratings_basis()
     context.update(basis_hook.report_page_context(assessment, request.GET.get("basis")))  # reviews: ratings basis
@@ -553,8 +530,8 @@ def _report_page_context(request, pk):
     )
     context["fits"] = fits.ranked[:3]
     context["unranked_count"] = len(fits.unranked)
-    context["share_links"] = ShareLink.objects.owned_by(request.user).active().filter(assessment=assessment)
-    context["plan"] = Plan.objects.owned_by(request.user).filter(assessment=assessment).first()
+    context["share_links"] = ShareLink.objects.owned_by(Owner.of(request)).active().filter(assessment=assessment)
+    context["plan"] = Plan.objects.owned_by(Owner.of(request)).filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, report)
     context["guide_changed_since"] = changed_since(assessment.role, assessment.submitted_at)
     return context
@@ -571,7 +548,7 @@ def report(request, pk):
 @login_required
 @require_GET
 def report_json(request, pk):
-    assessment = get_submitted_or_404(request, pk, snapshot=True)
+    assessment = get_submitted_for_user(request, pk, snapshot=True)
     data = ratings_basis().report_document(assessment, request.GET.get("basis"))
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
@@ -584,7 +561,7 @@ def report_json(request, pk):
 @login_required
 @require_GET
 def report_csv(request, pk):
-    assessment = get_submitted_or_404(request, pk, snapshot=True)
+    assessment = get_submitted_for_user(request, pk, snapshot=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="careerpath-report-{assessment.pk}.csv"'
     writer = csv.writer(response)
