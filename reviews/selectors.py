@@ -9,14 +9,11 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assessments.models import Assessment, Plan, Rating
 from assessments.plans import plan_data
 from assessments.reports import build_report, report_data
-from careerpath.tokens import find_by_token
 
 from . import calibration
 from .models import Calibration, Review, ReviewRating, ReviewRequest
@@ -38,59 +35,6 @@ class Basis:
 def parse_basis(value):
     """A basis named in a query string, or "" (the default) for anything else."""
     return value if value in Basis.ALL else ""
-
-
-# --- scoping -------------------------------------------------------------------------------
-
-
-def get_submitted_or_404(request, pk):
-    """The requester's own submitted assessment (with its snapshot), else 404."""
-    if not request.user.is_authenticated:
-        raise Http404("No such assessment.")
-    return get_object_or_404(Assessment.objects.owned_by(request.user).submitted().select_related("role"), pk=pk)
-
-
-def get_request_for_owner_or_404(assessment, request_id):
-    return get_object_or_404(ReviewRequest, pk=request_id, assessment=assessment)
-
-
-def get_review_for_reviewer_or_404(request, pk):
-    """A review the requester gives (draft or submitted), else 404."""
-    return get_object_or_404(
-        Review.objects.select_related("request", "request__assessment", "request__assessment__role"),
-        pk=pk,
-        reviewer=request.user,
-        request__revoked_at__isnull=True,
-    )
-
-
-def get_review_for_owner_or_404(request, pk):
-    """A submitted review of one of the requester's assessments, else 404 (drafts stay private)."""
-    return get_object_or_404(
-        Review.objects.owned_by(request.user)
-        .submitted()
-        .select_related("request", "request__assessment", "request__assessment__role"),
-        pk=pk,
-    )
-
-
-def get_link_or_404(token):
-    """The request a review link's token opens (found by the token's digest), else 404."""
-    requests = ReviewRequest.objects.select_related("assessment", "assessment__role")
-    found = find_by_token(requests.filter(assessment__status=Assessment.Status.SUBMITTED), token)
-    if found is None:
-        raise Http404("No such review link.")
-    return found
-
-
-def get_request_for_invitee_or_404(request, request_id):
-    """A request addressed to the requester by name (a teammate's), else 404."""
-    return get_object_or_404(
-        ReviewRequest.objects.select_related("assessment", "assessment__role"),
-        pk=request_id,
-        invitee=request.user,
-        assessment__status=Assessment.Status.SUBMITTED,
-    )
 
 
 # --- the ratings on each basis ---------------------------------------------------------------

@@ -20,7 +20,7 @@ from roles.levels import Level
 from roles.levels import scale as level_scale
 from teams.selectors import memberships_of, teammates_of
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import (
     NOT_SEEN,
     CalibrationForm,
@@ -96,7 +96,7 @@ def _manage_page(request, assessment, form, teammate_form, *, new_link=None):
 def manage(request, pk):
     """Ask for a second opinion on a submitted assessment (by link here, or a teammate: `ask_teammate`);
     see and revoke requests; reviews received."""
-    assessment = selectors.get_submitted_or_404(request, pk)
+    assessment = access.get_submitted_for_user(request, pk)
     form, teammate_form = _request_forms(request, assessment, data=request.POST or None)
     new_link = None
     if request.method == "POST":
@@ -114,7 +114,7 @@ def manage(request, pk):
 @require_POST
 def ask_teammate(request, pk):
     """Ask one teammate by name: only they can take the request, from their dashboard or their reviews."""
-    assessment = selectors.get_submitted_or_404(request, pk)
+    assessment = access.get_submitted_for_user(request, pk)
     form, teammate_form = _request_forms(request, assessment, teammate_data=request.POST)
     made = _make_request(assessment, teammate_form, invitee=True)
     if made is not None:
@@ -132,8 +132,8 @@ def ask_teammate(request, pk):
 @login_required
 @require_POST
 def revoke(request, pk, request_id):
-    assessment = selectors.get_submitted_or_404(request, pk)
-    review_request = selectors.get_request_for_owner_or_404(assessment, request_id)
+    assessment = access.get_submitted_for_user(request, pk)
+    review_request = access.get_request_for_owner(assessment, request_id)
     try:
         services.revoke_request(review_request=review_request)
     except services.ReviewError as exc:
@@ -148,7 +148,7 @@ def revoke(request, pk, request_id):
 @require_http_methods(["GET", "POST"])
 def compare(request, pk):
     """Self and reviewer side by side; the owner sets a calibrated level per skill."""
-    review = selectors.get_review_for_owner_or_404(request, pk)
+    review = access.get_review_for_owner(request, pk)
     data = selectors.comparison(review)
     form = CalibrationForm(request.POST or None, rows=data["rows"])
     if request.method == "POST":
@@ -175,7 +175,7 @@ def compare(request, pk):
 @login_required
 @require_POST
 def delete(request, pk):
-    review = selectors.get_review_for_owner_or_404(request, pk)
+    review = access.get_review_for_owner(request, pk)
     services.delete_review(review=review)
     messages.success(request, "Review deleted: its ratings and comments are gone. Your calibrations stay.")
     return redirect("reviews:manage", pk=review.request.assessment_id)
@@ -203,7 +203,7 @@ def open_link(request, token):
     here; a withdrawn or expired link says so. The owner, a used, expired or revoked link, or a link
     meant for someone else gets a clear page saying so, and nothing changes.
     """
-    review_request = selectors.get_link_or_404(token)
+    review_request = access.get_request_for_link(token)
     if not request.user.is_authenticated:
         return _invite_visitor(request, review_request)
     return _open_request(request, review_request)
@@ -241,7 +241,7 @@ def take_asked(request, request_id):
     Being asked by name vouches for who the reviewer is, so the reviewer needs a verified email
     address first; until then they get a page that says so and sends the link, and nothing changes.
     """
-    review_request = selectors.get_request_for_invitee_or_404(request, request_id)
+    review_request = access.get_request_for_invitee(request, request_id)
     if not has_any_verified_email(request.user) and getattr(review_request, "review", None) is None:
         return render(request, "reviews/verify_first.html", {"review_request": review_request})
     return _open_request(request, review_request)
@@ -389,7 +389,7 @@ def review(request, pk):
     """The reviewer rates blind, one step at a time (the self-assessment's steps), each answer
     autosaved (or saved by the step's buttons without JavaScript); the last step holds the overall
     comment and Submit. Once submitted the page is read-only and shows the owner's own ratings."""
-    review = selectors.get_review_for_reviewer_or_404(request, pk)
+    review = access.get_review_for_reviewer(request, pk)
     if review.is_submitted:
         if request.method == "POST":
             messages.info(request, "This review is submitted and read-only.")
@@ -435,7 +435,7 @@ def review(request, pk):
 @require_POST
 def rate(request, pk):
     """Autosave one answer of a draft review (sent by static/js/assessment.js). Answers JSON."""
-    review = selectors.get_review_for_reviewer_or_404(request, pk)
+    review = access.get_review_for_reviewer(request, pk)
     form = RateForm(request.POST)
     if not form.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
