@@ -8,6 +8,7 @@ from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from teams import access as team_access
 from teams import selectors as team_selectors
 from teams import services as team_services
 from teams.matrix import matrix_data
@@ -53,7 +54,7 @@ class ManagedTeams(TeamMixin, generics.ListAPIView):
 def _team_role(request, slug, role_slug):
     """(team, role, the team page's view of it) for an owner or manager; 404 for anyone else; 410
     for a role withdrawn from the site (as matrix.json)."""
-    membership = team_selectors.get_managing_membership_or_404(request.user, slug)
+    membership = team_access.get_managing_membership_for_user(request, slug)
     role = team_selectors.assigned_role_or_404(membership.team, role_slug)
     if not role.is_published:
         raise Gone(f"{role.title} was withdrawn from the site; its team view is gone.")

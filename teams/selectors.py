@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from assessments.models import Assessment, PlanItem
@@ -36,30 +35,6 @@ def memberships_of(user):
 def pending_requests_of(user):
     """Invitations `user` opened that wait for the team owner's confirmation."""
     return list(Invitation.objects.open().filter(pending_by=user).select_related("team").order_by("-pending_at", "-id"))
-
-
-def get_membership_or_404(user, slug):
-    """The requester's own membership of team `slug`: a non-member (staff too) gets a 404."""
-    return get_object_or_404(Membership.objects.select_related("team"), team__slug=slug, user=user)
-
-
-def get_managing_membership_or_404(user, slug):
-    """Owners and managers only; a plain member gets a 404 like a stranger."""
-    membership = get_membership_or_404(user, slug)
-    if not membership.can_manage:
-        raise Http404("No such team page.")
-    return membership
-
-
-def get_owner_membership_or_404(user, slug):
-    membership = get_membership_or_404(user, slug)
-    if not membership.is_owner:
-        raise Http404("No such team page.")
-    return membership
-
-
-def get_cycle_or_404(team, pk):
-    return get_object_or_404(ReviewCycle.objects.select_related("role", "team"), pk=pk, team=team)
 
 
 def teammates_of(user):

@@ -14,15 +14,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import AssignmentForm, ConsentForm, CycleForm, InvitationForm, MemberRoleForm, TeamForm
 from .matrix import matrix_data, matrix_rows
-from .models import Invitation, Membership
+from .models import Membership
 from .throttling import invitation_mail_throttled
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def create(request):
 @login_required
 @require_GET
 def detail(request, slug):
-    membership = selectors.get_membership_or_404(request.user, slug)
+    membership = access.get_membership_for_user(request, slug)
     team = membership.team
     context = {
         "membership": membership,
@@ -77,7 +77,7 @@ def detail(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent(request, slug):
-    membership = selectors.get_membership_or_404(request.user, slug)
+    membership = access.get_membership_for_user(request, slug)
     initial = {
         "consent": membership.consent,
         "share_evidence": membership.share_evidence,
@@ -100,7 +100,7 @@ def consent(request, slug):
 @login_required
 @require_POST
 def leave(request, slug):
-    membership = selectors.get_membership_or_404(request.user, slug)
+    membership = access.get_membership_for_user(request, slug)
     try:
         services.leave_team(membership=membership)
     except services.TeamError as exc:
@@ -141,7 +141,7 @@ def _invite(request, team, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitations(request, slug):
-    membership = selectors.get_owner_membership_or_404(request.user, slug)
+    membership = access.get_owner_membership_for_user(request, slug)
     team = membership.team
     form = InvitationForm(request.POST or None)
     new_link = None
@@ -165,8 +165,8 @@ def invitations(request, slug):
 @login_required
 @require_POST
 def revoke(request, slug, pk):
-    membership = selectors.get_owner_membership_or_404(request.user, slug)
-    invitation = get_object_or_404(Invitation, pk=pk, team=membership.team)
+    membership = access.get_owner_membership_for_user(request, slug)
+    invitation = access.get_invitation_for_owner(membership, pk)
     was_pending = invitation.is_pending
     try:
         services.revoke_invitation(invitation=invitation)
@@ -180,8 +180,8 @@ def revoke(request, slug, pk):
 @login_required
 @require_POST
 def confirm(request, slug, pk):
-    membership = selectors.get_owner_membership_or_404(request.user, slug)
-    invitation = get_object_or_404(Invitation.objects.select_related("pending_by"), pk=pk, team=membership.team)
+    membership = access.get_owner_membership_for_user(request, slug)
+    invitation = access.get_invitation_for_owner(membership, pk)
     try:
         joined = services.confirm_invitation(team=membership.team, invitation=invitation)
     except services.TeamError as exc:
@@ -233,8 +233,8 @@ def join(request, token):
 
 
 def _owner_target(request, slug, pk):
-    owner = selectors.get_owner_membership_or_404(request.user, slug)
-    target = get_object_or_404(Membership.objects.select_related("user"), pk=pk, team=owner.team)
+    owner = access.get_owner_membership_for_user(request, slug)
+    target = access.get_member_for_owner(owner, pk)
     return owner, target
 
 
@@ -286,7 +286,7 @@ def transfer(request, slug, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assign(request, slug):
-    membership = selectors.get_managing_membership_or_404(request.user, slug)
+    membership = access.get_managing_membership_for_user(request, slug)
     team = membership.team
     form = AssignmentForm(request.POST or None, team=team)
     if form.is_valid():
@@ -312,7 +312,7 @@ def _withdrawn(request, team, role):
 
 def _role_of(request, slug, role_slug):
     """(managing membership, role): 404 outside the team's managers or for a role not assigned."""
-    membership = selectors.get_managing_membership_or_404(request.user, slug)
+    membership = access.get_managing_membership_for_user(request, slug)
     return membership, selectors.assigned_role_or_404(membership.team, role_slug)
 
 
@@ -399,8 +399,8 @@ def open_cycle(request, slug, role_slug):
 @login_required
 @require_POST
 def close_cycle(request, slug, pk):
-    membership = selectors.get_managing_membership_or_404(request.user, slug)
-    cycle = selectors.get_cycle_or_404(membership.team, pk)
+    membership = access.get_managing_membership_for_user(request, slug)
+    cycle = access.get_cycle_for_manager(membership, pk)
     if not cycle.role.is_published:
         return _withdrawn(request, membership.team, cycle.role)
     try:
