@@ -1,7 +1,10 @@
 """What accounts asks of the apps above it, which fill these hooks in their AppConfig.ready()
 (docs/architecture.md). accounts never imports them.
 
-- `add_account_data(part)`: `part(user)` gives the entries an app adds to "Download my data";
+- `add_account_data(part, models=[...])`: `part(user)` gives the entries an app adds to "Download my
+  data", and `models` names ("app.Model") the models whose rows of the person those entries hold
+  (a test checks that every model naming a person is declared here or excluded with a reason:
+  accounts/tests/test_personal_models.py);
 - `before_account_deletion(part)`: `part(user=user)` removes what an app keeps of a person whose
   account is being deleted, in the deleting transaction, before the user row goes.
 
@@ -9,12 +12,19 @@
 """
 
 _account_data = []
+_account_data_models = set()
 _before_deletion = []
 
 
-def add_account_data(part):
+def add_account_data(part, *, models):
     if part not in _account_data:
         _account_data.append(part)
+    _account_data_models.update(models)
+
+
+def account_data_models():
+    """The models ("app.Model") whose rows of a person the apps' parts of the download hold."""
+    return frozenset(_account_data_models)
 
 
 def account_data(user):

@@ -15,6 +15,19 @@ from django.utils import timezone
 from . import hooks
 from .models import Preferences
 
+# The models whose rows of a person accounts' own part of the download holds (the apps' parts
+# declare theirs with hooks.add_account_data).
+OWN_DATA_MODELS = (
+    "auth.User",
+    "account.EmailAddress",
+    "mfa.Authenticator",
+    "socialaccount.SocialAccount",
+    "accounts.Preferences",
+    "axes.AccessLog",
+    "axes.AccessFailureLog",
+    "axes.AccessAttempt",
+)
+
 
 def export_user_data(*, user):
     """Everything careerpath holds about `user` or that names them, as plain JSON-ready data: the

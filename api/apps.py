@@ -11,4 +11,6 @@ class ApiConfig(AppConfig):
 
         from . import schema, selectors  # noqa: F401  (schema registers the token scheme with drf-spectacular)
 
-        accounts_hooks.add_account_data(selectors.account_data)  # "Download my data": the person's API tokens
+        accounts_hooks.add_account_data(
+            selectors.account_data, models=["api.PersonalAccessToken"]
+        )  # "Download my data": the person's API tokens

@@ -2,6 +2,16 @@
 
 from .models import Assessment
 
+# What account_data holds of a person (accounts.hooks.add_account_data).
+MODELS = [
+    "assessments.Assessment",
+    "assessments.Rating",
+    "assessments.ShareLink",
+    "assessments.Plan",
+    "assessments.PlanItem",
+    "assessments.PlanItemEvent",
+]
+
 
 def account_data(user):
     """Every assessment of `user` with its ratings, share links and plan, for "Download my data"."""

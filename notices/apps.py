@@ -13,4 +13,7 @@ class NoticesConfig(AppConfig):
         from .selectors import account_data, navbar_badge  # models are ready only now
 
         register_request_part("notices_badge", navbar_badge)
-        accounts_hooks.add_account_data(account_data)  # "Download my data": notices, settings, mail
+        # "Download my data": notices, settings, and the mail to the person's verified addresses
+        accounts_hooks.add_account_data(
+            account_data, models=["notices.Notice", "notices.NoticePreference", "notices.OutgoingMail"]
+        )

@@ -13,5 +13,5 @@ class ReviewsConfig(AppConfig):
 
         assessments_hooks.use_ratings_basis(hooks.SecondOpinions())
         assessments_hooks.add_dashboard_part(hooks.dashboard_part)
-        accounts_hooks.add_account_data(hooks.account_data)
+        accounts_hooks.add_account_data(hooks.account_data, models=hooks.ACCOUNT_DATA_MODELS)
         accounts_hooks.before_account_deletion(hooks.delete_account_data)

@@ -41,6 +41,10 @@ def dashboard_part(user):
     }
 
 
+# What account_data holds of a person (accounts.hooks.add_account_data).
+ACCOUNT_DATA_MODELS = ["reviews.ReviewRequest", "reviews.Review", "reviews.ReviewRating", "reviews.Calibration"]
+
+
 def account_data(user):
     return {
         "reviews": selectors.export_reviews(user)

@@ -12,5 +12,5 @@ class TeamsConfig(AppConfig):
         from . import hooks, selectors
 
         assessments_hooks.add_dashboard_part(selectors.dashboard_assignments)  # assignments: Start / Continue / Done
-        accounts_hooks.add_account_data(hooks.account_data)
+        accounts_hooks.add_account_data(hooks.account_data, models=hooks.ACCOUNT_DATA_MODELS)
         accounts_hooks.before_account_deletion(hooks.delete_account_data)

@@ -2,6 +2,16 @@
 
 from . import selectors, services
 
+# What account_data holds of a person (accounts.hooks.add_account_data): their memberships with
+# each team's name, the invitations they made or opened, the review cycles they took part in.
+ACCOUNT_DATA_MODELS = [
+    "teams.Team",
+    "teams.Membership",
+    "teams.Invitation",
+    "teams.CycleParticipant",
+    "teams.ReviewCycle",
+]
+
 
 def account_data(user):
     return {

@@ -3,13 +3,14 @@
 import json
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD
-from assessments import services
-from assessments.models import Assessment, Plan, PlanItem, Rating, ShareLink
+from assessments import account_data, services
+from assessments.models import Assessment, Rating, ShareLink
 from assessments.tests.factories import draft_for, shared
 from roles.models import Course, Family, Role, RoleCourse, RoleSkill, Skill
 from roles.tests.factories import make_role
@@ -51,13 +52,9 @@ def role_rows():
 
 
 def owned_rows(user):
-    return {
-        "assessments": Assessment.objects.filter(user=user).count(),
-        "ratings": Rating.objects.filter(assessment__user=user).count(),
-        "share_links": ShareLink.objects.filter(assessment__user=user).count(),
-        "plans": Plan.objects.filter(assessment__user=user).count(),
-        "plan_items": PlanItem.objects.filter(plan__assessment__user=user).count(),
-    }
+    """{"app.Model": rows `user` owns} for every model assessments' part of the download declares
+    (assessments.account_data.MODELS), each read through its owner declaration (`owned_by`)."""
+    return {label: apps.get_model(label).objects.owned_by(user).count() for label in account_data.MODELS}
 
 
 # --- Download my data ---------------------------------------------------------------------------
