@@ -41,6 +41,10 @@ from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a script: bench/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench import cache_gain
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
@@ -112,7 +116,7 @@ def build_endpoints(pool, draft_skills):
         for i, u in enumerate(pool)
         for j, skill in enumerate(draft_skills[:10])
     ]
-    return [
+    pages = [
         Endpoint("floor", "", each(lambda u: "/bench/floor")),
         Endpoint("role list", "role list", each(lambda u: "/roles/")),
         Endpoint(f"role detail {SENIOR_ML}", "role detail", each(lambda u: f"/roles/{SENIOR_ML}/")),
@@ -130,6 +134,13 @@ def build_endpoints(pool, draft_skills):
         Endpoint("role fit", "", each(lambda u: "/assessments/fit/")),
         *team_endpoints(pool),
     ]
+    return cache_gain.with_fresh_variants(pages, _variant)
+
+
+def _variant(endpoint, name, path_for):
+    """`endpoint` under another name, each request's path changed by `path_for` (bench/cache_gain.py)."""
+    requests = [Request(r.method, path_for(r.path), r.headers, r.body) for r in endpoint.requests]
+    return Endpoint(name, "", requests)
 
 
 def team_endpoints(pool):
@@ -753,6 +764,13 @@ def markdown(results, meta):
                 f"| {name} | {c['python_cpu_ms']:.1f} | {c['db_cpu_ms']:.1f} | {c['queries']:.0f} | "
                 f"{c['cold_max_ms']:,.0f} | {rps(estimate)} | {share:.1%} | {verdict} |"
             )
+    lines += cache_gain.markdown(
+        {r.name: r.max["rps"] for r in results if r.max["requests"]},
+        {
+            name: 1000 * CORES / (c["python_cpu_ms"] + c["db_cpu_ms"] + server_overhead_ms(meta["cpu"]))
+            for name, c in meta.get("cpu", {}).items()
+        },
+    )
     if results:
         lines += ["", "## Pages", ""]
         lines += [f"- {r.name}: `{r.example}` ({r.preflight['bytes']:,} bytes)" for r in results]
