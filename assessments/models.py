@@ -17,7 +17,7 @@ PLAN_ACTION_MAX_LENGTH = 500
 
 
 class AssessmentQuerySet(OwnedQuerySet):
-    owner_paths = ("",)
+    owner_path = ""
 
     def drafts(self):
         return self.filter(status=Assessment.Status.DRAFT)
@@ -99,7 +99,7 @@ class Assessment(models.Model):
 
 
 class RatingQuerySet(OwnedQuerySet):
-    owner_paths = ("assessment__",)
+    owner_path = "assessment__"
 
 
 class Rating(DeletedWithParent):
@@ -150,7 +150,7 @@ def shared_report_path(token):
 
 
 class ShareLinkQuerySet(OwnedQuerySet):
-    owner_paths = ("assessment__",)
+    owner_path = "assessment__"
 
     def active(self):
         return self.filter(revoked_at__isnull=True)
@@ -190,7 +190,7 @@ class ShareLink(models.Model):
 
 
 class PlanQuerySet(OwnedQuerySet):
-    owner_paths = ("assessment__",)
+    owner_path = "assessment__"
 
 
 class Plan(models.Model):
@@ -219,7 +219,7 @@ class Plan(models.Model):
 
 
 class PlanItemQuerySet(OwnedQuerySet):
-    owner_paths = ("plan__assessment__",)
+    owner_path = "plan__assessment__"
 
 
 class PlanItem(models.Model):
@@ -262,7 +262,7 @@ class PlanItem(models.Model):
 
 
 class PlanItemEventQuerySet(OwnedQuerySet):
-    owner_paths = ("item__plan__assessment__",)
+    owner_path = "item__plan__assessment__"
 
 
 class PlanItemEvent(models.Model):

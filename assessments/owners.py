@@ -1,12 +1,16 @@
 """Who owns an assessment, and so its ratings, plan, plan items and share links, and whose cached
 pages show any owned row: defined once.
 
-`Owner.of(request)` is the requester (a signed-in user, or a visitor's session); each owned model's
-`objects.owned_by(owner)` is the one queryset every view, cache key, export and the data download
-reads through. Each owned model's queryset is an `OwnedQuerySet` whose `owner_paths` name the
-people whose pages show a row (a review: its assessment's owner and its reviewer); from that alone,
-every ORM write (saves, deletes and many-to-many changes through signals, bulk writes through the
-queryset) calls `changed`, which retires those owners' cached pages and values.
+`Owner.of(request)` is the requester (a signed-in user, or a visitor's session). Each owned model's
+queryset is an `OwnedQuerySet` that declares two different things:
+
+- `owner_path`: whose data a row is. `objects.owned_by(owner)` follows it, and the access modules
+  (`<app>/access.py`), the exports and the data download read through it. None for a row that is
+  nobody's alone (a team, its assignments and cycles: a member reads them through a membership);
+- `shown_on_pages_of`: on whose cached pages a row appears (a review: its assessment's owner's and
+  its reviewer's; a team: its members' dashboards); the owner alone when not given. From that
+  alone, every ORM write (saves, deletes and many-to-many changes through signals, bulk writes
+  through the queryset) calls `changed`, which retires those people's cached pages and values.
 """
 
 from dataclasses import dataclass
@@ -78,21 +82,31 @@ def _is_assessment_path(path):
 class OwnedQuerySet(models.QuerySet):
     """The queryset of every model whose rows an owner's cached pages show.
 
-    `owner_paths` says whose pages a row is on: a path to an assessment ("" for an Assessment,
-    "assessment__", "plan__assessment__": its user or visitor session) or to a user ("reviewer").
-    The first is the row's owner (`owned_by`). Saves and deletes call `changed` through model
+    Each path leads to an assessment ("" for an Assessment, "assessment__", "plan__assessment__":
+    its user or visitor session) or to a user ("reviewer"). `owner_path` is whose data a row is
+    (`owned_by`), `shown_on_pages_of` whose cached pages show it. Saves and deletes call `changed` through model
     signals (`connect_signals`); the bulk writes, which send no signals, call it here. So no ORM
     path, the admin's included, leaves an owner's cached page stale (careerpath/tests/test_stale_pages.py)."""
 
-    owner_paths = ("",)
+    owner_path: str | None = ""
+    shown_on_pages_of: tuple[str, ...] = ()  # () : the owner's pages only
+
+    @classmethod
+    def page_paths(cls):
+        """The paths to the people whose cached pages show a row."""
+        return cls.shown_on_pages_of or (cls.owner_path,)
 
     def owned_by(self, owner):
-        return owned(self, owner, self.owner_paths[0])
+        if self.owner_path is None:
+            raise TypeError(
+                f"a {self.model.__name__} is nobody's alone (owner_path = None): read it through what a person owns"
+            )
+        return owned(self, owner, self.owner_path)
 
     def page_owners(self):
         """The owners whose pages show these rows."""
         found = set()
-        for path in self.owner_paths:
+        for path in self.page_paths():
             found |= _owners_at(self, path)
         return found
 
@@ -109,7 +123,7 @@ class OwnedQuerySet(models.QuerySet):
     def _moves_rows(self, kwargs):
         """Whether an update of these fields can change whose pages show a row."""
         fields = {self.model._meta.get_field(name).name for name in kwargs}
-        firsts = {path.partition("__")[0] for path in self.owner_paths}
+        firsts = {path.partition("__")[0] for path in self.page_paths()}
         return bool(fields & ({"user", "session_key"} if "" in firsts else firsts))
 
     def bulk_create(self, objs, *args, **kwargs):
@@ -156,7 +170,7 @@ def owners_of(model, rows):
     """The owners whose pages show these rows (instances, saved or just deleted): one query per
     path at most, through the rows' first foreign key."""
     found = set()
-    for path in model._default_manager.get_queryset().owner_paths:
+    for path in model._default_manager.get_queryset().page_paths():
         if path == "":
             found.update(Owner.of_assessment(row) for row in rows)
             continue

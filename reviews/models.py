@@ -50,7 +50,8 @@ def default_expiry():
 
 
 class ReviewRequestQuerySet(OwnedQuerySet):
-    owner_paths = ("assessment__", "invitee", "reviewer")
+    owner_path = "assessment__"
+    shown_on_pages_of = ("assessment__", "invitee", "reviewer")
 
     def open(self):
         """Not revoked, not expired, not yet taken by a reviewer."""
@@ -136,7 +137,8 @@ class ReviewRequest(models.Model):
 
 
 class ReviewQuerySet(OwnedQuerySet):
-    owner_paths = ("request__assessment__", "reviewer")
+    owner_path = "request__assessment__"
+    shown_on_pages_of = ("request__assessment__", "reviewer")
 
     def submitted(self):
         return self.filter(status=Review.Status.SUBMITTED)
@@ -185,7 +187,8 @@ class Review(models.Model):
 
 
 class ReviewRatingQuerySet(OwnedQuerySet):
-    owner_paths = ("review__request__assessment__", "review__reviewer")
+    owner_path = "review__request__assessment__"
+    shown_on_pages_of = ("review__request__assessment__", "review__reviewer")
 
 
 class ReviewRating(DeletedWithParent):
@@ -218,7 +221,7 @@ class ReviewRating(DeletedWithParent):
 
 
 class CalibrationQuerySet(OwnedQuerySet):
-    owner_paths = ("assessment__",)
+    owner_path = "assessment__"
 
 
 class Calibration(models.Model):

@@ -5,7 +5,7 @@ Each is keyword-only and runs in one transaction. Taking a link is one condition
 opening the same link at once exactly one gets it, on PostgreSQL and SQLite alike; the review's
 one-to-one with its request makes a second review impossible even so.
 
-Whose cached pages a write reaches is declared once, by each model's `owner_paths`
+Whose cached pages a write reaches is declared once, by each model's `shown_on_pages_of`
 (reviews/models.py): a request is on its assessment owner's pages and its invitee's and
 reviewer's dashboards, a review and its ratings on the owner's and the reviewer's. Saves, deletes
 and bulk writes all tell those owners (assessments/owners.OwnedQuerySet), so nothing here does.

@@ -25,7 +25,8 @@ INVITATION_DAYS = 7
 
 
 class TeamQuerySet(OwnedQuerySet):
-    owner_paths = ("memberships__user",)  # members' dashboards name the team
+    owner_path = None  # nobody's alone: a member reads it through their membership
+    shown_on_pages_of = ("memberships__user",)  # members' dashboards name the team
 
 
 class Team(models.Model):
@@ -46,7 +47,7 @@ class Team(models.Model):
 
 
 class MembershipQuerySet(OwnedQuerySet):
-    owner_paths = ("user",)
+    owner_path = "user"
 
     def managing(self):
         """Memberships that may see the team's pages: owners and managers."""
@@ -199,7 +200,8 @@ class Invitation(models.Model):
 
 
 class AssignmentQuerySet(OwnedQuerySet):
-    owner_paths = ("team__memberships__user",)  # members' dashboards list the team's assignments
+    owner_path = None  # the team's
+    shown_on_pages_of = ("team__memberships__user",)  # members' dashboards list the team's assignments
 
 
 class Assignment(models.Model):
@@ -226,7 +228,8 @@ class Assignment(models.Model):
 
 
 class ReviewCycleQuerySet(OwnedQuerySet):
-    owner_paths = ("participants__user",)  # participants' dashboards say a cycle is open
+    owner_path = None  # the team's
+    shown_on_pages_of = ("participants__user",)  # participants' dashboards say a cycle is open
 
     def open(self):
         return self.filter(closed_at__isnull=True)
@@ -324,7 +327,7 @@ class ReviewCycle(models.Model):
 
 
 class CycleParticipantQuerySet(OwnedQuerySet):
-    owner_paths = ("user",)
+    owner_path = "user"
 
 
 class CycleParticipant(models.Model):

@@ -2,7 +2,7 @@
 
 Every function is keyword-only and runs in one transaction; a refused write raises `TeamError`
 with a message for the person who tried, and changes nothing. Members' cached dashboards follow
-every write through the models' `owner_paths` (teams/models.py), not through calls here.
+every write through the models' `shown_on_pages_of` (teams/models.py), not through calls here.
 """
 
 import hmac

@@ -2,7 +2,7 @@
 and deleting an account leaves no row that names the person (issue 27, item 5).
 
 The lists are derived, not written by hand: a model names a person when it has a relation to the
-user model or an owner declaration (an OwnedQuerySet, assessments/owners.py); the download's models
+user model or an owner (an OwnedQuerySet's `owner_path`, assessments/owners.py); the download's models
 are what each app declares with `accounts.hooks.add_account_data(part, models=...)` plus accounts'
 own (`accounts.services.OWN_DATA_MODELS`). So a new model that names a person fails here until its
 app puts it in the download or it is added below with the reason.
@@ -32,7 +32,7 @@ NOT_IN_THE_DOWNLOAD = {
 def personal_models():
     """{"app.Model": [the fields that point at the user]} for every model that names a person."""
     user_model = get_user_model()
-    owned = set(owned_models(apps))
+    owned = set(personal_owned_models())
     found = {user_model._meta.label: []}
     for model in apps.get_models():
         fields = [
@@ -43,6 +43,11 @@ def personal_models():
         if fields or model in owned:
             found[model._meta.label] = fields
     return found
+
+
+def personal_owned_models():
+    """The owned models whose rows are someone's data (a team's rows are nobody's alone)."""
+    return [m for m in owned_models(apps) if m._default_manager.get_queryset().owner_path is not None]
 
 
 def download_models():
@@ -69,7 +74,8 @@ def test_the_declarations_name_real_models_and_leave_out_only_models_that_name_a
 def test_a_foreign_key_to_the_user_or_an_owner_declaration_makes_a_model_personal():
     found = personal_models()
     assert found["notices.Notice"] == ["user"]  # a foreign key to the user
-    assert found["assessments.Rating"] == []  # owned through its assessment (owner_paths)
+    assert found["assessments.Rating"] == []  # owned through its assessment (owner_path)
+    assert "teams.Team" not in found  # nobody's alone: its members' names are in their memberships
     assert set(found["teams.Invitation"]) == {"created_by", "pending_by", "used_by"}
     assert "roles.Role" not in found and "roles.Skill" not in found
 
@@ -88,7 +94,7 @@ def rows_naming(user_id):
         for name in fields:
             names |= Q(**{name: user_id})
         rows = model._base_manager.filter(names)
-        if model in owned_models(apps):
+        if model in personal_owned_models():
             rows = rows | model._default_manager.owned_by(Owner(user_id=user_id))
         counts[label] = rows.distinct().count()
     return counts
@@ -97,7 +103,7 @@ def rows_naming(user_id):
 def test_deleting_an_account_leaves_no_row_that_names_the_person(world, alice):  # noqa: F811
     user_id = alice.pk  # the deletion sets alice.pk to None
     before = rows_naming(user_id)
-    without_rows = sorted(m._meta.label for m in owned_models(apps) if not before[m._meta.label])
+    without_rows = sorted(m._meta.label for m in personal_owned_models() if not before[m._meta.label])
     assert not without_rows, f"the world gives alice no {without_rows}: the test would prove nothing for them"
 
     delete_user_account(user=alice)

@@ -217,7 +217,7 @@ def test_every_table_a_cached_page_reads_is_part_of_its_key(alice_client, world,
     uncovered = sorted(t for t in _tables_read(captured.captured_queries) if t in known and t not in covered)
     assert not uncovered, (
         f"{name} reads {uncovered}, which no part of its key follows: make the model role content "
-        "(roles/registry.py) or give it an OwnedQuerySet with its owner_paths (assessments/owners.py)\n"
+        "(roles/registry.py) or give it an OwnedQuerySet with its owner_path and shown_on_pages_of (assessments/owners.py)\n"
         + "\n".join(q["sql"] for q in captured.captured_queries)
     )
 
