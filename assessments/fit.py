@@ -7,13 +7,14 @@ arithmetic is exact in SQL on PostgreSQL and SQLite alike):
 
 - each published role's totals (skills, required skills, Σ weight), cached per content revision;
 - over the rated skills only: shared skills, their Σ weight, Σ weight × min(rating, target) × 60 /
-  target, and the required skills rated at or above target, the rating coming from a CASE over the
-  user's levels.
+  target, the required skills rated and those rated at or above target, the rating coming from a
+  CASE over the user's levels.
 
-A role is ranked only when its rated skills carry at least half its weight. For the others, "rate N
-more skills" takes the heaviest unrated skills first: their count per weight is the role's skills
-per weight (per content revision, roles.stats.weight_classes) less the rated ones per weight, which
-the rated-skills query gives by grouping on role and weight.
+A role is ranked only when every required skill is rated and its rated skills carry at least half
+its weight. For the others, "rate N more skills" takes the unrated required skills, then the
+heaviest unrated others: their count per kind and weight is the role's skills per kind and weight
+(per content revision, roles.stats.weight_classes) less the rated ones, which the rated-skills
+query gives by grouping on role, kind and weight.
 
 `scoring_fit.role_fit_from_sums` then gives exactly what `scoring_fit.role_fit` gives from the full skill
 lists (a test checks the two agree), at a cost that does not grow with the roles' other skills.
@@ -45,11 +46,11 @@ def role_totals(content_revision=None):
 
 
 def rated_sums(levels, *, min_shared=1):
-    """{role_id: (shared, covered, required_met, rated weight, {weight: rated skills})} for
+    """{role_id: (shared, covered, required_met, rated weight, {(kind, weight): rated skills})} for
     published roles sharing >= min_shared rated skills.
 
     `levels` is {skill_id: latest rating}. One query over the rated role skills only, grouped by
-    role and weight (a role's skills carry few distinct weights), added up per role here.
+    role, kind and weight (a role's skills carry few distinct weights), added up per role here.
     """
     by_level = defaultdict(list)
     for skill_id, level in levels.items():
@@ -64,30 +65,42 @@ def rated_sums(levels, *, min_shared=1):
         RoleSkill.objects.filter(role__is_published=True, skill_id__in=list(levels))
         .order_by()
         .annotate(w=WEIGHT_HUNDREDTHS)
-        .values("role_id", "w")
+        .values("role_id", "kind", "w")
         .annotate(
             shared=Count("id"),
             covered=Sum(covered, output_field=IntegerField()),
             required_met=Count("id", filter=Q(kind=SkillKind.REQUIRED, target__lte=rating)),
         )
-        .values_list("role_id", "w", "shared", "covered", "required_met")
+        .values_list("role_id", "kind", "w", "shared", "covered", "required_met")
     )
     sums = {}
-    for role_id, weight, shared, covered_units, required_met in rows:
+    for role_id, kind, weight, shared, covered_units, required_met in rows:
         total = sums.setdefault(role_id, [0, 0, 0, 0, {}])
         total[0] += shared
         total[1] += covered_units
         total[2] += required_met
         total[3] += weight * shared
-        total[4][weight] = shared
+        total[4][kind, weight] = shared
     return {role_id: tuple(total) for role_id, total in sums.items() if total[0] >= min_shared}
 
 
 def unrated_classes(all_classes, rated):
-    """(weight, how many) of a role's unrated skills, heaviest first: its classes less the rated ones."""
-    return tuple(
-        (weight, count - rated.get(weight, 0)) for weight, count in all_classes if count > rated.get(weight, 0)
-    )
+    """(weight, how many) of a role's unrated skills that are not required, heaviest first, and the
+    Σ weight of its unrated required ones: its (kind, weight, count) classes less the rated ones."""
+    others, required_weight = [], 0
+    for kind, weight, count in all_classes:
+        left = count - rated.get((kind, weight), 0)
+        if left <= 0:
+            continue
+        if kind == SkillKind.REQUIRED:
+            required_weight += weight * left
+        else:
+            others.append((weight, left))
+    return tuple(others), required_weight
+
+
+def _required_rated(rated_by_class):
+    return sum(n for (kind, _weight), n in rated_by_class.items() if kind == SkillKind.REQUIRED)
 
 
 def compute_role_fit(user, *, min_shared=1):
@@ -102,12 +115,18 @@ def compute_role_fit(user, *, min_shared=1):
     totals = role_totals(current_revision)
     rated = rated_sums(ratings_basis().latest_levels(latest), min_shared=min_shared)
     rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
-    short = {role_id for role_id, sums in rated.items() if 2 * sums[3] < totals[role_id][4]}
+    short = {
+        role_id
+        for role_id, sums in rated.items()
+        if 2 * sums[3] < totals[role_id][4] or _required_rated(sums[4]) < totals[role_id][3]
+    }
     classes = weight_classes(current_revision) if short else {}
     sums = []
     for role_id, (shared, covered, required_met, rated_weight, rated_by_weight) in rated.items():
         slug, title, skills, required, weight = totals[role_id]
-        ranked = role_id not in short
+        unrated, unrated_required_weight = (
+            ((), 0) if role_id not in short else unrated_classes(classes.get(role_id, ()), rated_by_weight)
+        )
         sums.append(
             scoring_fit.RoleSums(
                 slug,
@@ -119,7 +138,9 @@ def compute_role_fit(user, *, min_shared=1):
                 covered,
                 required_met,
                 rated_weight,
-                () if ranked else unrated_classes(classes.get(role_id, ()), rated_by_weight),
+                unrated,
+                _required_rated(rated_by_weight),
+                unrated_required_weight,
             )
         )
     return scoring_fit.role_fit_from_sums(sums, min_shared=min_shared)
@@ -134,6 +155,7 @@ def fit_data(fits):
             "title": fit.title,
             "readiness": float(fit.readiness) if ranked else None,
             "rated_weight_share": round(float(fit.rated_weight_share), 3),
+            "required_unrated": fit.required_unrated,
             "rated": fit.shared,
             "total": fit.total,
         }
@@ -146,7 +168,7 @@ def role_fit_for(user, *, min_shared=1):
     the report and the role-fit page both show it, and a cold computation at the benchmark's scale
     costs 0.2-0.3 s (docs/performance.md)."""
     return cached_value(
-        "role-fit",
+        "role-fit-core",  # ranked only when the core (required) skills are rated
         (min_shared, content_revision()),
         lambda: compute_role_fit(user, min_shared=min_shared),
         owner_scope=Owner.coerce(user).scope,

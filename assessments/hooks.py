@@ -40,6 +40,10 @@ class SelfRatings:
         """{skill id: level} from `latest` ({skill id: Rating}), for role fit."""
         return {skill_id: rating.level for skill_id, rating in latest.items()}
 
+    def fit_basis_phrase(self):
+        """What role fit's levels are beside "your latest rating of each skill" ("" for nothing more)."""
+        return ""
+
     def report_page_context(self, assessment, requested):
         """What the report page adds (a "report" entry replaces the self-rated report)."""
         return {}

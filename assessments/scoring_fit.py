@@ -27,7 +27,8 @@ from .scoring import (
 
 # --- Role fit ---------------------------------------------------------------------------------
 
-# A role is ranked only when the person has rated skills carrying at least this share of its weight.
+# A role is ranked only when the person has rated every one of its required skills (its core: they
+# carry the most weight and decide the required bar) and skills carrying at least this share of its weight.
 RANK_SHARE = Fraction(1, 2)
 
 
@@ -56,7 +57,10 @@ class RoleFit:
     total: int  # the role's skills
     meets_required_bar: bool
     rated_weight_share: Fraction  # Σ w over the rated skills / Σ w over all of them
-    to_rate: int  # how many more skills (heaviest first) to rate before it is ranked; 0 when ranked
+    to_rate: (
+        int  # how many more skills (its unrated required ones, then the heaviest) before it is ranked; 0 when ranked
+    )
+    required_unrated: int = 0  # its required skills not rated yet (why it is not ranked, when it is not)
 
     @property
     def ranked(self) -> bool:
@@ -67,6 +71,13 @@ class RoleFit:
 class FitList:
     ranked: tuple[RoleFit, ...]  # closest first
     unranked: tuple[RoleFit, ...]  # fewest skills left to rate first
+
+
+def skills_to_rank(sums: "RoleSums") -> int:
+    """How many more skills before a role is ranked: every unrated required skill, then the heaviest
+    of the others until the rated weight reaches RANK_SHARE of the total (the fewest that can do it)."""
+    forced = sums.required - sums.required_rated
+    return forced + skills_to_rate(sums.rated_weight + sums.required_unrated_weight, sums.weight, sums.unrated)
 
 
 def skills_to_rate(rated_weight: int, total_weight: int, unrated: Iterable[tuple[int, int]]) -> int:
@@ -104,7 +115,9 @@ def with_report(fits: FitList, *, slug: str, readiness: Decimal | None, meets_re
     entries = []
     for fit in fits.ranked + fits.unranked:
         if fit.slug == slug:
-            fit = replace(fit, readiness=readiness, meets_required_bar=meets_required_bar, to_rate=0)
+            fit = replace(
+                fit, readiness=readiness, meets_required_bar=meets_required_bar, to_rate=0, required_unrated=0
+            )
         entries.append(fit)
     return _fit_lists(entries)
 
@@ -117,7 +130,8 @@ def role_fit(latest_ratings: Mapping[str, int], roles: Iterable[RoleSpec], *, mi
     """Every role sharing at least `min_shared` rated skills, split into ranked and unranked.
 
     Readiness is over all of a role's skills, an unrated skill counting as rating 0. A role is
-    ranked only when the rated skills carry at least half of its total weight; ranked best first:
+    ranked only when every required skill is rated and the rated skills carry at least half of its
+    total weight; ranked best first:
     readiness, rated weight share, shared (all largest first), then title. The others are listed
     apart, fewest skills left to rate first.
     """
@@ -152,7 +166,8 @@ def _one_role_fit(latest_ratings: Mapping[str, int], role: RoleSpec, sums: "Role
         total=len(results),
         meets_required_bar=meets_required_bar(results),
         rated_weight_share=Fraction(sums.rated_weight, sums.weight),
-        to_rate=skills_to_rate(sums.rated_weight, sums.weight, sums.unrated),
+        to_rate=skills_to_rank(sums),
+        required_unrated=sums.required - sums.required_rated,
     )
 
 
@@ -180,12 +195,16 @@ class RoleSums:
     covered: int  # Σ coverage_units over the rated ones
     required_met: int  # its required skills rated at or above target
     rated_weight: int = 0  # Σ W over the rated ones
-    unrated: tuple[tuple[int, int], ...] = ()  # (W, how many) of its unrated skills, heaviest first
+    unrated: tuple[
+        tuple[int, int], ...
+    ] = ()  # (W, how many) of its unrated skills that are not required, heaviest first
+    required_rated: int = 0  # its required skills the person rated
+    required_unrated_weight: int = 0  # Σ W over its unrated required skills
 
 
 def role_sums(latest_ratings: Mapping[str, int], role: RoleSpec) -> RoleSums:
     """The sums of one role, from its full skill list (the reference for what a database adds up)."""
-    weight = covered = shared = required = required_met = rated_weight = 0
+    weight = covered = shared = required = required_met = rated_weight = required_rated = required_unrated_weight = 0
     unrated: dict[int, int] = {}
     for spec in role.skills:
         hundredths = _exact_weight(spec.slug, spec.weight) * 100
@@ -201,6 +220,9 @@ def role_sums(latest_ratings: Mapping[str, int], role: RoleSpec) -> RoleSums:
             rated_weight += units
             covered += coverage_units(units, rating, target)
             required_met += spec.kind == REQUIRED and rating >= target
+            required_rated += spec.kind == REQUIRED
+        elif spec.kind == REQUIRED:
+            required_unrated_weight += units
         else:
             unrated[units] = unrated.get(units, 0) + 1
     return RoleSums(
@@ -214,6 +236,8 @@ def role_sums(latest_ratings: Mapping[str, int], role: RoleSpec) -> RoleSums:
         required_met,
         rated_weight,
         tuple(sorted(unrated.items(), reverse=True)),
+        required_rated,
+        required_unrated_weight,
     )
 
 
@@ -228,7 +252,8 @@ def role_fit_from_sums(roles: Iterable[RoleSums], *, min_shared: int = 1) -> Fit
             total=role.total,
             meets_required_bar=role.required_met == role.required,
             rated_weight_share=Fraction(role.rated_weight, role.weight),
-            to_rate=skills_to_rate(role.rated_weight, role.weight, role.unrated),
+            to_rate=skills_to_rank(role),
+            required_unrated=role.required - role.required_rated,
         )
         for role in roles
         if role.total and role.shared >= min_shared and role.weight > 0

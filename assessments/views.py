@@ -529,6 +529,7 @@ def _report_page_context(request, pk):
         meets_required_bar=report.readiness.meets_required_bar,
     )
     context["fits"] = fits.ranked[:3]
+    context["fit_basis_phrase"] = basis_hook.fit_basis_phrase()
     context["unranked_count"] = len(fits.unranked)
     context["share_links"] = ShareLink.objects.owned_by(Owner.of(request)).active().filter(assessment=assessment)
     context["plan"] = Plan.objects.owned_by(Owner.of(request)).filter(assessment=assessment).first()
@@ -573,7 +574,11 @@ def report_csv(request, pk):
 @require_GET
 @cached_page(owner=True, content=True)
 def role_fit(request):
-    return render(request, "assessments/fit.html", {"fits": role_fit_for(request.user)})
+    return render(
+        request,
+        "assessments/fit.html",
+        {"fits": role_fit_for(request.user), "basis_phrase": ratings_basis().fit_basis_phrase()},
+    )
 
 
 @never_cache

@@ -17,6 +17,7 @@ from assessments.tests.factories import draft_for, submitted_for
 from roles.models import Role
 
 from .helpers import (
+    DESKTOP,
     PHONE,
     SENIOR_ML,
     has_no_horizontal_scroll,
@@ -29,6 +30,8 @@ from .helpers import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"1280": DESKTOP, "390": PHONE}
 
 SCREEN = {"width": 1280, "height": 800}
 EVIDENCE = "Shipped drift alerts for the ranking model"
@@ -165,17 +168,23 @@ def test_at_390_px_the_report_fits_and_the_chart_labels_are_at_least_12_px(new_c
     screenshot(page, "report-phone")
 
 
-def test_fit_json_ranks_only_roles_with_half_their_weight_rated(new_context, senior_ml_report, alice):
-    page = new_context().new_page()
+@pytest.mark.parametrize("width", WIDTHS)
+def test_fit_ranks_only_roles_with_every_required_skill_and_half_their_weight_rated(
+    new_context, senior_ml_report, alice, width
+):
+    page = new_context(viewport=WIDTHS[width]).new_page()
     log_in(page, "alice")
 
     response = page.goto("/assessments/fit.json")
     data = json.loads(response.text())
 
     assert data["ranked"], "the assessed role itself is fully rated"
-    assert data["ranked"][0].keys() == {"slug", "title", "readiness", "rated_weight_share", "rated", "total"}
-    assert all(entry["rated_weight_share"] >= 0.5 for entry in data["ranked"])
-    assert all(entry["rated_weight_share"] < 0.5 and entry["readiness"] is None for entry in data["unranked"])
+    keys = {"slug", "title", "readiness", "rated_weight_share", "required_unrated", "rated", "total"}
+    assert data["ranked"][0].keys() == keys
+    assert all(entry["rated_weight_share"] >= 0.5 and entry["required_unrated"] == 0 for entry in data["ranked"])
+    for entry in data["unranked"]:
+        assert entry["rated_weight_share"] < 0.5 or entry["required_unrated"] > 0
+        assert entry["readiness"] is None
     readiness = [entry["readiness"] for entry in data["ranked"]]
     assert readiness == sorted(readiness, reverse=True)
     assert SENIOR_ML in [entry["slug"] for entry in data["ranked"]]
@@ -187,9 +196,18 @@ def test_fit_json_ranks_only_roles_with_half_their_weight_rated(new_context, sen
     row = page.get_by_test_id("role-fit").locator("li").first
     # Names are left-aligned: the name starts near the row's left edge, after the rank number.
     assert first_name.bounding_box()["x"] - row.bounding_box()["x"] < 60
-    if data["unranked"]:
-        expect(page.get_by_test_id("role-fit-unranked")).to_contain_text("more skill")
-    screenshot(page, "fit")
+    for entry in data["unranked"]:
+        why = page.locator(f'[data-testid=role-fit-unranked] li[data-role="{entry["slug"]}"]').get_by_test_id(
+            "why-unranked"
+        )
+        n = entry["required_unrated"]
+        expect(why).to_have_text(
+            f"Not ranked: {n} of its required skills {'is' if n == 1 else 'are'} not rated yet"
+            if n
+            else "Not ranked: the skills you rated carry less than half of its weight"
+        )
+    assert has_no_horizontal_scroll(page), page_widths(page)
+    screenshot(page, f"fit-{width}")
 
     # On the report, its own role is marked, not offered to assess.
     open_report(page, senior_ml_report["report"])

@@ -24,6 +24,9 @@ class SecondOpinions(SelfRatings):
     def latest_levels(self, latest):
         return selectors.calibrated_levels(latest)  # a calibrated level wins over its self-rating
 
+    def fit_basis_phrase(self):
+        return "the level you calibrated after a second opinion, where you did"
+
     def report_page_context(self, assessment, requested):
         return selectors.report_page_context(assessment, selectors.parse_basis(requested))
 

@@ -65,23 +65,27 @@ def _compute_totals():
 
 
 def weight_classes(content_revision=None):
-    """{role id: ((weight in hundredths, how many skills), …)}, heaviest first, for every role: role
-    fit's "rate N more skills" takes the heaviest unrated skills first. A role's skills carry few
-    distinct weights, so this is small; one aggregate per content revision, cached like the totals."""
+    """{role id: ((kind, weight in hundredths, how many skills), …)}, heaviest first, for every role:
+    role fit's "rate N more skills" takes the unrated required skills, then the heaviest others. A
+    role's skills carry few distinct weights, so this is small; one aggregate per content revision,
+    cached like the totals."""
     if content_revision is None:
         content_revision = revision.current()
-    return cached_value("role-weight-classes", (content_revision,), _compute_weight_classes)
+    return cached_value("role-weight-classes-by-kind", (content_revision,), _compute_weight_classes)
 
 
 def _compute_weight_classes():
     rows = (
         RoleSkill.objects.order_by()
         .annotate(w=WEIGHT_HUNDREDTHS)
-        .values("role_id", "w")
+        .values("role_id", "kind", "w")
         .annotate(n=Count("pk"))
-        .values_list("role_id", "w", "n")
+        .values_list("role_id", "kind", "w", "n")
     )
     grouped = {}
-    for role_id, weight, count in rows:
-        grouped.setdefault(role_id, []).append((weight, count))
-    return {role_id: tuple(sorted(pairs, reverse=True)) for role_id, pairs in grouped.items()}
+    for role_id, kind, weight, count in rows:
+        grouped.setdefault(role_id, []).append((kind, weight, count))
+    return {
+        role_id: tuple(sorted(triples, key=lambda t: (t[1], t[0]), reverse=True))
+        for role_id, triples in grouped.items()
+    }

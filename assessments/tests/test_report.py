@@ -5,6 +5,8 @@ import hashlib
 import io
 import json
 import re
+from decimal import Decimal
+from fractions import Fraction
 from urllib.parse import urlsplit
 
 import pytest
@@ -412,7 +414,8 @@ def test_a_report_submitted_before_primary_skills_reads_them_as_not_primary(alic
 @pytest.fixture
 def cousins(skills):
     """Close Cousin: three of the role's skills (all rated). Far Cousin: two of them and three
-    skills nobody rated, equal weights: 2/5 of its weight rated, so one more rating ranks it."""
+    required skills nobody rated, equal weights: 2/5 of its weight rated, and three required
+    skills to rate before it is ranked."""
     close = RoleFactory(title="Close Cousin")
     for s in skills[:3]:
         RoleSkillFactory(role=close, skill=s, target=2)
@@ -424,7 +427,9 @@ def cousins(skills):
     return close, far
 
 
-def test_role_fit_ranks_roles_with_half_their_weight_rated_and_lists_the_rest_apart(alice_client, alice, role, cousins):
+def test_role_fit_ranks_roles_with_every_required_skill_rated_and_says_why_the_rest_are_apart(
+    alice_client, alice, role, cousins
+):
     close, far = cousins
     submitted_for(alice, role, level=3)
 
@@ -433,9 +438,10 @@ def test_role_fit_ranks_roles_with_half_their_weight_rated_and_lists_the_rest_ap
     fits = response.context["fits"]
     # Both at 100%, all their weight rated: the role with more rated skills first.
     assert [(f.title, f.shared) for f in fits.ranked] == [("Data Wrangler", 4), ("Close Cousin", 3)]
-    assert [(f.title, f.to_rate) for f in fits.unranked] == [("Far Cousin", 1)]
+    assert [(f.title, f.required_unrated, f.to_rate) for f in fits.unranked] == [("Far Cousin", 3, 3)]
     body = response.content.decode()
-    assert "Rate 1 more skill to compare" in body
+    assert "Rate 3 more skills to compare" in body
+    assert "Not ranked: 3 of its required skills are not rated yet" in body
     assert "carrying 40% of its weight" in body
     assert reverse("assessments:start", args=[close.slug]) in body
 
@@ -455,6 +461,7 @@ def test_fit_json_gives_ranked_roles_in_order_and_the_unranked_apart(alice_clien
                 "title": "Data Wrangler",
                 "readiness": 100.0,
                 "rated_weight_share": 1.0,
+                "required_unrated": 0,
                 "rated": 4,
                 "total": 4,
             },
@@ -463,6 +470,7 @@ def test_fit_json_gives_ranked_roles_in_order_and_the_unranked_apart(alice_clien
                 "title": "Close Cousin",
                 "readiness": 100.0,
                 "rated_weight_share": 1.0,
+                "required_unrated": 0,
                 "rated": 3,
                 "total": 3,
             },
@@ -473,6 +481,7 @@ def test_fit_json_gives_ranked_roles_in_order_and_the_unranked_apart(alice_clien
                 "title": "Far Cousin",
                 "readiness": None,
                 "rated_weight_share": 0.4,
+                "required_unrated": 3,
                 "rated": 2,
                 "total": 5,
             }
@@ -543,7 +552,7 @@ def test_role_fit_follows_role_content_changes_at_once(alice, role, skills):
     before = role_fit_for(alice).ranked
     assert [(f.slug, f.total) for f in before] == [(role.slug, 4)]
 
-    RoleSkillFactory(role=role, target=3)  # a new skill nobody has rated: readiness drops
+    RoleSkillFactory(role=role, target=3, kind=SkillKind.DIFFERENTIATING)  # a new skill nobody rated: readiness drops
     after = role_fit_for(alice).ranked
 
     assert [(f.slug, f.total) for f in after] == [(role.slug, 5)]
@@ -595,3 +604,29 @@ def test_the_verdict_line_says_what_changed_since_the_earlier_report(alice_clien
 def test_the_first_report_of_a_role_has_no_change_line(alice_client, report):
     body = alice_client.get(reverse("assessments:report", args=[report.pk])).content.decode()
     assert 'data-testid="verdict-change"' not in body
+
+
+def test_a_role_whose_required_skill_was_never_rated_is_not_ranked_however_much_weight_is_rated(
+    alice_client, alice, role, skills
+):
+    """Issue 28, item 7: a role was ranked level with the target role though one of its core skills
+    had never been rated. Here its rated skills carry 3 / 3.25 of its weight."""
+    near = RoleFactory(title="Near Cousin")
+    for s in skills[:3]:
+        RoleSkillFactory(role=near, skill=s, target=2, weight=Decimal("1.00"))
+    core = RoleSkillFactory(role=near, kind=SkillKind.REQUIRED, target=2, weight=Decimal("0.25"))
+    submitted_for(alice, role, level=3)
+
+    fits = alice_client.get(reverse("assessments:fit")).context["fits"]
+    assert near.slug not in [f.slug for f in fits.ranked]
+    unranked = next(f for f in fits.unranked if f.slug == near.slug)
+    assert (unranked.required_unrated, unranked.to_rate) == (1, 1)
+    assert unranked.rated_weight_share > Fraction(1, 2)
+    body = alice_client.get(reverse("assessments:fit")).content.decode()
+    assert "Not ranked: 1 of its required skills is not rated yet" in body
+
+    other = RoleFactory(title="Core Holder")
+    RoleSkillFactory(role=other, skill=core.skill, target=2)
+    submitted_for(alice, other, levels={core.skill.slug: 2})
+    fits = alice_client.get(reverse("assessments:fit")).context["fits"]
+    assert near.slug in [f.slug for f in fits.ranked] and not fits.unranked

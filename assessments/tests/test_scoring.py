@@ -789,34 +789,36 @@ def example_5_roles():
     ]
 
 
-def test_example_5_role_fit_counts_unrated_skills_as_zero_and_ranks_half_rated_roles():
+def test_example_5_role_fit_counts_unrated_skills_as_zero_and_ranks_only_roles_with_every_required_skill_rated():
     fits = role_fit(EXAMPLE_5_RATINGS, example_5_roles())
 
     table = [(f.title, f.readiness, f.rated_weight_share, f.shared, f.total, f.meets_required_bar) for f in fits.ranked]
-    assert table == [
-        ("Backend Engineer", Decimal("66.7"), Fraction(2, 3), 2, 3, False),  # APIs unrated counts 0
-        ("Data Analyst", Decimal("61.9"), Fraction(5, 7), 3, 4, False),  # 1300/21; 86.7 if Dashboards were ignored
-        ("ML Engineer", Decimal("55.6"), Fraction(5, 6), 3, 4, False),  # 500/9
-    ]
-    assert all(f.to_rate == 0 for f in fits.ranked)
+    assert table == [("ML Engineer", Decimal("55.6"), Fraction(5, 6), 3, 4, False)]  # 500/9; Kubernetes counts 0
+    assert all(f.to_rate == 0 and f.required_unrated == 0 for f in fits.ranked)
 
 
-def test_example_5_role_with_less_than_half_its_weight_rated_is_listed_apart():
+def test_example_5_roles_with_a_required_skill_unrated_or_less_than_half_their_weight_are_listed_apart():
     fits = role_fit(EXAMPLE_5_RATINGS, example_5_roles())
 
-    # SQL (1.0) and Python (0.5) carry 1.5 of 5.0. Kafka alone (2.0, the heaviest) brings it to 3.5.
-    assert [(f.title, f.rated_weight_share, f.to_rate) for f in fits.unranked] == [
-        ("Data Platform Lead", Fraction(3, 10), 1)
+    # Data Analyst: Dashboards (required) unrated, though 5/7 of its weight is rated (61.9 if ranked:
+    # it would sit level with roles rated in full). Backend Engineer: APIs. Data Platform Lead: Kafka
+    # and Kubernetes, and SQL (1.0) + Python (0.5) carry only 1.5 of 5.0; rating the two brings 4.5.
+    assert [(f.title, f.rated_weight_share, f.required_unrated, f.to_rate) for f in fits.unranked] == [
+        ("Data Analyst", Fraction(5, 7), 1, 1),
+        ("Backend Engineer", Fraction(2, 3), 1, 1),
+        ("Data Platform Lead", Fraction(3, 10), 2, 2),
     ]
-    assert "data-platform-lead" not in [f.slug for f in fits.ranked]
+    assert not {"data-analyst", "backend-engineer", "data-platform-lead"} & {f.slug for f in fits.ranked}
 
 
-def test_rating_a_heavy_skill_moves_a_role_into_the_ranking():
-    fits = role_fit({**EXAMPLE_5_RATINGS, "kafka": 2}, example_5_roles())
+def test_rating_every_required_skill_moves_a_role_into_the_ranking():
+    heavy_only = role_fit({**EXAMPLE_5_RATINGS, "kafka": 2}, example_5_roles())
+    lead = next(f for f in heavy_only.unranked if f.title == "Data Platform Lead")
+    assert (lead.rated_weight_share, lead.required_unrated, lead.to_rate) == (Fraction(7, 10), 1, 1)  # Kubernetes
 
-    assert fits.unranked == ()
-    assert [f.title for f in fits.ranked][-1] == "Data Platform Lead"  # 100 × (1 + 1 + 0.5) / 5 = 50.0
-    assert fits.ranked[-1].readiness == Decimal("50.0")
+    fits = role_fit({**EXAMPLE_5_RATINGS, "kafka": 2, "kubernetes": 1}, example_5_roles())
+    lead = next(f for f in fits.ranked if f.title == "Data Platform Lead")
+    assert lead.readiness == Decimal("56.7")  # 100 × (1 + 2 × 2/4 + 1 × 1/3 + 0 + 0.5 × 1) / 5 = 56.66…
 
 
 @pytest.mark.parametrize(
@@ -858,16 +860,16 @@ def test_role_fit_ties_on_readiness_broken_by_shared_then_title():
     roles.append(role("Broad", *roles[2].skills[:3], spec("D", REQUIRED, 3, "1.0")))
     ratings_with_d = {**ratings, "d": 3}
 
-    assert [f.title for f in role_fit(ratings, roles).ranked] == ["alpha", "Zed", "Broad", "Half"]
+    assert [f.title for f in role_fit(ratings, roles).ranked] == ["alpha", "Zed"]  # Broad and Half: required unrated
     # With D rated, alpha, Zed and Broad are all at 100.0; Broad shares 4, so it leads.
-    assert [f.title for f in role_fit(ratings_with_d, roles).ranked] == ["Broad", "alpha", "Zed", "Half"]
+    assert [f.title for f in role_fit(ratings_with_d, roles).ranked] == ["Broad", "alpha", "Zed"]
 
 
 def test_role_fit_from_whole_number_sums_matches_example_5():
     sums = [role_sums(EXAMPLE_5_RATINGS, r) for r in example_5_roles()]
 
     assert sums[1] == scoring_fit.RoleSums(
-        "ml-engineer", "ML Engineer", 4, 2, 300, 3, 4 * 100 * 15 + 100 * 20 + 2 * 50 * 20, 1, 250, ((50, 1),)
+        "ml-engineer", "ML Engineer", 4, 2, 300, 3, 4 * 100 * 15 + 100 * 20 + 2 * 50 * 20, 1, 250, ((50, 1),), 2, 0
     )
     assert role_fit_from_sums(sums) == role_fit(EXAMPLE_5_RATINGS, example_5_roles())
 
