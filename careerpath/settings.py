@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "adminsortable2",
+    "import_export",  # spreadsheet import and export in the admin (roles/spreadsheets.py)
     "careerpath",  # the page cache's owner keys (careerpath/models.py)
     "rest_framework",
     "drf_spectacular",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import services
+from . import spreadsheets as sheets
 from .admin_editorial import DraftsOnly, EditorialPages, RowsOfDraftsOnly, can_publish, editorial_links
 from .admin_filters import ContentHoleFilter
 from .admin_rows import LabelledRowsMixin, SourcesWidget, labelled_rows
@@ -266,7 +267,8 @@ class RoleSectionsAdmin(DraftsOnly, SortableAdminBase, admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(DraftsOnly, SortableAdminBase, admin.ModelAdmin):
+class RoleAdmin(sheets.SpreadsheetAdmin, DraftsOnly, SortableAdminBase, admin.ModelAdmin):
+    resource_classes = [sheets.RoleResource]
     form = RoleAdminForm
     list_display = ["title", "family", "status", "skill_count", "last_reviewed", "updated_at"]
     list_filter = ["is_published", "family", "is_entry_level"]
@@ -403,7 +405,8 @@ class SkillAlignmentInline(admin.TabularInline):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(sheets.SpreadsheetAdmin, admin.ModelAdmin):
+    resource_classes = [sheets.SkillResource]
     list_display = ["name", "category", "role_count"]
     list_filter = ["category", ContentHoleFilter]
     search_fields = ["name", "slug", "category"]
@@ -454,7 +457,8 @@ class CertificationSkillInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(sheets.SpreadsheetAdmin, admin.ModelAdmin):
+    resource_classes = [sheets.CourseResource]
     list_display = ["title", "provider", "format", "cost", "url"]
     list_filter = ["format", "cost"]
     search_fields = ["title", "slug", "provider"]
@@ -463,7 +467,8 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(sheets.SpreadsheetAdmin, admin.ModelAdmin):
+    resource_classes = [sheets.CertificationResource]
     list_display = ["name", "issuer", "format", "cost", "url"]
     list_filter = ["cost"]
     search_fields = ["name", "slug", "issuer"]
@@ -501,7 +506,8 @@ class RoleRowAdmin(RowsOfDraftsOnly, admin.ModelAdmin):
 
 
 @admin.register(RoleSkill)
-class RoleSkillAdmin(RoleRowAdmin):
+class RoleSkillAdmin(sheets.SpreadsheetAdmin, RoleRowAdmin):
+    resource_classes = [sheets.RoleSkillResource]
     form = RoleSkillAdminForm
     list_display = ["skill", "role", "kind", "target", "weight", "commonly_missing", "primary"]
     list_editable = ["kind", "target", "weight"]
@@ -604,7 +610,8 @@ class FAQAdmin(RoleRowAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(sheets.SpreadsheetAdmin, admin.ModelAdmin):
+    resource_classes = [sheets.SourceResource]
     list_display = ["short_name", "title", "publisher", "key", "date_reviewed", "is_editorial"]
     list_filter = ["is_editorial"]
     search_fields = ["key", "title", "short_name", "publisher"]

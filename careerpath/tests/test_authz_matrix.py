@@ -721,6 +721,7 @@ def editorial_people():
 def test_every_editorial_admin_url_is_in_the_editorial_matrix():
     names = {n for n, route, _p in all_url_patterns() if route.startswith("admin/") and n and "roles_role_" in n}
     names -= {f"admin:roles_role_{view}" for view in ("changelist", "add", "history", "delete", "change", "sections")}
+    names -= set(SHEET_URLS)
     assert names == set(EDITORIAL_MATRIX)
 
 
@@ -758,6 +759,48 @@ def test_editorial_url_answers_each_editor_as_the_matrix_says(db, name):
         assert response.status_code == posts[principal], f"POST {name} as {principal}: {response.status_code}"
         changed = editorial_fingerprint() != before
         assert changed is (principal in writers), f"POST {name} as {principal}: changed the database: {changed}"
+
+
+# --- Django admin: spreadsheet import and export (roles/spreadsheets.py) ---------------------------------
+# Importing needs the sheet's model's add and change permissions; exporting, its view permission. viewer:
+# view-only staff; changer: view and change (no add); importer: view, add and change of the model.
+
+IMPORTER = "importer"
+SHEET_MODELS = ("role", "skill", "roleskill", "course", "certification", "source")
+SHEET_PEOPLE = (VIEWER, CHANGER, IMPORTER)
+# view -> (GET codes, POST codes (an empty POST), who may write by POST): the same for every sheet
+SHEET_MATRIX = {
+    "import": ({VIEWER: 403, CHANGER: 403, IMPORTER: 200}, {VIEWER: 403, CHANGER: 403, IMPORTER: 200}),
+    "process_import": ({VIEWER: 302, CHANGER: 302, IMPORTER: 302}, {VIEWER: 403, CHANGER: 403, IMPORTER: 200}),
+    "export": ({VIEWER: 200, CHANGER: 200, IMPORTER: 200}, {VIEWER: 200, CHANGER: 200, IMPORTER: 200}),
+}
+SHEET_URLS = {f"admin:roles_{model}_{view}": (model, view) for model in SHEET_MODELS for view in SHEET_MATRIX}
+
+
+def test_every_import_and_export_admin_url_is_in_the_sheet_matrix():
+    names = {n for n, route, _p in all_url_patterns() if n and n.endswith(("_import", "_export"))}
+    assert names == set(SHEET_URLS)
+
+
+@pytest.mark.parametrize("name", sorted(SHEET_URLS))
+def test_sheet_url_answers_each_editor_as_the_sheet_matrix_says(db, name):
+    model, view = SHEET_URLS[name]
+    make_role(required=2, differentiating=1, title="Data Wrangler")
+    perms = Permission.objects.filter(content_type__app_label="roles")
+    changer = UserFactory(username="changer", is_staff=True)
+    changer.user_permissions.set(perms.filter(codename__regex=r"^(view|change)_"))
+    importer = UserFactory(username="importer", is_staff=True)
+    importer.user_permissions.set(perms.filter(codename__in=[f"{a}_{model}" for a in ("view", "add", "change")]))
+    users = {VIEWER: view_only_staff(), CHANGER: changer, IMPORTER: importer}
+    gets, posts = SHEET_MATRIX[view]
+    url = reverse(name)
+    for principal in SHEET_PEOPLE:
+        client = Client()
+        client.force_login(users[principal])
+        before = editorial_fingerprint()
+        assert client.get(url).status_code == gets[principal], f"GET {name} as {principal}"
+        assert client.post(url, {}).status_code == posts[principal], f"POST {name} as {principal}"
+        assert editorial_fingerprint() == before, f"{name} as {principal} changed the database"
 
 
 # --- teams: six people ------------------------------------------------------------------------
