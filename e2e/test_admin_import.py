@@ -1,0 +1,71 @@
+"""An editor imports role skills from a spreadsheet in the admin: the first file has one bad row,
+the page names its row, column and problem and nothing changes; the fixed file is previewed, then
+confirmed, and every row is saved. At 1280 and 390 px the page never scrolls sideways."""
+
+import pytest
+from playwright.sync_api import expect
+
+from roles.models import RoleSkill
+from roles.tests.factories import RoleFactory, RoleSkillFactory, SkillFactory
+
+from .helpers import DESKTOP, PHONE, has_no_horizontal_scroll, log_in, screenshot, wider_than_viewport
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+HEADER = "role,skill,kind,target,weight,commonly_missing,primary,note,editor_note,sources,order"
+
+
+def sheet(*rows):
+    return (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+
+
+def upload(page, name, data):
+    page.get_by_label("File to import").set_input_files({"name": name, "mimeType": "text/csv", "buffer": data})
+    page.get_by_label("Format").select_option(label="csv")
+    page.get_by_role("button", name="Submit").click()
+
+
+def check_width(page, name):
+    assert has_no_horizontal_scroll(page), f"{name} scrolls sideways: {wider_than_viewport(page)}"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_editor_uploads_a_file_with_a_bad_row_fixes_it_previews_and_confirms(new_context, staff, viewport):
+    role = RoleFactory(title="Data Wrangler", is_published=False)
+    RoleSkillFactory(role=role, skill=SkillFactory(name="Python", slug="python"), target=2)
+    SkillFactory(name="SQL", slug="sql")
+    width = viewport["width"]
+
+    page = new_context(viewport=viewport).new_page()
+    log_in(page, "editor")
+    page.goto("/admin/roles/roleskill/")
+    page.get_by_role("link", name="Import").click()
+    expect(page.get_by_role("heading", name="Import")).to_be_visible()
+
+    upload(
+        page,
+        "skills.csv",
+        sheet("data-wrangler,python,required,4,,0,0,,,,0", "data-wrangler,sqll,required,3,,0,0,,,,1"),
+    )
+    errors = page.get_by_test_id("import-errors")
+    expect(errors).to_contain_text("Row 3, column “skill”: No skill has the slug “sqll”. Did you mean “sql”?")
+    expect(page.get_by_role("button", name="Confirm import")).to_have_count(0)
+    check_width(page, "the errors")
+    screenshot(page, f"admin-import-errors-{width}")
+    assert dict(role.role_skills.values_list("skill__slug", "target")) == {"python": 2}  # nothing changed
+
+    upload(
+        page,
+        "skills-fixed.csv",
+        sheet("data-wrangler,python,required,4,,0,0,,,,0", "data-wrangler,sql,required,3,,0,0,,,,1"),
+    )
+    expect(page.get_by_test_id("import-summary")).to_contain_text("1 new, 1 changed and 0 unchanged rows")
+    check_width(page, "the preview")
+    screenshot(page, f"admin-import-preview-{width}")
+    assert dict(role.role_skills.values_list("skill__slug", "target")) == {"python": 2}  # a preview saves nothing
+
+    page.get_by_role("button", name="Confirm import").click()
+    expect(page.locator(".messagelist")).to_contain_text("Import finished: 1 new, 1 updated")
+    check_width(page, "the change list")
+    assert dict(role.role_skills.values_list("skill__slug", "target")) == {"python": 4, "sql": 3}
+    assert RoleSkill.objects.count() == 2
