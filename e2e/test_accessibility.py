@@ -408,6 +408,18 @@ def after_refused_submit(page: Page, world):
     expect(page.get_by_test_id("unanswered")).to_be_visible()
 
 
+def unfold_agreements_then(act):
+    """The compare page folds the skills you agree on (a <details>): open it, then `act`."""
+
+    def unfold(page: Page, world):
+        agreements = page.get_by_test_id("agreements")
+        if agreements.count() and agreements.get_attribute("open") is None:
+            agreements.locator("summary").click()
+        act(page, world)
+
+    return unfold
+
+
 def review_url(name, attr):
     return lambda w: reverse(name, args=[getattr(w, attr).pk])
 
@@ -448,7 +460,7 @@ REVIEW_STATES = [  # reviews: alice asks and calibrates; the editor is her revie
         "reviews:compare",
         ALICE,
         review_url("reviews:compare", "review"),
-        fill_and_submit({"note-python": LONG_TEXT}, "Save calibrated ratings"),
+        unfold_agreements_then(fill_and_submit({"note-python": LONG_TEXT}, "Save calibrated ratings")),
     ),
     State("calibration over time", "reviews:calibration", ALICE, url("reviews:calibration")),
     State("reviews alice gives", "reviews:mine", ALICE, url("reviews:mine")),

@@ -254,3 +254,36 @@ def test_the_review_on_a_phone_is_a_short_page_per_step(new_context, live_server
         assert has_no_horizontal_scroll(page), f"step {step.number}: {wider_than_viewport(page)}"
     print(f"review of {len(report.snapshot['skills'])} skills in {len(steps)} steps at 390 px: heights {heights}")
     assert max(heights) < 27_400 / 2
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_the_reviewer_sees_shared_evidence_beside_its_skill_and_nobody_else_sees_the_review(
+    new_context, live_server, shipped_roles, alice, bob, size
+):
+    from accounts.tests.factories import UserFactory
+    from reviews import services
+    from reviews.tests.factories import request_for
+
+    report = submitted_for(alice, Role.objects.get(slug=SENIOR_ML), levels=planned_levels(role_targets(SENIOR_ML)))
+    first = report.snapshot["skills"][0]["slug"]
+    report.snapshot["ratings"][first]["evidence"] = "Shipped the feature store"
+    report.save(update_fields=["snapshot"])
+    shared = retry_locked(
+        lambda: services.take_request(review_request=request_for(report, show_evidence=True), user=bob)
+    )
+    private = retry_locked(lambda: services.take_request(review_request=request_for(report), user=bob))
+    page = new_context(viewport=size).new_page()
+    log_in(page, "bob")
+    page.goto(f"/reviews/{shared[0].pk}/?step=1")
+    expect(page.locator(f'fieldset[data-skill="{first}"] [data-testid=shared-evidence]')).to_contain_text(
+        "Shipped the feature store"
+    )
+    expect(page.get_by_text("Their own rating")).to_have_count(0)  # blind: no self-rating before submitting
+    assert has_no_horizontal_scroll(page)
+    screenshot(page, f"review-evidence-{size['width']}", max_height=1600)
+    page.goto(f"/reviews/{private[0].pk}/?step=1")
+    expect(page.get_by_test_id("shared-evidence")).to_have_count(0)  # not shared on this request
+    other = new_context(viewport=size).new_page()
+    retry_locked(lambda: UserFactory(username="mallory"))
+    log_in(other, "mallory")  # anyone but the reviewer: the review is not found
+    assert other.goto(f"/reviews/{shared[0].pk}/").status == 404
