@@ -3,11 +3,11 @@ A new token is shown once, in the answer to the POST that made it (never stored,
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import access, services
 from .forms import TokenForm
 from .models import PersonalAccessToken
 
@@ -36,7 +36,7 @@ def tokens(request):
 @login_required
 @require_POST
 def revoke(request, token_id):
-    token = get_object_or_404(PersonalAccessToken.objects.owned_by(request.user), pk=token_id)
+    token = access.get_token_for_user(request, token_id)
     services.revoke_token(token=token)
     messages.success(request, f"Revoked “{token.name}”: it no longer opens the API.")
     return redirect("api_tokens:list")

@@ -1,14 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import PreferencesForm
-from .models import Notice
 from .unsubscribe import ExpiredLink, InvalidLink, read_token
 
 
@@ -22,7 +21,7 @@ def notice_list(request):
 @require_POST
 def read(request, pk):
     """Mark one of your notices read and go where it leads."""
-    notice = get_object_or_404(Notice, pk=pk, user=request.user)
+    notice = access.get_notice_for_user(request, pk)
     services.mark_read(notice=notice)
     if not url_has_allowed_host_and_scheme(notice.url, allowed_hosts=None):
         return redirect("notices:list")

@@ -1,0 +1,11 @@
+"""What a requester may open among notices: their own, anyone else's a 404 (docs/architecture.md,
+"Who may open what")."""
+
+from django.shortcuts import get_object_or_404
+
+from .models import Notice
+
+
+def get_notice_for_user(request, pk):
+    """One of the requester's notices, else 404."""
+    return get_object_or_404(Notice, pk=pk, user=request.user)
