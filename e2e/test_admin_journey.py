@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from assessments.tests.factories import submitted_for
 from roles.models import Role, RoleSkill, Skill
 
-from .helpers import ARTIFACTS, SENIOR_ML, STEP_URL, log_in, role_targets, screenshot, start_assessment
+from .helpers import ARTIFACTS, PHONE, SENIOR_ML, STEP_URL, log_in, role_targets, screenshot, start_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -132,3 +132,58 @@ def test_editor_adds_a_skill_in_a_draft_publishes_it_new_assessments_show_it_and
     page.get_by_role("button", name="Roll back to revision 1").click()
     expect(page.locator(".messagelist")).to_contain_text("back to revision 1 (now revision 3)")
     assert not RoleSkill.objects.filter(role=role, skill=new_skill).exists()
+
+
+def test_an_editor_on_a_phone_edits_in_a_draft_compares_previews_publishes_and_rolls_back(
+    new_context, shipped_roles, staff
+):
+    """The same five steps at 390 px, each page without sideways scroll (screenshots `phone-admin-*`)."""
+    role = Role.objects.get(slug=SENIOR_ML)
+    first = role.role_skills.select_related("skill").order_by("order", "id").first()
+    new_target = 5 if first.target != 5 else 4
+    page = new_context(viewport=PHONE).new_page()
+    log_in(page, "editor")
+    too_wide = []
+
+    def look(name):
+        width = page.evaluate("() => document.scrollingElement.scrollWidth")
+        screenshot(page, f"phone-admin-{name}", max_height=2400)
+        if width != PHONE["width"]:
+            too_wide.append(f"{name} ({page.url}): {width} px")
+
+    # Edit: a draft of the published guide, the first skill's target changed.
+    page.goto(f"/admin/roles/role/{role.pk}/change/")
+    page.get_by_role("link", name="Edit in a draft").click()
+    page.get_by_role("button", name="Start a draft").click()
+    expect(page.locator(".messagelist")).to_contain_text("Started a draft")
+    look("draft")
+    page.locator("select[name='role_skills-0-target']").select_option(str(new_target))
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert RoleSkill.objects.get(role=role, skill=first.skill).target == first.target  # the guide is as it was
+
+    # See the diff, preview, publish.
+    page.get_by_role("link", name="Compare with the published guide").click()
+    expect(page.get_by_test_id("skill-retargeted")).to_contain_text(first.skill.name)
+    look("compare")
+    page.go_back()
+    page.get_by_role("link", name="Preview as the public will see it").click()
+    expect(page.get_by_test_id("preview-banner")).to_be_visible()
+    look("preview")
+    page.get_by_role("link", name="Back to editing").click()
+    page.get_by_role("link", name="Publish this draft…").click()
+    look("publish")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".messagelist")).to_contain_text("Published “Senior ML Engineer” (revision 2)")
+    assert RoleSkill.objects.get(role=role, skill=first.skill).target == new_target
+
+    # Roll back to the revision before the edit.
+    page.goto(f"/admin/roles/role/{role.pk}/revisions/")
+    look("revisions")
+    page.get_by_test_id("rollback-1").click()
+    expect(page.get_by_test_id("skill-retargeted")).to_contain_text(first.skill.name)
+    look("rollback")
+    page.get_by_role("button", name="Roll back to revision 1").click()
+    expect(page.locator(".messagelist")).to_contain_text("back to revision 1 (now revision 3)")
+    assert RoleSkill.objects.get(role=role, skill=first.skill).target == first.target
+    assert not too_wide, "\n".join(too_wide)
