@@ -1,6 +1,6 @@
 """The sources every installation ships with, and the one place that makes sure they exist.
 
-Role files cite sources by key (`sources: [decipheru]`). The four below are created by a data
+Role files cite sources by key (`sources: [decipheru]`). The ones below are created by a data
 migration and again, if missing, before every import (a test database flushed between tests, a
 deployment that deleted one), so a shipped key is never "unknown". Editors may add others in admin.
 """
@@ -51,6 +51,21 @@ SHIPPED = [
             "The provider, format, cost and typical length of a course, book, guide or certification are as its "
             "publisher states them on its own page, linked from its title. Which skills it teaches, and to what "
             "level, is our editors' judgment."
+        ),
+        "is_editorial": False,
+    },
+    {
+        "key": "esco-v1-2",
+        "title": "ESCO classification, version 1.2.0",
+        "short_name": "ESCO v1.2.0",
+        "publisher": "European Commission",
+        "url": "https://esco.ec.europa.eu/en/use-esco/download",
+        "date_reviewed": None,
+        "notes": (
+            "The European Skills, Competences, Qualifications and Occupations classification, as published by "
+            "the European Commission in its v1.2.0 dataset (the digital skills collection). A skill is aligned "
+            "to an ESCO concept only where the concept's preferred or alternative label names the same skill "
+            "and its description covers what ours does."
         ),
         "is_editorial": False,
     },

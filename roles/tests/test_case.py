@@ -56,7 +56,23 @@ def test_the_senior_ml_guide_exports_as_a_valid_cfpackage(client, senior_ml):
     children = [a for a in package["CFAssociations"] if a["associationType"] == "isChildOf"]
     assert len(children) == len(package["CFItems"])  # every item hangs in the tree
     matches = [a for a in package["CFAssociations"] if a["associationType"] == "exactMatchOf"]
-    assert {m["destinationNodeURI"]["uri"] for m in matches} == {ESCO_URI, "urn:x-onet:2.B.3.e"}
+    stored = SkillAlignment.objects.filter(skill__role_skills__role=senior_ml)
+    assert (
+        {m["destinationNodeURI"]["uri"] for m in matches}
+        == {a.uri or f"urn:x-{a.framework}:{a.code}" for a in stored}
+        >= {ESCO_URI, "urn:x-onet:2.B.3.e"}
+    )
+
+
+def test_the_shipped_senior_ml_skills_align_to_esco_citing_the_commissions_dataset(client, senior_ml):
+    """Each shipped alignment cites ESCO's own published data (not our editors), and its skill page shows it."""
+    shipped = list(SkillAlignment.objects.filter(skill__role_skills__role=senior_ml).select_related("skill", "source"))
+    assert shipped, "the Senior ML guide ships ESCO alignments where an exact match was confirmed"
+    for alignment in shipped:
+        assert alignment.framework == "esco" and alignment.uri.startswith("http://data.europa.eu/esco/skill/")
+        assert alignment.source.publisher == "European Commission" and not alignment.source.is_editorial
+        page = client.get(reverse("roles:skill", args=[alignment.skill.slug])).content.decode()
+        assert alignment.uri in page and f"(Source: {alignment.source.short_name})" in page
 
 
 def test_each_skill_has_a_rubric_with_levels_0_to_5_and_its_target(client, senior_ml):
