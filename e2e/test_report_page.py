@@ -13,7 +13,11 @@ from playwright.sync_api import expect
 
 from assessments import services
 from assessments.models import ShareLink
+from assessments.scoring import whole_percent
 from assessments.tests.factories import draft_for, submitted_for
+from reviews.selectors import report_on_basis
+from reviews.services import CalibrationInput, save_calibrations
+from reviews.tests.factories import review_of
 from roles.models import Role
 
 from .helpers import (
@@ -263,3 +267,46 @@ def test_the_scoring_page_works_its_example_with_the_scoring_code(page, shipped_
     screenshot(page, "scoring")
     page.set_viewport_size(PHONE)
     assert has_no_horizontal_scroll(page), (page_widths(page), wider_than_viewport(page))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_after_calibrating_every_figure_of_the_report_is_on_the_calibrated_basis_and_says_so(
+    new_context, senior_ml_report, alice, bob, width
+):
+    """Issue 28, item 3 in a browser: the report's header, its role-fit row, the dashboard and the
+    plan's levels all come from the calibrated ratings (reviews.selectors.report_on_basis, scored by
+    the pure scoring module), and each page names the basis."""
+    report, targets = senior_ml_report["report"], senior_ml_report["targets"]
+    plan, _ = services.create_plan(assessment=report)
+    review_of(report, bob, level=3)
+    gaps = [slug for slug, level in senior_ml_report["levels"].items() if level < targets[slug]]
+    save_calibrations(assessment=report, calibrations=[CalibrationInput(slug, targets[slug]) for slug in gaps[:3]])
+    calibrated = report_on_basis(report, "calibrated")
+    expected = whole_percent(calibrated.readiness.overall)
+    assert expected != whole_percent(report_on_basis(report, "self").readiness.overall), "the bases must differ"
+
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    log_in(page, "alice")
+    open_report(page, report)
+    expect(page.get_by_test_id("readiness-overall")).to_have_text(f"{expected}%")
+    expect(page.get_by_test_id("basis-label")).to_contain_text("every figure on your calibrated ratings")
+    own_fit = page.locator(f'[data-testid=role-fit] li[data-role="{SENIOR_ML}"] strong')
+    expect(own_fit).to_have_text(f"{expected}%")
+    expect(page.get_by_test_id("fit-basis")).to_contain_text("this report's figure")
+    assert has_no_horizontal_scroll(page), page_widths(page)
+    screenshot(page, f"report-calibrated-header-{width}", max_height=900)
+    screenshot(page, f"report-calibrated-fit-{width}", region=page.locator("section[aria-labelledby=fit-heading]"))
+
+    page.goto("/dashboard/")
+    row = page.get_by_test_id("submitted-row").filter(has=page.locator(f'a[href="/assessments/{report.pk}/report/"]'))
+    expect(row.get_by_test_id("readiness")).to_contain_text(f"{expected}% ready on your calibrated ratings")
+
+    page.goto(f"/assessments/{report.pk}/plan/")
+    expect(page.get_by_test_id("plan-basis")).to_contain_text("its levels on your calibrated ratings")
+    item_ids = {item.skill.slug: item.pk for item in plan.items.select_related("skill")}
+    for gap in calibrated.gaps:
+        expect(page.locator(f"#item-{item_ids[gap.slug]}")).to_contain_text(f"From level {gap.rating} to {gap.target}")
+    for slug in gaps[:3]:  # closed on a second look: no longer an open gap of the plan
+        assert slug not in {g.slug for g in calibrated.gaps}
+    assert has_no_horizontal_scroll(page), page_widths(page)
+    screenshot(page, f"plan-calibrated-{width}", max_height=1400)
