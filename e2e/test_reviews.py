@@ -287,3 +287,30 @@ def test_the_reviewer_sees_shared_evidence_beside_its_skill_and_nobody_else_sees
     retry_locked(lambda: UserFactory(username="mallory"))
     log_in(other, "mallory")  # anyone but the reviewer: the review is not found
     assert other.goto(f"/reviews/{shared[0].pk}/").status == 404
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_without_javascript_the_step_buttons_save_and_move_on(
+    new_context, live_server, shipped_roles, alice, bob, size
+):
+    from reviews import services
+    from reviews.models import ReviewRating
+    from reviews.tests.factories import request_for
+
+    report = submitted_for(alice, Role.objects.get(slug=SENIOR_ML), levels=planned_levels(role_targets(SENIOR_ML)))
+    steps = review_steps(report, [s["slug"] for s in report.snapshot["skills"]])
+    review, _ = retry_locked(lambda: services.take_request(review_request=request_for(report), user=bob))
+    page = new_context(viewport=size, java_script_enabled=False).new_page()
+    log_in(page, "bob")
+    page.goto(f"/reviews/{review.pk}/")
+    answers = {item.skill_id: ("unseen" if i == 0 else 3) for i, item in enumerate(steps[0].items)}
+    rate(page, answers, autosave=False)
+    page.get_by_role("button", name="Save and continue", exact=True).click()
+    expect(page).to_have_url(re.compile(r"\?step=2$"))
+    expect(page.get_by_text(f"Step 2 of {len(steps)}", exact=False).first).to_be_visible()
+    saved = retry_locked(lambda: dict(ReviewRating.objects.filter(review=review).values_list("skill_slug", "not_seen")))
+    assert saved == {slug: level == "unseen" for slug, level in answers.items()}
+    page.get_by_role("button", name="Save and go back", exact=True).click()
+    for slug, level in answers.items():
+        expect(radio(page, slug, level)).to_be_checked()
+    assert has_no_horizontal_scroll(page)
