@@ -2,6 +2,10 @@
 the page names its row, column and problem and nothing changes; the fixed file is previewed, then
 confirmed, and every row is saved. At 1280 and 390 px the page never scrolls sideways."""
 
+from io import BytesIO
+from pathlib import Path
+
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 
@@ -69,3 +73,30 @@ def test_editor_uploads_a_file_with_a_bad_row_fixes_it_previews_and_confirms(new
     check_width(page, "the change list")
     assert dict(role.role_skills.values_list("skill__slug", "target")) == {"python": 4, "sql": 3}
     assert RoleSkill.objects.count() == 2
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_editor_exports_the_skills_as_a_workbook_that_imports_back_unchanged(new_context, staff, viewport):
+    SkillFactory(name="SQL", slug="sql", description="=1+1 is text here")
+    width = viewport["width"]
+    page = new_context(viewport=viewport, accept_downloads=True).new_page()
+    log_in(page, "editor")
+    page.goto("/admin/roles/skill/")
+    check_width(page, "the skills change list")
+    page.get_by_role("link", name="Export").click()
+    page.get_by_label("Format").select_option(label="xlsx")
+    check_width(page, "the export page")
+    screenshot(page, f"admin-export-{width}")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Submit").click()
+    data = Path(download.value.path()).read_bytes()
+    rows = list(openpyxl.load_workbook(BytesIO(data)).active.iter_rows(values_only=True))
+    assert dict(zip(rows[0], rows[1], strict=True))["description"] == "'=1+1 is text here"  # escaped
+
+    page.goto("/admin/roles/skill/import/")
+    page.get_by_label("File to import").set_input_files(
+        {"name": "skills.xlsx", "mimeType": "application/octet-stream", "buffer": data}
+    )
+    page.get_by_label("Format").select_option(label="xlsx")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_test_id("import-summary")).to_contain_text("0 new, 0 changed and 1 unchanged row")

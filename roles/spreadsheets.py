@@ -32,7 +32,7 @@ from django.utils.text import slugify
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
+from import_export.forms import ExportForm, ImportForm
 
 from .alignments import problems as alignment_problems
 from .levels import Level
@@ -491,6 +491,9 @@ class SpreadsheetAdmin(ImportExportMixin):
     formats = FORMATS
     import_form_class = SheetImportForm
     import_template_name = "admin/roles/import.html"
+    export_form_class = (
+        ExportForm  # every column (the selectable one's toggle is an inline script, which the CSP blocks)
+    )
 
     def has_import_permission(self, request):
         opts = self.opts
