@@ -14,7 +14,8 @@ def plan_options(report):
         texts = []
         for chosen in gap.courses + gap.certifications:  # reports.OfferingForSkill
             offering = chosen.offering
-            kind = "Certification" if offering.is_certification else "Course"
+            # what it is, as the report says it (a book, a guide...); older snapshots know only the kind
+            kind = offering.format_label or ("Certification" if offering.is_certification else "Course")
             provider = f" ({offering.provider})" if offering.provider else ""
             texts.append(f"{kind}: {offering.title}{provider}")
         texts.extend(f"Suggestion: {s}" for s in gap.suggestions)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,8 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Plan, PlanItem, PlanItemEvent
+from assessments.plans import plan_options
+from assessments.reports import CERTIFICATION, COURSE, CoverView, OfferingForSkill, OfferingView
 from assessments.tests.factories import shared, submitted_for
 
 pytestmark = pytest.mark.django_db
@@ -369,3 +372,27 @@ def test_autosave_refuses_bad_input_with_the_reason_and_saves_nothing(alice_clie
     assert response.json()["saved"] is False and "Enter a real date" in response.json()["error"]
     item.refresh_from_db()
     assert item.notes == "" and item.target_date is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "offering_format", "label"),
+    [
+        (COURSE, "book", "Book"),
+        (COURSE, "guide", "Guide or documentation"),
+        (COURSE, "course", "Course"),
+        (CERTIFICATION, "certification", "Certification"),
+        (COURSE, "", "Course"),  # a snapshot from before formats were kept
+        (CERTIFICATION, "", "Certification"),
+    ],
+)
+def test_a_plan_option_says_what_the_resource_is(kind, offering_format, label):
+    offering = OfferingView(
+        kind=kind, slug="x", title="Designing Things", provider="Pub", url="", description="", recommended=True,
+        covers=(), format=offering_format,
+    )  # fmt: skip
+    chosen = OfferingForSkill(
+        offering=offering, cover=CoverView(slug="python", name="Python", before=1, after=2, target=3)
+    )
+    gap = SimpleNamespace(slug="python", courses=[chosen] if kind == COURSE else [],
+                          certifications=[chosen] if kind == CERTIFICATION else [], suggestions=[])  # fmt: skip
+    assert plan_options(SimpleNamespace(gaps=[gap])) == {"python": [f"{label}: Designing Things (Pub)"]}
