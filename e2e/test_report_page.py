@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from assessments import services
 from assessments.models import ShareLink
 from assessments.scoring import whole_percent
+from assessments.steps import build_steps
 from assessments.tests.factories import draft_for, submitted_for
 from reviews.selectors import report_on_basis
 from reviews.services import CalibrationInput, save_calibrations
@@ -310,3 +311,32 @@ def test_after_calibrating_every_figure_of_the_report_is_on_the_calibrated_basis
         assert slug not in {g.slug for g in calibrated.gaps}
     assert has_no_horizontal_scroll(page), page_widths(page)
     screenshot(page, f"plan-calibrated-{width}", max_height=1400)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_retake_after_calibrating_carries_the_calibrated_levels_and_says_so(
+    new_context, senior_ml_report, alice, bob, width
+):
+    report, targets, levels = senior_ml_report["report"], senior_ml_report["targets"], senior_ml_report["levels"]
+    review_of(report, bob, level=3)
+    gaps = [slug for slug, level in levels.items() if level < targets[slug]][:2]
+    save_calibrations(assessment=report, calibrations=[CalibrationInput(slug, targets[slug]) for slug in gaps])
+
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    log_in(page, "alice")
+    open_report(page, report)
+    page.get_by_role("button", name="Retake").click()
+    expect(page.locator(".alert").first).to_contain_text(
+        f"Your earlier ratings are filled in, {len(gaps)} of them the levels you calibrated after a second opinion."
+    )
+    pk = int(re.search(r"/assessments/(\d+)/", page.url).group(1))
+    role_skills = list(report.role.role_skills.select_related("skill").order_by("order", "id"))
+    steps = build_steps(role_skills)
+    for slug in gaps:
+        number = next(s.number for s in steps if slug in {i.skill.slug for i in s.items})
+        page.goto(f"/assessments/{pk}/step/{number}/")
+        fieldset = page.locator(f'fieldset[data-skill="{slug}"]')
+        expect(fieldset.get_by_test_id("carried-over")).to_contain_text("Your calibrated level from your assessment")
+        expect(fieldset.locator(f'input[type=radio][value="{targets[slug]}"]')).to_be_checked()
+        assert has_no_horizontal_scroll(page), page_widths(page)
+    screenshot(page, f"retake-calibrated-{width}", max_height=1200)
