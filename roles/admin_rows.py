@@ -1,6 +1,6 @@
 """The admin's inline rows, compact and quick: every input labelled by its column and row, related
 choices labelled without a query per row, and lean widget templates (docs/performance.md,
-"Admin role page"). Used by roles/admin.py. Public Django API only: a widget's `template_name`, a
+"Admin pages"). Used by roles/admin.py. Public Django API only: a widget's `template_name`, a
 formset's `add_fields`, and the related object `select_related` already fetched with each row."""
 
 from django import forms
@@ -26,7 +26,7 @@ class RowAutocompleteSelect(AutocompleteSelect):
 # Rows render their inputs, selects and related-field wrappers with these templates (set through
 # the widgets' public `template_name`): the same HTML as Django's, written by filters instead of an
 # include and a loop per attribute and per option, and of `blocktranslate`, `static` and `spaceless`
-# per related-field link (a role page has ~300 widgets; see docs/performance.md, "Admin role page").
+# per related-field link (a role page has ~300 widgets; see docs/performance.md, "Admin pages").
 LEAN_ROW_TEMPLATES = {
     **{
         f"django/forms/widgets/{name}.html": "roles/admin/widgets/input.html"
