@@ -389,12 +389,14 @@ class FamilyAdmin(admin.ModelAdmin):
 # Shared skills, courses and certifications -------------------------------------------------------
 
 
-class SkillAlignmentInline(admin.TabularInline):
+class SkillAlignmentInline(LabelledRowsMixin, admin.TabularInline):
     """The skill in shared frameworks: ESCO (its URI), O*NET (its element ID) or another (name, code
-    or URI). The shapes are checked when saved; nothing is fetched."""
+    or URI). The shapes are checked when saved; nothing is fetched. Its inputs are named by column and
+    row, as a guide's tables are."""
 
     model = SkillAlignment
     extra = 0
+    template = "admin/roles/edit_inline/tabular.html"
     autocomplete_fields = ["source"]
     fields = ["framework", "framework_name", "code", "uri", "source", "order"]
     verbose_name = "alignment"

@@ -91,6 +91,18 @@ def test_the_skill_page_shows_each_alignment_with_its_source(client):
     assert f"(Source: {source.short_name})" in page
 
 
+@pytest.mark.django_db
+def test_each_alignment_input_in_the_admin_is_named_by_its_column_and_row(staff_client):
+    """A screen reader hears "Code — Python in O*NET: 2.B.3.e", not an unnamed text box (axe: label)."""
+    skill = make_role(required=1, differentiating=0).role_skills.get().skill
+    alignment = SkillAlignment.objects.create(skill=skill, framework="onet", code="2.B.3.e")
+
+    page = staff_client.get(reverse("admin:roles_skill_change", args=[skill.pk])).content.decode()
+
+    for column in ("Framework", "Code", "URI", "Order"):
+        assert f'aria-label="{column} — {alignment}"' in page
+
+
 # --- in role files (docs/role-format.md, "Alignments") ----------------------------------------------
 
 
