@@ -22,6 +22,8 @@ from roles.models import (
     RoleFieldSource,
     RoleSkill,
     SalaryBand,
+    Skill,
+    SkillAlignment,
     SkillKind,
     TransitionArtifact,
     TransitionPath,
@@ -562,3 +564,15 @@ def test_the_role_skill_list_names_each_editable_cell_by_column_and_row(staff_cl
 
     assert f'aria-label="Target — {rs}"' in page
     assert "_helptext" not in page.split('id="result_list"')[1]  # no describedby to help text the rows lack
+
+
+def test_the_skill_page_names_each_alignment_input_by_column_and_row_and_points_at_no_missing_help(staff_client):
+    skill = SkillFactory(name="Statistics")
+    alignment = SkillAlignment.objects.create(
+        skill=skill, framework=SkillAlignment.Framework.ONET, code="2.C.4.b", source=shipped_source("decipheru")
+    )
+
+    page = staff_client.get(admin_url(Skill, "change", skill.pk)).content.decode()
+
+    assert f'aria-label="Code — {alignment}"' in page
+    assert 'aria-describedby="id_alignments-0-code_helptext"' not in page  # rows print no help text
