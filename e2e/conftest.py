@@ -23,7 +23,7 @@ from django.core.management import call_command
 
 from accounts.tests.factories import UserFactory
 
-from .helpers import DESKTOP
+from .helpers import DESKTOP, forget_used_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CAREERPATH_CHROMIUM", "/usr/bin/chromium"))
@@ -51,6 +51,13 @@ def missing(reason):
     if in_ci():
         pytest.fail(f"{reason} (CI=true: browser tests may not be skipped)", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_authenticator_codes():
+    """Three staff log-ins in one 30-second window used to exhaust the codes the helper would type,
+    though each test's site (its cache, its staff account) is new: each test starts with none used."""
+    forget_used_codes()
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,12 @@ def log_in(page: Page, username, *, password=PASSWORD, totp_secret=STAFF_TOTP_SE
 _CODES_USED = set()
 
 
+def forget_used_codes():
+    """The site remembers a used code in its cache, which every test starts empty (conftest.py), so a
+    new test may use any code again: e2e/conftest.py calls this before each test."""
+    _CODES_USED.clear()
+
+
 def _fresh_code(secret):
     for step in (0, 1, -1):
         code = totp_code(secret, step=step)
