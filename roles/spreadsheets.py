@@ -5,7 +5,9 @@ skills (with their level descriptors and alignments), roles, role skills (target
 courses and certifications. An import is previewed first (a dry run: every row checked, nothing
 kept) and applied all or nothing. What it refuses, each with the row, the column and the problem:
 
-- a file larger than MAX_UPLOAD_BYTES (refused before it is read), or one that is not a CSV or XLSX
+- a file larger than MAX_UPLOAD_BYTES (refused before it is read), with more than MAX_ROWS rows, a
+  workbook that unpacks to more than MAX_UNPACKED_BYTES (refused from its zip directory), or one that
+  is not a CSV or XLSX
   file of the format chosen;
 - columns other than the sheet's own (missing or unknown ones), before any row is read;
 - a cell that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
@@ -18,6 +20,7 @@ kept) and applied all or nothing. What it refuses, each with the row, the column
 
 import difflib
 import re
+import zipfile
 from decimal import Decimal
 from io import BytesIO
 
@@ -48,6 +51,14 @@ from .models import (
 )
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # the whole shipped content exports to well under 1 MB
+MAX_ROWS = 5000  # the largest shipped sheet (role skills) has about 200 rows; each row costs ~20 ms to check
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an .xlsx is a zip: 5 MB of it may unpack to gigabytes
+
+
+class TooMuch(ValueError):
+    """A file within the upload limit that holds more than an import takes (rows, or unpacked XML)."""
+
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 NUMBER = re.compile(r"\A[+-]?\d+(\.\d+)?\Z")
@@ -83,21 +94,44 @@ def formula_problem(value):
 # Formats ---------------------------------------------------------------------------------------------
 
 
+def too_many_rows():
+    return TooMuch(
+        f"This file has more than {MAX_ROWS:,} rows; an import takes at most {MAX_ROWS:,}. "
+        "Split it into smaller files and import them one after the other."
+    )
+
+
 class CSV(base_formats.CSV):
-    pass
+    def create_dataset(self, in_stream):
+        dataset = super().create_dataset(in_stream)
+        if len(dataset) > MAX_ROWS:
+            raise too_many_rows()
+        return dataset
 
 
 class XLSX(base_formats.XLSX):
     """Reads formulas as formulas (django-import-export reads the value a formula last computed, or
-    nothing), so that the formula check sees them."""
+    nothing), so that the formula check sees them. A workbook whose parts would unpack to more than
+    MAX_UNPACKED_BYTES is refused from its zip directory, before any XML is read."""
 
     def create_dataset(self, in_stream):
+        try:
+            unpacked = sum(part.file_size for part in zipfile.ZipFile(BytesIO(in_stream)).infolist())
+        except zipfile.BadZipFile:
+            unpacked = 0  # not a workbook at all: openpyxl says so below
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise TooMuch(
+                f"This workbook unpacks to {filesizeformat(unpacked)}; an import takes at most "
+                f"{filesizeformat(MAX_UNPACKED_BYTES)}. Save only the sheet to import, or split it."
+            )
         book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
         rows = book.active.iter_rows(values_only=True)
         dataset = base_formats.tablib.Dataset()
         dataset.headers = list(next(rows, []))
         for row in rows:
             if any(value not in (None, "") for value in row):
+                if len(dataset) == MAX_ROWS:
+                    raise too_many_rows()
                 dataset.append(list(row))
         return dataset
 
@@ -509,6 +543,9 @@ class SpreadsheetAdmin(ImportExportMixin):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, TooMuch):
+            form.add_error("import_file", str(e))
+            return
         chosen = dict(form.fields["format"].choices).get(form.data.get("format"), "the chosen format")
         form.add_error(
             "import_file",

@@ -3,6 +3,7 @@ gives identical files; a bad file gets an error naming the row, the column and t
 changes nothing; a published guide changes only through its draft."""
 
 import html
+import zipfile
 from decimal import Decimal
 from io import BytesIO
 from unittest import mock
@@ -227,6 +228,43 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_parsed(staff_clie
         response = upload(staff_client, RoleSkill, fifty_mb)
     assert not parse.called
     assert "This file is 50.0" in response.content.decode() and "at most 5.0" in response.content.decode()
+    assert content() == before
+
+
+@pytest.mark.parametrize("fmt", [CSV, XLSX])
+def test_a_file_with_more_rows_than_an_import_takes_is_refused_and_changes_nothing(staff_client, draft_role, fmt):
+    """Within the upload limit, a sheet of ~20 ms a row would keep a request busy for hours."""
+    before = content()
+    rows = [roleskill_row(skill=f"skill-{n}") for n in range(sheets.MAX_ROWS + 1)]
+    if fmt == CSV:
+        data = csv_of(ROLESKILL_HEADER, *rows)
+    else:
+        book = openpyxl.Workbook()
+        for row in (ROLESKILL_HEADER, *rows):
+            book.active.append(list(row))
+        buffer = BytesIO()
+        book.save(buffer)
+        data = buffer.getvalue()
+    with mock.patch.object(sheets.RoleSkillResource, "import_data") as rows_checked:
+        response = upload(staff_client, RoleSkill, data, fmt=fmt)
+    assert not rows_checked.called
+    assert f"more than {sheets.MAX_ROWS:,} rows" in html.unescape(response.content.decode())
+    assert content() == before
+
+
+def test_a_workbook_that_would_unpack_to_more_than_the_limit_is_refused_before_its_xml_is_read(
+    staff_client, draft_role
+):
+    """An .xlsx is a zip: a few kilobytes of zeros can unpack to gigabytes (a zip bomb)."""
+    before = content()
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("xl/worksheets/sheet1.xml", b"0" * (sheets.MAX_UNPACKED_BYTES + 1))
+    assert len(buffer.getvalue()) < sheets.MAX_UPLOAD_BYTES
+    with mock.patch.object(sheets.openpyxl, "load_workbook") as opened:
+        response = upload(staff_client, RoleSkill, buffer.getvalue(), fmt=XLSX)
+    assert not opened.called
+    assert "This workbook unpacks to 50.0" in html.unescape(response.content.decode())
     assert content() == before
 
 
