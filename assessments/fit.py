@@ -30,7 +30,7 @@ from roles.models import Role, RoleSkill, SkillKind
 from roles.stats import WEIGHT_HUNDREDTHS, skill_totals, weight_classes
 
 from . import scoring_fit
-from .hooks import ratings_basis
+from .hooks import SelfRatings, ratings_basis
 from .owners import Owner
 from .services import latest_ratings
 
@@ -103,8 +103,10 @@ def _required_rated(rated_by_class):
     return sum(n for (kind, _weight), n in rated_by_class.items() if kind == SkillKind.REQUIRED)
 
 
-def compute_role_fit(user, *, min_shared=1):
-    """The user's role fit (`scoring_fit.FitList`): ranked roles, and the ones to rate more of.
+def compute_role_fit(user, *, min_shared=1, own_only=False):
+    """The user's role fit (`scoring_fit.FitList`): ranked roles, and the ones to rate more of, on
+    the latest level of each skill as the ratings basis gives it (a calibrated level wins), or on
+    their own ratings only (`own_only`: a report opened on the owner's own ratings).
 
     Four queries cold (the latest ratings, their calibrations, the rated sums, the published
     roles), plus the per-revision skill totals and weight classes when the content changed."""
@@ -113,7 +115,8 @@ def compute_role_fit(user, *, min_shared=1):
         return scoring_fit.FitList((), ())
     current_revision = content_revision()
     totals = role_totals(current_revision)
-    rated = rated_sums(ratings_basis().latest_levels(latest), min_shared=min_shared)
+    basis = SelfRatings() if own_only else ratings_basis()
+    rated = rated_sums(basis.latest_levels(latest), min_shared=min_shared)
     rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
     short = {
         role_id
@@ -163,13 +166,13 @@ def fit_data(fits):
     return {"ranked": [entry(f, True) for f in fits.ranked], "unranked": [entry(f, False) for f in fits.unranked]}
 
 
-def role_fit_for(user, *, min_shared=1):
+def role_fit_for(user, *, min_shared=1, own_only=False):
     """Cached per owner (any change of their data replaces the owner key) and content revision:
     the report and the role-fit page both show it, and a cold computation at the benchmark's scale
     costs 0.2-0.3 s (docs/performance.md)."""
     return cached_value(
         "role-fit-core",  # ranked only when the core (required) skills are rated
-        (min_shared, content_revision()),
-        lambda: compute_role_fit(user, min_shared=min_shared),
+        (min_shared, own_only, content_revision()),
+        lambda: compute_role_fit(user, min_shared=min_shared, own_only=own_only),
         owner_scope=Owner.coerce(user).scope,
     )

@@ -522,14 +522,15 @@ def _report_page_context(request, pk):
         context["earlier"] = earlier
         context["progress"] = scoring.progress(before.scored, report.scored)
         context["change"] = change_since(context["progress"])
+    own_only = context.get("ratings_basis", SELF) == SELF  # other roles on the page's basis too
     fits = scoring_fit.with_report(
-        role_fit_for(request.user),
+        role_fit_for(request.user, own_only=own_only),
         slug=report.role_slug,
         readiness=report.readiness.overall,
         meets_required_bar=report.readiness.meets_required_bar,
     )
     context["fits"] = fits.ranked[:3]
-    context["fit_basis_phrase"] = basis_hook.fit_basis_phrase()
+    context["fit_basis_phrase"] = "" if own_only else basis_hook.fit_basis_phrase()
     context["unranked_count"] = len(fits.unranked)
     context["share_links"] = ShareLink.objects.owned_by(Owner.of(request)).active().filter(assessment=assessment)
     context["plan"] = Plan.objects.owned_by(Owner.of(request)).filter(assessment=assessment).first()

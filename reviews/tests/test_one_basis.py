@@ -9,10 +9,13 @@ import pytest
 from django.urls import reverse
 
 from assessments import services as assessment_services
+from assessments.fit import compute_role_fit
 from assessments.scoring import whole_percent
 from assessments.tests.factories import submitted_for
 from reviews import selectors, services
 from reviews.services import CalibrationInput
+from roles.models import Skill
+from roles.tests.factories import RoleFactory, RoleSkillFactory
 
 from .factories import review_of
 
@@ -95,3 +98,29 @@ def test_the_plan_page_says_its_levels_are_your_own_until_you_calibrate(alice_cl
     services.save_calibrations(assessment=report, calibrations=[CalibrationInput(slugs[0], 3)])
     page = re.sub(r"<[^>]+>", "", alice_client.get(url).content.decode())
     assert "its levels on your calibrated ratings" in page
+
+
+def test_other_roles_in_a_reports_role_fit_follow_the_basis_it_is_opened_on(alice_client, alice, role, slugs, carol):
+    """Opened on your own ratings (?basis=self) after calibrating, the report ranks other roles on
+    your own ratings too, not on the calibrated levels the default page uses."""
+    other = RoleFactory(title="Model Reviewer")
+    for slug in slugs[1:3]:
+        RoleSkillFactory(role=other, skill=Skill.objects.get(slug=slug), kind="required", target=3)
+    later = submitted_for(alice, role, levels={slugs[0]: 3, slugs[1]: 3, slugs[2]: 1, slugs[3]: 2})
+    review_of(later, carol, level=3)
+    services.save_calibrations(
+        assessment=later, calibrations=[CalibrationInput(slugs[2], 3), CalibrationInput(slugs[1], 2)]
+    )
+
+    def shown_fit(query):
+        page = alice_client.get(reverse("assessments:report", args=[later.pk]) + query).content.decode()
+        row = page[page.index(f'data-role="{other.slug}"') :]
+        return figure(row[: row.index("</li>")], r"<strong[^>]*>(\d+)%</strong>")
+
+    def computed(own_only):
+        fits = compute_role_fit(alice, own_only=own_only).ranked
+        return whole_percent(next(f for f in fits if f.slug == other.slug).readiness)
+
+    assert computed(own_only=True) != computed(own_only=False), "the example must tell the two bases apart"
+    assert shown_fit("") == computed(own_only=False)
+    assert shown_fit("?basis=self") == computed(own_only=True)
