@@ -8,6 +8,7 @@ from email.mime.text import MIMEText
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives, send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -22,17 +23,8 @@ from .conftest import run_worker
 pytestmark = pytest.mark.django_db
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """A mail server that refuses every message."""
-
-    def __init__(self, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
