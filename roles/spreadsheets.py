@@ -496,9 +496,9 @@ class RoleSkillResource(SheetResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        role = instance.role if instance.role_id else None
-        original = RoleSkill.objects.select_related("role").filter(pk=instance.pk).first() if instance.pk else None
-        problem = published_guide_problem(role) or published_guide_problem(original and original.role)
+        # A stored row is found by its (role, skill) pair (import_id_fields), so its role is the row's:
+        # no query for the row as it was.
+        problem = published_guide_problem(instance.role if instance.role_id else None)
         if problem:
             errors.setdefault("role", problem)
         super().validate_instance(instance, errors, validate_unique)
