@@ -86,6 +86,7 @@ class CourseSerializer(serializers.Serializer):
     format = serializers.CharField(source="course.format")
     cost = serializers.CharField(source="course.cost")
     typical_length = serializers.CharField(source="course.typical_length")
+    length_source = serializers.CharField(source="course.length_source")
     skills = OfferingSkillSerializer(source="course.skill_links.all", many=True)
     sources = SourceKeys()
 
@@ -98,6 +99,7 @@ class CertificationSerializer(serializers.Serializer):
     format = serializers.CharField(source="certification.format")
     cost = serializers.CharField(source="certification.cost")
     typical_length = serializers.CharField(source="certification.typical_length")
+    length_source = serializers.CharField(source="certification.length_source")
     skills = OfferingSkillSerializer(source="certification.skill_links.all", many=True)
     sources = SourceKeys()
 

@@ -42,6 +42,7 @@ class OfferingView:
     format: str = ""  # roles' OfferingFormat value; "" in snapshots from before issue 28
     cost: str = ""  # roles' OfferingCost value ("free", "paid", "unknown"); "" in older snapshots
     typical_length: str = ""  # as the publisher states it; "" when no source gives it
+    length_source: str = ""  # where the publisher states the length; "" in older snapshots
 
     @property
     def is_certification(self):
@@ -299,6 +300,7 @@ def _offering_views(kind, picks, by_slug, meta):
                 format=data.get("format", ""),
                 cost=data.get("cost", ""),
                 typical_length=data.get("typical_length", ""),
+                length_source=data.get("length_source", ""),
                 covers=tuple(
                     CoverView(c.skill, meta[c.skill]["name"], c.before, c.after, int(meta[c.skill]["target"]))
                     for c in pick.covers
@@ -475,6 +477,7 @@ def _offering_data(offering):
         "format": offering.format or None,
         "cost": offering.cost or None,
         "typical_length": offering.typical_length or None,
+        "length_source": offering.length_source or None,
         "covers": [{"skill": c.slug, "from": c.before, "to": c.after} for c in offering.covers],
     }
 

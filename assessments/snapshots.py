@@ -21,7 +21,8 @@ from roles.models import (
 # (slugs only, plain next-step texts) are still read: see reports.scoring_inputs. Later additions
 # that older snapshots lack and readers default (issue 28): a skill's `primary`, the role's
 # `primary_sources`, and each transition path's `sources`; each offering's `format`, `cost` and
-# `typical_length` (older snapshots show none of them).
+# `typical_length` (older snapshots show none of them), and where its publisher states that length,
+# `length_source` (older snapshots link none).
 SNAPSHOT_VERSION = 2
 
 
@@ -32,7 +33,12 @@ def _source(source):
 
 def _offering_facts(offering):
     """What a report shows beside an offering: its format, cost and typical length (as its publisher says)."""
-    return {"format": offering.format, "cost": offering.cost, "typical_length": offering.typical_length}
+    return {
+        "format": offering.format,
+        "cost": offering.cost,
+        "typical_length": offering.typical_length,
+        "length_source": offering.length_source,
+    }
 
 
 def _offering_skills(offering):

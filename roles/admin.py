@@ -461,7 +461,7 @@ class CertificationSkillInline(admin.TabularInline):
 @admin.register(Course)
 class CourseAdmin(sheets.SpreadsheetAdmin, admin.ModelAdmin):
     resource_classes = [sheets.CourseResource]
-    list_display = ["title", "provider", "format", "cost", "url"]
+    list_display = ["title", "provider", "format", "cost", "typical_length", "url"]
     list_filter = ["format", "cost"]
     search_fields = ["title", "slug", "provider"]
     prepopulated_fields = {"slug": ("title",)}
@@ -471,7 +471,7 @@ class CourseAdmin(sheets.SpreadsheetAdmin, admin.ModelAdmin):
 @admin.register(Certification)
 class CertificationAdmin(sheets.SpreadsheetAdmin, admin.ModelAdmin):
     resource_classes = [sheets.CertificationResource]
-    list_display = ["name", "issuer", "format", "cost", "url"]
+    list_display = ["name", "issuer", "format", "cost", "typical_length", "url"]
     list_filter = ["cost"]
     search_fields = ["name", "slug", "issuer"]
     prepopulated_fields = {"slug": ("name",)}

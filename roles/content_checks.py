@@ -9,8 +9,9 @@ The sections and the fields readers see come from roles/registry.py.
    page of the roles app: each guide and its skill pages. (The assessment steps and reports of the
    shipped guides are checked the same way by assessments/tests/test_shipped_content.py: roles
    imports no other app.)
-2. `numbers_sourced`: a salary, median, duration, percentage or score only where a published source
-   (not the careerpath editors) supports it.
+2. `numbers_sourced`: a salary, median, duration, percentage, score or course length only where a
+   published source (not the careerpath editors) supports it; a course's length also names the address
+   where its publisher states it (`length_source`).
 3. `descriptors_specific`: every skill of a guide has five level descriptors of its own.
 4. `required_skills_learnable`: every required skill has a course (book, guide) reaching min(target,
    Practitioner) or a certification at its target; a certification below the target never counts.
@@ -104,6 +105,8 @@ def numbers_sourced(guides):
                 sources = list(item.sources.all())
                 if not _published(sources):
                     yield from _item_numbers_sourced(guide, _entry(section, index, item), section, item, sources)
+                if section.offering:
+                    yield from _length_sourced(guide, _entry(section, index, item), section, item)
 
 
 def _entry(section, index, item):
@@ -144,6 +147,16 @@ def _item_numbers_sourced(guide, entry, section, item, sources):
             yield guide.at(f"{entry}.typical_length", f"a length needs a published source ({cites})")
         if offering.cost != OfferingCost.UNKNOWN:
             yield guide.at(f"{entry}.cost", f"{offering.cost!r}: a cost needs a published source ({cites})")
+
+
+def _length_sourced(guide, entry, section, item):
+    """A typical length says where its publisher states it (`length_source`), whoever the entry cites."""
+    offering = getattr(item, section.offering.link_field)
+    if offering.typical_length and not offering.length_source:
+        yield guide.at(
+            f"{entry}.typical_length",
+            "a length needs length_source: the address where its publisher states it",
+        )
 
 
 # --- 3. Descriptors ---------------------------------------------------------------------------------------

@@ -474,6 +474,16 @@ class SalaryBand(RoleItem):
         return f"{self.level}: {self.currency} {self.low:,}–{self.high:,}"
 
 
+TYPICAL_LENGTH_HELP = (
+    "Only as its publisher states it, in the publisher's words (“9 lessons of about 90 minutes”) or as a count "
+    "of its own table of contents (“14 chapters”); never hours we estimate. Needs a length source."
+)
+LENGTH_SOURCE_HELP = (
+    "Where the publisher states the length: its own page, or the file in its own repository "
+    "(a GitHub link pinned to a commit)."
+)
+
+
 class OfferingFormat(models.TextChoices):
     COURSE = "course", "Course"
     BOOK = "book", "Book"
@@ -494,9 +504,8 @@ class Course(ContentModel):
     url = models.URLField(max_length=500, blank=True)
     format = models.CharField(max_length=16, choices=OfferingFormat.choices, default=OfferingFormat.COURSE)
     cost = models.CharField(max_length=10, choices=OfferingCost.choices, default=OfferingCost.UNKNOWN)
-    typical_length = models.CharField(
-        max_length=80, blank=True, help_text="Only when a source gives it, e.g. “4 weeks”."
-    )
+    typical_length = models.CharField(max_length=80, blank=True, help_text=TYPICAL_LENGTH_HELP)
+    length_source = models.URLField(max_length=500, blank=True, help_text=LENGTH_SOURCE_HELP)
     description = models.TextField(blank=True)
     skills = models.ManyToManyField(Skill, through="CourseSkill", blank=True, related_name="courses")
 
@@ -514,9 +523,8 @@ class Certification(ContentModel):
     url = models.URLField(max_length=500, blank=True)
     format = models.CharField(max_length=16, choices=OfferingFormat.choices, default=OfferingFormat.CERTIFICATION)
     cost = models.CharField(max_length=10, choices=OfferingCost.choices, default=OfferingCost.UNKNOWN)
-    typical_length = models.CharField(
-        max_length=80, blank=True, help_text="Only when a source gives it, e.g. “4 weeks”."
-    )
+    typical_length = models.CharField(max_length=80, blank=True, help_text=TYPICAL_LENGTH_HELP)
+    length_source = models.URLField(max_length=500, blank=True, help_text=LENGTH_SOURCE_HELP)
     description = models.TextField(blank=True)
     skills = models.ManyToManyField(Skill, through="CertificationSkill", blank=True, related_name="certifications")
 

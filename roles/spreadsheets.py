@@ -396,10 +396,14 @@ SourceResource = plain_sheet(
     Source, "key", ["key", "title", "short_name", "publisher", "url", "date_reviewed", "notes", "is_editorial"]
 )
 CourseResource = plain_sheet(
-    Course, "slug", ["slug", "title", "provider", "url", "format", "cost", "typical_length", "description"]
+    Course,
+    "slug",
+    ["slug", "title", "provider", "url", "format", "cost", "typical_length", "length_source", "description"],
 )
 CertificationResource = plain_sheet(
-    Certification, "slug", ["slug", "name", "issuer", "url", "format", "cost", "typical_length", "description"]
+    Certification,
+    "slug",
+    ["slug", "name", "issuer", "url", "format", "cost", "typical_length", "length_source", "description"],
 )
 
 

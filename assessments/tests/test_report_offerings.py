@@ -16,6 +16,8 @@ from roles.tests.factories import CertificationFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db
 
+WIDGET_LENGTH_SOURCE = "https://github.com/widget-org/docs/blob/0123abc/README.md"
+
 
 @pytest.fixture
 def free_guide_report(alice, role, skills):
@@ -27,6 +29,7 @@ def free_guide_report(alice, role, skills):
         format="guide",
         cost="free",
         typical_length="6 hours",
+        length_source=WIDGET_LENGTH_SOURCE,
         skills=[(skills[0], 3), (skills[2], 3)],
     )
     CourseFactory(title="Widget Book", format="book", cost="paid", skills=[(skills[3], 2)])
@@ -41,6 +44,7 @@ def test_the_report_shows_each_offerings_cost_and_length_where_it_lists_it(alice
     assert 'Widget Docs</a> <span class="text-body-secondary offering-facts">(Free; 6 hours)</span>' in body
     assert '<span class="badge text-bg-light border" data-fact="cost">Free</span>' in body
     assert '<span class="badge text-bg-light border" data-fact="length">6 hours</span>' in body
+    assert f'<a class="small offering-length-source" href="{WIDGET_LENGTH_SOURCE}"' in body
     assert '<span class="badge text-bg-light border" data-fact="cost">Paid</span>' in body
     assert "Guide or documentation" in body and ">Book<" in body
 
@@ -49,18 +53,20 @@ def test_report_json_gives_format_cost_and_length_or_null(alice_client, free_gui
     response = alice_client.get(reverse("assessments:report_json", args=[free_guide_report.pk]))
     courses = {c["title"]: c for c in json.loads(response.content)["courses"]}
 
-    assert {k: courses["Widget Docs"][k] for k in ("format", "cost", "typical_length")} == {
+    assert {k: courses["Widget Docs"][k] for k in ("format", "cost", "typical_length", "length_source")} == {
         "format": "guide",
         "cost": "free",
         "typical_length": "6 hours",
+        "length_source": WIDGET_LENGTH_SOURCE,
     }
     assert courses["Widget Book"]["typical_length"] is None
+    assert courses["Widget Book"]["length_source"] is None
 
 
 def test_a_report_from_before_offerings_had_costs_shows_none(alice_client, free_guide_report):
     snapshot = free_guide_report.snapshot
     for course in snapshot["courses"] + snapshot["certifications"]:
-        for key in ("format", "cost", "typical_length"):
+        for key in ("format", "cost", "typical_length", "length_source"):
             course.pop(key)
     free_guide_report.save(update_fields=["snapshot"])
 
@@ -68,6 +74,7 @@ def test_a_report_from_before_offerings_had_costs_shows_none(alice_client, free_
 
     assert "(Widget Org)</span>" in body  # the provider alone
     assert 'data-fact="cost"' not in body and "Free" not in body and "6 hours" not in body
+    assert WIDGET_LENGTH_SOURCE not in body
 
 
 def test_a_certification_below_a_skills_target_is_not_offered_for_it_on_the_report(alice, role, skills):

@@ -251,6 +251,25 @@ def test_a_cost_cited_only_by_the_editors_fails_and_one_from_the_publishers_page
     assert check(tmp_path, good_role(courses=[publisher])) == "Checked 1 role guides: no problems."
 
 
+def test_a_length_without_a_published_source_or_the_publishers_address_fails(tmp_path):
+    editors_only = widget_course(typical_length="9 lessons")
+    lines = check_fails(tmp_path, good_role(courses=[editors_only]))
+
+    assert lines == [
+        "widget-lead.yaml: courses[0].typical_length: a length needs a published source (cites careerpath-editors)",
+        "widget-lead.yaml: courses[0].typical_length: a length needs length_source: the address where its "
+        "publisher states it",
+    ]
+    cited = widget_course(typical_length="9 lessons", sources=["publisher-pages"])
+    lines = check_fails(tmp_path, good_role(courses=[cited]))
+    assert lines == [
+        "widget-lead.yaml: courses[0].typical_length: a length needs length_source: the address where its "
+        "publisher states it"
+    ]
+    sourced = cited | {"length_source": "https://github.com/widgets/school/blob/0123abc/README.md"}
+    assert check(tmp_path, good_role(courses=[sourced])) == "Checked 1 role guides: no problems."
+
+
 # 5. No target above the ladder's scope -----------------------------------------------------------------
 
 
