@@ -1,4 +1,5 @@
-"""Role fit: which published roles a person is closest to, from their latest rating of each skill.
+"""Role fit: which published roles a person is closest to, from their latest rating of each skill
+(or, on a report opened on a reviewer's ratings, from the skills that reviewer rated alone).
 
 At scale a role has hundreds of skills and a person has rated a few hundred, shared by most roles,
 so nothing here loops over role skills in Python. Two aggregate queries give whole-number sums per
@@ -103,20 +104,30 @@ def _required_rated(rated_by_class):
     return sum(n for (kind, _weight), n in rated_by_class.items() if kind == SkillKind.REQUIRED)
 
 
-def compute_role_fit(user, *, min_shared=1, own_only=False):
+def compute_role_fit(user, *, min_shared=1, own_only=False, rated_by=None):
     """The user's role fit (`scoring_fit.FitList`): ranked roles, and the ones to rate more of, on
     the latest level of each skill as the ratings basis gives it (a calibrated level wins), or on
-    their own ratings only (`own_only`: a report opened on the owner's own ratings).
+    their own ratings only (`own_only`: a report opened on the owner's own ratings), or on someone
+    else's ratings alone (`rated_by`, a `hooks.RatedBy`: a report opened on a reviewer's).
 
     Four queries cold (the latest ratings, their calibrations, the rated sums, the published
-    roles), plus the per-revision skill totals and weight classes when the content changed."""
-    latest = latest_ratings(user=user)
-    if not latest:
+    roles; two on `rated_by`), plus the per-revision skill totals and weight classes when the
+    content changed."""
+    if rated_by is not None:
+        levels = rated_by.levels
+    else:
+        basis = SelfRatings() if own_only else ratings_basis()
+        levels = basis.latest_levels(latest_ratings(user=user))
+    return role_fit_on_levels(levels, min_shared=min_shared)
+
+
+def role_fit_on_levels(levels, *, min_shared=1):
+    """Role fit on `levels` ({skill id: level}, the skills rated), as `compute_role_fit` describes."""
+    if not levels:
         return scoring_fit.FitList((), ())
     current_revision = content_revision()
     totals = role_totals(current_revision)
-    basis = SelfRatings() if own_only else ratings_basis()
-    rated = rated_sums(basis.latest_levels(latest), min_shared=min_shared)
+    rated = rated_sums(levels, min_shared=min_shared)
     rated = {role_id: sums for role_id, sums in rated.items() if role_id in totals}  # published meanwhile: next time
     short = {
         role_id
@@ -166,13 +177,14 @@ def fit_data(fits):
     return {"ranked": [entry(f, True) for f in fits.ranked], "unranked": [entry(f, False) for f in fits.unranked]}
 
 
-def role_fit_for(user, *, min_shared=1, own_only=False):
-    """Cached per owner (any change of their data replaces the owner key) and content revision:
-    the report and the role-fit page both show it, and a cold computation at the benchmark's scale
-    costs 0.2-0.3 s (docs/performance.md)."""
+def role_fit_for(user, *, min_shared=1, own_only=False, rated_by=None):
+    """Cached per owner (any change of their data replaces the owner key), content revision and
+    basis (own only, or whose ratings: `rated_by.key`, a review): the report and the role-fit page
+    both show it, and a cold computation at the benchmark's scale costs 0.2-0.3 s
+    (docs/performance.md)."""
     return cached_value(
         "role-fit-core",  # ranked only when the core (required) skills are rated
-        (min_shared, own_only, content_revision()),
-        lambda: compute_role_fit(user, min_shared=min_shared, own_only=own_only),
+        (min_shared, own_only, None if rated_by is None else rated_by.key, content_revision()),
+        lambda: compute_role_fit(user, min_shared=min_shared, own_only=own_only, rated_by=rated_by),
         owner_scope=Owner.coerce(user).scope,
     )

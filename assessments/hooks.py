@@ -4,16 +4,30 @@
 - **The ratings basis.** assessments knows only the owner's self-ratings. An app that adds other
   ratings (reviews: a reviewer's, the owner's calibrations) registers a subclass of `SelfRatings`
   with `use_ratings_basis`; the report page and its JSON, the plan, role fit, the dashboard and a
-  shared report ask `ratings_basis()`.
+  shared report ask `ratings_basis()`. A report opened on someone else's ratings (a reviewer's)
+  ranks every role on them alone: `fit_rated_by` gives them as a `RatedBy`.
 - **Dashboard parts.** An app adds what the dashboard shows of it with `add_dashboard_part(part)`,
   `part(user)` giving context entries (teams: assignments; reviews: invitations to review).
 """
+
+from dataclasses import dataclass
 
 from .models import Plan
 from .plans import plan_data
 from .reports import build_report, report_data
 
 SELF = "self"
+
+
+@dataclass(frozen=True)
+class RatedBy:
+    """Someone else's ratings that role fit ranks every role on (a reviewer's, in their review):
+    `levels` is {skill id: level} of the skills they rated, `name` how the owner's page names them,
+    `key` what names these ratings in role fit's cache (a review id)."""
+
+    key: str
+    name: str
+    levels: dict[int, int]
 
 
 class SelfRatings:
@@ -43,6 +57,11 @@ class SelfRatings:
     def fit_basis_phrase(self):
         """What role fit's levels are beside "your latest rating of each skill" ("" for nothing more)."""
         return ""
+
+    def fit_rated_by(self, assessment, basis):
+        """On a report opened on `basis`: someone else's ratings (`RatedBy`) role fit ranks every role
+        on, or None for the owner's latest rating of each skill."""
+        return None
 
     def report_page_context(self, assessment, requested):
         """What the report page adds (a "report" entry replaces the self-rated report)."""

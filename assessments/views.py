@@ -522,21 +522,33 @@ def _report_page_context(request, pk):
         context["earlier"] = earlier
         context["progress"] = scoring.progress(before.scored, report.scored)
         context["change"] = change_since(context["progress"])
-    own_only = context.get("ratings_basis", SELF) == SELF  # other roles on the page's basis too
-    fits = scoring_fit.with_report(
-        role_fit_for(request.user, own_only=own_only),
-        slug=report.role_slug,
-        readiness=report.readiness.overall,
-        meets_required_bar=report.readiness.meets_required_bar,
-    )
-    context["fits"] = fits.ranked[:3]
-    context["fit_basis_phrase"] = "" if own_only else basis_hook.fit_basis_phrase()
-    context["unranked_count"] = len(fits.unranked)
+    context.update(_report_fit_context(request, assessment, report, context.get("ratings_basis", SELF)))
     context["share_links"] = ShareLink.objects.owned_by(Owner.of(request)).active().filter(assessment=assessment)
     context["plan"] = Plan.objects.owned_by(Owner.of(request)).filter(assessment=assessment).first()
     context["outcomes"] = finished_item_outcomes(assessment, report)
     context["guide_changed_since"] = changed_since(assessment.role, assessment.submitted_at)
     return context
+
+
+def _report_fit_context(request, assessment, report, basis):
+    """ "Which role are you closest to?" on the page's basis: this role at the report's figure, the
+    others on the owner's latest ratings (their own only on the self basis), or on a reviewer's
+    ratings alone (`fit_rated_by`: the reviews' hook) when the report is opened on those."""
+    basis_hook = ratings_basis()
+    rated_by = basis_hook.fit_rated_by(assessment, basis)
+    own_only = basis == SELF
+    fits = scoring_fit.with_report(
+        role_fit_for(request.user, own_only=own_only, rated_by=rated_by),
+        slug=report.role_slug,
+        readiness=report.readiness.overall,
+        meets_required_bar=report.readiness.meets_required_bar,
+    )
+    return {
+        "fits": fits.ranked[:3],
+        "fit_rated_by": rated_by,
+        "fit_basis_phrase": "" if own_only or rated_by else basis_hook.fit_basis_phrase(),
+        "unranked_count": len(fits.unranked),
+    }
 
 
 @login_required

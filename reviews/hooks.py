@@ -27,6 +27,9 @@ class SecondOpinions(SelfRatings):
     def fit_basis_phrase(self):
         return "the level you calibrated after a second opinion, where you did"
 
+    def fit_rated_by(self, assessment, basis):
+        return selectors.reviewer_rated_by(assessment) if basis == Basis.REVIEWER else None
+
     def report_page_context(self, assessment, requested):
         return selectors.report_page_context(assessment, selectors.parse_basis(requested))
 

@@ -2,7 +2,8 @@
 
 `ratings_on_basis(assessment, basis)` is the one place that says which level each skill has on a
 basis (self, reviewer or calibrated); the report page, report.json and the plan read it through
-`report_on_basis`, and role fit through `calibrated_levels`, which applies the same calibrations.
+`report_on_basis`, and role fit through `calibrated_levels`, which applies the same calibrations,
+or, on the reviewer basis, `reviewer_rated_by`: the same review's ratings, alone.
 """
 
 from datetime import datetime, time, timedelta
@@ -11,9 +12,11 @@ from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from assessments.hooks import RatedBy
 from assessments.models import Assessment, Plan, Rating
 from assessments.plans import plan_data
 from assessments.reports import build_report, report_data
+from roles.models import Skill
 
 from . import calibration
 from .models import Calibration, Review, ReviewRating, ReviewRequest
@@ -56,13 +59,38 @@ def submitted_reviews(assessment):
     )
 
 
+def newest_review(assessment):
+    """The newest submitted review of the assessment (the reviewer basis's), or None."""
+    return (
+        Review.objects.submitted()
+        .filter(request__assessment=assessment)
+        .select_related("reviewer")
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+
+
 def reviewer_levels(assessment):
     """{slug: level} from the newest submitted review ({} without one). A skill the reviewer has
     not seen is left out: it keeps the self-rating, as a skill they were not asked about."""
-    review = Review.objects.submitted().filter(request__assessment=assessment).order_by("-submitted_at", "-id").first()
+    review = newest_review(assessment)
     if review is None:
         return {}
     return dict(review.ratings.filter(not_seen=False).values_list("skill_slug", "level"))
+
+
+def reviewer_rated_by(assessment):
+    """Role fit on the reviewer basis (`assessments.hooks.RatedBy`, None without a review): the
+    skills the newest review rated, by skill id, and nothing else. A skill the reviewer has not seen
+    is unrated here, as is every skill they were not asked about: other roles are compared on the
+    reviewer's word alone, not topped up with the owner's. Keyed by the review. Two queries."""
+    review = newest_review(assessment)
+    if review is None:
+        return None
+    skill = Skill.objects.filter(slug=OuterRef("skill_slug")).values("pk")[:1]
+    rows = review.ratings.filter(not_seen=False).annotate(skill_pk=Subquery(skill)).values_list("skill_pk", "level")
+    levels = {skill_pk: level for skill_pk, level in rows if skill_pk is not None}
+    return RatedBy(key=f"review-{review.pk}", name=reviewer_name(review), levels=levels)
 
 
 def calibrations(assessment):

@@ -18,6 +18,7 @@ def test_alone_assessments_reports_on_the_self_ratings(alice, role):
     assert alone.report_for_plan(submitted) == build_report(submitted.snapshot)
     assert alone.reports_on_default_basis([submitted]) == {submitted.pk: (build_report(submitted.snapshot), "self")}
     assert alone.report_page_context(submitted, "reviewer") == {}
+    assert alone.fit_rated_by(submitted, "reviewer") is None  # role fit on the owner's own latest ratings
     assert alone.latest_levels({7: SimpleNamespace(level=4)}) == {7: 4}
 
 
