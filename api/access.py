@@ -3,9 +3,11 @@
 
 from django.shortcuts import get_object_or_404
 
+from assessments.owners import Owner
+
 from .models import PersonalAccessToken
 
 
 def get_token_for_user(request, token_id):
     """One of the requester's API tokens, else 404."""
-    return get_object_or_404(PersonalAccessToken.objects.owned_by(request.user), pk=token_id)
+    return get_object_or_404(PersonalAccessToken.objects.owned_by(Owner.of(request)), pk=token_id)

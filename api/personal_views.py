@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from assessments import services as assessment_services
 from assessments.forms import OWN_ACTION, PlanItemForm
 from assessments.models import Assessment, Plan, PlanItem
+from assessments.owners import Owner
 from assessments.plans import plan_options
 from assessments.reports import report_for
 from reviews.selectors import Basis, report_document
@@ -41,7 +42,7 @@ class MyAssessments(PersonalMixin, generics.ListAPIView):
     ordering = "-id"
 
     def get_queryset(self):
-        return Assessment.objects.owned_by(self.request.user).select_related("role").defer("snapshot")
+        return Assessment.objects.owned_by(Owner.of(self.request)).select_related("role").defer("snapshot")
 
 
 @extend_schema(
@@ -68,14 +69,18 @@ class MyReport(PersonalMixin, APIView):
         if basis and basis not in Basis.ALL:
             raise exceptions.ValidationError({"basis": [f"One of {', '.join(Basis.ALL)}."]})
         assessment = get_object_or_404(
-            Assessment.objects.owned_by(request.user).submitted().select_related("role"), pk=pk
+            Assessment.objects.owned_by(Owner.of(request)).submitted().select_related("role"), pk=pk
         )
         return Response(report_document(assessment, basis))
 
 
 def my_plans(user):
     items = PlanItem.objects.select_related("skill").order_by("order", "id")
-    return Plan.objects.owned_by(user).select_related("role").prefetch_related(Prefetch("items", queryset=items))
+    return (
+        Plan.objects.owned_by(Owner.of_user(user))
+        .select_related("role")
+        .prefetch_related(Prefetch("items", queryset=items))
+    )
 
 
 @extend_schema(
@@ -131,7 +136,7 @@ class MyPlanItem(PersonalMixin, APIView):
 
     def patch(self, request, pk, item_id):
         item = get_object_or_404(
-            PlanItem.objects.owned_by(request.user).select_related("skill", "plan__assessment"),
+            PlanItem.objects.owned_by(Owner.of(request)).select_related("skill", "plan__assessment"),
             pk=item_id,
             plan_id=pk,
         )

@@ -3,6 +3,7 @@ endpoint shows prefetched, so a page of rows costs the same few queries whatever
 
 from django.db.models import Prefetch
 
+from assessments.owners import Owner
 from roles.models import (
     CertificationSkill,
     CourseSkill,
@@ -106,6 +107,6 @@ def account_data(user):
                 "last_used_at": t.last_used_at,
                 "revoked_at": t.revoked_at,
             }
-            for t in PersonalAccessToken.objects.owned_by(user).order_by("created_at", "id")
+            for t in PersonalAccessToken.objects.owned_by(Owner.of_user(user)).order_by("created_at", "id")
         ]
     }

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.owners import Owner
 from careerpath.tokens import new_token, token_digest
 
 from .models import PersonalAccessToken, Scope
@@ -36,7 +37,7 @@ def create_token(*, user, name, scopes, days):
     if days not in EXPIRY_CHOICES:
         raise TokenError(f"Choose an expiry of {', '.join(map(str, EXPIRY_CHOICES))} days.")
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one maker at a time per person
-    active = PersonalAccessToken.objects.owned_by(user).usable().count()
+    active = PersonalAccessToken.objects.owned_by(Owner.of_user(user)).usable().count()
     if active >= settings.API_TOKEN_LIMIT:
         raise TokenError(f"You have {active} tokens; revoke one you no longer use before making another.")
     token = PREFIX + new_token()

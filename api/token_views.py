@@ -7,13 +7,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments.owners import Owner
+
 from . import access, services
 from .forms import TokenForm
 from .models import PersonalAccessToken
 
 
 def _page(request, form, *, new_token=None, status=200):
-    tokens = PersonalAccessToken.objects.owned_by(request.user)
+    tokens = PersonalAccessToken.objects.owned_by(Owner.of(request))
     return render(request, "api/tokens.html", {"form": form, "tokens": tokens, "new_token": new_token}, status=status)
 
 

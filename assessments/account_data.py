@@ -1,6 +1,7 @@
 """assessments' part of an account's data (accounts.hooks): in its download, and in its deletion."""
 
 from .models import Assessment
+from .owners import Owner
 
 # What account_data holds of a person (accounts.hooks.add_account_data).
 MODELS = [
@@ -16,7 +17,7 @@ MODELS = [
 def account_data(user):
     """Every assessment of `user` with its ratings, share links and plan, for "Download my data"."""
     assessments = (
-        Assessment.objects.owned_by(user)
+        Assessment.objects.owned_by(Owner.of_user(user))
         .select_related("role", "current_role")
         .prefetch_related("ratings__skill", "share_links", "plan__items__events")
         .order_by("created_at", "id")
@@ -26,7 +27,7 @@ def account_data(user):
 
 def delete_account_data(*, user):
     """Their assessments go, and with them their ratings, share links, plans and the reviews of them."""
-    Assessment.objects.owned_by(user).delete()
+    Assessment.objects.owned_by(Owner.of_user(user)).delete()
 
 
 def _assessment_data(assessment):

@@ -14,6 +14,7 @@ from roles.models import RoleSkill
 
 from .hooks import dashboard_parts, ratings_basis
 from .models import Assessment, Rating
+from .owners import Owner
 from .plans import plan_summaries
 
 
@@ -86,7 +87,7 @@ def owned_assessments(user):
         .values("n")
     )
     return (
-        Assessment.objects.owned_by(user)
+        Assessment.objects.owned_by(Owner.of_user(user))
         .select_related("role")
         .defer("role__about", "role__ai_impact_outlook", "role__methodology", "role__salary_note")
         .annotate(total=Coalesce(Subquery(skill_count), 0), rated=Coalesce(Subquery(rated_count), 0))
@@ -112,10 +113,11 @@ def dashboard_context(user):
 def member_home(user):
     """What the home page shows a signed-in member: their latest draft to continue, the next item
     of their most recently changed plan, and their latest report's readiness. Five queries."""
-    draft = Assessment.objects.owned_by(user).drafts().select_related("role").defer("snapshot").first()
+    mine = Assessment.objects.owned_by(Owner.of_user(user))
+    draft = mine.drafts().select_related("role").defer("snapshot").first()
     summaries = plan_summaries(user, upcoming=1)
     next_plan = next((s for s in summaries if s["next_item"] is not None), None)
-    latest = Assessment.objects.owned_by(user).submitted().select_related("role").order_by("-submitted_at").first()
+    latest = mine.submitted().select_related("role").order_by("-submitted_at").first()
     report, basis = ratings_basis().reports_on_default_basis([latest])[latest.pk] if latest else (None, None)
     return {
         "draft": draft,

@@ -186,5 +186,5 @@ def role_fit_for(user, *, min_shared=1, own_only=False, rated_by=None):
         "role-fit-core",  # ranked only when the core (required) skills are rated
         (min_shared, own_only, None if rated_by is None else rated_by.key, content_revision()),
         lambda: compute_role_fit(user, min_shared=min_shared, own_only=own_only, rated_by=rated_by),
-        owner_scope=Owner.coerce(user).scope,
+        owner_scope=Owner.of_user(user).scope,
     )

@@ -1,8 +1,10 @@
 """Who owns an assessment, and so its ratings, plan, plan items and share links, and whose cached
 pages show any owned row: defined once.
 
-`Owner.of(request)` is the requester (a signed-in user, or a visitor's session). Each owned model's
-queryset is an `OwnedQuerySet` that declares two different things:
+`Owner.of(request)` is the requester (a signed-in user, or a visitor's session); `Owner.of_user(user)`
+a user handed to a selector or service. `objects.owned_by(...)` takes only an `Owner`, so "whose rows"
+is always said the same way. Each owned model's queryset is an `OwnedQuerySet` that declares two
+different things:
 
 - `owner_path`: whose data a row is. `objects.owned_by(owner)` follows it, and the access modules
   (`<app>/access.py`), the exports and the data download read through it. None for a row that is
@@ -11,6 +13,9 @@ queryset is an `OwnedQuerySet` that declares two different things:
   its reviewer's; a team: its members' dashboards); the owner alone when not given. From that
   alone, every ORM write (saves, deletes and many-to-many changes through signals, bulk writes
   through the queryset) calls `changed`, which retires those people's cached pages and values.
+
+A model whose rows are someone's but on no cached page (an API token) has an `OwnedByQuerySet`: its
+`owner_path` and `owned_by` alone, so its writes retire nobody's pages.
 """
 
 from dataclasses import dataclass
@@ -23,23 +28,22 @@ from careerpath import pagecache
 
 @dataclass(frozen=True)
 class Owner:
+    """A user, or a visitor's session; `Owner()` is nobody, who owns nothing."""
+
     user_id: int | None = None
     session_key: str = ""
 
     @classmethod
     def of(cls, request):
-        """The requester as an owner, or None for a visitor without a session (who owns nothing)."""
+        """The requester as an owner (nobody for a visitor without a session)."""
         if request.user.is_authenticated:
             return cls(user_id=request.user.pk)
-        key = request.session.session_key
-        return cls(session_key=key) if key else None
+        return cls(session_key=request.session.session_key or "")
 
     @classmethod
-    def coerce(cls, owner):
-        """An Owner from an Owner, a user (or None: nobody)."""
-        if owner is None or isinstance(owner, cls):
-            return owner
-        return cls(user_id=owner.pk)
+    def of_user(cls, user):
+        """A user as an owner, where a selector or service is handed a user, not a request."""
+        return cls(user_id=user.pk)
 
     @classmethod
     def of_assessment(cls, assessment):
@@ -57,20 +61,8 @@ class Owner:
         return Q(**{f"{path}user__isnull": True, f"{path}session_key": self.session_key})
 
 
-def owned(queryset, owner, path=""):
-    """The rows of `queryset` that `owner` owns, `path` leading to an assessment ("" for an
-    Assessment, "plan__assessment__") or to a user field ("user", "memberships__user")."""
-    owner = Owner.coerce(owner)
-    if owner is None or not (owner.user_id or owner.session_key):
-        return queryset.none()
-    if not _is_assessment_path(path):  # a user field: a visitor's session owns none of these
-        return queryset.filter(**{path: owner.user_id}) if owner.user_id else queryset.none()
-    return queryset.filter(owner.q(path))
-
-
 def changed(*owners):
     """The owners' data changed: their cached pages and values go (see careerpath.pagecache)."""
-    owners = {Owner.coerce(owner) for owner in owners} - {None}
     for scope in {owner.scope for owner in owners if owner.user_id or owner.session_key}:
         pagecache.forget_owner(scope)
 
@@ -79,7 +71,35 @@ def _is_assessment_path(path):
     return path == "" or path.endswith("__")
 
 
-class OwnedQuerySet(models.QuerySet):
+class OwnedByQuerySet(models.QuerySet):
+    """A queryset whose rows are someone's data: `owner_path` leads from a row to its owner, an
+    assessment ("" for an Assessment, "plan__assessment__": its user or visitor session) or a user
+    field ("user"); None for rows that are nobody's alone. `owned_by(owner)` follows it.
+
+    On its own (an API token) it says nothing about cached pages; `OwnedQuerySet` adds those."""
+
+    owner_path: str | None = ""
+
+    def owned_by(self, owner):
+        """The rows `owner` owns; `owner` is an Owner (Owner.of(request), Owner.of_user(user))."""
+        path = self.owner_path
+        if path is None:
+            raise TypeError(
+                f"a {self.model.__name__} is nobody's alone (owner_path = None): read it through what a person owns"
+            )
+        if not isinstance(owner, Owner):
+            raise TypeError(
+                "owned_by takes an Owner (Owner.of(request), or Owner.of_user(user) in a selector or service), "
+                f"not {type(owner).__name__}"
+            )
+        if not (owner.user_id or owner.session_key):
+            return self.none()
+        if not _is_assessment_path(path):  # a user field: a visitor's session owns none of these
+            return self.filter(**{path: owner.user_id}) if owner.user_id else self.none()
+        return self.filter(owner.q(path))
+
+
+class OwnedQuerySet(OwnedByQuerySet):
     """The queryset of every model whose rows an owner's cached pages show.
 
     Each path leads to an assessment ("" for an Assessment, "assessment__", "plan__assessment__":
@@ -88,20 +108,12 @@ class OwnedQuerySet(models.QuerySet):
     signals (`connect_signals`); the bulk writes, which send no signals, call it here. So no ORM
     path, the admin's included, leaves an owner's cached page stale (careerpath/tests/test_stale_pages.py)."""
 
-    owner_path: str | None = ""
     shown_on_pages_of: tuple[str, ...] = ()  # () : the owner's pages only
 
     @classmethod
     def page_paths(cls):
         """The paths to the people whose cached pages show a row."""
         return cls.shown_on_pages_of or (cls.owner_path,)
-
-    def owned_by(self, owner):
-        if self.owner_path is None:
-            raise TypeError(
-                f"a {self.model.__name__} is nobody's alone (owner_path = None): read it through what a person owns"
-            )
-        return owned(self, owner, self.owner_path)
 
     def page_owners(self):
         """The owners whose pages show these rows."""
@@ -239,4 +251,14 @@ def connect_signals():
 
 
 def owned_models(apps):
+    """The models whose rows appear on owners' cached pages (an OwnedQuerySet)."""
     return [m for m in apps.get_models() if isinstance(m._default_manager.get_queryset(), OwnedQuerySet)]
+
+
+def personal_models(apps):
+    """The models whose rows are someone's data: an OwnedByQuerySet with an `owner_path`."""
+    return [
+        m
+        for m in apps.get_models()
+        if isinstance(qs := m._default_manager.get_queryset(), OwnedByQuerySet) and qs.owner_path is not None
+    ]

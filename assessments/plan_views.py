@@ -19,6 +19,7 @@ from .calendar import plan_ics
 from .forms import PlanItemForm
 from .hooks import ratings_basis
 from .models import PlanItem
+from .owners import Owner
 from .plans import item_histories, plan_options
 from .reports import report_for
 
@@ -112,7 +113,7 @@ def plan_save(request, pk):
     """The plan page's one form: every item's fields at once. The valid items are saved; an
     invalid one comes back with its error and exactly what was typed, beside the saved ones."""
     assessment, plan = get_plan_for_user(request, pk)
-    items = list(plan.items.owned_by(request.user).select_related("skill"))
+    items = list(plan.items.owned_by(Owner.of(request)).select_related("skill"))
     forms = _posted_forms(request.POST, items, plan_options(report_for(assessment)))
     by_id = {item.pk: item for item in items}
     valid = [(by_id[item_id], _values(form)) for item_id, form in forms.items() if form.is_valid()]

@@ -5,6 +5,7 @@ summaries, item histories, and whether finished plan items moved the rating in a
 from dataclasses import dataclass
 
 from .models import Plan, PlanItem, PlanItemEvent
+from .owners import Owner
 
 
 def plan_options(report):
@@ -43,7 +44,7 @@ def plan_data(plan):
 def plan_for(user, role_id):
     """The user's one plan for the role, or None."""
     return (
-        Plan.objects.owned_by(user)
+        Plan.objects.owned_by(Owner.of_user(user))
         .filter(role_id=role_id)
         .select_related("assessment__role")
         .defer("assessment__snapshot")
@@ -69,7 +70,7 @@ def _summary(plan, items, upcoming):
 
 def plan_summaries(user, *, upcoming=3):
     """One summary per plan (one plan per role), the most recently changed first; two queries."""
-    plans = list(Plan.objects.owned_by(user).select_related("role").order_by("-updated_at", "-id"))
+    plans = list(Plan.objects.owned_by(Owner.of_user(user)).select_related("role").order_by("-updated_at", "-id"))
     items = {}
     for item in PlanItem.objects.filter(plan__in=plans).order_by("order", "id"):
         items.setdefault(item.plan_id, []).append(item)

@@ -17,6 +17,7 @@ from roles.models import RoleSkill, Skill
 
 from .hooks import ratings_basis
 from .models import Assessment, Rating, ShareLink
+from .owners import Owner
 from .snapshots import build_snapshot
 
 
@@ -67,7 +68,7 @@ def _lock(assessment):
 def latest_ratings(*, user, exclude_assessment=None):
     """{skill_id: Rating} with the most recent rating the user gave each skill, in any assessment."""
     ratings = (
-        Rating.objects.owned_by(user)
+        Rating.objects.owned_by(Owner.of_user(user))
         .exclude(assessment=exclude_assessment)
         .order_by("skill_id", "-updated_at", "-id")
         .only("id", "skill_id", "level", "evidence", "updated_at", "prefilled_at")

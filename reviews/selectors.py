@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assessments.hooks import RatedBy
 from assessments.models import Assessment, Plan, Rating
+from assessments.owners import Owner
 from assessments.plans import plan_data
 from assessments.reports import build_report, report_data
 from roles.models import Skill
@@ -319,7 +320,7 @@ def tendencies_for(user):
     """Per-category tendencies over every submitted review of the user's assessments."""
     reviews = (
         Review.objects.submitted()
-        .owned_by(user)
+        .owned_by(Owner.of_user(user))
         .select_related("request__assessment")
         .prefetch_related("ratings")
         .order_by("submitted_at", "id")
@@ -438,14 +439,14 @@ def export_reviews(user):
     """
     received = (
         Review.objects.submitted()
-        .owned_by(user)
+        .owned_by(Owner.of_user(user))
         .select_related("request__assessment__role")
         .prefetch_related("ratings")
         .order_by("submitted_at", "id")
     )
     given = Review.objects.given_by(user).select_related("request__assessment__role").prefetch_related("ratings")
     out = {"requested": [], "received": [], "given": [], "calibrations": []}
-    for r in ReviewRequest.objects.owned_by(user).select_related("invitee").order_by("created_at", "id"):
+    for r in ReviewRequest.objects.owned_by(Owner.of_user(user)).select_related("invitee").order_by("created_at", "id"):
         out["requested"].append(
             {
                 "assessment": r.assessment_id,
@@ -484,7 +485,7 @@ def export_reviews(user):
                 "ratings": _ratings_data(review, names),
             }
         )
-    for c in Calibration.objects.owned_by(user).order_by("assessment_id", "id"):
+    for c in Calibration.objects.owned_by(Owner.of_user(user)).order_by("assessment_id", "id"):
         out["calibrations"].append(
             {"assessment": c.assessment_id, "skill": c.skill_slug, "level": c.level, "note": c.note}
         )

@@ -322,7 +322,7 @@ def dashboard_assignments(user):
         .order_by("cycle__opened_at")
     }
     mine = (
-        Assessment.objects.owned_by(user)
+        Assessment.objects.owned_by(Owner.of_user(user))
         .filter(role_id__in={a.role_id for a in assignments})
         .defer("snapshot")
         .order_by("-updated_at", "-id")

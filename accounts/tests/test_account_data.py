@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD
 from assessments import account_data, services
 from assessments.models import Assessment, Rating, ShareLink
+from assessments.owners import Owner
 from assessments.tests.factories import draft_for, shared
 from roles.models import Course, Family, Role, RoleCourse, RoleSkill, Skill
 from roles.tests.factories import make_role
@@ -54,7 +55,8 @@ def role_rows():
 def owned_rows(user):
     """{"app.Model": rows `user` owns} for every model assessments' part of the download declares
     (assessments.account_data.MODELS), each read through its owner declaration (`owned_by`)."""
-    return {label: apps.get_model(label).objects.owned_by(user).count() for label in account_data.MODELS}
+    owner = Owner.of_user(user)
+    return {label: apps.get_model(label).objects.owned_by(owner).count() for label in account_data.MODELS}
 
 
 # --- Download my data ---------------------------------------------------------------------------

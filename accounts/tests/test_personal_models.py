@@ -2,7 +2,7 @@
 and deleting an account leaves no row that names the person (issue 27, item 5).
 
 The lists are derived, not written by hand: a model names a person when it has a relation to the
-user model or an owner (an OwnedQuerySet's `owner_path`, assessments/owners.py); the download's models
+user model or an owner (an OwnedByQuerySet's `owner_path`, assessments/owners.py); the download's models
 are what each app declares with `accounts.hooks.add_account_data(part, models=...)` plus accounts'
 own (`accounts.services.OWN_DATA_MODELS`). So a new model that names a person fails here until its
 app puts it in the download or it is added below with the reason.
@@ -15,7 +15,8 @@ from django.db.models import Q
 
 from accounts import hooks
 from accounts.services import OWN_DATA_MODELS, delete_user_account
-from assessments.owners import Owner, owned_models
+from assessments import owners
+from assessments.owners import Owner
 from careerpath.tests.test_stale_pages import world  # noqa: F401 (alice's world: a row of every owned model)
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +47,8 @@ def personal_models():
 
 
 def personal_owned_models():
-    """The owned models whose rows are someone's data (a team's rows are nobody's alone)."""
-    return [m for m in owned_models(apps) if m._default_manager.get_queryset().owner_path is not None]
+    """The models whose rows are someone's data by their owner declaration (a team's rows are nobody's alone)."""
+    return owners.personal_models(apps)
 
 
 def download_models():

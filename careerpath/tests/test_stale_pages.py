@@ -55,7 +55,8 @@ PER_REQUEST = {"notices_notice": "the navbar's unread count"}
 @pytest.fixture
 def world(alice, bob, staff):
     """Alice's whole world: a draft, a submitted report with a plan, a share link, a review by
-    bob and a calibration, a team with an assignment; the roles she rates."""
+    bob and a calibration, a team with an assignment, an API token; the roles she rates."""
+    from api.services import create_token
     from assessments import services
     from reviews import services as reviews
     from teams import services as teams
@@ -80,6 +81,7 @@ def world(alice, bob, staff):
             team=team, role=other, by=bob, closes_on=timezone.localdate()
         )  # alice takes part: her dashboard says so
         every_section(role, other)
+        create_token(user=alice, name="Alice's script", scopes=["read:roles"], days=30)
     return {"role": role, "other": other, "submitted": submitted, "draft": draft, "team": team}
 
 
