@@ -219,7 +219,40 @@ def required_skills_learnable(guides):
                 )
 
 
-# --- 5. Targets within the ladder ----------------------------------------------------------------------
+# --- Lengths: which required skills have a resource whose publisher states its length ----------------
+
+
+def _timed_levels(link_model, offering, skill_ids):
+    """{skill id: highest level} over offerings with a length, its publisher's address and a known cost."""
+    links = link_model.objects.filter(skill__in=skill_ids).exclude(**{f"{offering}__typical_length": ""})
+    links = links.exclude(**{f"{offering}__length_source": ""}).exclude(**{f"{offering}__cost": OfferingCost.UNKNOWN})
+    highest = {}
+    for skill_id, level in links.values_list("skill_id", "level"):
+        highest[skill_id] = max(level, highest.get(skill_id, 0))
+    return highest
+
+
+def length_coverage(guides):
+    """Per guide, (guide, covered, uncovered): its required role skills with and without a resource for their
+    level (as rule 4 reads it) that has a typical length, the address where its publisher states it, and a
+    known cost. Not a rule yet (docs/content.md, "Offerings"): `check_content --lengths` lists it."""
+    skill_ids = {rs.skill_id for guide in guides for rs in guide.role.role_skills.all()}
+    by_course = _timed_levels(CourseSkill, "course", skill_ids)
+    by_certification = _timed_levels(CertificationSkill, "certification", skill_ids)
+    report = []
+    for guide in guides:
+        covered, uncovered = [], []
+        for index, rs in enumerate(guide.role.role_skills.all()):
+            if rs.kind != "required":
+                continue
+            timed = by_course.get(rs.skill_id, 0) >= course_level_needed(rs.target)
+            timed = timed or by_certification.get(rs.skill_id, 0) >= rs.target
+            (covered if timed else uncovered).append((index, rs))
+        report.append((guide, covered, uncovered))
+    return report
+
+
+# --- 5. Targets within the ladder# --- 5. Targets within the ladder ----------------------------------------------------------------------
 
 
 def org_wide_role_ids():

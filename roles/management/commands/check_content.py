@@ -2,6 +2,8 @@
 
     manage.py check_content                       # content/roles/*.yaml
     manage.py check_content path/to/role.yaml ... # other files
+    manage.py check_content --lengths             # and list the required skills with no resource whose
+                                                  # publisher states its length (docs/content.md)
 
 The files are imported inside a transaction that is rolled back, so the database is left as it was.
 Exits non-zero with one line per problem, each naming the file and the entry.
@@ -22,8 +24,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="Role files (default: content/roles/*.yaml).")
+        parser.add_argument(
+            "--lengths",
+            action="store_true",
+            help="Also list, per guide, the required skills that no resource with a sourced length and a known "
+            "cost teaches to their level.",
+        )
 
-    def handle(self, *args, paths, **options):
+    def handle(self, *args, paths, lengths=False, **options):
         paths = [Path(p) for p in paths] or sorted((Path(settings.BASE_DIR) / "content" / "roles").glob("*.yaml"))
         if not paths:
             raise CommandError("No role files to check.")
@@ -37,9 +45,27 @@ class Command(BaseCommand):
             guides = content_checks.load_guides({role.slug: role.filename for role in files})
             for check in content_checks.CHECKS:
                 problems += list(check(guides))
+            coverage = content_checks.length_coverage(guides) if lengths else []
             transaction.set_rollback(True)
         if problems:
             count = len(problems)
             heading = f"{count} content problem{'s' if count != 1 else ''} in {len(paths)} role files:"
             raise CommandError("\n".join([heading, *problems]))
         self.stdout.write(f"Checked {len(guides)} role guides: no problems.")
+        for line in length_lines(coverage):
+            self.stdout.write(line)
+
+
+def length_lines(coverage):
+    """The `--lengths` report: a line per guide, then one per required skill left without a length."""
+    if not coverage:
+        return
+    covered = sum(len(c) for _, c, _ in coverage)
+    total = covered + sum(len(u) for _, _, u in coverage)
+    yield f"Required skills with a resource whose publisher states its length, at a known cost: {covered} of {total}."
+    for guide, covered, uncovered in coverage:
+        yield guide.at("", f"{len(covered)} of {len(covered) + len(uncovered)} required skills")
+        for index, rs in uncovered:
+            yield "  " + guide.at(
+                f"skills[{index}] ({rs.skill.slug})", "no resource for its level with a sourced length"
+            )
