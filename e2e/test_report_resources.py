@@ -1,8 +1,8 @@
 """A learning resource for every gap (issue 28, item 5), in a real browser at 1280 and 390 px.
 
 The Senior ML Engineer guide, every skill rated one level below its target (two levels where the
-target allows): each gap's card names a resource with its cost, and the chosen list shows format
-and cost as its publisher states them."""
+target allows): each gap's card names a resource with its cost (and length, where its publisher states one), and the
+chosen list shows format, cost and length as its publisher states them, the length linked to where it says so."""
 
 import pytest
 from playwright.sync_api import expect
@@ -37,9 +37,10 @@ def test_every_gap_card_names_a_resource_with_its_cost_and_the_list_shows_format
     for gap in report.gaps:
         card = page.locator(f'[data-testid=gap-list] li[data-skill="{gap.slug}"]')
         learn = card.locator('[data-testid=way-forward] li[data-kind="course"]')
-        if gap.courses:  # a course raises it: its line names the cost
-            expect(learn.first).to_contain_text(gap.courses[0].offering.title)
-            expect(learn.first.locator(".offering-facts")).to_have_text(f"({gap.courses[0].offering.cost_label})")
+        if gap.courses:  # a course raises it: its line names the cost, and the length where its publisher gives one
+            offering = gap.courses[0].offering
+            expect(learn.first).to_contain_text(offering.title)
+            expect(learn.first.locator(".offering-facts")).to_have_text(f"({'; '.join(offering.facts)})")
         else:  # rated at Practitioner already: no course goes beyond, so a suggestion or the next level
             assert gap.rating >= 3, gap.slug
             expect(card.locator("[data-testid=way-forward] li").first).to_be_visible()
@@ -50,6 +51,12 @@ def test_every_gap_card_names_a_resource_with_its_cost_and_the_list_shows_format
     costs = chosen.locator('[data-fact="cost"]').all_inner_texts()
     assert costs == [c.cost_label for c in report.courses] and set(costs) <= COST_LABELS
     assert "Free" in costs
+    lengths = chosen.locator('[data-fact="length"]').all_inner_texts()
+    assert lengths == [c.typical_length for c in report.courses if c.typical_length]
+    sources = chosen.locator(".offering-length-source")
+    assert [a.get_attribute("href") for a in sources.all()] == [
+        c.length_source for c in report.courses if c.typical_length
+    ]
     for cert in report.certifications:  # one counts only at a gap's target, so it takes it there
         assert all(cover.after == cover.target for cover in cert.covers), cert.title
     assert has_no_horizontal_scroll(page)

@@ -270,6 +270,56 @@ def test_a_length_without_a_published_source_or_the_publishers_address_fails(tmp
     assert check(tmp_path, good_role(courses=[sourced])) == "Checked 1 role guides: no problems."
 
 
+# Lengths (not a rule yet: `check_content --lengths` lists what is left) ------------------------------
+
+SOURCE = "https://github.com/widgets/school/blob/0123abc/README.md"
+
+
+def test_lengths_count_a_resource_for_the_skills_level_with_a_sourced_length_and_a_known_cost():
+    role = make_role(required=2, differentiating=1, slug="widget-lead")
+    first, second = role.role_skills.filter(kind="required")
+    need = course_level_needed(first.target)
+    CourseFactory(cost="free", typical_length="9 lessons", length_source=SOURCE, skills=[(first.skill, need)])
+    # Each of these misses one thing, so none counts for the second skill:
+    CourseFactory(cost="free", typical_length="9 lessons", length_source=SOURCE, skills=[(second.skill, need - 1)])
+    CourseFactory(cost="unknown", typical_length="9 lessons", length_source=SOURCE, skills=[(second.skill, need)])
+    CourseFactory(cost="paid", typical_length="9 lessons", skills=[(second.skill, need)])
+    CertificationFactory(
+        cost="paid", typical_length="4 weeks", length_source=SOURCE, skills=[(second.skill, second.target - 1)]
+    )
+
+    [(guide, covered, uncovered)] = content_checks.length_coverage(
+        content_checks.load_guides({role.slug: "widget-lead.yaml"})
+    )
+
+    assert guide.role == role
+    assert [rs for _, rs in covered] == [first]
+    assert [rs for _, rs in uncovered] == [second]
+
+
+def test_check_content_lengths_lists_the_required_skills_left_without_a_sourced_length(tmp_path):
+    timed = widget_course(cost="free", typical_length="9 lessons", length_source=SOURCE, sources=["publisher-pages"])
+    untimed = widget_course(sources=["publisher-pages"])
+
+    def report(course):
+        path = tmp_path / "widget-lead.yaml"
+        path.write_text(yaml.safe_dump(good_role(courses=[course]), sort_keys=False), encoding="utf-8")
+        out = StringIO()
+        call_command("check_content", str(path), "--lengths", stdout=out)
+        return out.getvalue().splitlines()
+
+    assert report(untimed)[1:] == [
+        "Required skills with a resource whose publisher states its length, at a known cost: 0 of 1.",
+        "widget-lead.yaml: 0 of 1 required skills",
+        "  widget-lead.yaml: skills[0] (widgetry): no resource for its level with a sourced length",
+    ]
+    assert report(timed)[1:] == [
+        "Required skills with a resource whose publisher states its length, at a known cost: 1 of 1.",
+        "widget-lead.yaml: 1 of 1 required skills",
+    ]
+    assert not Role.objects.exists()
+
+
 # 5. No target above the ladder's scope -----------------------------------------------------------------
 
 

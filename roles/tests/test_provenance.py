@@ -60,10 +60,18 @@ def test_the_role_list_marks_sourced_and_editorial_guides_and_hides_unsourced_me
     assert "$150,000" in html and "$90,000" not in html
 
 
-def test_offerings_describe_their_format_cost_and_level_per_skill(client):
+def test_offerings_describe_their_format_cost_length_with_its_source_and_level_per_skill(client):
     role = sourced_guide()
     skill = role.role_skills.first().skill
-    course = CourseFactory(title="Widget Book", format="book", cost="free", skills=[(skill, 2)])
+    source = "https://github.com/widgets/book/blob/0123abc/README.md"
+    course = CourseFactory(
+        title="Widget Book",
+        format="book",
+        cost="free",
+        typical_length="14 chapters",
+        length_source=source,
+        skills=[(skill, 2)],
+    )
     cert = CertificationFactory(name="Widget Exam", skills=[(skill, 3)])
     RoleCertificationFactory(role=role, certification=cert)
     role.role_courses.create(course=course)
@@ -73,7 +81,9 @@ def test_offerings_describe_their_format_cost_and_level_per_skill(client):
 
     assert ">Book</span>" in guide and ">Free</span>" in guide and ">Cost unknown</span>" in guide
     assert f"{skill.name}</a> (level 2)" in guide
-    assert f"Book · Free · brings you to level 2 in {skill.name}" in page
+    assert f'data-fact="length">14 chapters</span> <a class="small offering-length-source" href="{source}"' in guide
+    assert f'Book · Free · 14 chapters (<a href="{source}"' in page
+    assert f"· brings you to level 2 in {skill.name}" in page
     assert f"Certification · Cost unknown · shows level 3 in {skill.name}" in page
 
 
