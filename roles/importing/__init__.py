@@ -8,7 +8,7 @@
 - `dump_role(role)` turns a stored role back into the same format; `to_yaml`/`to_json` write it.
 
 Bad input raises `RoleFileError`, which carries every problem found, one line each, naming the file,
-the field and the entry: `senior-ml-engineer.yaml: skills[3].target: 7 is not between 1 and 5`.
+the field and the entry: `senior-ml-engineer.yaml: skills[3].target: Input should be less than or equal to 5`.
 """
 
 from pathlib import Path
@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from . import checks, schema
 from .export import dump_role, to_json, to_yaml
-from .parsing import RoleFileError, _got, _short, parse, problem
+from .parsing import RoleFileError, _short, parse, problem
 from .saving import ImportCounts, save_role_files
 from .schema import RoleFile
 
@@ -28,8 +28,6 @@ __all__ += ["read_role_files", "save_role_data", "to_json", "to_yaml"]
 
 def _check(data, name):
     """(RoleFile or None, [problem lines]) for a file's data. Reads no database."""
-    if not isinstance(data, dict):
-        return None, [problem(name, "", f"the top level must be a mapping of fields, got {_got(data)}")]
     try:
         role = RoleFile.model_validate(data)
     except ValidationError as error:

@@ -35,8 +35,11 @@ def dump_role(role):
             _section_entry(section, row, skills) for row in getattr(role, section.related_name).all()
         ]
     data = RoleFile.model_construct(**values).model_dump(exclude_defaults=True)
-    for skill in (skill for skill in data.get("skills", []) if "levels" in skill):  # levels 1-5 are numbers
-        skill["levels"] = {int(level): text for level, text in skill["levels"].items()}
+    for skill in data.get("skills", []):  # levels 1-5 and weights are numbers
+        if "levels" in skill:
+            skill["levels"] = {int(level): text for level, text in skill["levels"].items()}
+        if "weight" in skill:
+            skill["weight"] = int(skill["weight"]) if skill["weight"] % 1 == 0 else float(skill["weight"])
     for section in registry.SECTIONS:  # an entry that is only its shorthand field is written as its text
         shorthand = ENTRIES[section.key].shorthand
         data[section.key] = [
@@ -72,8 +75,7 @@ def _section_entry(section, row, skills):
             "levels": {str(n): t for n, t in row.skill.descriptors.items()},
             "alignments": [alignment(a) for a in row.skill.alignments.all()],
         }
-        weight = None if row.weight == m.DEFAULT_WEIGHTS[m.SkillKind(row.kind)] else float(row.weight)
-        values["weight"] = int(weight) if weight is not None and weight.is_integer() else weight
+        values["weight"] = None if row.weight == m.DEFAULT_WEIGHTS[m.SkillKind(row.kind)] else row.weight
     if section.offering:
         offering = getattr(row, section.offering.link_field)
         levels = {link.skill.slug: link.level for link in offering.skill_links.all()}

@@ -1,7 +1,6 @@
 """Reading role files safely, and problems found in them: one line each, naming the file, the field
-and the entry (`senior-ml-engineer.yaml: skills[3].target: 7 is not between 1 and 5`)."""
+and the entry (`senior-ml-engineer.yaml: skills[3].target: Input should be less than or equal to 5`)."""
 
-import datetime
 import json
 import reprlib
 
@@ -39,16 +38,6 @@ def _short(value, limit=60):
     (gigabytes for a few hundred bytes of YAML aliases)."""
     text = _REPR.repr(value)
     return text if len(text) <= limit else text[: limit - 4] + "...'"
-
-
-def _got(value):
-    """How to name a value of the wrong type in a message."""
-    if isinstance(value, bool) or value is None:
-        return {True: "true", False: "false", None: "nothing"}[value]
-    kinds = {int: "the number", float: "the number", datetime.date: "the date", str: "the text"}
-    kind = next((name for cls, name in kinds.items() if isinstance(value, cls)), None)
-    shown = value.isoformat() if isinstance(value, datetime.date) else _short(value)
-    return f"{kind} {shown}" if kind else {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
 class _NoKeyTwice:

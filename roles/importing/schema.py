@@ -1,32 +1,31 @@
 """The role-file format (docs/role-format.md) as pydantic models, derived from the content models and
-the sections of roles/registry.py: a value is read as the model field it fills (type, length,
-choices, range, default, validators, whether it is required), so a new field is in the format with
-no change here (roles/tests/test_registry.py fails when one is neither read nor left out). Written
-here is what a model cannot say: the names files use, a skill's `levels`, what an offering teaches,
-`field_sources`, and what files leave out. Types are strict (text is never read as a number, nor a
-number as true), and `problems` words pydantic's errors as problem lines."""
+the sections of roles/registry.py: a value is read as the model field it fills, so a new field is in
+the format with no change here (roles/tests/test_registry.py fails when one is neither read nor left
+out). Pydantic checks the shape and the types, strictly (text is never read as a number, nor a
+number as true); then the model field's own checks run (`_model_checks`: choices, blank, length,
+range, validators), as they do in admin. Written here is what a model cannot say: the names files
+use, a skill's `levels`, what an offering teaches, `field_sources`, and what files leave out.
+`problems` turns pydantic's errors into problem lines."""
 
 import datetime
 import difflib
 import enum
 import hashlib
 import json
-import re
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, get_args
+from typing import Annotated, ClassVar, Literal, get_args
 
 import pydantic as p
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db import models
-from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.text import slugify
 from pydantic_core import PydanticCustomError
 
 from .. import alignments as alignment_shapes
 from .. import models as m
 from .. import registry
-from .parsing import _got, _short, problem
+from .parsing import _short, problem
 
 # Model fields no file gives: each row's own id, role and place in its list; the role's timestamps
 # and the hash of the file it was imported from.
@@ -43,83 +42,42 @@ NOT_IN_FILES = {
     m.RoleRevision: {"guide", "number", "data", "published_by", "published_at", "note"},
 }
 
+# What files add to the models' checks: text the database can store, and slugs in lowercase.
+TEXT_VALIDATORS = [ProhibitNullCharactersValidator()]
+SLUG_VALIDATORS = [
+    RegexValidator(r"\A[a-z0-9][a-z0-9_-]*\Z", "Enter a slug: lowercase letters, digits, hyphens and underscores.")
+]
+Text = Annotated[str, p.StringConstraints(strip_whitespace=True)]
+# The strict type each kind of model field is read as: dates also as ISO text (JSON has no dates),
+# decimals as numbers (a skill's weight), positive.
+TYPES = {
+    models.BooleanField: bool,
+    models.DateField: Annotated[
+        datetime.date, p.BeforeValidator(lambda v: datetime.date.fromisoformat(v) if isinstance(v, str) else v)
+    ],
+    models.DecimalField: Annotated[
+        Decimal,
+        p.BeforeValidator(lambda v: Decimal(str(v)) if type(v) in (int, float) else v),  # not bool: strict
+        p.Field(gt=0),
+    ],
+    models.IntegerField: int,
+    models.CharField | models.TextField: Text,
+}
 
-def _invalid(message):
-    """The error of a value that does not fit, saying why (pydantic's message template is just it)."""
-    return PydanticCustomError("invalid", "{message}", {"message": message})
 
-
-def _rule(base, test, message):
-    """`base` values that pass `test`; `message(value)` says what is wrong with one that does not."""
+def _model_checks(field, extra=()):
+    """A validator running the model field's own checks (and `extra` validators) on a value."""
 
     def check(value):
-        if not test(value):
-            raise _invalid(message(value))
-        return value
-
-    return Annotated[base, p.AfterValidator(check)]
-
-
-def _text(max_length=None, required=False, validators=()):
-    def check(value):
-        value = value.strip()
-        if "\x00" in value:
-            raise _invalid("contains a NUL character (\\x00), which the database cannot store")
-        if max_length and len(value) > max_length:
-            raise _invalid(f"is {len(value)} characters long; the most is {max_length}")
-        if required and not value:
-            raise _invalid("is required and may not be empty")
         try:
-            for validate in validators if value else ():
+            field.validate(value, None)  # choices, blank
+            for validate in [*extra, *field.validators] if value not in field.empty_values else ():
                 validate(value)
         except DjangoValidationError as error:
-            raise _invalid(error.messages[0]) from None
+            raise PydanticCustomError("model_field", "{message}", {"message": " ".join(error.messages)}) from None
         return value
 
-    return Annotated[p.StrictStr, p.AfterValidator(check)]
-
-
-def _slug(max_length):
-    not_slug = "{} is not a slug (lowercase letters, digits, hyphens, underscores)"
-    slug = re.compile(r"[a-z0-9][a-z0-9_-]*\Z").match
-    return _rule(_text(max_length, required=True), slug, lambda value: not_slug.format(_short(value)))
-
-
-def _between(low, high):
-    return _rule(p.StrictInt, lambda v: low <= v <= high, lambda v: f"{_short(v)} is not between {low} and {high}")
-
-
-def _choice(values):
-    return _rule(Any, lambda v: v in values, lambda v: f"{_short(v)} is not one of: {', '.join(map(str, values))}")
-
-
-def _date(value):
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value
-    if not (isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}\Z", value.strip())):
-        raise _invalid(f"expected a date written YYYY-MM-DD, got {_got(value)}")
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        raise _invalid(f"{_short(value)} is not a real date") from None
-
-
-def _decimal(places, largest):
-    """A positive number with at most `places` decimal places, below `largest` (a skill's weight)."""
-
-    def check(value):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _invalid(f"expected a positive number, got {_got(value)}")
-        number = Decimal(str(value))
-        if not number.is_finite() or number <= 0:
-            raise _invalid(f"{_short(value)} is not a positive number")
-        if number.as_tuple().exponent < -places:
-            raise _invalid(f"{value} has more than {places} decimal places")
-        if number >= largest:
-            raise _invalid(f"{_short(value)} is too large (at most {largest - Decimal(10) ** -places})")
-        return number
-
-    return Annotated[Any, p.AfterValidator(check)]
+    return p.AfterValidator(check)
 
 
 def _hashed_sorted(key=None):
@@ -127,9 +85,6 @@ def _hashed_sorted(key=None):
     return p.WrapSerializer(
         lambda items, dump, info: sorted(dump(items), key=key) if (info.context or {}).get("hashing") else dump(items)
     )
-
-
-SourceKeys = Annotated[list[_slug(m.Source._meta.get_field("key").max_length)], _hashed_sorted()]
 
 
 def field_type(field, required=None):
@@ -140,52 +95,47 @@ def field_type(field, required=None):
     if field.many_to_many and field.related_model is m.Source:
         return SourceKeys, []
     if field.many_to_one:  # another role, or a skill of this role, by slug
-        return _slug(field.related_model._meta.get_field("slug").max_length), default
-    if field.choices:
+        field = field.related_model._meta.get_field("slug")
+    if field.choices:  # one of the values (a range of numbers: 1-5)
         values = [value for value, _label in field.choices]
-        contiguous = all(isinstance(v, int) for v in values) and values == list(range(min(values), max(values) + 1))
-        return (_between(min(values), max(values)) if contiguous else _choice(values)), default
-    url = URLValidator(schemes=["http", "https"], message="%(value)r is not a valid http(s) URL")
-    types = {
-        models.BooleanField: lambda: p.StrictBool,
-        models.DateField: lambda: Annotated[Any, p.AfterValidator(_date)],
-        models.DecimalField: lambda: _decimal(
-            field.decimal_places, Decimal(10) ** (field.max_digits - field.decimal_places)
-        ),
-        models.IntegerField: lambda: _between(*BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]),
-        models.SlugField: lambda: _slug(field.max_length),
-        models.URLField: lambda: _text(field.max_length, required, [url]),
-        models.CharField | models.TextField: lambda: _text(field.max_length, required, field.validators),
-    }
-    for kind, make in types.items():
-        if isinstance(field, kind):
-            return make(), default
-    raise TypeError(f"the role-file format has no type for {field!r}")
+        numbers = all(isinstance(value, int) for value in values)
+        kind = Annotated[int, p.Field(ge=min(values), le=max(values))] if numbers else Literal[tuple(values)]
+        return Annotated[kind, _model_checks(field)], default
+    kind = next((kind for model_field, kind in TYPES.items() if isinstance(field, model_field)), None)
+    if kind is None:
+        raise TypeError(f"the role-file format has no type for {field!r}")
+    extra = TEXT_VALIDATORS + SLUG_VALIDATORS * isinstance(field, models.SlugField) if kind is Text else []
+    return Annotated[kind, _model_checks(field, extra)], default
+
+
+def type_of(model, name):
+    """The type of a model field read alone (a source key, the text of a skill's level...)."""
+    return field_type(model._meta.get_field(name))[0]
+
+
+SourceKeys = Annotated[list[type_of(m.Source, "key")], _hashed_sorted()]
 
 
 class Entry(p.BaseModel):
     """A mapping of a role file. `attrs`: its keys' model attributes; an entry may be just the text of
-    `shorthand`; `aliases` are other keys for a field; `text_hint` says what to give instead of text."""
+    `shorthand`; `aliases` are other keys for a field."""
 
-    model_config = p.ConfigDict(extra="forbid")
+    model_config = p.ConfigDict(extra="forbid", strict=True)
     attrs: ClassVar[dict] = {}
     shorthand: ClassVar[str | None] = None
     aliases: ClassVar[dict] = {}
-    text_hint: ClassVar[str | None] = None
 
     @p.model_validator(mode="before")
     @classmethod
     def _given(cls, data):
         if isinstance(data, str) and cls.shorthand:
             data = {cls.shorthand: data}
-        elif isinstance(data, str) and cls.text_hint:
-            raise _invalid(cls.text_hint.format(data[:60]))
         if not isinstance(data, dict):
             return data
         data = {str(key): value for key, value in data.items() if value is not None}  # `key:` alone is not given
         for alias, key in cls.aliases.items():
             if alias in data and key in data:
-                raise _invalid(f"give {key!r} or {alias!r}, not both")
+                raise ValueError(f"give {key!r} or {alias!r}, not both")
             if alias in data:
                 data[key] = data.pop(alias)
         return data
@@ -207,7 +157,7 @@ class SharedEntry(Entry):
     def _slug_from_name(self):
         self.slug = self.slug or slugify(getattr(self, self.name_key))
         if not self.slug:
-            raise _invalid(f"cannot make a slug from {_short(getattr(self, self.name_key))}; give one")
+            raise ValueError(f"cannot make a slug from {_short(getattr(self, self.name_key))}; give one")
         return self
 
     def shared(self):
@@ -249,7 +199,6 @@ def _offering_entry(section):
     shared, shared_attrs = _fields(offering.model, exclude=["skills"], required={"slug": False})
     link, attrs = _fields(section.model, exclude=[offering.link_field])
     taught = _entry(f"{name}SkillEntry", *_fields(offering.skill_links, exclude=[offering.link_field]))
-    taught.text_hint = "give the skill and the level the offering reaches: {{skill: {0}, level: 1-5}}"
     fields = shared | {"skills": (Annotated[list[taught], _hashed_sorted(lambda link: link["skill"])], [])} | link
     class_vars = {"shared_attrs": shared_attrs, "name_key": offering.name, "aliases": offering.aliases}
     return _entry(f"{name}Entry", fields, attrs, base=SharedEntry, taught=taught, **class_vars)
@@ -258,28 +207,27 @@ def _offering_entry(section):
 def _section_entry(section):
     children = {}  # listed as their text: `artifacts: [text, ...]`
     for child in section.children:
-        text = section.model._meta.get_field(child).related_model._meta.get_field("text")
-        children[child] = (list[_text(text.max_length, required=True)], [])
+        children[child] = (list[type_of(section.model._meta.get_field(child).related_model, "text")], [])
     fields, attrs = _fields(section.model, keys=section.file_keys, extra=children)
     return _entry(f"{section.model.__name__}Entry", fields, attrs, shorthand=section.shorthand)
 
 
-class Alignment(Entry):
-    """A skill's alignment (docs/role-format.md, "Alignments"): the framework, a code and/or a URI, and
-    the key of the source that says the match is exact. Shapes checked by roles/alignments.py."""
-
-    framework: _text(10, required=True)
-    framework_name: _text(80) = ""
-    code: _text(80) = ""
-    uri: _text(300) = ""
-    source: _text(60) = ""
-
+class _AlignmentEntry(Entry):
     @p.model_validator(mode="after")
     def _shape(self):
         found = alignment_shapes.problems(self.framework, name=self.framework_name, code=self.code, uri=self.uri)
         if found:
-            raise _invalid("; ".join(f"{field}: {message}" for field, message in found.items()))
+            raise ValueError("; ".join(f"{field}: {message}" for field, message in found.items()))
         return self
+
+
+# A skill's alignment (docs/role-format.md, "Alignments"): the framework, a code and/or a URI, and the
+# key of the source that says the match is exact. Shapes checked by roles/alignments.py.
+Alignment = _entry(
+    "Alignment",
+    *_fields(m.SkillAlignment, exclude=["skill"], types={"source": (type_of(m.Source, "key"), "")}),
+    base=_AlignmentEntry,
+)
 
 
 class _SkillEntry(SharedEntry):
@@ -301,8 +249,8 @@ def _skill_entry():
     as_text = p.BeforeValidator(
         lambda levels: {str(k).strip(): v for k, v in levels.items()} if isinstance(levels, dict) else levels
     )
-    level = _rule(str, lambda key: key in {"1", "2", "3", "4", "5"}, lambda key: "not a level; levels are 1 to 5")
-    fields = shared | {"levels": (Annotated[dict[level, _text()], as_text], {}), "alignments": (list[Alignment], [])}
+    levels = Annotated[dict[Literal["1", "2", "3", "4", "5"], type_of(m.Skill, "descriptor_1")], as_text]
+    fields = shared | {"levels": (levels, {}), "alignments": (list[Alignment], [])}
     shared_attrs |= {"alignments": "alignments"}
     return _entry("Skill", fields | link, attrs, base=_SkillEntry, shared_attrs=shared_attrs)
 
@@ -322,7 +270,7 @@ AiImpact = _entry(
         m.Role,
         only=["ai_impact_score", "ai_impact_label", "ai_impact_outlook"],
         keys={"ai_impact_score": "score", "ai_impact_label": "label", "ai_impact_outlook": "outlook"},
-        types={"ai_impact_score": (_between(0, 100), None)},
+        types={"ai_impact_score": (Annotated[int, p.Field(ge=0, le=100)], None)},
     ),
 )
 FieldSources = p.create_model(
@@ -334,8 +282,8 @@ _role_fields, _role_attrs = _fields(
     | {"ai_impact_score": "ai_impact"},
     exclude=["ai_impact_label", "ai_impact_outlook", "draft_of"],
     types={
-        "family": (_text(m.Family._meta.get_field("name").max_length, required=True), ...),  # by name
-        "is_published": (p.StrictBool, True),
+        "family": (type_of(m.Family, "name"), ...),  # by name
+        "is_published": (bool, True),
         "ai_impact_score": (AiImpact, p.Field(default_factory=AiImpact)),
     },
 )
@@ -376,15 +324,9 @@ RoleFile = _entry(
 
 # --- pydantic's errors as problem lines -------------------------------------------------------------
 
-_MESSAGES = {  # pydantic's errors in the words of role files ({} is the value)
-    "missing": "is required",
-    "too_short": "is required and may not be empty",
-    "string_type": "expected text, got {}",
-    "int_type": "expected a whole number, got {}",
-    "bool_type": "expected true or false, got {}",
-    "list_type": "expected a list, got {}",
-    "model_type": "expected a mapping of fields, got {}",
-    "dict_type": "expected a mapping, got {}",
+_PLAINER = {  # pydantic's words where they name its own types
+    "model_type": "Input should be a mapping of fields",
+    "is_instance_of": "Input should be a number",  # a decimal (a skill's weight) given as text
 }
 
 
@@ -408,14 +350,14 @@ def _unknown_field(loc):
 
 
 def problems(filename, error):
-    """Problem lines for a pydantic ValidationError of a RoleFile."""
+    """Problem lines for a pydantic ValidationError of a RoleFile: pydantic's and the model fields'
+    messages, with the value where its type is wrong (YAML reads `yes` as true, `2024` as a number)."""
     lines = []
     for found in error.errors(include_url=False):
-        kind, value = found["type"], found.get("input")
-        message = _MESSAGES[kind].format(_got(value)) if kind in _MESSAGES else found["msg"]
+        kind, message = found["type"], _PLAINER.get(found["type"], found["msg"]).removeprefix("Value error, ")
         if kind == "extra_forbidden":
             message = _unknown_field(found["loc"])
-        elif kind == "string_type" and not isinstance(value, list | dict):
-            message += " (quote it to make it text)"
+        elif kind.endswith("_type") or kind in _PLAINER:
+            message += f", got {_short(found['input'])}"
         lines.append(problem(filename, _where(found["loc"]), message))
     return lines

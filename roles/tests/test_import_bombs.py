@@ -157,4 +157,4 @@ def test_a_document_nested_50_levels_is_read_and_checked_as_usual(tmp_path, db):
     with pytest.raises(RoleFileError) as error:
         import_roles([path])
 
-    assert "widget.json: about: expected text, got a list" in error.value.problems
+    assert "widget.json: about: Input should be a valid string, got [[[...]]]" in error.value.problems

@@ -430,58 +430,58 @@ def changed_role(path, value):
 KNOWN_SOURCES = ", ".join(sorted(source["key"] for source in SHIPPED))
 
 BAD_VALUES = [
-    ("slug", DELETE, "slug: is required"),
-    ("title", DELETE, "title: is required"),
-    ("family", DELETE, "family: is required"),
-    ("summary", DELETE, "summary: is required"),
-    ("skills", DELETE, "skills: is required"),
-    ("skills", [], "skills: is required and may not be empty"),
-    ("skills.0.name", DELETE, "skills[0].name: is required"),
-    ("skills.0.target", DELETE, "skills[0].target: is required"),
-    ("skills.1.target", 7, "skills[1].target: 7 is not between 1 and 5"),
-    ("skills.1.target", 0, "skills[1].target: 0 is not between 1 and 5"),
-    ("skills.0.target", "3", "skills[0].target: expected a whole number, got the text '3'"),
-    ("skills.0.target", 2.5, "skills[0].target: expected a whole number, got the number 2.5"),
-    ("skills.0.weight", 0, "skills[0].weight: 0 is not a positive number"),
-    ("skills.0.weight", -1.5, "skills[0].weight: -1.5 is not a positive number"),
-    ("skills.0.weight", "heavy", "skills[0].weight: expected a positive number, got the text 'heavy'"),
-    ("skills.0.weight", 1.125, "skills[0].weight: 1.125 has more than 2 decimal places"),
-    ("skills.0.commonly_missing", 1, "skills[0].commonly_missing: expected true or false, got the number 1"),
-    ("published", "yes", "published: expected true or false, got the text 'yes'"),
+    ("slug", DELETE, "slug: Field required"),
+    ("title", DELETE, "title: Field required"),
+    ("family", DELETE, "family: Field required"),
+    ("summary", DELETE, "summary: Field required"),
+    ("skills", DELETE, "skills: Field required"),
+    ("skills", [], "skills: List should have at least 1 item after validation, not 0"),
+    ("skills.0.name", DELETE, "skills[0].name: Field required"),
+    ("skills.0.target", DELETE, "skills[0].target: Field required"),
+    ("skills.1.target", 7, "skills[1].target: Input should be less than or equal to 5"),
+    ("skills.1.target", 0, "skills[1].target: Input should be greater than or equal to 1"),
+    ("skills.0.target", "3", "skills[0].target: Input should be a valid integer, got '3'"),
+    ("skills.0.target", 2.5, "skills[0].target: Input should be a valid integer, got 2.5"),
+    ("skills.0.weight", 0, "skills[0].weight: Input should be greater than 0"),
+    ("skills.0.weight", -1.5, "skills[0].weight: Input should be greater than 0"),
+    ("skills.0.weight", "heavy", "skills[0].weight: Input should be a number, got 'heavy'"),
+    ("skills.0.weight", 1.125, "skills[0].weight: Ensure that there are no more than 2 decimal places."),
+    ("skills.0.commonly_missing", 1, "skills[0].commonly_missing: Input should be a valid boolean, got 1"),
+    ("published", "yes", "published: Input should be a valid boolean, got 'yes'"),
     ("entry_level", None, None),  # null means "not given": fine
-    ("median_salary", -1, "median_salary: -1 is not between 0 and 2147483647"),
+    ("median_salary", -1, "median_salary: Ensure this value is greater than or equal to 0."),
     (
         "salary_bands",
         [{"level": "Senior", "low": -1, "high": 5}],
-        "salary_bands[0].low: -1 is not between 0 and 2147483647",
+        "salary_bands[0].low: Ensure this value is greater than or equal to 0.",
     ),
     (
         "salary_bands",
         [{"level": "Senior", "low": "100k", "high": 5}],
-        "salary_bands[0].low: expected a whole number, got the text '100k'",
+        "salary_bands[0].low: Input should be a valid integer, got '100k'",
     ),
     ("salary_bands", [{"level": "Senior", "low": 200, "high": 100}], "salary_bands[0]: low 200 is more than high 100"),
-    ("salary_bands", [{"level": "Senior", "low": 1}], "salary_bands[0].high: is required"),
-    ("ai_impact", {"score": 101}, "ai_impact.score: 101 is not between 0 and 100"),
-    ("ai_impact", 30, "ai_impact: expected a mapping of fields, got the number 30"),
-    ("last_reviewed", "2025-13-01", "last_reviewed: '2025-13-01' is not a real date"),
-    ("last_reviewed", "last week", "last_reviewed: expected a date written YYYY-MM-DD, got the text 'last week'"),
-    ("skills.0.kind", "nice", "skills[0].kind: 'nice' is not one of: required, differentiating"),
+    ("salary_bands", [{"level": "Senior", "low": 1}], "salary_bands[0].high: Field required"),
+    ("ai_impact", {"score": 101}, "ai_impact.score: Input should be less than or equal to 100"),
+    ("ai_impact", 30, "ai_impact: Input should be a mapping of fields, got 30"),
+    ("last_reviewed", "2025-13-01", "last_reviewed: month must be in 1..12"),
+    ("last_reviewed", "last week", "last_reviewed: Invalid isoformat string: 'last week'"),
+    ("skills.0.kind", "nice", "skills[0].kind: Input should be 'required' or 'differentiating'"),
     (
         "responsibilities",
         [{"section": "daily", "text": "x"}],
-        "responsibilities[0].section: 'daily' is not one of: key, does, week",
+        "responsibilities[0].section: Input should be 'key', 'does' or 'week'",
     ),
-    ("career_moves.0.kind", "promotion", "career_moves[0].kind: 'promotion' is not one of: leads_to, transition"),
+    ("career_moves.0.kind", "promotion", "career_moves[0].kind: Input should be 'leads_to' or 'transition'"),
     (
         "slug",
         "Widget Engineer",
-        "slug: 'Widget Engineer' is not a slug (lowercase letters, digits, hyphens, underscores)",
+        "slug: Enter a slug: lowercase letters, digits, hyphens and underscores.",
     ),
     (
         "skills.0.slug",
         "widget/ry",
-        "skills[0].slug: 'widget/ry' is not a slug (lowercase letters, digits, hyphens, underscores)",
+        "skills[0].slug: Enter a slug: lowercase letters, digits, hyphens and underscores.",
     ),
     ("skills.1.slug", "widgetry", "skills[1]: skill 'widgetry' is listed twice (first at skills[0])"),
     ("skills.1", {"name": "Widgetry", "target": 2}, "skills[1]: skill 'widgetry' is listed twice (first at skills[0])"),
@@ -502,16 +502,16 @@ BAD_VALUES = [
         [{"name": "C", "skills": [{"skill": "nope", "level": 2}]}],
         "certifications[0].skills[0].skill: 'nope' is not one of this role's skills",
     ),
-    ("courses", [{"title": "C", "skills": [{"skill": "widgetry"}]}], "courses[0].skills[0].level: is required"),
+    ("courses", [{"title": "C", "skills": [{"skill": "widgetry"}]}], "courses[0].skills[0].level: Field required"),
     (
         "courses",
         [{"title": "C", "skills": ["widgetry"]}],
-        "courses[0].skills[0]: give the skill and the level the offering reaches: {skill: widgetry, level: 1-5}",
+        "courses[0].skills[0]: Input should be a mapping of fields, got 'widgetry'",
     ),
     (
         "courses",
         [{"title": "C", "skills": [{"skill": "widgetry", "level": 6}]}],
-        "courses[0].skills[0].level: 6 is not between 1 and 5",
+        "courses[0].skills[0].level: Input should be less than or equal to 5",
     ),
     (
         "courses",
@@ -519,7 +519,7 @@ BAD_VALUES = [
         "courses[0].skills[1].skill: 'widgetry' is listed twice (first at courses[0].skills[0])",
     ),
     ("certifications", [{"name": "C", "title": "D"}], "certifications[0]: give 'name' or 'title', not both"),
-    ("certifications", [{"issuer": "Board"}], "certifications[0].name: is required"),
+    ("certifications", [{"issuer": "Board"}], "certifications[0].name: Field required"),
     ("courses", [{"title": "C"}, {"title": "c"}], "courses[1]: course 'c' is listed twice (first at courses[0])"),
     ("career_moves.0.role", "astronaut", "career_moves[0].role: no role 'astronaut' in this run or in the database"),
     (
@@ -537,22 +537,22 @@ BAD_VALUES = [
         [{"from_role": "astronaut", "gap": "Space."}],
         "transition_paths[0].from_role: no role 'astronaut' in this run or in the database",
     ),
-    ("transition_paths", [{"from_role": "widget-engineer"}], "transition_paths[0].gap: is required"),
-    ("summary", "Builds\x00 widgets.", "summary: contains a NUL character (\\x00), which the database cannot store"),
+    ("transition_paths", [{"from_role": "widget-engineer"}], "transition_paths[0].gap: Field required"),
+    ("summary", "Builds\x00 widgets.", "summary: Null characters are not allowed."),
     (
         "faqs",
         [{"question": "Q?", "answer": "A\x00"}],
-        "faqs[0].answer: contains a NUL character (\\x00), which the database cannot store",
+        "faqs[0].answer: Null characters are not allowed.",
     ),
-    ("summary", "x" * 301, "summary: is 301 characters long; the most is 300"),
-    ("skills.0.name", "x" * 161, "skills[0].name: is 161 characters long; the most is 160"),
-    ("title", 2024, "title: expected text, got the number 2024 (quote it to make it text)"),
-    ("title", "   ", "title: is required and may not be empty"),
+    ("summary", "x" * 301, "summary: Ensure this value has at most 300 characters (it has 301)."),
+    ("skills.0.name", "x" * 161, "skills[0].name: Ensure this value has at most 160 characters (it has 161)."),
+    ("title", 2024, "title: Input should be a valid string, got 2024"),
+    ("title", "   ", "title: This field cannot be blank."),
     ("skils", [], "skils: unknown field; did you mean 'skills'?"),
     ("skills.0.targte", 3, "skills[0].targte: unknown field; did you mean 'target'?"),
-    ("skills.0.levels", {6: "Godlike."}, "skills[0].levels.6: not a level; levels are 1 to 5"),
-    ("skills.0", "Widgetry", "skills[0]: expected a mapping of fields, got the text 'Widgetry'"),
-    ("next_steps", "Read a book.", "next_steps: expected a list, got the text 'Read a book.'"),
+    ("skills.0.levels", {6: "Godlike."}, "skills[0].levels.6: Input should be '1', '2', '3', '4' or '5'"),
+    ("skills.0", "Widgetry", "skills[0]: Input should be a mapping of fields, got 'Widgetry'"),
+    ("next_steps", "Read a book.", "next_steps: Input should be a valid list, got 'Read a book.'"),
     (
         "faqs",
         [{"question": "Q?", "answer": "A.", "sources": ["decipher"]}],
@@ -578,7 +578,7 @@ BAD_VALUES = [
         [{"title": "C", "sources": ["unknown-guide"]}],
         "courses[0].sources[0]: no source 'unknown-guide'; known sources: " + KNOWN_SOURCES,
     ),
-    ("courses", [{"title": "C", "cost": "cheap"}], "courses[0].cost: 'cheap' is not one of: free, paid, unknown"),
+    ("courses", [{"title": "C", "cost": "cheap"}], "courses[0].cost: Input should be 'free', 'paid' or 'unknown'"),
     ("salary_currency", "usd", "salary_currency: 'usd' is not a 3-letter currency code such as USD"),
 ]
 
@@ -609,11 +609,11 @@ BAD_FILES = [
     ),
     ("widget-engineer.yaml", "slug: a\nslug: b\n", "invalid YAML at line 2, column 1: the key 'slug' is given twice"),
     ("widget-engineer.yaml", "last_reviewed: 2025-02-30\n", "invalid YAML: day is out of range for month"),
-    ("widget-engineer.yaml", "- slug: a\n", "the top level must be a mapping of fields, got a list"),
+    ("widget-engineer.yaml", "- slug: a\n", "Input should be a mapping of fields, got [{'slug': 'a'}]"),
     (
         "widget-engineer.yaml",
         "just some words\n",
-        "the top level must be a mapping of fields, got the text 'just some words'",
+        "Input should be a mapping of fields, got 'just some words'",
     ),
     ("widget-engineer.yaml", "", "the file is empty"),
     ("widget-engineer.json", '{"slug": }', "invalid JSON at line 1, column 10: Expecting value"),
@@ -639,7 +639,7 @@ def test_import_is_all_or_nothing_across_files(tmp_path):
     good = write(tmp_path, "a.yaml", widget_role(slug="a", career_moves=[]))
     bad = write(tmp_path, "b.yaml", widget_role(slug="b", skills=[{"name": "Widgetry", "target": 9}]))
 
-    assert import_fails(good, bad) == ["b.yaml: skills[0].target: 9 is not between 1 and 5"]
+    assert import_fails(good, bad) == ["b.yaml: skills[0].target: Input should be less than or equal to 5"]
     shipped_sources = {"roles.Source": len(SHIPPED)}  # created by a migration, before any import
     assert database_state() == ({model._meta.label: 0 for model in ALL_MODELS} | shipped_sources, {})
 
@@ -651,10 +651,10 @@ def test_import_reports_every_problem_in_every_file(tmp_path):
     fourth = write(tmp_path, "d.yaml", widget_role(slug="d", career_moves=[{"role": "zz"}]))
 
     assert import_fails(first, second, third, fourth) == [
-        "a.yaml: title: is required",
-        "a.yaml: published: expected true or false, got the text 'no'",
-        "b.yaml: the top level must be a mapping of fields, got a list",
-        "c.yaml: skills[0].target: 6 is not between 1 and 5",
+        "a.yaml: title: Field required",
+        "a.yaml: published: Input should be a valid boolean, got 'no'",
+        "b.yaml: Input should be a mapping of fields, got [1, 2]",
+        "c.yaml: skills[0].target: Input should be less than or equal to 5",
         # references are checked in the files whose values are right
         "d.yaml: career_moves[0].role: no role 'zz' in this run or in the database",
     ]
