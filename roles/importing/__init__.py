@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from . import checks, schema
 from .export import dump_role, to_json, to_yaml
 from .parsing import RoleFileError, _short, parse, problem
-from .saving import ImportCounts, save_role_files
+from .saving import save_role_files
 from .schema import RoleFile
 
-__all__ = ["ImportCounts", "RoleFile", "RoleFileError", "_short", "dump_role", "import_roles", "read_role_file"]
-__all__ += ["read_role_files", "save_role_data", "to_json", "to_yaml"]
+__all__ = ["RoleFileError", "_short", "dump_role", "import_roles", "read_role_file", "read_role_files"]
+__all__ += ["save_role_data", "to_json", "to_yaml"]
 
 
 def _check(data, name):
@@ -39,9 +39,8 @@ def _check(data, name):
 def read_role_file(path):
     """(RoleFile or None, [problem lines]) for one file. Reads no database."""
     path = Path(path)
-    data, messages = parse(path)
-    messages = messages or (["the file is empty"] if data is None else [])
-    return (None, [problem(path.name, "", message) for message in messages]) if messages else _check(data, path.name)
+    data, message = parse(path)
+    return (None, [problem(path.name, "", message)]) if message else _check(data, path.name)
 
 
 def read_role_files(paths):

@@ -28,7 +28,10 @@ def dump_role(role):
     cited = defaultdict(list)
     for row in role.field_sources.all():
         cited[row.field].append(row.source.key)
-    values = _values(RoleFile.attrs, role) | {"family": role.family.name, "ai_impact": _entry(AiImpact, role)}
+    values = _values(RoleFile.attrs, role) | {
+        "family": role.family.name,
+        "ai_impact": AiImpact.model_construct(**_values(AiImpact.attrs, role)),
+    }
     values["field_sources"] = FieldSources.model_construct(**cited)
     for section in registry.SECTIONS:
         values[section.key] = [
@@ -57,12 +60,6 @@ def _values(attrs, row):
             value = [source.key for source in value.all()]
         values[key] = value.slug if isinstance(value, Model) else value
     return values
-
-
-def _entry(entry, row):
-    return entry.model_construct(
-        **{key: value for key, value in _values(entry.attrs, row).items() if key not in ("family", "ai_impact")}
-    )
 
 
 def _section_entry(section, row, skills):

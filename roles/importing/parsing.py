@@ -49,54 +49,27 @@ class _NoKeyTwice:
         return super().construct_mapping(node, deep=deep)
 
 
-class _Loader(_NoKeyTwice, yaml.SafeLoader):
-    """Safe YAML that refuses anchors and aliases (before anything is expanded: nine aliases of nine
-    aliases... make a few hundred bytes stand for billions of values, and role files have no use for
-    them), a key given twice, and nesting deeper than MAX_DEPTH (the composer recurses once per level)."""
+class _Loader(_NoKeyTwice, yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
+    """Safe YAML, read by libyaml where it is installed (ten times PyYAML's speed)."""
 
+
+def _load_yaml(text):
+    """A YAML file's data. Its events are read first, refusing anchors and aliases before anything is
+    expanded (nine aliases of nine aliases... make a few hundred bytes stand for billions of values,
+    and role files have no use for them) and nesting deeper than MAX_DEPTH (the loader recurses once
+    per level)."""
     depth = 0
-
-    def compose_node(self, parent, index):
-        event, refused = self.peek_event(), None
+    for event in yaml.parse(text, Loader=_Loader):
+        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
         if isinstance(event, yaml.AliasEvent):
             refused = f"aliases (*{event.anchor[:30]}) are not allowed"
         elif getattr(event, "anchor", None) is not None:
             refused = f"anchors (&{event.anchor[:30]}) are not allowed"
-        elif self.depth >= MAX_DEPTH:
+        elif depth > MAX_DEPTH:
             refused = _TOO_DEEP
-        if refused:
-            raise yaml.composer.ComposerError(None, None, refused, event.start_mark)
-        self.depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.depth -= 1
-
-
-class _FastLoader(_NoKeyTwice, yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
-    """libyaml's parser (ten times PyYAML's), for files `_plain` has checked."""
-
-
-def _plain(events):
-    """Whether YAML events have no anchor or alias and nest at most MAX_DEPTH levels deep."""
-    depth = 0
-    for event in events:
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            return False
-        depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
-        if depth > MAX_DEPTH:
-            return False
-    return True
-
-
-def _load_yaml(text):
-    """A YAML file's data, read by libyaml where the file is plain; any other file (refused, or wrong) is read
-    by `_Loader`, whose messages name what is wrong as PyYAML words it."""
-    try:
-        if _plain(yaml.parse(text, Loader=_FastLoader)):
-            return yaml.load(text, Loader=_FastLoader)  # _FastLoader is a SafeLoader
-    except (yaml.YAMLError, ValueError):
-        pass
+        else:
+            continue
+        raise yaml.MarkedYAMLError(problem=refused, problem_mark=event.start_mark)
     return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
 
 
@@ -124,27 +97,28 @@ def _too_deep(value, depth=0):
 
 
 def parse(path):
-    """(the file's data, or None; [problem message]) for a role file."""
+    """(the file's data, None) for a role file, or (None, what is wrong with it)."""
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        return None, [f"cannot read {path.suffix or 'a file without a suffix'}: use .yaml, .yml or .json"]
+        return None, f"cannot read {path.suffix or 'a file without a suffix'}: use .yaml, .yml or .json"
     try:
         text = path.read_text(encoding="utf-8")
         if kind == "JSON":
             data = json.loads(text, object_pairs_hook=_given_twice)
-            return (None, [f"invalid JSON: {_TOO_DEEP}"]) if _too_deep(data) else (data, [])
-        return _load_yaml(text), []
+            return (None, f"invalid JSON: {_TOO_DEEP}") if _too_deep(data) else (data, None)
+        data = _load_yaml(text)
+        return (data, None) if data is not None else (None, "the file is empty")
     except UnicodeDecodeError:
-        return None, ["cannot read: not UTF-8 text"]
+        return None, "cannot read: not UTF-8 text"
     except OSError as error:
-        return None, [f"cannot read: {error.strerror or error}"]
+        return None, f"cannot read: {error.strerror or error}"
     except RecursionError:  # the JSON parser recurses once per level
-        return None, [f"invalid JSON: {_TOO_DEEP}"]
+        return None, f"invalid JSON: {_TOO_DEEP}"
     except json.JSONDecodeError as error:
-        return None, [f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
+        return None, f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        return None, [f"invalid YAML{at}: {error.problem or error.context}"]
+        return None, f"invalid YAML{at}: {error.problem or error.context}"
     except (yaml.YAMLError, ValueError) as error:  # ValueError: a key given twice in JSON, or 2025-02-30
-        return None, [f"invalid {kind}: {error}"]
+        return None, f"invalid {kind}: {error}"
