@@ -190,7 +190,10 @@ class ShareLink(models.Model):
 
 
 class PlanQuerySet(OwnedQuerySet):
-    owner_path = "assessment__"
+    owner_path = "user"  # one plan per person and role (its unique constraint), whichever report it was made from
+
+    def for_role(self, role):
+        return self.filter(role=role)
 
 
 class Plan(models.Model):
@@ -219,7 +222,7 @@ class Plan(models.Model):
 
 
 class PlanItemQuerySet(OwnedQuerySet):
-    owner_path = "plan__assessment__"
+    owner_path = "plan__user"
 
 
 class PlanItem(models.Model):
@@ -262,7 +265,7 @@ class PlanItem(models.Model):
 
 
 class PlanItemEventQuerySet(OwnedQuerySet):
-    owner_path = "item__plan__assessment__"
+    owner_path = "item__plan__user"
 
 
 class PlanItemEvent(models.Model):

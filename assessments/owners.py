@@ -73,8 +73,8 @@ def _is_assessment_path(path):
 
 class OwnedByQuerySet(models.QuerySet):
     """A queryset whose rows are someone's data: `owner_path` leads from a row to its owner, an
-    assessment ("" for an Assessment, "plan__assessment__": its user or visitor session) or a user
-    field ("user"); None for rows that are nobody's alone. `owned_by(owner)` follows it.
+    assessment ("" for an Assessment, "request__assessment__": its user or visitor session) or a user
+    field ("user", "item__plan__user"); None for rows that are nobody's alone. `owned_by(owner)` follows it.
 
     On its own (an API token) it says nothing about cached pages; `OwnedQuerySet` adds those."""
 
@@ -102,7 +102,7 @@ class OwnedByQuerySet(models.QuerySet):
 class OwnedQuerySet(OwnedByQuerySet):
     """The queryset of every model whose rows an owner's cached pages show.
 
-    Each path leads to an assessment ("" for an Assessment, "assessment__", "plan__assessment__":
+    Each path leads to an assessment ("" for an Assessment, "assessment__", "request__assessment__":
     its user or visitor session) or to a user ("reviewer"). `owner_path` is whose data a row is
     (`owned_by`), `shown_on_pages_of` whose cached pages show it. Saves and deletes call `changed` through model
     signals (`connect_signals`); the bulk writes, which send no signals, call it here. So no ORM

@@ -45,7 +45,7 @@ def plan_for(user, role_id):
     """The user's one plan for the role, or None."""
     return (
         Plan.objects.owned_by(Owner.of_user(user))
-        .filter(role_id=role_id)
+        .for_role(role_id)
         .select_related("assessment__role")
         .defer("assessment__snapshot")
         .first()
@@ -91,9 +91,12 @@ class ItemOutcome:
 def finished_item_outcomes(assessment, report):
     """For the finished items of the user's plan for this role, when the plan was made before this
     report was submitted: did the rating move? (A closed item keeps the level it was planned from.)"""
-    plan = Plan.objects.filter(
-        user_id=assessment.user_id, role_id=assessment.role_id, created_at__lt=assessment.submitted_at
-    ).first()
+    plan = (
+        Plan.objects.owned_by(Owner.of_assessment(assessment))
+        .for_role(assessment.role_id)
+        .filter(created_at__lt=assessment.submitted_at)
+        .first()
+    )
     if plan is None:
         return []
     ratings = {s.slug: s.rating for s in report.skills}

@@ -290,8 +290,9 @@ def delete_assessment(*, assessment):
     plan = Plan.objects.filter(assessment_id=assessment.pk).first()
     if plan is not None:
         earlier = (
-            Assessment.objects.submitted()
-            .filter(user_id=assessment.user_id, role_id=assessment.role_id)
+            Assessment.objects.owned_by(Owner.of_assessment(assessment))
+            .submitted()
+            .filter(role_id=assessment.role_id)
             .exclude(pk=assessment.pk)
             .order_by("-submitted_at", "-id")
             .first()
@@ -323,9 +324,9 @@ def claim_session_drafts(*, session_key, user):
     """
     if not session_key:
         return 0
-    drafts = list(Assessment.objects.drafts().filter(user__isnull=True, session_key=session_key))
+    drafts = list(Assessment.objects.owned_by(Owner(session_key=session_key)).drafts())
     for draft in drafts:
-        existing = Assessment.objects.drafts().filter(user=user, role_id=draft.role_id).first()
+        existing = Assessment.objects.owned_by(Owner.of_user(user)).drafts().filter(role_id=draft.role_id).first()
         if existing is None:
             Assessment.objects.filter(pk=draft.pk).update(user=user, session_key="", updated_at=timezone.now())
             _prefill(draft, user=user)
@@ -378,7 +379,7 @@ def create_plan(*, assessment):
     locked = _lock(assessment)
     if not locked.is_submitted or locked.user_id is None:
         raise AssessmentError("Submit the assessment first: a plan is made from its gap report.")
-    plan = Plan.objects.select_for_update().filter(user_id=locked.user_id, role_id=locked.role_id).first()
+    plan = Plan.objects.select_for_update().owned_by(Owner.of_assessment(locked)).for_role(locked.role_id).first()
     if plan is not None:
         made_from = Assessment.objects.only("submitted_at").get(pk=plan.assessment_id)
         if plan.assessment_id == locked.pk or made_from.submitted_at >= locked.submitted_at:

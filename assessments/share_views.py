@@ -16,6 +16,7 @@ from .access import get_share_link_for_user, get_submitted_for_user
 from .forms import ShareLinkForm
 from .hooks import ratings_basis
 from .models import Assessment, Plan, ShareLink, shared_report_path
+from .owners import Owner
 from .views import report_context
 
 
@@ -67,7 +68,8 @@ def shared_report(request, token):
     context["share_link"] = link
     if link.include_plan:
         context["plan"] = (
-            Plan.objects.filter(user_id=link.assessment.user_id, role_id=link.assessment.role_id)
+            Plan.objects.owned_by(Owner.of_assessment(link.assessment))
+            .for_role(link.assessment.role_id)
             .prefetch_related("items")
             .first()
         )

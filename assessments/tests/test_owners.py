@@ -55,11 +55,10 @@ def test_owned_by_refuses_a_user_an_id_or_none(model, alice):
 def owner_by_walking(row, path):
     """The row's owner found by following `path` one attribute at a time: a second spelling, on
     purpose, of what owned_by's filter says."""
-    if path and not path.endswith("__"):  # a user field
-        return Owner(user_id=getattr(row, f"{path}_id"))
-    for name in filter(None, path.split("__")):
+    *through, last = path.split("__")  # "item__plan__user": ["item", "plan"], "user"; "assessment__": [...], ""
+    for name in through:
         row = getattr(row, name)
-    return Owner.of_assessment(row)
+    return Owner(user_id=getattr(row, f"{last}_id")) if last else Owner.of_assessment(row)
 
 
 @pytest.fixture
