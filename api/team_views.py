@@ -8,6 +8,7 @@ from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from assessments.owners import Owner
 from teams import access as team_access
 from teams import selectors as team_selectors
 from teams import services as team_services
@@ -45,7 +46,7 @@ class ManagedTeams(TeamMixin, generics.ListAPIView):
     def get_queryset(self):
         return (
             Membership.objects.managing()
-            .filter(user=self.request.user)
+            .owned_by(Owner.of(self.request))
             .select_related("team")
             .prefetch_related("team__assignments__role")
         )

@@ -397,7 +397,8 @@ def reviews_arrived(user):
     since = timezone.make_aware(datetime.combine(timezone.localdate() - timedelta(days=ARRIVED_DAYS - 1), time.min))
     return list(
         Review.objects.submitted()
-        .filter(request__assessment__user=user, submitted_at__gte=since)
+        .owned_by(Owner.of_user(user))
+        .filter(submitted_at__gte=since)
         .select_related("reviewer", "request__assessment__role")
         .defer("request__assessment__snapshot")
         .order_by("-submitted_at", "-id")

@@ -5,12 +5,14 @@ a 404 like a stranger. The views load what they show through these."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from assessments.owners import Owner
+
 from .models import Invitation, Membership, ReviewCycle
 
 
 def get_membership_for_user(request, slug):
     """The requester's own membership of team `slug`, else 404."""
-    return get_object_or_404(Membership.objects.select_related("team"), team__slug=slug, user=request.user)
+    return get_object_or_404(Membership.objects.owned_by(Owner.of(request)).select_related("team"), team__slug=slug)
 
 
 def get_managing_membership_for_user(request, slug):

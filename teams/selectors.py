@@ -29,7 +29,7 @@ def display_name(user):
 
 
 def memberships_of(user):
-    return Membership.objects.filter(user=user).select_related("team").order_by("team__name", "team_id")
+    return Membership.objects.owned_by(Owner.of_user(user)).select_related("team").order_by("team__name", "team_id")
 
 
 def pending_requests_of(user):
@@ -313,16 +313,18 @@ def dashboard_assignments(user):
     assignments = list(_my_assignments(user).select_related("team", "role").order_by("due_date", "-created_at"))
     if not assignments:
         return {"team_assignments": []}
-    joined = dict(Membership.objects.filter(user=user).values_list("team_id", "joined_at"))
+    owner = Owner.of_user(user)
+    joined = dict(Membership.objects.owned_by(owner).values_list("team_id", "joined_at"))
     now = timezone.now()
     cycles = {
         (p.cycle.team_id, p.cycle.role_id): p.cycle
-        for p in CycleParticipant.objects.filter(user=user, cycle__closed_at__isnull=True, cycle__closes_at__gt=now)
+        for p in CycleParticipant.objects.owned_by(owner)
+        .filter(cycle__closed_at__isnull=True, cycle__closes_at__gt=now)
         .select_related("cycle")
         .order_by("cycle__opened_at")
     }
     mine = (
-        Assessment.objects.owned_by(Owner.of_user(user))
+        Assessment.objects.owned_by(owner)
         .filter(role_id__in={a.role_id for a in assignments})
         .defer("snapshot")
         .order_by("-updated_at", "-id")
@@ -379,7 +381,11 @@ def export_team_records(user):
     opened = (
         Invitation.objects.filter(Q(used_by=user) | Q(pending_by=user)).select_related("team").order_by("created_at")
     )
-    cycles = CycleParticipant.objects.filter(user=user).select_related("cycle__team", "cycle__role").order_by("id")
+    cycles = (
+        CycleParticipant.objects.owned_by(Owner.of_user(user))
+        .select_related("cycle__team", "cycle__role")
+        .order_by("id")
+    )
     return {
         "team_invitations_created": [
             {

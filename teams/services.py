@@ -19,6 +19,7 @@ from django.utils.dateformat import format as date_format
 
 from accounts.emails import has_verified_email
 from assessments.models import Assessment
+from assessments.owners import Owner
 from careerpath.validators import validate_single_line
 
 from . import selectors
@@ -136,7 +137,7 @@ def needs_owner_confirmation(invitation, user):
 
 
 def _check_invitee(invitation, user):
-    if Membership.objects.filter(team_id=invitation.team_id, user=user).exists():
+    if Membership.objects.owned_by(Owner.of_user(user)).filter(team_id=invitation.team_id).exists():
         raise TeamError("You are already a member of this team; the invitation is left for someone else.")
     if invitation.email and invitation.email.casefold() != (user.email or "").casefold():
         raise TeamError(
@@ -295,7 +296,8 @@ def remove_user_from_all_teams(*, user):
     now = timezone.now()
     Invitation.objects.filter(pending_by=user, used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
     Invitation.objects.filter(Q(used_by=user) | Q(pending_by=user)).update(email="", pending_by=None)
-    for membership in Membership.objects.select_related("team").filter(user=user, role=Membership.Role.OWNER):
+    mine = Membership.objects.owned_by(Owner.of_user(user))
+    for membership in mine.select_related("team").filter(role=Membership.Role.OWNER):
         team = membership.team
         if Membership.objects.owners().filter(team=team).exclude(user=user).exists():
             continue
@@ -306,7 +308,7 @@ def remove_user_from_all_teams(*, user):
         else:
             heir.role = Membership.Role.OWNER
             heir.save(update_fields=["role"])
-    Membership.objects.filter(user=user).delete()
+    mine.delete()
 
 
 # --- review cycles ------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assessments.owners import Owner
+
 from . import access, selectors, services
 from .forms import AssignmentForm, ConsentForm, CycleForm, InvitationForm, MemberRoleForm, TeamForm
 from .matrix import matrix_data, matrix_rows
@@ -228,7 +230,7 @@ def join(request, token):
             return redirect("teams:list")
         messages.success(request, f"You joined {invitation.team.name}. Choose what the team may see of you.")
         return redirect("teams:consent", slug=invitation.team.slug)
-    context["already"] = Membership.objects.filter(team=invitation.team, user=request.user).exists()
+    context["already"] = Membership.objects.owned_by(Owner.of(request)).filter(team=invitation.team).exists()
     return render(request, "teams/join.html", context)
 
 
