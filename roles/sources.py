@@ -48,9 +48,9 @@ SHIPPED = [
         "url": "",
         "date_reviewed": None,
         "notes": (
-            "The provider, format, cost and typical length of a course, book, guide or certification are as its "
-            "publisher states them on its own page, linked from its title. Which skills it teaches, and to what "
-            "level, is our editors' judgment."
+            "The provider, format and cost of a course, book, guide or certification are as its publisher states "
+            "them on its own page, linked from its title; a typical length is as its publisher states it, linked "
+            "to where it says so. Which skills it teaches, and to what level, is our editors' judgment."
         ),
         "is_editorial": False,
     },
