@@ -12,11 +12,13 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments import services
+from assessments.fit import compute_role_fit
 from assessments.models import ShareLink
 from assessments.scoring import whole_percent
+from assessments.scoring_fit import with_report
 from assessments.steps import build_steps
 from assessments.tests.factories import draft_for, submitted_for
-from reviews.selectors import report_on_basis
+from reviews.selectors import report_on_basis, reviewer_rated_by
 from reviews.services import CalibrationInput, save_calibrations
 from reviews.tests.factories import review_of
 from roles.models import Role
@@ -37,6 +39,7 @@ from .helpers import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"1280": DESKTOP, "390": PHONE}
+ARCHITECT = "solutions-architect"
 
 SCREEN = {"width": 1280, "height": 800}
 EVIDENCE = "Shipped drift alerts for the ranking model"
@@ -311,6 +314,58 @@ def test_after_calibrating_every_figure_of_the_report_is_on_the_calibrated_basis
         assert slug not in {g.slug for g in calibrated.gaps}
     assert has_no_horizontal_scroll(page), page_widths(page)
     screenshot(page, f"plan-calibrated-{width}", max_height=1400)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_on_a_reviewers_ratings_every_role_in_role_fit_is_on_them_and_the_page_says_so(
+    new_context, senior_ml_report, alice, bob, width
+):
+    """Issue 28, item 3 on the reviewer basis: the header and this role's role-fit row show the report
+    on bob's ratings; every other role is compared on the skills bob rated alone (role fit on the
+    reviews' `reviewer_rated_by`), so the Solutions Architect guide, ranked on alice's own latest
+    ratings (she assessed it too), is listed apart: bob was not asked about its last skill. The
+    sentence names bob."""
+    report, levels = senior_ml_report["report"], senior_ml_report["levels"]
+    architect = role_targets(ARCHITECT)
+    submitted_for(alice, Role.objects.get(slug=ARCHITECT), levels={s: v for s, v in levels.items() if s in architect})
+    review_of(report, bob, levels={slug: max(0, level - 1) for slug, level in levels.items()})
+    on_bobs = report_on_basis(report, "reviewer")
+    expected = whole_percent(on_bobs.readiness.overall)
+    assert expected != whole_percent(report_on_basis(report, "self").readiness.overall), "the bases must differ"
+    fits = with_report(
+        compute_role_fit(alice, rated_by=reviewer_rated_by(report)),
+        slug=SENIOR_ML,
+        readiness=on_bobs.readiness.overall,
+        meets_required_bar=on_bobs.readiness.meets_required_bar,
+    )
+    alices = {f.slug: f for f in compute_role_fit(alice).ranked}
+    assert ARCHITECT in alices and ARCHITECT in {f.slug for f in fits.unranked}
+
+    page = new_context(viewport=WIDTHS[width]).new_page()
+    log_in(page, "alice")
+    page.goto(f"/assessments/{report.pk}/report/?basis=reviewer")
+    expect(page.get_by_test_id("ratings-basis")).to_have_text("Reviewer's ratings")
+    expect(page.get_by_test_id("readiness-overall")).to_have_text(f"{expected}%")
+    rows = page.get_by_test_id("role-fit").locator("li")
+    expect(rows).to_have_count(len(fits.ranked[:3]))
+    for row, fit in zip(rows.all(), fits.ranked[:3], strict=True):
+        expect(row).to_have_attribute("data-role", fit.slug)
+        expect(row.locator("strong")).to_have_text(f"{whole_percent(fit.readiness)}%")
+        expect(row).to_contain_text(f"bob rated {fit.shared} of its {fit.total} skills")
+    expect(page.get_by_test_id("fit-basis")).to_contain_text(
+        "Every other role is on bob's ratings from their review: other roles use only the skills bob rated"
+    )
+    expect(page.get_by_test_id("fit-unranked")).to_contain_text(
+        f"{len(fits.unranked)} more roles share skills bob rated but cannot be ranked on them"
+    )
+    assert has_no_horizontal_scroll(page), page_widths(page)
+    screenshot(page, f"report-reviewer-header-{width}", max_height=900)
+    screenshot(page, f"report-reviewer-fit-{width}", region=page.locator("section[aria-labelledby=fit-heading]"))
+
+    open_report(page, report)  # on alice's own latest ratings, the architect guide is ranked
+    own_row = page.locator(f'[data-testid=role-fit] li[data-role="{ARCHITECT}"]')
+    expect(own_row.locator("strong")).to_have_text(f"{whole_percent(alices[ARCHITECT].readiness)}%")
+    expect(own_row).to_contain_text("You rated")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
