@@ -88,7 +88,7 @@ def reviewer_rated_by(assessment):
     review = newest_review(assessment)
     if review is None:
         return None
-    skill = Skill.objects.filter(slug=OuterRef("skill_slug")).values("pk")[:1]
+    skill = Skill.objects.filter(slug=OuterRef("skill_slug")).order_by().values("pk")[:1]  # slugs are unique
     rows = review.ratings.filter(not_seen=False).annotate(skill_pk=Subquery(skill)).values_list("skill_pk", "level")
     levels = {skill_pk: level for skill_pk, level in rows if skill_pk is not None}
     return RatedBy(key=f"review-{review.pk}", name=reviewer_name(review), levels=levels)
