@@ -52,13 +52,15 @@ def dump_role(role):
 
 
 def _values(attrs, row):
-    """{file key: value} of a row's attributes: references by slug, citations by source key."""
+    """{file key: value} of a row's attributes: references by slug, sources by key."""
     values = {}
     for key, attr in attrs.items():
         value = getattr(row, attr)
         if attr == "sources":
             value = [source.key for source in value.all()]
-        values[key] = value.slug if isinstance(value, Model) else value
+        elif isinstance(value, Model):
+            value = value.key if isinstance(value, m.Source) else value.slug
+        values[key] = value
     return values
 
 
@@ -85,9 +87,7 @@ def _section_entry(section, row, skills):
 
 def alignment(row):
     """A SkillAlignment row as a skill's `alignments` entry (the fields it gives)."""
-    values = {"framework": row.framework, "framework_name": row.framework_name, "code": row.code, "uri": row.uri}
-    values["source"] = row.source.key if row.source else ""
-    return Alignment.model_construct(**{key: value for key, value in values.items() if value})
+    return Alignment.model_construct(**{key: value for key, value in _values(Alignment.attrs, row).items() if value})
 
 
 class _Dumper(yaml.SafeDumper):

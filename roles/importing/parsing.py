@@ -40,17 +40,14 @@ def _short(value, limit=60):
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
-class _NoKeyTwice:
-    """A YAML loader that refuses a key given twice in one mapping (the second would silently win)."""
+class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
+    """Safe YAML, read by libyaml where it is installed (ten times PyYAML's speed), that refuses a key
+    given twice in one mapping (the second would silently win)."""
 
     def construct_mapping(self, node, deep=False):
         keys = [(self.construct_object(key, deep=deep), key) for key, _value in node.value]
         _given_twice([(key, mark) for key, mark in keys if isinstance(key, str | int)], node)
         return super().construct_mapping(node, deep=deep)
-
-
-class _Loader(_NoKeyTwice, yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
-    """Safe YAML, read by libyaml where it is installed (ten times PyYAML's speed)."""
 
 
 def _load_yaml(text):
