@@ -442,6 +442,8 @@ BAD_VALUES = [
     ("skills.1.target", 0, "skills[1].target: Input should be greater than or equal to 1"),
     ("skills.0.target", "3", "skills[0].target: Input should be a valid integer, got '3'"),
     ("skills.0.target", 2.5, "skills[0].target: Input should be a valid integer, got 2.5"),
+    ("skills.0.target", True, "skills[0].target: Input should be a valid integer, got True"),  # YAML's `yes`
+    ("skills.0.slug", "Widgetry", "skills[0].slug: Enter a slug: lowercase letters, digits, hyphens and underscores."),
     ("skills.0.weight", 0, "skills[0].weight: Input should be greater than 0"),
     ("skills.0.weight", -1.5, "skills[0].weight: Input should be greater than 0"),
     ("skills.0.weight", "heavy", "skills[0].weight: Input should be a number, got 'heavy'"),
@@ -579,6 +581,12 @@ BAD_VALUES = [
         "courses[0].sources[0]: no source 'unknown-guide'; known sources: " + KNOWN_SOURCES,
     ),
     ("courses", [{"title": "C", "cost": "cheap"}], "courses[0].cost: Input should be 'free', 'paid' or 'unknown'"),
+    ("courses", [{"title": "C", "url": "javascript:alert(1)"}], "courses[0].url: Enter a valid URL."),  # the model's
+    (
+        "skills.0.weight",
+        1000,
+        "skills[0].weight: Ensure that there are no more than 3 digits before the decimal point.",
+    ),
     ("salary_currency", "usd", "salary_currency: 'usd' is not a 3-letter currency code such as USD"),
 ]
 
