@@ -3,7 +3,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from assessments.owners import Owner
+from careerpath.owner import Owner
 
 from .models import PersonalAccessToken
 

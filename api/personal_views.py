@@ -13,9 +13,9 @@ from rest_framework.views import APIView
 from assessments import services as assessment_services
 from assessments.forms import OWN_ACTION, PlanItemForm
 from assessments.models import Assessment, Plan, PlanItem
-from assessments.owners import Owner
 from assessments.plans import plan_options
 from assessments.reports import report_for
+from careerpath.owner import Owner
 from reviews.selectors import Basis, report_document
 
 from .models import Scope

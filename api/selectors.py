@@ -3,7 +3,7 @@ endpoint shows prefetched, so a page of rows costs the same few queries whatever
 
 from django.db.models import Prefetch
 
-from assessments.owners import Owner
+from careerpath.owner import Owner
 from roles.models import (
     CertificationSkill,
     CourseSkill,

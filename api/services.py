@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.owners import Owner
+from careerpath.owner import Owner
 from careerpath.tokens import new_token, token_digest
 
 from .models import PersonalAccessToken, Scope

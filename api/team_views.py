@@ -8,7 +8,7 @@ from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments.owners import Owner
+from careerpath.owner import Owner
 from teams import access as team_access
 from teams import selectors as team_selectors
 from teams import services as team_services

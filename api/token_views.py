@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.owners import Owner
+from careerpath.owner import Owner
 
 from . import access, services
 from .forms import TokenForm

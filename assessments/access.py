@@ -6,8 +6,9 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from careerpath.owner import Owner
+
 from .models import Assessment, PlanItem, ShareLink
-from .owners import Owner
 from .plans import plan_for
 
 

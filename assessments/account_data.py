@@ -1,7 +1,8 @@
 """assessments' part of an account's data (accounts.hooks): in its download, and in its deletion."""
 
+from careerpath.owner import Owner
+
 from .models import Assessment
-from .owners import Owner
 
 # What account_data holds of a person (accounts.hooks.add_account_data).
 MODELS = [

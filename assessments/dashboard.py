@@ -10,11 +10,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from careerpath.owner import Owner
 from roles.models import RoleSkill
 
 from .hooks import dashboard_parts, ratings_basis
 from .models import Assessment, Rating
-from .owners import Owner
 from .plans import plan_summaries
 
 

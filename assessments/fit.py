@@ -26,13 +26,13 @@ from collections import defaultdict
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Least
 
+from careerpath.owner import Owner
 from careerpath.pagecache import cached_value, content_revision
 from roles.models import Role, RoleSkill, SkillKind
 from roles.stats import WEIGHT_HUNDREDTHS, skill_totals, weight_classes
 
 from . import scoring_fit
 from .hooks import SelfRatings, ratings_basis
-from .owners import Owner
 from .services import latest_ratings
 
 

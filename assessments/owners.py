@@ -1,10 +1,10 @@
 """Who owns an assessment, and so its ratings, plan, plan items and share links, and whose cached
 pages show any owned row: defined once.
 
-`Owner.of(request)` is the requester (a signed-in user, or a visitor's session); `Owner.of_user(user)`
-a user handed to a selector or service. `objects.owned_by(...)` takes only an `Owner`, so "whose rows"
-is always said the same way. Each owned model's queryset is an `OwnedQuerySet` that declares two
-different things:
+`Owner.of(request)` (careerpath/owner.py) is the requester (a signed-in user, or a visitor's
+session); `Owner.of_user(user)` a user handed to a selector or service. `objects.owned_by(...)`
+takes only an `Owner`, so "whose rows" is always said the same way. Each owned model's queryset is
+an `OwnedQuerySet` that declares two different things:
 
 - `owner_path`: whose data a row is. `objects.owned_by(owner)` follows it, and the access modules
   (`<app>/access.py`), the exports and the data download read through it. None for a row that is
@@ -18,52 +18,15 @@ A model whose rows are someone's but on no cached page (an API token) has an `Ow
 `owner_path` and `owned_by` alone, so its writes retire nobody's pages.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
-from django.db.models import Q
 
 from careerpath import pagecache
-
-
-@dataclass(frozen=True)
-class Owner:
-    """A user, or a visitor's session; `Owner()` is nobody, who owns nothing."""
-
-    user_id: int | None = None
-    session_key: str = ""
-
-    @classmethod
-    def of(cls, request):
-        """The requester as an owner (nobody for a visitor without a session)."""
-        if request.user.is_authenticated:
-            return cls(user_id=request.user.pk)
-        return cls(session_key=request.session.session_key or "")
-
-    @classmethod
-    def of_user(cls, user):
-        """A user as an owner, where a selector or service is handed a user, not a request."""
-        return cls(user_id=user.pk)
-
-    @classmethod
-    def of_assessment(cls, assessment):
-        return cls(user_id=assessment.user_id) if assessment.user_id else cls(session_key=assessment.session_key)
-
-    @property
-    def scope(self):
-        """The owner's cache scope, as careerpath.pagecache.owner_scope names it."""
-        return pagecache.user_scope(self.user_id) if self.user_id else pagecache.session_scope(self.session_key)
-
-    def q(self, path=""):
-        """The rows this owner owns, for a model whose assessment is at `path` ('' for Assessment)."""
-        if self.user_id:
-            return Q(**{f"{path}user_id": self.user_id})
-        return Q(**{f"{path}user__isnull": True, f"{path}session_key": self.session_key})
+from careerpath.owner import Owner
 
 
 def changed(*owners):
     """The owners' data changed: their cached pages and values go (see careerpath.pagecache)."""
-    for scope in {owner.scope for owner in owners if owner.user_id or owner.session_key}:
+    for scope in {owner.scope for owner in owners} - {None}:
         pagecache.forget_owner(scope)
 
 

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from careerpath.owner import Owner
+
 from . import services
 from .access import get_plan_for_user, get_plan_item_for_user, get_submitted_for_user
 from .calendar import plan_ics
 from .forms import PlanItemForm
 from .hooks import ratings_basis
 from .models import PlanItem
-from .owners import Owner
 from .plans import item_histories, plan_options
 from .reports import report_for
 

@@ -4,8 +4,9 @@ summaries, item histories, and whether finished plan items moved the rating in a
 
 from dataclasses import dataclass
 
+from careerpath.owner import Owner
+
 from .models import Plan, PlanItem, PlanItemEvent
-from .owners import Owner
 
 
 def plan_options(report):

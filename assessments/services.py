@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from careerpath.owner import Owner
 from careerpath.sql import table
 from careerpath.tokens import new_token, token_digest
 from roles.models import RoleSkill, Skill
 
 from .hooks import ratings_basis
 from .models import Assessment, Rating, ShareLink
-from .owners import Owner
 from .snapshots import build_snapshot
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from careerpath.owner import Owner
 from careerpath.tokens import find_by_token
 
 from . import services
@@ -16,7 +17,6 @@ from .access import get_share_link_for_user, get_submitted_for_user
 from .forms import ShareLinkForm
 from .hooks import ratings_basis
 from .models import Assessment, Plan, ShareLink, shared_report_path
-from .owners import Owner
 from .views import report_context
 
 

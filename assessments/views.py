@@ -24,6 +24,7 @@ from accounts.models import SESSION_KEY as SHOW_TARGETS
 from accounts.models import show_targets_while_rating
 from accounts.throttling import VISITOR_DRAFTS, count, over_limit, too_many
 from careerpath.middleware import RETRY_AFTER_SECONDS, database_unavailable
+from careerpath.owner import Owner
 from careerpath.pagecache import cached_page, get_or_post
 from roles.levels import scale as level_scale
 from roles.models import DEFAULT_WEIGHTS, Role, RoleSkill
@@ -43,7 +44,6 @@ from .forms import (
 )
 from .hooks import SELF, ratings_basis
 from .models import Assessment, Plan, PlanItem, Rating, ShareLink
-from .owners import Owner
 from .plans import finished_item_outcomes
 from .reports import change_since, report_for, report_rows
 from .steps import build_steps, first_unrated_step, step_states, time_left

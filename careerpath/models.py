@@ -4,7 +4,7 @@ from django.db import models
 
 
 class OwnerKey(models.Model):
-    """The current key of an owner's cached pages: 'u<user id>' or 's<session key>'. Any write to the
+    """The current key of an owner's cached pages, by the owner's scope (careerpath.owner.Owner.scope). Any write to the
     owner's rows replaces it in the same transaction, so every process (whatever its cache) stops
     serving the old pages the moment the write commits, and a deleted owner's row goes, leaving their
     cached pages unreadable."""

@@ -63,6 +63,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import escape
 
 from .models import OwnerKey
+from .owner import Owner
 from .requestparts import fill_parts, part_holes
 from .sql import table
 
@@ -419,22 +420,6 @@ def fill(html, request):
 # --- the decorator ----------------------------------------------------------------------------------
 
 
-def user_scope(user_id):
-    return f"u{user_id}"
-
-
-def session_scope(session_key):
-    return f"s{session_key}"
-
-
-def owner_scope(request):
-    """'u<id>' for a signed-in user, 's<session key>' for a visitor with a session, else None."""
-    if request.user.is_authenticated:
-        return user_scope(request.user.pk)
-    key = request.session.session_key
-    return session_scope(key) if key else None
-
-
 def _cacheable(request, query):
     return (
         request.method in ("GET", "HEAD") and set(request.GET) <= set(query) and not len(messages.get_messages(request))
@@ -460,7 +445,7 @@ def cached_page(*, owner=False, content=False, per_day=False, session=(), query=
 
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            scope = owner_scope(request) if owner else None
+            scope = Owner.of(request).scope if owner else None
             if not _cacheable(request, query) or (owner and scope is None):
                 return _headers(view(request, *args, **kwargs), request, owner=owner)
             parts = [

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from assessments.models import Assessment
-from assessments.owners import Owner
+from careerpath.owner import Owner
 from careerpath.tokens import find_by_token
 
 from .models import Review, ReviewRequest

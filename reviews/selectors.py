@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from assessments.hooks import RatedBy
 from assessments.models import Assessment, Plan, Rating
-from assessments.owners import Owner
 from assessments.plans import plan_data
 from assessments.reports import build_report, report_data
+from careerpath.owner import Owner
 from roles.models import Skill
 
 from . import calibration

@@ -5,7 +5,7 @@ a 404 like a stranger. The views load what they show through these."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from assessments.owners import Owner
+from careerpath.owner import Owner
 
 from .models import Invitation, Membership, ReviewCycle
 

@@ -15,8 +15,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from assessments.models import Assessment, PlanItem
-from assessments.owners import Owner
 from assessments.reports import build_report, scoring_inputs
+from careerpath.owner import Owner
 from careerpath.pagecache import cached_owner_values
 from roles.models import Role, RoleSkill
 

@@ -19,7 +19,7 @@ from django.utils.dateformat import format as date_format
 
 from accounts.emails import has_verified_email
 from assessments.models import Assessment
-from assessments.owners import Owner
+from careerpath.owner import Owner
 from careerpath.validators import validate_single_line
 
 from . import selectors

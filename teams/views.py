@@ -19,7 +19,7 @@ from django.utils.dateformat import format as date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.owners import Owner
+from careerpath.owner import Owner
 
 from . import access, selectors, services
 from .forms import AssignmentForm, ConsentForm, CycleForm, InvitationForm, MemberRoleForm, TeamForm

@@ -11,8 +11,8 @@ from django.urls import reverse
 from accounts.tests.factories import PASSWORD
 from assessments import account_data, services
 from assessments.models import Assessment, Rating, ShareLink
-from assessments.owners import Owner
 from assessments.tests.factories import draft_for, shared
+from careerpath.owner import Owner
 from roles.models import Course, Family, Role, RoleCourse, RoleSkill, Skill
 from roles.tests.factories import make_role
 

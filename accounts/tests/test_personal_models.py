@@ -16,7 +16,7 @@ from django.db.models import Q
 from accounts import hooks
 from accounts.services import OWN_DATA_MODELS, delete_user_account
 from assessments import owners
-from assessments.owners import Owner
+from careerpath.owner import Owner
 from careerpath.tests.test_stale_pages import world  # noqa: F401 (alice's world: a row of every owned model)
 
 pytestmark = pytest.mark.django_db

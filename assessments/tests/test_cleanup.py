@@ -18,6 +18,7 @@ from django.utils import timezone
 from assessments import services
 from assessments.models import Assessment, Rating
 from assessments.tests.factories import draft_for, submitted_for
+from careerpath.owner import Owner
 
 pytestmark = pytest.mark.django_db
 
@@ -118,8 +119,15 @@ def test_cleanup_removes_the_page_cache_keys_of_dead_sessions_and_keeps_live_one
     visitor_draft(role, skills, live)
     visitor_draft(role, skills, dead)
     draft_for(alice, role, {skills[0].slug: 3})
-    assert set(OwnerKey.objects.values_list("scope", flat=True)) == {f"s{live}", f"s{dead}", f"u{alice.pk}"}
+    assert set(OwnerKey.objects.values_list("scope", flat=True)) == {
+        Owner(session_key=live).scope,
+        Owner(session_key=dead).scope,
+        Owner.of_user(alice).scope,
+    }
 
     cleanup()
 
-    assert set(OwnerKey.objects.values_list("scope", flat=True)) == {f"s{live}", f"u{alice.pk}"}
+    assert set(OwnerKey.objects.values_list("scope", flat=True)) == {
+        Owner(session_key=live).scope,
+        Owner.of_user(alice).scope,
+    }

@@ -9,8 +9,9 @@ from django.apps import apps
 from api.services import create_token
 from assessments import services
 from assessments.models import Assessment
-from assessments.owners import Owner, personal_models
+from assessments.owners import personal_models
 from assessments.tests.factories import draft_for, submitted_for
+from careerpath.owner import Owner
 from careerpath.tests.test_stale_pages import committing, world  # noqa: F401 (alice's world: a row of every owned model)
 from reviews import services as reviews
 from reviews.tests.factories import review_of

@@ -12,6 +12,7 @@ from assessments import services
 from assessments.models import Assessment, PlanItem
 from assessments.tests.factories import draft_for, submitted_for
 from careerpath import pagecache
+from careerpath.owner import Owner
 from roles.tests.factories import RoleFactory, RoleSkillFactory
 
 
@@ -303,7 +304,7 @@ def test_the_role_fit_page_is_cached_and_follows_new_ratings(
 
 def test_an_update_that_gives_a_visitors_draft_to_an_account_moves_both_owners_keys(alice, role):
     draft = Assessment.objects.create(role=role, session_key="visitor-session")
-    alices, visitors = pagecache.user_scope(alice.pk), pagecache.session_scope("visitor-session")
+    alices, visitors = Owner(user_id=alice.pk).scope, Owner(session_key="visitor-session").scope
     before = pagecache.owner_keys([alices, visitors])
 
     Assessment.objects.filter(pk=draft.pk).update(user=alice, session_key="")

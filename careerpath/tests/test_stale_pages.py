@@ -31,10 +31,11 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assessments.models import PlanItem, Rating
-from assessments.owners import Owner, owned_models, owners_of
+from assessments.owners import owned_models, owners_of
 from assessments.tests.factories import draft_for, submitted_for
 from careerpath import pagecache
 from careerpath.models import OwnerKey
+from careerpath.owner import Owner
 from careerpath.tests.test_layers import ROOT, app_modules, project_packages
 from reviews.models import Calibration, Review
 from reviews.tests.factories import review_of
@@ -324,7 +325,7 @@ def test_bulk_creating_role_content_or_owned_rows_moves_their_key(world):
     with committing():
         skill = world["other"].role_skills.last().skill
         Rating.objects.bulk_create([Rating(assessment_id=draft.pk, skill=skill, level=4)], ignore_conflicts=True)
-    assert keys.moved() == [f"u{draft.user_id}"]
+    assert keys.moved() == [Owner(user_id=draft.user_id).scope]
 
     keys = Keys([])
     with committing():

@@ -12,6 +12,7 @@ from assessments import services as assessment_services
 from assessments.fit import compute_role_fit
 from assessments.reports import build_report
 from assessments.tests.factories import draft_for
+from careerpath.owner import Owner
 from reviews import selectors, services
 from reviews.models import Calibration, Review, ReviewRating, ReviewRequest
 from reviews.services import CalibrationInput, ReviewRatingInput
@@ -273,9 +274,9 @@ def test_role_fit_uses_the_calibrated_level_of_the_latest_rating(alice, submitte
 def test_saving_a_calibration_retires_the_owners_cached_pages(alice, submitted, slugs):
     from careerpath.pagecache import owner_key
 
-    before = owner_key(f"u{alice.pk}")
+    before = owner_key(Owner.of_user(alice).scope)
     services.save_calibrations(assessment=submitted, calibrations=[CalibrationInput(slugs[0], 1)])
-    assert owner_key(f"u{alice.pk}") != before
+    assert owner_key(Owner.of_user(alice).scope) != before
 
 
 # --- calibration over time, privacy, accounts ------------------------------------------------

@@ -15,12 +15,11 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Value
-from django.db.models.functions import Concat
 from django.utils import timezone
 
 from assessments.models import Assessment
 from careerpath.models import OwnerKey
+from careerpath.owner import Owner
 
 DATABASE_SESSIONS = {"django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"}
 
@@ -36,8 +35,8 @@ def dead_visitor_drafts(*, now, grace):
 def dead_session_owner_keys():
     """Page-cache keys of visitors whose session is gone (careerpath/pagecache.py): nothing of
     theirs can be opened again, so their cached pages need no key."""
-    live = Session.objects.annotate(scope=Concat(Value("s"), "session_key")).values("scope")
-    return OwnerKey.objects.filter(scope__startswith="s").exclude(scope__in=live)
+    live = Session.objects.annotate(scope=Owner.session_scope_sql("session_key")).values("scope")
+    return OwnerKey.objects.filter(scope__startswith=Owner.SESSION_SCOPE).exclude(scope__in=live)
 
 
 class Command(BaseCommand):
