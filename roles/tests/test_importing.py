@@ -707,6 +707,44 @@ def test_import_rejects_a_family_whose_slug_is_taken(tmp_path):
     ]
 
 
+def test_import_rejects_two_family_names_that_would_get_one_slug(tmp_path):
+    first = write(tmp_path, "a.yaml", widget_role(slug="a", career_moves=[]))
+    second = write(tmp_path, "b.yaml", widget_role(slug="b", family="Widgets!", career_moves=[]))
+
+    assert import_fails(first, second) == [
+        "b.yaml: family: 'Widgets!' and 'Widgets' (in a.yaml) would both get the slug 'widgets'"
+    ]
+    assert not Family.objects.exists()
+
+
+def test_a_shared_skill_field_changed_in_a_file_updates_the_skill_and_only_that_field(tmp_path):
+    import_roles(write(tmp_path, "widget-engineer.yaml", widget_role()))
+    skill = Skill.objects.get(slug="widgetry")
+    Skill.objects.filter(pk=skill.pk).update(description="Written in admin.")
+    data = widget_role()
+    data["skills"][0]["category"] = "Making"
+
+    summary = import_roles(write(tmp_path, "widget-engineer.yaml", data))
+
+    assert "2 skills (0 created, 1 updated, 1 unchanged)" in summary
+    skill.refresh_from_db()
+    assert (skill.category, skill.description) == ("Making", "Written in admin.")
+
+
+def test_alignments_changed_in_a_file_replace_the_stored_ones(tmp_path):
+    esco = "http://data.europa.eu/esco/skill/1605025e-a179-421f-8f35-5b07d182a6b2"
+    data = widget_role()
+    data["skills"][0]["alignments"] = [{"framework": "esco", "uri": esco}]
+    import_roles(write(tmp_path, "widget-engineer.yaml", data))
+    data["skills"][0]["alignments"] = [{"framework": "onet", "code": "2.B.3.e", "source": "careerpath-editors"}]
+
+    summary = import_roles(write(tmp_path, "widget-engineer.yaml", data))
+
+    assert "2 skills (0 created, 1 updated, 1 unchanged)" in summary
+    alignments = Skill.objects.get(slug="widgetry").alignments.values_list("framework", "code", "uri", "source__key")
+    assert list(alignments) == [("onet", "2.B.3.e", "", "careerpath-editors")]
+
+
 # --- Exporting -------------------------------------------------------------------------------------------
 
 
