@@ -39,7 +39,8 @@ class SelfRatings:
 
     def report_on(self, assessment, basis):
         """The report on `basis` (a key the report page named in `ratings_basis`), for another
-        report shown beside it on the same basis: the change since an earlier report."""
+        report shown beside it on the same basis: the change since an earlier report. None when that
+        report has no ratings on `basis` (no second opinion of it): no change is shown then."""
         return build_report(assessment.snapshot)
 
     def report_for_plan(self, assessment):

@@ -520,8 +520,11 @@ def _report_page_context(request, pk):
     if earlier is not None:
         before = basis_hook.report_on(earlier, context.get("ratings_basis", SELF))
         context["earlier"] = earlier
-        context["progress"] = scoring.progress(before.scored, report.scored)
-        context["change"] = change_since(context["progress"])
+        if before is None:  # the earlier report has no ratings on this basis: no change across bases
+            context["earlier_off_basis"] = True
+        else:
+            context["progress"] = scoring.progress(before.scored, report.scored)
+            context["change"] = change_since(context["progress"])
     context.update(_report_fit_context(request, assessment, report, context.get("ratings_basis", SELF)))
     context["share_links"] = ShareLink.objects.owned_by(Owner.of(request)).active().filter(assessment=assessment)
     context["plan"] = Plan.objects.owned_by(Owner.of(request)).filter(assessment=assessment).first()

@@ -13,7 +13,10 @@ class SecondOpinions(SelfRatings):
         return selectors.reports_on_default_basis(assessments)
 
     def report_on(self, assessment, basis):
-        return selectors.report_on_basis(assessment, basis if basis in Basis.ALL else Basis.SELF)
+        basis = basis if basis in Basis.ALL else Basis.SELF
+        if basis == Basis.REVIEWER and not selectors.reviewer_levels(assessment):
+            return None  # no second opinion on that report: its own ratings would be another basis
+        return selectors.report_on_basis(assessment, basis)
 
     def report_for_plan(self, assessment):
         return selectors.report_on_basis(assessment, Basis.CALIBRATED)

@@ -150,8 +150,9 @@ def fit_row_figure(page, slug):
 
 
 def test_every_number_on_a_report_opened_on_the_reviewers_ratings_is_on_them(alice_client, alice, reviewed_by_carol):
-    """The header, this role's role-fit row and the change line show the report on carol's ratings;
-    another role sharing skills is ranked on carol's levels (1 and 2: 50%), not alice's (3 and 1: 67%)."""
+    """The header and this role's role-fit row show the report on carol's ratings; another role sharing
+    skills is ranked on carol's levels (1 and 2: 50%), not alice's (3 and 1: 67%). The earlier report
+    has no review, so no change is shown (it would compare carol's ratings with alice's)."""
     later, sharing = reviewed_by_carol["report"], reviewed_by_carol["sharing"]
     expected = whole_percent(selectors.report_on_basis(later, "reviewer").readiness.overall)
     assert expected != whole_percent(selectors.report_on_basis(later, "self").readiness.overall)
@@ -161,12 +162,29 @@ def test_every_number_on_a_report_opened_on_the_reviewers_ratings_is_on_them(ali
     shown = {
         "header": figure(page, r'data-testid="readiness-overall">(\d+)<'),
         "role fit": fit_row_figure(page, later.role.slug),
-        "change line": figure(page, r'data-testid="verdict-change">.*?→ (\d+)%\)'),
     }
     assert shown == dict.fromkeys(shown, expected)
+    assert 'data-testid="verdict-change"' not in page
+    assert 'data-testid="verdict-change-off-basis"' in page
 
     owners = next(f for f in compute_role_fit(alice).ranked if f.slug == sharing.slug)
     assert (whole_percent(owners.readiness), fit_row_figure(page, sharing.slug)) == (67, 50)
+
+
+def test_on_the_reviewers_ratings_the_change_compares_two_second_opinions(
+    alice_client, alice, reviewed_by_carol, slugs, bob
+):
+    """Once the earlier report has a review too, the change line compares the two reviews' ratings."""
+    earlier, later = reviewed_by_carol["earlier"], reviewed_by_carol["report"]
+    review_of(earlier, bob, levels={slugs[0]: 1, slugs[1]: 1, slugs[2]: 1, slugs[3]: 1}, skills=slugs)
+    before = whole_percent(selectors.report_on_basis(earlier, "reviewer").readiness.overall)
+    after = whole_percent(selectors.report_on_basis(later, "reviewer").readiness.overall)
+    assert before != whole_percent(selectors.report_on_basis(earlier, "self").readiness.overall)
+
+    page = alice_client.get(reverse("assessments:report", args=[later.pk]) + "?basis=reviewer").content.decode()
+    change = re.search(r'data-testid="verdict-change">.*?\((\d+)% → (\d+)%\)', page, re.DOTALL)
+    assert (int(change.group(1)), int(change.group(2))) == (before, after)
+    assert 'data-testid="verdict-change-off-basis"' not in page
 
 
 def test_on_the_reviewers_ratings_a_role_whose_core_they_have_not_seen_is_listed_apart(
