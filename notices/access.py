@@ -3,9 +3,11 @@
 
 from django.shortcuts import get_object_or_404
 
+from careerpath.owner import Owner
+
 from .models import Notice
 
 
 def get_notice_for_user(request, pk):
     """One of the requester's notices, else 404."""
-    return get_object_or_404(Notice, pk=pk, user=request.user)
+    return get_object_or_404(Notice.objects.owned_by(Owner.of(request)), pk=pk)

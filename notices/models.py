@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from assessments.owners import OwnedByQuerySet
+
 
 class OutgoingMailQuerySet(models.QuerySet):
     def pending(self):
@@ -68,7 +70,9 @@ class Delivery(models.TextChoices):
     DIGEST = "digest", "Also in a weekly email digest"
 
 
-class NoticeQuerySet(models.QuerySet):
+class NoticeQuerySet(OwnedByQuerySet):
+    owner_path = "user"  # owned_by(owner); the navbar's count is filled in per request, on no cached page
+
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -114,6 +118,10 @@ class Notice(models.Model):
         return self.url
 
 
+class NoticePreferenceQuerySet(OwnedByQuerySet):
+    owner_path = "user"
+
+
 class NoticePreference(models.Model):
     """How a person wants one kind of notice; no row means in the app only (mail is opt-in)."""
 
@@ -121,6 +129,8 @@ class NoticePreference(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IN_APP)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NoticePreferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["user", "kind"]

@@ -3,6 +3,8 @@
 from allauth.account.models import EmailAddress
 from django.utils.html import format_html
 
+from careerpath.owner import Owner
+
 from .models import Delivery, Kind, Notice, NoticePreference, OutgoingMail
 
 LIST_LENGTH = 100
@@ -10,17 +12,19 @@ LIST_LENGTH = 100
 
 def recent_notices(user):
     return list(
-        Notice.objects.filter(user=user).only("pk", "kind", "text", "url", "created_at", "read_at")[:LIST_LENGTH]
+        Notice.objects.owned_by(Owner.of_user(user)).only("pk", "kind", "text", "url", "created_at", "read_at")[
+            :LIST_LENGTH
+        ]
     )
 
 
 def unread_count(user):
-    return Notice.objects.filter(user=user).unread().count()
+    return Notice.objects.owned_by(Owner.of_user(user)).unread().count()
 
 
 def preferences_for(user):
     """{kind: delivery} for every kind; kinds without a row are in the app only."""
-    chosen = dict(NoticePreference.objects.filter(user=user).values_list("kind", "delivery"))
+    chosen = dict(NoticePreference.objects.owned_by(Owner.of_user(user)).values_list("kind", "delivery"))
     return {kind: chosen.get(kind, Delivery.IN_APP) for kind in Kind.values}
 
 
@@ -42,6 +46,7 @@ def account_data(user):
     """ "Download my data": every notice, the notice settings, and the mail to this person's address
     that the outbox still holds (waiting, or sent in the last 30 days)."""
     addresses = {a.lower() for a in mail_addresses(user)}
+    owner = Owner.of_user(user)
     return {
         "notices": [
             {
@@ -53,9 +58,9 @@ def account_data(user):
                 "delivery": n.delivery,
                 "emailed_at": n.emailed_at,
             }
-            for n in Notice.objects.filter(user=user).order_by("created_at", "pk")
+            for n in Notice.objects.owned_by(owner).order_by("created_at", "pk")
         ],
-        "notice_settings": dict(NoticePreference.objects.filter(user=user).values_list("kind", "delivery")),
+        "notice_settings": dict(NoticePreference.objects.owned_by(owner).values_list("kind", "delivery")),
         "mail": [
             {"subject": m.subject, "to": m.recipients, "queued_at": m.created_at, "sent_at": m.sent_at}
             for m in OutgoingMail.objects.filter(recipients__in=addresses).order_by("created_at", "pk")

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from careerpath.owner import Owner
+
 from .models import Delivery, Notice, NoticePreference
 from .unsubscribe import DIGEST
 
@@ -14,7 +16,7 @@ def mark_read(*, notice):
 
 
 def mark_all_read(*, user):
-    return Notice.objects.filter(user=user).unread().update(read_at=timezone.now())
+    return Notice.objects.owned_by(Owner.of_user(user)).unread().update(read_at=timezone.now())
 
 
 @transaction.atomic
@@ -23,7 +25,7 @@ def set_preferences(*, user, choices):
     the default, so "in the app only" is the absence of a choice."""
     for kind, delivery in choices.items():
         if delivery == Delivery.IN_APP:
-            NoticePreference.objects.filter(user=user, kind=kind).delete()
+            NoticePreference.objects.owned_by(Owner.of_user(user)).filter(kind=kind).delete()
         else:
             NoticePreference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
 
@@ -32,8 +34,8 @@ def set_preferences(*, user, choices):
 def unsubscribe(*, user, what):
     """Stop one kind's email (or the weekly digest: every kind set to it); nothing else changes.
     Notices already made keep the choice they were made with, except that their mail is not sent."""
-    preferences = NoticePreference.objects.filter(user=user)
-    pending = Notice.objects.filter(user=user, emailed_at__isnull=True)
+    preferences = NoticePreference.objects.owned_by(Owner.of_user(user))
+    pending = Notice.objects.owned_by(Owner.of_user(user)).filter(emailed_at__isnull=True)
     if what == DIGEST:
         preferences = preferences.filter(delivery=Delivery.DIGEST)
         pending = pending.filter(delivery=Delivery.DIGEST)

@@ -5,6 +5,7 @@ owned model is checked without being named here."""
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from api.services import create_token
 from assessments import services
@@ -13,6 +14,9 @@ from assessments.owners import personal_models
 from assessments.tests.factories import draft_for, submitted_for
 from careerpath.owner import Owner
 from careerpath.tests.test_stale_pages import committing, world  # noqa: F401 (alice's world: a row of every owned model)
+from notices import scan
+from notices import services as notices
+from notices.models import Delivery, Kind
 from reviews import services as reviews
 from reviews.tests.factories import review_of
 from teams.models import Membership, Team
@@ -76,6 +80,8 @@ def others(world, alice, bob):  # noqa: F811
         )
         services.start_assessment(role=world["role"], user=None, session_key="a-visitor")
         create_token(user=bob, name="bob's script", scopes=["read:roles"], days=30)
+        notices.set_preferences(user=bob, choices={Kind.REVIEW_ARRIVED: Delivery.IMMEDIATE})
+        scan.record(scan.detect(timezone.now()), now=timezone.now())  # alice's review arrived
     return [Owner.of_user(alice), Owner.of_user(bob), Owner(session_key="a-visitor")]
 
 

@@ -56,9 +56,13 @@ PER_REQUEST = {"notices_notice": "the navbar's unread count"}
 @pytest.fixture
 def world(alice, bob, staff):
     """Alice's whole world: a draft, a submitted report with a plan, a share link, a review by
-    bob and a calibration, a team with an assignment, an API token; the roles she rates."""
+    bob and a calibration, a team with an assignment, an API token, notices and a notice setting;
+    the roles she rates."""
     from api.services import create_token
     from assessments import services
+    from notices import scan
+    from notices import services as notices
+    from notices.models import Delivery, Kind
     from reviews import services as reviews
     from teams import services as teams
 
@@ -83,6 +87,8 @@ def world(alice, bob, staff):
         )  # alice takes part: her dashboard says so
         every_section(role, other)
         create_token(user=alice, name="Alice's script", scopes=["read:roles"], days=30)
+        notices.set_preferences(user=alice, choices={Kind.REVIEW_ARRIVED: Delivery.DIGEST})
+        scan.record(scan.detect(timezone.now()), now=timezone.now())  # bob's review arrived
     return {"role": role, "other": other, "submitted": submitted, "draft": draft, "team": team}
 
 
