@@ -104,7 +104,9 @@ def field_type(field, required=None):
     kind = next((kind for model_field, kind in TYPES.items() if isinstance(field, model_field)), None)
     if kind is None:
         raise TypeError(f"the role-file format has no type for {field!r}")
-    extra = TEXT_VALIDATORS + SLUG_VALIDATORS * isinstance(field, models.SlugField) if kind is Text else []
+    extra = []
+    if kind is Text:
+        extra = TEXT_VALIDATORS + (SLUG_VALIDATORS if isinstance(field, models.SlugField) else [])
     return Annotated[kind, _model_checks(field, extra)], default
 
 
