@@ -1,5 +1,5 @@
-"""Who owns an assessment, and so its ratings, plan, plan items and share links, and whose cached
-pages show any owned row: defined once.
+"""Whose data each owned row is (an assessment, and so its ratings and share links; a plan, and so
+its items; a review, a membership...) and whose cached pages show it: declared once per model.
 
 `Owner.of(request)` (careerpath/owner.py) is the requester (a signed-in user, or a visitor's
 session); `Owner.of_user(user)` a user handed to a selector or service. `objects.owned_by(...)`
