@@ -67,11 +67,12 @@ TYPES = {
 
 def _model_checks(field, extra=()):
     """A validator running the model field's own checks (and `extra` validators) on a value."""
+    validators = [*extra, *field.validators]
 
     def check(value):
         try:
             field.validate(value, None)  # choices, blank
-            for validate in [*extra, *field.validators] if value not in field.empty_values else ():
+            for validate in validators if value not in field.empty_values else ():
                 validate(value)
         except DjangoValidationError as error:
             raise PydanticCustomError("model_field", "{message}", {"message": " ".join(error.messages)}) from None
