@@ -7,6 +7,24 @@
 import pytest
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, as the app's own is, not pytest-django's in-memory one.
+
+    An in-memory database can only be shared by handing the test thread's one connection to the live
+    server's threads: the browser tests' requests and the test's own reads then share one transaction
+    state, and a read made while the server was inside `atomic()` broke the connection for the rest of
+    the run ("no such savepoint", "on_commit() cannot be used in manual transaction management").
+    With a file each thread opens its own connection, with the app's options (WAL, IMMEDIATE writes,
+    a 20 s busy timeout), as on PostgreSQL.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(request):
     # Manifest storage needs collectstatic; tests use the plain storage. A fast password hasher

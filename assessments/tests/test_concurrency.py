@@ -5,13 +5,10 @@ Each test starts real threads, each with its own database connection, so the row
 (`SELECT ... FOR UPDATE`). SQLite serialises writers (IMMEDIATE transactions, a 20 s busy
 timeout), so the same tests check that nothing is lost or doubled there either.
 
-pytest-django's SQLite test database lives in memory with a shared cache, where a second writer
-fails at once with "database table is locked" instead of waiting: unlike the file database the app
-uses. So on SQLite each test here copies the (empty) test database to a file first and runs on that,
-with the app's own connection options; see `sqlite_file_database`.
+On SQLite the test database is a file with the app's own connection options (the root
+conftest.py), so each thread's connection waits for the writer before it, as the app's do.
 """
 
-import sqlite3
 import threading
 from collections import defaultdict
 
@@ -57,30 +54,7 @@ def run_threads(targets):
 
 
 @pytest.fixture
-def sqlite_file_database(transactional_db, tmp_path):
-    """On SQLite, point every connection at a file copy of the test database for this test."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    connection.ensure_connection()
-    path = tmp_path / "concurrency.sqlite3"
-    copy = sqlite3.connect(path)
-    connection.connection.backup(copy)  # the schema (tables are empty in a transactional test)
-    copy.close()
-    # Django never closes an in-memory database (closing would destroy it): set it aside instead.
-    in_memory, name = connection.connection, connection.settings_dict["NAME"]
-    connection.connection = None
-    connection.settings_dict["NAME"] = str(path)  # shared by the connections the threads open
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = in_memory
-
-
-@pytest.fixture
-def big_role(sqlite_file_database):
+def big_role(transactional_db):
     return make_role(required=10, differentiating=2, title="Race Condition Engineer")
 
 

@@ -1,7 +1,7 @@
 """Racing on one review link: exactly one review results, on PostgreSQL and SQLite.
 
 Real threads, each with its own connection (see assessments/tests/test_concurrency.py, whose
-thread runner and SQLite file-database fixture these tests reuse).
+thread runner these tests reuse).
 """
 
 import pytest
@@ -9,7 +9,7 @@ from django.test import Client
 
 from accounts.tests.factories import UserFactory
 from assessments.tests.factories import submitted_for
-from assessments.tests.test_concurrency import run_threads, sqlite_file_database  # noqa: F401 (a fixture)
+from assessments.tests.test_concurrency import run_threads
 from reviews import services
 from reviews.models import Review, ReviewRating, ReviewRequest
 from reviews.services import ReviewRatingInput
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def made(sqlite_file_database):  # noqa: F811
+def made(transactional_db):
     """A review request by link and the path it opens."""
     owner = UserFactory(username="owner")
     return link_for(submitted_for(owner, make_role(required=4, differentiating=1, title="Race Reviewer")))

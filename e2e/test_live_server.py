@@ -1,0 +1,11 @@
+"""The live server and the test share no database connection (see `django_db_modify_db_settings`)."""
+
+from django.db import connection
+
+
+def test_the_live_server_opens_its_own_database_connections(live_server, transactional_db):
+    # With pytest-django's in-memory SQLite the test thread's connection was handed to the server's
+    # threads: a read by the test while a request was inside atomic() broke that one connection.
+    assert live_server.thread.connections_override == {}
+    if connection.vendor == "sqlite":
+        assert not connection.is_in_memory_db()
