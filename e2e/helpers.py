@@ -8,7 +8,6 @@ import re
 import time
 from pathlib import Path
 
-from django.db import OperationalError
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import PASSWORD, STAFF_TOTP_SECRET, totp_code
@@ -198,27 +197,10 @@ class AutosaveWatcher:
     def wait_until(self, condition, *, timeout=10.0):
         """Until no autosave is in flight and `condition()` holds (polling; the page keeps running)."""
         deadline = time.monotonic() + timeout
-        while not (self.in_flight == 0 and retry_locked(condition)):
+        while not (self.in_flight == 0 and condition()):
             if time.monotonic() > deadline:
                 raise AssertionError(f"autosave did not settle in {timeout} s ({self.in_flight} in flight)")
             self.page.wait_for_timeout(100)
-
-
-def retry_locked(read, *, timeout=5.0):
-    """Run a database read from the test while the live server may be writing.
-
-    The SQLite test database is one in-memory database shared by the test and the server thread;
-    a read that meets the server's open write fails at once with "database table is locked"
-    (PostgreSQL simply waits). Try again for a few seconds.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return read()
-        except OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def wait_until_saved(page: Page):

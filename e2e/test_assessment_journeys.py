@@ -23,7 +23,6 @@ from .helpers import (
     press_button,
     radio,
     rate,
-    retry_locked,
     role_targets,
     screenshot,
     sign_up,
@@ -35,7 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def saved_levels(pk):
-    return retry_locked(lambda: dict(Rating.objects.filter(assessment_id=pk).values_list("skill__slug", "level")))
+    return dict(Rating.objects.filter(assessment_id=pk).values_list("skill__slug", "level"))
 
 
 def test_newcomer_rates_half_resumes_after_logging_in_again_and_gets_a_report_of_exactly_their_gaps(

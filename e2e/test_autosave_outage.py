@@ -8,7 +8,7 @@ from assessments.models import Rating
 from assessments.tests.factories import draft_for
 from roles.models import Role
 
-from .helpers import SENIOR_ML, log_in, radio, retry_locked, step_skills
+from .helpers import SENIOR_ML, log_in, radio, step_skills
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,5 +41,5 @@ def test_an_autosave_refused_during_an_outage_is_kept_shown_and_sent_again(page,
     expect(page.locator("[data-save-status]")).to_have_text("Saved", timeout=30_000)
 
     assert len(refused) == OUTAGE_ANSWERS
-    rating = retry_locked(lambda: Rating.objects.get(assessment=draft, skill__slug=slug))
+    rating = Rating.objects.get(assessment=draft, skill__slug=slug)
     assert rating.level == 3

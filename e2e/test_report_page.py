@@ -30,7 +30,6 @@ from .helpers import (
     has_no_horizontal_scroll,
     log_in,
     page_widths,
-    retry_locked,
     role_targets,
     screenshot,
     wider_than_viewport,
@@ -88,14 +87,12 @@ def test_the_report_opens_with_its_verdict_shows_a_zero_and_fits_in_five_screens
     log_in(page, "alice")
     open_report(page, senior_ml_report["report"])
 
-    required_total = retry_locked(lambda: Role.objects.get(slug=SENIOR_ML).role_skills.filter(kind="required").count())
-    shortfalls = retry_locked(
-        lambda: [
-            rs.target - levels[rs.skill.slug]
-            for rs in Role.objects.get(slug=SENIOR_ML).role_skills.filter(kind="required").select_related("skill")
-            if levels[rs.skill.slug] < rs.target
-        ]
-    )
+    required_total = Role.objects.get(slug=SENIOR_ML).role_skills.filter(kind="required").count()
+    shortfalls = [
+        rs.target - levels[rs.skill.slug]
+        for rs in Role.objects.get(slug=SENIOR_ML).role_skills.filter(kind="required").select_related("skill")
+        if levels[rs.skill.slug] < rs.target
+    ]
     one_level = shortfalls.count(1)
     assert 0 < one_level < len(shortfalls), "the realistic levels have gaps of one level and of more"
     verdict = page.get_by_test_id("verdict")
@@ -242,7 +239,7 @@ def test_a_shared_report_shows_evidence_and_current_role_only_when_ticked(new_co
     with_notes = page.get_by_test_id("new-link").input_value()
     assert plain != with_notes
     screenshot(page, "shares")
-    assert retry_locked(lambda: ShareLink.objects.filter(assessment=report).count()) == 2
+    assert ShareLink.objects.filter(assessment=report).count() == 2
 
     reader = new_context().new_page()
     reader.goto(plain)

@@ -11,7 +11,7 @@ from assessments.reports import report_for
 from assessments.tests.factories import submitted_for
 from roles.models import Role
 
-from .helpers import PHONE, SENIOR_ML, has_no_horizontal_scroll, log_in, retry_locked, role_targets, screenshot
+from .helpers import PHONE, SENIOR_ML, has_no_horizontal_scroll, log_in, role_targets, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +29,7 @@ def resources_report(shipped_roles, alice):
 def test_every_gap_card_names_a_resource_with_its_cost_and_the_list_shows_format_and_cost(
     new_context, resources_report, viewport
 ):
-    report = retry_locked(lambda: report_for(resources_report))
+    report = report_for(resources_report)
     page = new_context(viewport=viewport).new_page()
     log_in(page, "alice")
     page.goto(f"/assessments/{resources_report.pk}/report/")

@@ -35,7 +35,6 @@ from .helpers import (
     planned_levels,
     radio,
     rate,
-    retry_locked,
     role_targets,
     screenshot,
     wait_until_saved,
@@ -172,7 +171,7 @@ def test_ask_review_blind_compare_calibrate_and_switch_the_basis(page, shipped_r
     expect(page.get_by_text("Calibrated ratings saved")).to_be_visible()
 
     # The report on each basis shows the readiness the pure scoring gives for those ratings.
-    assessment = retry_locked(lambda: Assessment.objects.get(pk=report.pk))
+    assessment = Assessment.objects.get(pk=report.pk)
     page.goto(f"/assessments/{report.pk}/report/")
     expect(page.get_by_test_id("ratings-basis")).to_have_text("Calibrated ratings")  # the default now
     for label, basis in (
@@ -182,10 +181,10 @@ def test_ask_review_blind_compare_calibrate_and_switch_the_basis(page, shipped_r
     ):
         page.get_by_role("navigation", name="Ratings the report is computed on").get_by_role("link", name=label).click()
         expect(page.get_by_test_id("ratings-basis")).to_have_text(label)
-        expected = retry_locked(lambda b=basis: expected_readiness(assessment, b))
+        expected = expected_readiness(assessment, basis)
         expect(page.get_by_test_id("readiness-overall")).to_have_text(f"{expected}%")
     check_page(page, axe_source, "report", region=page.get_by_test_id("second-opinion"))
-    assert retry_locked(lambda: Review.objects.get().is_submitted)
+    assert Review.objects.get().is_submitted
     page.goto("/reviews/calibration/")
     check_page(page, axe_source, "calibration")
 
@@ -234,7 +233,7 @@ def test_submitting_with_an_unanswered_skill_names_it_and_links_to_its_step(
     unanswered.get_by_role("link", name=skipped.skill.name).click()
     expect(page).to_have_url(re.compile(rf"\\?step=1#skill-{skipped.skill_id}$"))
     expect(page.locator(f'fieldset[data-skill="{skipped.skill_id}"]')).to_be_in_viewport()
-    assert not retry_locked(lambda: Review.objects.get(pk=review.pk).is_submitted)
+    assert not Review.objects.get(pk=review.pk).is_submitted
 
 
 def test_the_review_on_a_phone_is_a_short_page_per_step(new_context, live_server, shipped_roles, alice, bob):
@@ -268,10 +267,8 @@ def test_the_reviewer_sees_shared_evidence_beside_its_skill_and_nobody_else_sees
     first = report.snapshot["skills"][0]["slug"]
     report.snapshot["ratings"][first]["evidence"] = "Shipped the feature store"
     report.save(update_fields=["snapshot"])
-    shared = retry_locked(
-        lambda: services.take_request(review_request=request_for(report, show_evidence=True), user=bob)
-    )
-    private = retry_locked(lambda: services.take_request(review_request=request_for(report), user=bob))
+    shared = services.take_request(review_request=request_for(report, show_evidence=True), user=bob)
+    private = services.take_request(review_request=request_for(report), user=bob)
     page = new_context(viewport=size).new_page()
     log_in(page, "bob")
     page.goto(f"/reviews/{shared[0].pk}/?step=1")
@@ -284,7 +281,7 @@ def test_the_reviewer_sees_shared_evidence_beside_its_skill_and_nobody_else_sees
     page.goto(f"/reviews/{private[0].pk}/?step=1")
     expect(page.get_by_test_id("shared-evidence")).to_have_count(0)  # not shared on this request
     other = new_context(viewport=size).new_page()
-    retry_locked(lambda: UserFactory(username="mallory"))
+    UserFactory(username="mallory")
     log_in(other, "mallory")  # anyone but the reviewer: the review is not found
     assert other.goto(f"/reviews/{shared[0].pk}/").status == 404
 
@@ -299,7 +296,7 @@ def test_without_javascript_the_step_buttons_save_and_move_on(
 
     report = submitted_for(alice, Role.objects.get(slug=SENIOR_ML), levels=planned_levels(role_targets(SENIOR_ML)))
     steps = review_steps(report, [s["slug"] for s in report.snapshot["skills"]])
-    review, _ = retry_locked(lambda: services.take_request(review_request=request_for(report), user=bob))
+    review, _ = services.take_request(review_request=request_for(report), user=bob)
     page = new_context(viewport=size, java_script_enabled=False).new_page()
     log_in(page, "bob")
     page.goto(f"/reviews/{review.pk}/")
@@ -308,7 +305,7 @@ def test_without_javascript_the_step_buttons_save_and_move_on(
     page.get_by_role("button", name="Save and continue", exact=True).click()
     expect(page).to_have_url(re.compile(r"\?step=2$"))
     expect(page.get_by_text(f"Step 2 of {len(steps)}", exact=False).first).to_be_visible()
-    saved = retry_locked(lambda: dict(ReviewRating.objects.filter(review=review).values_list("skill_slug", "not_seen")))
+    saved = dict(ReviewRating.objects.filter(review=review).values_list("skill_slug", "not_seen"))
     assert saved == {slug: level == "unseen" for slug, level in answers.items()}
     page.get_by_role("button", name="Save and go back", exact=True).click()
     for slug, level in answers.items():
